@@ -1,0 +1,449 @@
+import { Hono } from 'hono';
+import type { MiddlewareHandler } from 'hono';
+import { z } from 'zod';
+import type { AppEnv, Ctx } from '../context.ts';
+import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
+import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
+import { page } from '../ui/render.tsx';
+import {
+  AccountError,
+  inviteUser,
+  listUsers,
+  login,
+  logout,
+  peekToken,
+  redeemToken,
+  ROLE_LABEL,
+  type Role,
+  setUserDisabled,
+} from './service.ts';
+import { clearSessionCookie, clientAddress, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
+
+export const adminRoutes = new Hono<AppEnv>();
+
+const PUBLIC = [/^\/beheer\/inloggen$/, /^\/beheer\/welkom\/[^/]+$/];
+
+adminRoutes.use('*', loadSession);
+adminRoutes.use('*', async (c, next) => {
+  const path = new URL(c.req.url).pathname;
+  if (PUBLIC.some((re) => re.test(path))) return next();
+  if (!c.get('user')) {
+    if (c.req.method !== 'GET') return forbidden(c);
+    return c.redirect(`/beheer/inloggen?terug=${encodeURIComponent(path)}`, 303);
+  }
+  return next();
+});
+
+const requireRole =
+  (role: Role): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (c.get('user')?.role !== role) return forbidden(c);
+    return next();
+  };
+
+function forbidden(c: Ctx) {
+  return page(
+    c,
+    { title: 'Geen toegang', status: 403 },
+    <>
+      <h1 class="utrecht-heading-1">Geen toegang</h1>
+      <p>Je hebt geen rechten voor deze pagina. Denk je dat dit niet klopt? Vraag het een beheerder.</p>
+    </>,
+  );
+}
+
+/** Only a path inside /beheer may be a return address after login: no open redirects. */
+export function safeReturnPath(value: string | undefined): string {
+  if (!value) return '/beheer';
+  if (!/^\/beheer(\/[A-Za-z0-9\-_/]*)?$/.test(value) || value.includes('//')) return '/beheer';
+  return value;
+}
+
+const email = z
+  .string({ message: 'Vul je e-mailadres in.' })
+  .trim()
+  .toLowerCase()
+  .min(1, 'Vul een e-mailadres in.')
+  .max(254, 'Dit e-mailadres is te lang.')
+  .pipe(z.email('Vul een geldig e-mailadres in, zoals naam@organisatie.nl.'));
+const password = z.string({ message: 'Vul een wachtwoord in.' }).min(1, 'Vul je wachtwoord in.').max(200, 'Dit wachtwoord is te lang.');
+const newPassword = z
+  .string({ message: 'Kies een wachtwoord.' })
+  .min(12, 'Kies een wachtwoord van minstens 12 tekens.')
+  .max(200, 'Kies een wachtwoord van hoogstens 200 tekens.');
+const name = z.string({ message: 'Vul je naam in.' }).trim().min(2, 'Vul je naam in (minstens 2 tekens).').max(100, 'Gebruik hoogstens 100 tekens.');
+
+const loginForm = z.object({ email, password });
+
+const LoginPage = (props: { csrf: string; email?: string; errors?: FieldErrors; terug: string }) => (
+  <>
+    <h1 class="utrecht-heading-1">Inloggen voor redacteuren</h1>
+    <form class="hw-form" method="post" action={`/beheer/inloggen?terug=${encodeURIComponent(props.terug)}`} novalidate>
+      <ErrorSummary errors={props.errors ?? {}} />
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <TextField name="email" label="E-mailadres" type="email" autocomplete="username" value={props.email} error={props.errors?.email} />
+      <TextField name="password" label="Wachtwoord" type="password" autocomplete="current-password" error={props.errors?.password} />
+      <button class="utrecht-button utrecht-button--primary-action" type="submit">
+        Inloggen
+      </button>
+    </form>
+    <p class="hw-muted">Nog geen account? Een beheerder kan je uitnodigen.</p>
+  </>
+);
+
+adminRoutes.get('/inloggen', (c) => {
+  if (c.get('user')) return c.redirect('/beheer', 303);
+  const terug = safeReturnPath(c.req.query('terug'));
+  return page(c, { title: 'Inloggen', crumbs: [{ href: '/beheer/inloggen', label: 'Inloggen' }] }, <LoginPage csrf={preAuthCsrf(c)} terug={terug} />);
+});
+
+adminRoutes.post('/inloggen', async (c) => {
+  const deps = c.get('deps');
+  const terug = safeReturnPath(c.req.query('terug'));
+  const form = await c.req.parseBody();
+  const parsed = loginForm.safeParse(form);
+  const typedEmail = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
+  const again = (errors: FieldErrors, status: number) =>
+    page(c, { title: 'Inloggen', status, crumbs: [{ href: '/beheer/inloggen', label: 'Inloggen' }] }, <LoginPage csrf={preAuthCsrf(c)} email={typedEmail} errors={errors} terug={terug} />);
+  if (!parsed.success) return again(fieldErrors(parsed.error), 400);
+  const result = await login(deps.database.db, { ...parsed.data, client: clientAddress(c) }, deps.now());
+  if (!result.ok) {
+    if (result.reason === 'locked') {
+      const minutes = Math.max(1, Math.ceil(((result.until?.getTime() ?? 0) - deps.now().getTime()) / 60_000));
+      return again({ form: `Te veel mislukte pogingen. Probeer het over ${minutes} minuten opnieuw.` }, 429);
+    }
+    // One message for every failure, so the form does not reveal which accounts exist.
+    return again({ email: 'Het e-mailadres of het wachtwoord klopt niet.' }, 401);
+  }
+  setSessionCookie(c, result.token);
+  return c.redirect(terug, 303);
+});
+
+adminRoutes.post('/uitloggen', async (c) => {
+  const user = c.get('user');
+  if (user) await logout(c.get('deps').database.db, user.sessionHash, user.id);
+  clearSessionCookie(c);
+  return c.redirect('/beheer/inloggen', 303);
+});
+
+const welcomeForm = z
+  .object({ name, email: email.optional(), password: newPassword, password2: z.string().default('') })
+  .refine((v) => v.password === v.password2, { message: 'De twee wachtwoorden zijn niet gelijk.', path: ['password2'] });
+
+const WelcomePage = (props: { csrf: string; action: string; firstAdmin: boolean; email?: string; name?: string; errors?: FieldErrors }) => (
+  <>
+    <h1 class="utrecht-heading-1">{props.firstAdmin ? 'Eerste beheerder aanmaken' : 'Welkom bij Hechtwerk'}</h1>
+    <p>
+      {props.firstAdmin
+        ? 'Maak het account aan van de eerste beheerder. Daarna kun je anderen uitnodigen.'
+        : `Je bent uitgenodigd met het e-mailadres ${props.email}. Kies je naam en een wachtwoord.`}
+    </p>
+    <form class="hw-form" method="post" action={props.action} novalidate>
+      <ErrorSummary errors={props.errors ?? {}} />
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <TextField name="name" label="Naam" autocomplete="name" value={props.name} error={props.errors?.name} />
+      {props.firstAdmin ? (
+        <TextField name="email" label="E-mailadres" type="email" autocomplete="username" value={props.email} error={props.errors?.email} />
+      ) : null}
+      <TextField
+        name="password"
+        label="Wachtwoord"
+        type="password"
+        autocomplete="new-password"
+        hint="Minstens 12 tekens. Een zin van een paar woorden werkt goed."
+        error={props.errors?.password}
+      />
+      <TextField name="password2" label="Wachtwoord nog een keer" type="password" autocomplete="new-password" error={props.errors?.password2} />
+      <button class="utrecht-button utrecht-button--primary-action" type="submit">
+        Account aanmaken
+      </button>
+    </form>
+  </>
+);
+
+const expiredLink = (c: Ctx) =>
+  page(
+    c,
+    { title: 'Link verlopen', status: 410 },
+    <>
+      <h1 class="utrecht-heading-1">Deze link werkt niet meer</h1>
+      <p>De link is verlopen of al gebruikt. Vraag een beheerder om een nieuwe uitnodiging.</p>
+    </>,
+  );
+
+adminRoutes.get('/welkom/:token', async (c) => {
+  const deps = c.get('deps');
+  const token = c.req.param('token');
+  const row = await peekToken(deps.database.db, token, deps.now());
+  if (!row) return expiredLink(c);
+  return page(
+    c,
+    { title: 'Account aanmaken' },
+    <WelcomePage csrf={preAuthCsrf(c)} action={`/beheer/welkom/${token}`} firstAdmin={row.purpose === 'first-admin'} email={row.email ?? undefined} />,
+  );
+});
+
+adminRoutes.post('/welkom/:token', async (c) => {
+  const deps = c.get('deps');
+  const token = c.req.param('token');
+  const row = await peekToken(deps.database.db, token, deps.now());
+  if (!row) return expiredLink(c);
+  const firstAdmin = row.purpose === 'first-admin';
+  const form = await c.req.parseBody();
+  const parsed = welcomeForm.safeParse(form);
+  const errors: FieldErrors = parsed.success ? {} : fieldErrors(parsed.error);
+  if (firstAdmin && parsed.success && !parsed.data.email) errors.email = 'Vul een e-mailadres in.';
+  const again = (errs: FieldErrors) =>
+    page(
+      c,
+      { title: 'Account aanmaken', status: 400 },
+      <WelcomePage
+        csrf={preAuthCsrf(c)}
+        action={`/beheer/welkom/${token}`}
+        firstAdmin={firstAdmin}
+        email={firstAdmin ? String(form.email ?? '').slice(0, 254) : (row.email ?? undefined)}
+        name={String(form.name ?? '').slice(0, 100)}
+        errors={errs}
+      />,
+    );
+  if (!parsed.success || Object.keys(errors).length) return again(errors);
+  try {
+    await redeemToken(deps.database.db, token, parsed.data, deps.now());
+  } catch (err) {
+    if (err instanceof AccountError) return again({ [err.field ?? 'form']: err.message });
+    throw err;
+  }
+  return page(
+    c,
+    { title: 'Account aangemaakt' },
+    <>
+      <h1 class="utrecht-heading-1">Je account is aangemaakt</h1>
+      <p>
+        <a class="utrecht-link" href="/beheer/inloggen">
+          Log nu in
+        </a>{' '}
+        met je e-mailadres en wachtwoord.
+      </p>
+    </>,
+  );
+});
+
+adminRoutes.get('/', async (c) => {
+  const user = c.get('user');
+  const pending = await countPending(c.get('deps').database.db);
+  return page(
+    c,
+    { title: 'Beheer', crumbs: [{ href: '/beheer', label: 'Beheer' }] },
+    <>
+      <h1 class="utrecht-heading-1">Beheer</h1>
+      <p>
+        Welkom, {user?.name}. Je bent ingelogd als {ROLE_LABEL[user?.role ?? 'redacteur'].toLowerCase()}.
+      </p>
+      <ul>
+        {user?.role === 'beheerder' ? (
+          <li>
+            <a class="utrecht-link" href="/beheer/gebruikers">
+              Gebruikers uitnodigen en beheren
+            </a>
+          </li>
+        ) : null}
+        <li>
+          <a class="utrecht-link" href="/beheer/mail">
+            Uitgaande mail bekijken
+          </a>{' '}
+          ({pending === 1 ? '1 bericht wacht' : `${pending} berichten wachten`} op verzending)
+        </li>
+      </ul>
+    </>,
+  );
+});
+
+const inviteForm = z.object({
+  email,
+  role: z.enum(['beheerder', 'redacteur'], { message: 'Kies een rol.' }),
+});
+
+const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+
+async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; role?: string; notice?: string; status?: number } = {}) {
+  const list = await listUsers(c.get('deps').database.db);
+  const me = c.get('user');
+  const csrf = me?.csrf ?? '';
+  return page(
+    c,
+    { title: 'Gebruikers', status: opts.status, crumbs: [{ href: '/beheer', label: 'Beheer' }, { href: '/beheer/gebruikers', label: 'Gebruikers' }] },
+    <>
+      <h1 class="utrecht-heading-1">Gebruikers</h1>
+      {opts.notice ? (
+        <p class="hw-notice" role="status">
+          {opts.notice}
+        </p>
+      ) : null}
+      <table class="hw-table">
+        <caption class="hw-muted">Accounts met toegang tot beheer</caption>
+        <thead>
+          <tr>
+            <th scope="col">Naam</th>
+            <th scope="col">E-mailadres</th>
+            <th scope="col">Rol</th>
+            <th scope="col">Status</th>
+            <th scope="col">Actie</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((u) => (
+            <tr>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>{ROLE_LABEL[u.role as Role]}</td>
+              <td>{u.disabledAt ? `Uitgeschakeld sinds ${dateTime.format(u.disabledAt)}` : 'Actief'}</td>
+              <td>
+                {u.id === me?.id ? (
+                  'Dit ben jij'
+                ) : (
+                  <form method="post" action={`/beheer/gebruikers/${u.id}/${u.disabledAt ? 'inschakelen' : 'uitschakelen'}`}>
+                    <input type="hidden" name="_csrf" value={csrf} />
+                    <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                      {u.disabledAt ? 'Inschakelen' : 'Uitschakelen'}
+                      <span class="hw-visually-hidden"> {u.name}</span>
+                    </button>
+                  </form>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2 class="utrecht-heading-2">Iemand uitnodigen</h2>
+      <form class="hw-form" method="post" action="/beheer/gebruikers/uitnodigen" novalidate>
+        <ErrorSummary errors={opts.errors ?? {}} />
+        <input type="hidden" name="_csrf" value={csrf} />
+        <TextField name="email" label="E-mailadres" type="email" value={opts.email} error={opts.errors?.email} />
+        <div class={`utrecht-form-field${opts.errors?.role ? ' utrecht-form-field--invalid' : ''}`}>
+          <label class="utrecht-form-label" for="role">
+            Rol
+          </label>
+          {opts.errors?.role ? (
+            <p class="hw-field-error" id="role-error">
+              {opts.errors.role}
+            </p>
+          ) : null}
+          <select class="utrecht-select" id="role" name="role" aria-describedby={opts.errors?.role ? 'role-error' : undefined}>
+            <option value="redacteur" selected={opts.role !== 'beheerder'}>
+              Redacteur: schrijft en publiceert inhoud, beheert trainingen
+            </option>
+            <option value="beheerder" selected={opts.role === 'beheerder'}>
+              Beheerder: alles, plus accounts en instellingen
+            </option>
+          </select>
+        </div>
+        <button class="utrecht-button utrecht-button--primary-action" type="submit">
+          Uitnodiging versturen
+        </button>
+      </form>
+    </>,
+  );
+}
+
+adminRoutes.use('/gebruikers/*', requireRole('beheerder'));
+adminRoutes.use('/gebruikers', requireRole('beheerder'));
+adminRoutes.get('/gebruikers', (c) => usersPage(c));
+
+adminRoutes.post('/gebruikers/uitnodigen', async (c) => {
+  const deps = c.get('deps');
+  const form = await c.req.parseBody();
+  const parsed = inviteForm.safeParse(form);
+  const typed = { email: String(form.email ?? '').slice(0, 254), role: String(form.role ?? '') };
+  if (!parsed.success) return usersPage(c, { ...typed, errors: fieldErrors(parsed.error), status: 400 });
+  try {
+    await inviteUser(deps.database.db, c.get('user')?.id as number, parsed.data, deps.now(), deps.config.baseUrl);
+  } catch (err) {
+    if (err instanceof AccountError) return usersPage(c, { ...typed, errors: { [err.field ?? 'form']: err.message }, status: 400 });
+    throw err;
+  }
+  return usersPage(c, { notice: `Uitnodiging aangemaakt voor ${parsed.data.email}. De mail staat in de wachtrij.` });
+});
+
+for (const [action, disabled] of [
+  ['uitschakelen', true],
+  ['inschakelen', false],
+] as const) {
+  adminRoutes.post(`/gebruikers/:id/${action}`, async (c) => {
+    const deps = c.get('deps');
+    const id = Number(c.req.param('id'));
+    if (!Number.isInteger(id) || id <= 0) return c.notFound();
+    try {
+      await setUserDisabled(deps.database.db, c.get('user')?.id as number, id, disabled, deps.now());
+    } catch (err) {
+      if (err instanceof AccountError) return usersPage(c, { errors: { form: err.message }, status: 400 });
+      throw err;
+    }
+    return usersPage(c, { notice: disabled ? 'Het account is uitgeschakeld en overal uitgelogd.' : 'Het account is weer ingeschakeld.' });
+  });
+}
+
+adminRoutes.get('/mail', async (c) => {
+  const mails = await listOutbox(c.get('deps').database.db);
+  return page(
+    c,
+    { title: 'Uitgaande mail', crumbs: [{ href: '/beheer', label: 'Beheer' }, { href: '/beheer/mail', label: 'Mail' }] },
+    <>
+      <h1 class="utrecht-heading-1">Uitgaande mail</h1>
+      <p>
+        {c.get('deps').config.SMTP_URL
+          ? 'Mail wordt verstuurd via de ingestelde mailserver. Mislukte verzending wordt automatisch opnieuw geprobeerd.'
+          : 'Er is geen mailserver ingesteld (SMTP_URL). Berichten blijven hier staan en worden niet verstuurd.'}
+      </p>
+      {mails.length ? (
+        <table class="hw-table">
+          <thead>
+            <tr>
+              <th scope="col">Aangemaakt</th>
+              <th scope="col">Aan</th>
+              <th scope="col">Onderwerp</th>
+              <th scope="col">Status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {mails.map((m) => (
+              <tr>
+                <td>{dateTime.format(m.createdAt)}</td>
+                <td>{m.to}</td>
+                <td>
+                  <a class="utrecht-link" href={`/beheer/mail/${m.id}`}>
+                    {m.subject}
+                  </a>
+                </td>
+                <td>{m.status === 'sent' ? 'Verstuurd' : m.status === 'failed' ? `Mislukt: ${m.lastError ?? ''}` : 'Wacht op verzending'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Er is nog geen mail.</p>
+      )}
+    </>,
+  );
+});
+
+adminRoutes.get('/mail/:id', async (c) => {
+  const id = Number(c.req.param('id'));
+  const mail = Number.isInteger(id) && id > 0 ? await getMail(c.get('deps').database.db, id) : null;
+  if (!mail) return c.notFound();
+  return page(
+    c,
+    {
+      title: mail.subject,
+      crumbs: [
+        { href: '/beheer', label: 'Beheer' },
+        { href: '/beheer/mail', label: 'Mail' },
+        { href: `/beheer/mail/${id}`, label: mail.subject },
+      ],
+    },
+    <>
+      <h1 class="utrecht-heading-1">{mail.subject}</h1>
+      <p>Aan: {mail.to}</p>
+      <pre class="hw-mail">{mail.text}</pre>
+    </>,
+  );
+});

@@ -1,0 +1,247 @@
+import { randomBytes } from 'node:crypto';
+import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import type { Db, Queryable } from '../db/client.ts';
+import { appSettings, auditLog, loginThrottle, loginTokens, sessions, users } from '../db/schema.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
+
+export type Role = 'beheerder' | 'redacteur';
+export const ROLE_LABEL: Record<Role, string> = { beheerder: 'Beheerder', redacteur: 'Redacteur' };
+
+export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000; // 2 hours without a request ends a session
+export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000; // and none lives longer than a working day
+export const FIRST_ADMIN_TTL_MS = 24 * 60 * 60 * 1000;
+export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+export const THROTTLE = {
+  windowMs: 15 * 60 * 1000,
+  lockMs: 15 * 60 * 1000,
+  /** Failed attempts per e-mail address within the window before that address is locked. */
+  perEmail: 5,
+  /** Failed attempts per client address within the window before that address is locked. */
+  perClient: 20,
+};
+
+export class AccountError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function audit(tx: Queryable, actorId: number | null, action: string, subject = '', details: Record<string, unknown> = {}) {
+  await tx.insert(auditLog).values({ actorId, action, subject, details });
+}
+
+/** The HMAC key every instance shares; created once, kept in the database. */
+export async function loadSecret(db: Db): Promise<Buffer> {
+  await db
+    .insert(appSettings)
+    .values({ key: 'secret', value: randomBytes(32).toString('base64url') })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, 'secret'));
+  return Buffer.from(row?.value ?? '', 'base64url');
+}
+
+export async function userCount(db: Queryable): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(users);
+  return Number(row?.n ?? 0);
+}
+
+/** A fresh one-time link for the first administrator, or null when accounts exist. Older links stop working. */
+export async function createFirstAdminToken(db: Db, now: Date): Promise<string | null> {
+  return db.transaction(async (tx) => {
+    if ((await userCount(tx)) > 0) return null;
+    await tx.delete(loginTokens).where(and(eq(loginTokens.purpose, 'first-admin'), isNull(loginTokens.usedAt)));
+    const token = randomToken();
+    await tx.insert(loginTokens).values({
+      tokenHash: sha256(token),
+      purpose: 'first-admin',
+      role: 'beheerder',
+      expiresAt: new Date(now.getTime() + FIRST_ADMIN_TTL_MS),
+    });
+    return token;
+  });
+}
+
+export async function peekToken(db: Queryable, token: string, now: Date) {
+  const [row] = await db
+    .select()
+    .from(loginTokens)
+    .where(and(eq(loginTokens.tokenHash, sha256(token)), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)));
+  return row ?? null;
+}
+
+export async function inviteUser(
+  db: Db,
+  actorId: number,
+  input: { email: string; role: Role },
+  now: Date,
+  baseUrl: string,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    if (existing) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
+    const token = randomToken();
+    await tx.insert(loginTokens).values({
+      tokenHash: sha256(token),
+      purpose: 'invite',
+      email: input.email,
+      role: input.role,
+      createdBy: actorId,
+      expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
+    });
+    const link = `${baseUrl}/beheer/welkom/${token}`;
+    const roleLabel = ROLE_LABEL[input.role].toLowerCase();
+    await enqueueMail(tx, {
+      to: input.email,
+      subject: 'Uitnodiging voor Hechtwerk',
+      text: `Hallo,\n\nJe bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:\n\n${link}\n\nDe link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.\n\nHechtwerk`,
+      html: `<p>Hallo,</p><p>Je bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:</p><p><a href="${link}">${link}</a></p><p>De link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.</p><p>Hechtwerk</p>`,
+    });
+    await audit(tx, actorId, 'user.invited', input.email, { role: input.role });
+  });
+}
+
+/** Uses a one-time link: creates the account and burns the link, both or neither. */
+export async function redeemToken(
+  db: Db,
+  token: string,
+  input: { name: string; email?: string; password: string },
+  now: Date,
+): Promise<{ id: number; email: string }> {
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    // Burning the link first, conditionally, makes a double submit or a race use it once only.
+    const [burnt] = await tx
+      .update(loginTokens)
+      .set({ usedAt: now })
+      .where(and(eq(loginTokens.tokenHash, sha256(token)), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
+      .returning();
+    if (!burnt) throw new AccountError('Deze link is verlopen of al gebruikt. Vraag een beheerder om een nieuwe uitnodiging.');
+    if (burnt.purpose === 'first-admin') {
+      // Serialise concurrent first-admin sign-ups: only one may find the table empty.
+      await tx.execute(sql`lock table users in share row exclusive mode`);
+      if ((await userCount(tx)) > 0) throw new AccountError('Er is al een beheerder. Log in of vraag om een uitnodiging.');
+    }
+    const email = burnt.purpose === 'invite' ? (burnt.email as string) : (input.email as string);
+    const [clash] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+    if (clash) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
+    const [user] = await tx.insert(users).values({ email, name: input.name, role: burnt.role, passwordHash }).returning({ id: users.id, email: users.email });
+    if (!user) throw new Error('insert returned nothing');
+    await audit(tx, user.id, burnt.purpose === 'invite' ? 'user.accepted-invite' : 'user.first-admin', email);
+    return user;
+  });
+}
+
+type ThrottleRow = typeof loginThrottle.$inferSelect;
+
+async function lockedUntil(db: Queryable, keys: string[], now: Date): Promise<Date | null> {
+  let until: Date | null = null;
+  for (const key of keys) {
+    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
+    if (row?.lockedUntil && row.lockedUntil > now && (!until || row.lockedUntil > until)) until = row.lockedUntil;
+  }
+  return until;
+}
+
+async function recordFailure(db: Queryable, key: string, limit: number, now: Date): Promise<ThrottleRow | undefined> {
+  const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
+  const lockUntil = new Date(now.getTime() + THROTTLE.lockMs);
+  // One statement, so concurrent failures on several instances all count.
+  const [row] = await db
+    .insert(loginThrottle)
+    .values({ key, failures: 1, windowStart: now, lockedUntil: limit <= 1 ? lockUntil : null })
+    .onConflictDoUpdate({
+      target: loginThrottle.key,
+      set: {
+        failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
+        windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${now} else ${loginThrottle.windowStart} end`,
+        lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil}::timestamptz else ${loginThrottle.lockedUntil} end`,
+      },
+    })
+    .returning();
+  return row;
+}
+
+export type LoginResult = { ok: true; userId: number; token: string } | { ok: false; reason: 'invalid' | 'locked'; until?: Date };
+
+export async function login(db: Db, input: { email: string; password: string; client: string }, now: Date): Promise<LoginResult> {
+  const keys = [`email:${input.email}`, `client:${input.client}`];
+  const until = await lockedUntil(db, keys, now);
+  if (until) return { ok: false, reason: 'locked', until };
+  const [user] = await db.select().from(users).where(eq(users.email, input.email));
+  const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
+  if (!user || !valid || user.disabledAt) {
+    const [e, c] = await Promise.all([
+      recordFailure(db, keys[0] as string, THROTTLE.perEmail, now),
+      recordFailure(db, keys[1] as string, THROTTLE.perClient, now),
+    ]);
+    await audit(db, user?.id ?? null, 'login.failed', user ? user.email : '', {});
+    const locked = [e, c].find((r) => r?.lockedUntil && r.lockedUntil > now);
+    return locked ? { ok: false, reason: 'locked', until: locked.lockedUntil as Date } : { ok: false, reason: 'invalid' };
+  }
+  const token = randomToken();
+  await db.transaction(async (tx) => {
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, keys[0] as string));
+    await tx.insert(sessions).values({
+      idHash: sha256(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
+    });
+    await audit(tx, user.id, 'login', user.email);
+  });
+  return { ok: true, userId: user.id, token };
+}
+
+export async function sessionUser(db: Queryable, token: string, now: Date) {
+  const idHash = sha256(token);
+  const [row] = await db
+    .select({ session: sessions, user: users })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.idHash, idHash));
+  if (!row) return null;
+  const { session, user } = row;
+  const idle = now.getTime() - session.lastSeenAt.getTime() > SESSION_IDLE_MS;
+  if (user.disabledAt || idle || session.expiresAt <= now) {
+    await db.delete(sessions).where(eq(sessions.idHash, idHash));
+    return null;
+  }
+  // Writing on every request would make each page view a write; a minute's precision is enough.
+  if (now.getTime() - session.lastSeenAt.getTime() > 60_000) {
+    await db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.idHash, idHash));
+  }
+  return { id: user.id, email: user.email, name: user.name, role: user.role as Role, sessionHash: idHash };
+}
+
+export async function logout(db: Db, sessionHash: string, userId: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(sessions).where(eq(sessions.idHash, sessionHash));
+    await audit(tx, userId, 'logout');
+  });
+}
+
+export async function listUsers(db: Queryable) {
+  return db
+    .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, createdAt: users.createdAt })
+    .from(users)
+    .orderBy(asc(users.name));
+}
+
+export async function setUserDisabled(db: Db, actorId: number, userId: number, disabled: boolean, now: Date): Promise<void> {
+  if (actorId === userId) throw new AccountError('Je kunt je eigen account niet uitschakelen.');
+  await db.transaction(async (tx) => {
+    const [u] = await tx
+      .update(users)
+      .set({ disabledAt: disabled ? now : null })
+      .where(eq(users.id, userId))
+      .returning({ email: users.email });
+    if (!u) throw new AccountError('Dit account bestaat niet.');
+    if (disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
+    await audit(tx, actorId, disabled ? 'user.disabled' : 'user.enabled', u.email);
+  });
+}

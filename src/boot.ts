@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { loadSecret } from './admin/service.ts';
+import { createApp } from './app.tsx';
+import type { Config } from './config.ts';
+import { readContent } from './content/loader.ts';
+import type { Deps } from './context.ts';
+import { type Database, openDatabase } from './db/client.ts';
+import { hasContent, importContent } from './themes/service.ts';
+import { assets } from './ui/assets.ts';
+
+export interface BootOptions {
+  config: Config;
+  /** An already-open database (tests); otherwise opened from the config. */
+  database?: Database;
+  log?: Logger;
+  contentDir?: string;
+  now?: () => Date;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+/** Everything `npm start` does before listening: open and migrate the database, check and load content, build assets. */
+export async function boot(opts: BootOptions) {
+  const { config } = opts;
+  const log = opts.log ?? createLogger(config);
+  // Content is validated on every start, so a broken file stops the app before it serves anything.
+  const bundle = readContent(resolve(opts.contentDir ?? 'content'));
+  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }));
+  try {
+    await database.migrate();
+    const secret = await loadSecret(database.db);
+    if (!(await hasContent(database.db))) {
+      const loaded = await importContent(database.db, bundle);
+      log.info(loaded, 'content loaded');
+    }
+    const deps: Deps = { config, database, log, assets: await assets(), secret, now: opts.now ?? (() => new Date()) };
+    return { deps, app: createApp(deps) };
+  } catch (err) {
+    if (!opts.database) await database.close();
+    throw err;
+  }
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** Every environment variable the app reads, parsed and validated in one place. */
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const urlWithProtocols = (name: string, protocols: string[]) =>
+  z
+    .string()
+    .refine((v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    }, `${name} moet een URL zijn die begint met ${protocols.map((p) => `${p}//`).join(' of ')}`);
+
+const booleanish = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'], {
+    message: 'toegestaan: true, false, 1, 0, yes, no',
+  })
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(0, 'moet tussen 0 en 65535 liggen')
+    .max(65535, 'moet tussen 0 en 65535 liggen')
+    .default(3000),
+  HOST: z
+    .string()
+    .min(1, 'mag niet leeg zijn')
+    .regex(/^[A-Za-z0-9.:\-[\]]+$/, 'moet een hostnaam of IP-adres zijn')
+    .default('127.0.0.1'),
+  BASE_URL: urlWithProtocols('BASE_URL', ['http:', 'https:']).optional(),
+  DATABASE_URL: urlWithProtocols('DATABASE_URL', ['postgres:', 'postgresql:']).optional(),
+  DATA_DIR: z.string().min(1, 'mag niet leeg zijn').default('./data'),
+  SMTP_URL: urlWithProtocols('SMTP_URL', ['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z
+    .string()
+    .regex(/^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+\.?[^@\s<>]*>?$/, 'moet een e-mailadres zijn, bijvoorbeeld "Hechtwerk <noreply@voorbeeld.nl>"')
+    .default('Hechtwerk <noreply@hechtwerk.localhost>'),
+  LOG_LEVEL: z.enum(logLevels, { message: `toegestaan: ${logLevels.join(', ')}` }).default('info'),
+  TRUST_PROXY: booleanish.default(false),
+});
+
+export type Config = z.infer<typeof schema> & { baseUrl: string; secure: boolean };
+
+export class ConfigError extends Error {}
+
+/** Parses an environment; throws ConfigError naming each bad variable and what is allowed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const picked: Record<string, string> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') picked[key] = value;
+  }
+  const result = schema.safeParse(picked);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return `  ${name}=${JSON.stringify(picked[name] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`Ongeldige configuratie:\n${lines.join('\n')}`);
+  }
+  const c = result.data;
+  const baseUrl = (c.BASE_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');
+  return { ...c, baseUrl, secure: baseUrl.startsWith('https:') };
+}

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { Asset } from './ui/assets.ts';
+
+export interface Deps {
+  config: Config;
+  database: Database;
+  log: Logger;
+  assets: { css: Asset; scripts: Asset[] };
+  /** HMAC key shared by every instance (kept in the database). */
+  secret: Buffer;
+  /** Seconds since epoch; tests move it to check expiry. */
+  now: () => Date;
+}
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  role: 'beheerder' | 'redacteur';
+  sessionHash: string;
+  csrf: string;
+}
+
+export type AppEnv = {
+  Variables: {
+    deps: Deps;
+    reqId: string;
+    user?: SessionUser;
+  };
+};
+
+export type Ctx = Context<AppEnv>;

@@ -1,0 +1,100 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+
+/** Request id and one structured log line per request: no query string, no body, no personal data. */
+export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const reqId = randomUUID();
+  c.set('reqId', reqId);
+  const start = performance.now();
+  await next();
+  c.header('X-Request-Id', reqId);
+  const { log } = c.get('deps');
+  const status = c.res.status;
+  const line = { reqId, method: c.req.method, path: new URL(c.req.url).pathname, status, ms: Math.round(performance.now() - start) };
+  if (status >= 500) log.error(line, 'request failed');
+  else log.info(line, 'request');
+};
+
+export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const h = c.res.headers;
+  h.set(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  );
+  h.set('X-Content-Type-Options', 'nosniff');
+  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  h.set('X-Frame-Options', 'DENY');
+  h.set('Cross-Origin-Opener-Policy', 'same-origin');
+  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), interest-cohort=()');
+  if (c.get('deps').config.secure) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+};
+
+const COMPRESSIBLE = /^(text\/|application\/(json|xml|atom\+xml|javascript|problem\+json)|image\/svg)/;
+const MIN_BYTES = 512;
+// Compressed bodies by ETag and encoding: a page that has not changed is compressed once.
+const compressedCache = new Map<string, Uint8Array>();
+const CACHE_LIMIT = 500;
+
+function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
+  return encoding === 'br'
+    ? brotliCompressSync(body, { params: { [zc.BROTLI_PARAM_QUALITY]: 6, [zc.BROTLI_PARAM_SIZE_HINT]: body.byteLength } })
+    : gzipSync(body, { level: 6 });
+}
+
+function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
+  if (!accept) return null;
+  const tokens = accept
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim());
+  const allowed = (name: string) => tokens.some((t) => t === name || (t.startsWith(`${name};`) && !/q=0(\.0*)?$/.test(t)));
+  if (allowed('br')) return 'br';
+  if (allowed('gzip')) return 'gzip';
+  return null;
+}
+
+/**
+ * ETag with conditional GET, then br/gzip. Runs on buffered bodies: every page here is rendered to
+ * a string first, so nothing streams that this would hold back.
+ */
+export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const res = c.res;
+  const type = res.headers.get('Content-Type') ?? '';
+  if (!res.body || !COMPRESSIBLE.test(type) || res.headers.has('Content-Encoding')) return;
+  const body = new Uint8Array(await res.arrayBuffer());
+  const headers = new Headers(res.headers);
+  let etag = headers.get('ETag');
+  const cacheable = (c.req.method === 'GET' || c.req.method === 'HEAD') && res.status === 200 && !/no-store/.test(headers.get('Cache-Control') ?? '');
+  if (cacheable && !etag) {
+    etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+    headers.set('ETag', etag);
+  }
+  if (cacheable && etag) {
+    const inm = c.req.header('If-None-Match');
+    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+      headers.delete('Content-Length');
+      headers.delete('Content-Type');
+      c.res = new Response(null, { status: 304, headers });
+      return;
+    }
+  }
+  headers.append('Vary', 'Accept-Encoding');
+  const encoding = body.byteLength >= MIN_BYTES ? pickEncoding(c.req.header('Accept-Encoding')) : null;
+  let out: Uint8Array = body;
+  if (encoding) {
+    const key = etag ? `${etag}:${encoding}` : '';
+    const hit = key ? compressedCache.get(key) : undefined;
+    out = hit ?? compress(body, encoding);
+    if (key && !hit) {
+      if (compressedCache.size >= CACHE_LIMIT) compressedCache.delete(compressedCache.keys().next().value as string);
+      compressedCache.set(key, out);
+    }
+    headers.set('Content-Encoding', encoding);
+  }
+  headers.set('Content-Length', String(out.byteLength));
+  c.res = new Response(out as BodyInit, { status: res.status, statusText: res.statusText, headers });
+};

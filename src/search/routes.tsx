@@ -1,0 +1,137 @@
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { AppEnv } from '../context.ts';
+import { listThemes, type ThemeSummary } from '../themes/service.ts';
+import { page } from '../ui/render.tsx';
+import { MAX_QUERY, type SearchOutcome, search, searchQuery } from './service.ts';
+
+export const searchRoutes = new Hono<AppEnv>();
+
+const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie' };
+
+const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
+  <form class="hw-search" method="get" action="/zoeken" role="search">
+    <div class="utrecht-form-field">
+      <label class="utrecht-form-label" for="q">
+        Zoekterm
+      </label>
+      <input
+        class="utrecht-textbox utrecht-textbox--html-input"
+        type="search"
+        id="q"
+        name="q"
+        value={q}
+        aria-invalid={invalid ? 'true' : undefined}
+        aria-describedby={invalid ? 'q-error' : undefined}
+      />
+    </div>
+    <button class="utrecht-button utrecht-button--primary-action" type="submit">
+      Zoeken
+    </button>
+  </form>
+);
+
+const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
+  <>
+    <h2 class="utrecht-heading-2">Tips</h2>
+    <ul>
+      <li>Controleer de spelling, of gebruik een ander woord (bijvoorbeeld “scheiding” in plaats van “echtscheiding”).</li>
+      <li>Gebruik minder woorden.</li>
+      <li>Zoek op een hele zin met aanhalingstekens, of sluit een woord uit met een minteken: hechting -onveilig.</li>
+    </ul>
+    <h2 class="utrecht-heading-2">Of begin bij een thema</h2>
+    <ul>
+      {themes.map((t) => (
+        <li>
+          <a class="utrecht-link" href={`/themas/${t.slug}`}>
+            {t.title}
+          </a>
+        </li>
+      ))}
+    </ul>
+  </>
+);
+
+const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }> = ({ q, outcome, themes }) => {
+  if (outcome.state === 'empty') {
+    return (
+      <>
+        <p>Typ een of meer woorden en kies Zoeken.</p>
+        <Suggestions themes={themes} />
+      </>
+    );
+  }
+  if (outcome.state === 'too-long') {
+    return (
+      <p id="q-error" class="hw-field-error">
+        Je zoekvraag is {outcome.length} tekens lang. Gebruik er hoogstens {MAX_QUERY}.
+      </p>
+    );
+  }
+  if (outcome.total === 0) {
+    return (
+      <>
+        <p role="status">Geen resultaten voor “{q}”.</p>
+        <Suggestions themes={themes} />
+      </>
+    );
+  }
+  const link = (p: number) => `/zoeken?${new URLSearchParams({ q, p: String(p) })}`;
+  return (
+    <>
+      <p role="status">
+        {outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{q}”
+        {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
+      </p>
+      <ol class="hw-results">
+        {outcome.hits.map((hit) => (
+          <li>
+            <span class="hw-kind">{KIND_LABEL[hit.kind] ?? hit.kind}</span>
+            <h2>
+              <a class="utrecht-link" href={hit.url}>
+                {hit.title}
+              </a>
+            </h2>
+            <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
+          </li>
+        ))}
+      </ol>
+      {outcome.pages > 1 ? (
+        <nav aria-label="Paginering">
+          <ul class="hw-pager">
+            {outcome.page > 1 ? (
+              <li>
+                <a class="utrecht-link" href={link(outcome.page - 1)} rel="prev">
+                  Vorige pagina
+                </a>
+              </li>
+            ) : null}
+            {outcome.page < outcome.pages ? (
+              <li>
+                <a class="utrecht-link" href={link(outcome.page + 1)} rel="next">
+                  Volgende pagina
+                </a>
+              </li>
+            ) : null}
+          </ul>
+        </nav>
+      ) : null}
+    </>
+  );
+};
+
+searchRoutes.get('/', async (c) => {
+  const input = searchQuery.parse({ q: c.req.query('q') ?? '', p: c.req.query('p') });
+  const db = c.get('deps').database.db;
+  const [outcome, themes] = await Promise.all([search(db, input), listThemes(db)]);
+  const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
+  return page(
+    c,
+    { title, description: 'Zoek in de thema’s en bronnen van Hechtwerk.', crumbs: [{ href: '/zoeken', label: 'Zoeken' }] },
+    <>
+      <h1 class="utrecht-heading-1">Zoeken</h1>
+      <SearchForm q={input.q} invalid={outcome.state === 'too-long'} />
+      <Results q={input.q} outcome={outcome} themes={themes} />
+    </>,
+  );
+});

@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Queryable, rows } from '../db/client.ts';
+import { searchDocuments } from '../db/schema.ts';
+
+export interface SearchDocument {
+  kind: string;
+  ref: string;
+  title: string;
+  url: string;
+  summary: string;
+  body: string;
+}
+
+/** Every capability keeps its documents current through this one function, in its own transaction. */
+export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): Promise<void> {
+  await db
+    .insert(searchDocuments)
+    .values(doc)
+    .onConflictDoUpdate({
+      target: [searchDocuments.kind, searchDocuments.ref],
+      set: { title: doc.title, url: doc.url, summary: doc.summary, body: doc.body },
+    });
+}
+
+export const MAX_QUERY = 200;
+export const PAGE_SIZE = 10;
+
+// Control characters (NUL above all) are refused by PostgreSQL text; they never mean anything in a query.
+const controlChars = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export const searchQuery = z.object({
+  q: z
+    .string()
+    .default('')
+    .transform((v) => v.replace(controlChars, ' ').replace(/\s+/g, ' ').trim()),
+  p: z.coerce.number().int().min(1).max(100).catch(1).default(1),
+});
+export type SearchInput = z.infer<typeof searchQuery>;
+
+export type SearchOutcome =
+  | { state: 'empty' }
+  | { state: 'too-long'; length: number }
+  | { state: 'results'; total: number; page: number; pages: number; hits: SearchHit[] };
+
+export interface SearchHit {
+  kind: string;
+  title: string;
+  url: string;
+  summary: string;
+  /** Snippet parts: odd indexes are the matched words, to be wrapped in <mark> by the view. */
+  snippet: string[];
+}
+
+// Start/stop markers for ts_headline that cannot occur in our content after the control-char strip.
+const START = '\u0002';
+const STOP = '\u0003';
+
+export async function search(db: Queryable, input: SearchInput): Promise<SearchOutcome> {
+  const q = input.q;
+  if (!q) return { state: 'empty' };
+  if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
+  const offset = (input.p - 1) * PAGE_SIZE;
+  const found = await rows<{ kind: string; title: string; url: string; summary: string; headline: string; total: number }>(
+    db,
+    sql`with query as (select websearch_to_tsquery('dutch', ${q}) as tsq),
+        matches as (
+          select d.kind, d.title, d.url, d.summary, d.body, ts_rank_cd(d.tsv, query.tsq, 32) as rank
+          from search_documents d, query
+          where d.tsv @@ query.tsq
+        )
+        select m.kind, m.title, m.url, m.summary,
+          ts_headline('dutch', m.summary || ' — ' || m.body, query.tsq,
+            ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as headline,
+          count(*) over ()::int as total
+        from matches m, query
+        order by m.rank desc, m.title
+        limit ${PAGE_SIZE} offset ${offset}`,
+  );
+  const total = found[0]?.total ?? 0;
+  return {
+    state: 'results',
+    total,
+    page: input.p,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    hits: found.map((r) => ({
+      kind: r.kind,
+      title: r.title,
+      url: r.url,
+      summary: r.summary,
+      snippet: splitHeadline(r.headline),
+    })),
+  };
+}
+
+export function splitHeadline(headline: string): string[] {
+  const parts: string[] = [];
+  let rest = headline;
+  for (;;) {
+    const s = rest.indexOf(START);
+    if (s < 0) break;
+    const e = rest.indexOf(STOP, s);
+    if (e < 0) break;
+    parts.push(rest.slice(0, s), rest.slice(s + 1, e));
+    rest = rest.slice(e + 1);
+  }
+  parts.push(rest);
+  return parts;
+}

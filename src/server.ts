@@ -1,0 +1,84 @@
+import { serve } from '@hono/node-server';
+import nodemailer from 'nodemailer';
+import { createFirstAdminToken } from './admin/service.ts';
+import { boot, createLogger } from './boot.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { ContentError } from './content/loader.ts';
+import { sendDueMails } from './mail/outbox.ts';
+
+async function main() {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const log = createLogger(config);
+  let booted: Awaited<ReturnType<typeof boot>>;
+  try {
+    booted = await boot({ config, log });
+  } catch (err) {
+    if (err instanceof ContentError) {
+      console.error(`Ongeldige inhoud in content/:\n  ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const { app, deps } = booted;
+
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const url = config.BASE_URL ?? `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
+    console.log(`Hechtwerk draait op ${url} (database: ${deps.database.kind})`);
+    void createFirstAdminToken(deps.database.db, deps.now()).then((token) => {
+      if (token) console.log(`\nNog geen beheerder. Maak het eerste account aan via deze eenmalige link (24 uur geldig):\n  ${url}/beheer/welkom/${token}\n`);
+    });
+  });
+  (server as import('node:http').Server).keepAliveTimeout = 65_000;
+
+  // Mail: without SMTP_URL everything stays in the outbox, readable at /beheer/mail.
+  let mailTimer: NodeJS.Timeout | undefined;
+  let mailRun: Promise<unknown> = Promise.resolve();
+  if (config.SMTP_URL) {
+    const transport = nodemailer.createTransport(config.SMTP_URL);
+    const tick = () => {
+      mailRun = sendDueMails(deps.database.db, transport, config.MAIL_FROM, deps.now).catch((err) =>
+        log.warn({ err: { message: (err as Error).message } }, 'mail worker'),
+      );
+    };
+    mailTimer = setInterval(tick, 2000);
+    tick();
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      log.error('shutdown took too long, exiting');
+      process.exit(1);
+    }, 10_000);
+    force.unref();
+    if (mailTimer) clearInterval(mailTimer);
+    // Stop accepting; in-flight requests finish; idle keep-alive sockets close now.
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+    await mailRun;
+    await deps.database.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,59 @@
+import { Hono } from 'hono';
+import { raw } from 'hono/html';
+import { renderMarkdown } from '../content/markdown.ts';
+import type { AppEnv } from '../context.ts';
+import { getPage, listThemes } from '../themes/service.ts';
+import { formatDate } from '../themes/views.tsx';
+import { page } from '../ui/render.tsx';
+import { ComingSoon, Home } from './views.tsx';
+
+export const siteRoutes = new Hono<AppEnv>();
+
+siteRoutes.get('/', async (c) => {
+  const themes = await listThemes(c.get('deps').database.db);
+  return page(
+    c,
+    {
+      title: 'Hechtwerk',
+      description: 'Kennis, signalenlijst, Meldcode, netwerk en trainingen voor professionals die zich zorgen maken over een jong kind.',
+    },
+    <Home themes={themes} />,
+  );
+});
+
+// Parts that later capabilities fill in; the navigation already points at them.
+const upcoming: Record<string, { title: string; intro: string }> = {
+  '/signalenlijst': {
+    title: 'Signalenlijst verstoord gehechtheidsgedrag',
+    intro: 'Een hulpmiddel om gehechtheidsgedrag van een jong kind gestructureerd te observeren, gebaseerd op Boris en Zeanah (2005).',
+  },
+  '/meldcode': {
+    title: 'Meldcode huiselijk geweld en kindermishandeling',
+    intro: 'De vijf stappen van de Meldcode en het afwegingskader, stap voor stap.',
+  },
+  '/trainingen': { title: 'Trainingen', intro: 'Trainingen voor professionals, zoals “Hechting voor professionals”.' },
+  '/netwerk': { title: 'Netwerk', intro: 'Partnerorganisaties in de regio en wat zij doen voor gezinnen.' },
+};
+for (const [path, text] of Object.entries(upcoming)) {
+  siteRoutes.get(path, (c) => page(c, { title: text.title, description: text.intro, crumbs: [{ href: path, label: text.title }] }, <ComingSoon {...text} />));
+}
+
+for (const slug of ['over', 'privacy', 'toegankelijkheid']) {
+  siteRoutes.get(`/${slug}`, async (c) => {
+    const p = await getPage(c.get('deps').database.db, slug);
+    if (!p) return c.notFound();
+    const rendered = renderMarkdown(p.bodyMd);
+    return page(
+      c,
+      { title: p.title, description: p.summary, crumbs: [{ href: `/${slug}`, label: p.title }] },
+      <article class="hw-prose">
+        <h1 class="utrecht-heading-1">{p.title}</h1>
+        <p class="hw-lead">{p.summary}</p>
+        {raw(rendered.html)}
+        <p class="hw-muted">
+          Laatst bijgewerkt op <time datetime={p.reviewed}>{formatDate(p.reviewed)}</time>
+        </p>
+      </article>,
+    );
+  });
+}

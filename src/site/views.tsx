@@ -1,0 +1,120 @@
+import type { FC } from 'hono/jsx';
+import { ThemeCards } from '../themes/views.tsx';
+import type { ThemeSummary } from '../themes/service.ts';
+
+export const VeiligThuis: FC = () => (
+  <aside class="hw-notice" aria-labelledby="vt-heading">
+    <h2 id="vt-heading" class="utrecht-heading-3">
+      Twijfel je of een kind veilig is?
+    </h2>
+    <p>
+      Bel Veilig Thuis voor advies of een melding: <a href="tel:08002000">0800-2000</a>, gratis en dag en nacht bereikbaar. Bij
+      acuut gevaar bel je <a href="tel:112">112</a>.
+    </p>
+  </aside>
+);
+
+export const Home: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
+  <>
+    <h1 class="utrecht-heading-1">Samen zorgen dat jonge kinderen veilig opgroeien</h1>
+    <p class="hw-lead">
+      Hechtwerk helpt professionals in de regio die zich zorgen maken over een jong kind. Lees wat hechting is, observeer gedrag
+      gestructureerd, volg de stappen van de Meldcode en vind de juiste partner om mee te overleggen.
+    </p>
+    <VeiligThuis />
+    <h2 class="utrecht-heading-2">Direct aan de slag</h2>
+    <ul class="hw-grid">
+      <li class="hw-card">
+        <h3>
+          <a class="utrecht-link" href="/signalenlijst">
+            Signalenlijst verstoord gehechtheidsgedrag
+          </a>
+        </h3>
+        <p>Leg per gedragsdomein vast wat je ziet. Er wordt niets over het kind op de server bewaard.</p>
+      </li>
+      <li class="hw-card">
+        <h3>
+          <a class="utrecht-link" href="/meldcode">
+            Meldcode stap voor stap
+          </a>
+        </h3>
+        <p>Van zorg naar een besluit: de vijf stappen en het afwegingskader.</p>
+      </li>
+      <li class="hw-card">
+        <h3>
+          <a class="utrecht-link" href="/trainingen">
+            Trainingen
+          </a>
+        </h3>
+        <p>Leer signalen herkennen en bespreken, samen met collega’s uit de regio.</p>
+      </li>
+      <li class="hw-card">
+        <h3>
+          <a class="utrecht-link" href="/netwerk">
+            Netwerk in de regio
+          </a>
+        </h3>
+        <p>Vind de organisaties waarmee je kunt overleggen of samenwerken.</p>
+      </li>
+    </ul>
+    <h2 class="utrecht-heading-2">Thema’s</h2>
+    <ThemeCards themes={themes} headingLevel={3} />
+  </>
+);
+
+export const NotFound: FC = () => (
+  <>
+    <h1 class="utrecht-heading-1">Pagina niet gevonden</h1>
+    <p>Deze pagina bestaat niet (meer). Misschien is het adres verkeerd getypt of is de pagina verplaatst.</p>
+    <ul>
+      <li>
+        <a class="utrecht-link" href="/">
+          Naar de startpagina
+        </a>
+      </li>
+      <li>
+        <a class="utrecht-link" href="/zoeken">
+          Zoeken op de site
+        </a>
+      </li>
+      <li>
+        <a class="utrecht-link" href="/themas">
+          Alle thema’s
+        </a>
+      </li>
+    </ul>
+    <VeiligThuis />
+  </>
+);
+
+export const ServerError: FC<{ reqId: string; unavailable?: boolean }> = ({ reqId, unavailable }) => (
+  <>
+    <h1 class="utrecht-heading-1">{unavailable ? 'De site is even niet bereikbaar' : 'Er ging iets mis aan onze kant'}</h1>
+    <p>
+      {unavailable
+        ? 'We kunnen de gegevens op dit moment niet ophalen. Probeer het over een minuut opnieuw.'
+        : 'Dit ligt niet aan jou. Probeer het later opnieuw.'}{' '}
+      Blijft het misgaan? Noem dan deze referentie: <strong>{reqId}</strong>.
+    </p>
+    <VeiligThuis />
+  </>
+);
+
+export const ComingSoon: FC<{ title: string; intro: string }> = ({ title, intro }) => (
+  <>
+    <h1 class="utrecht-heading-1">{title}</h1>
+    <p class="hw-lead">{intro}</p>
+    <p>
+      Dit onderdeel van Hechtwerk wordt nu gebouwd en is nog niet beschikbaar. Lees intussen de{' '}
+      <a class="utrecht-link" href="/themas">
+        thema’s
+      </a>{' '}
+      of{' '}
+      <a class="utrecht-link" href="/zoeken">
+        zoek op de site
+      </a>
+      .
+    </p>
+    <VeiligThuis />
+  </>
+);

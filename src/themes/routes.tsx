@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { page } from '../ui/render.tsx';
+import { getTheme, listThemes } from './service.ts';
+import { ThemeList, ThemePage } from './views.tsx';
+
+export const themeRoutes = new Hono<AppEnv>();
+
+themeRoutes.get('/', async (c) => {
+  const themes = await listThemes(c.get('deps').database.db);
+  return page(
+    c,
+    { title: 'Thema’s', description: 'Achtergrond over hechting, kindermishandeling en een kansrijke start.', crumbs: [{ href: '/themas', label: 'Thema’s' }] },
+    <ThemeList themes={themes} />,
+  );
+});
+
+themeRoutes.get('/:slug', async (c) => {
+  const slug = c.req.param('slug');
+  const theme = /^[a-z0-9-]{1,80}$/.test(slug) ? await getTheme(c.get('deps').database.db, slug) : null;
+  if (!theme) return c.notFound();
+  return page(
+    c,
+    {
+      title: theme.title,
+      description: theme.summary,
+      crumbs: [
+        { href: '/themas', label: 'Thema’s' },
+        { href: `/themas/${theme.slug}`, label: theme.title },
+      ],
+    },
+    <ThemePage theme={theme} />,
+  );
+});

@@ -1,0 +1,169 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { ContentBundle } from '../content/loader.ts';
+import { renderMarkdown } from '../content/markdown.ts';
+import type { Db, Queryable } from '../db/client.ts';
+import { pages, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
+import { upsertSearchDocument } from '../search/service.ts';
+
+export interface ThemeSummary {
+  slug: string;
+  title: string;
+  summary: string;
+}
+export interface ThemeSource {
+  title: string;
+  organisation: string;
+  url: string;
+  description: string;
+}
+export interface ThemeDetail extends ThemeSummary {
+  html: string;
+  toc: { id: string; text: string }[];
+  reviewed: string;
+  updatedAt: Date;
+  keyFacts: string[];
+  training: { title: string; text: string } | null;
+  sources: ThemeSource[];
+  related: ThemeSummary[];
+}
+
+/** Loads content/ into an empty database in one transaction: all of it, or nothing. */
+export async function importContent(db: Db, bundle: ContentBundle): Promise<{ themes: number; sources: number; pages: number }> {
+  return db.transaction(async (tx) => {
+    const ids = new Map<string, number>();
+    for (const t of bundle.themes) {
+      const [row] = await tx
+        .insert(themes)
+        .values({
+          slug: t.slug,
+          title: t.title,
+          summary: t.summary,
+          bodyMd: t.body,
+          position: t.order,
+          reviewed: t.reviewed,
+          published: t.published,
+          keyFacts: t.keyFacts,
+          training: t.training ?? null,
+        })
+        .returning({ id: themes.id });
+      if (!row) throw new Error('insert returned nothing');
+      ids.set(t.slug, row.id);
+    }
+    const sourceIds = new Map<string, number>();
+    for (const t of bundle.themes) {
+      const themeId = ids.get(t.slug) as number;
+      let position = 0;
+      for (const s of t.sources) {
+        let sourceId = sourceIds.get(s.url);
+        if (sourceId === undefined) {
+          const [row] = await tx
+            .insert(sources)
+            .values(s)
+            .onConflictDoUpdate({ target: sources.url, set: { title: s.title } })
+            .returning({ id: sources.id });
+          sourceId = row?.id as number;
+          sourceIds.set(s.url, sourceId);
+          await upsertSearchDocument(tx, {
+            kind: 'source',
+            ref: String(sourceId),
+            title: s.title,
+            url: s.url,
+            summary: s.organisation,
+            body: s.description,
+          });
+        }
+        // The same source twice in one theme (the seed has one) is merged, not an error.
+        await tx
+          .insert(themeSources)
+          .values({ themeId, sourceId, position: position++ })
+          .onConflictDoNothing();
+      }
+      let rp = 0;
+      for (const r of t.related) {
+        await tx.insert(themeRelations).values({ themeId, relatedId: ids.get(r) as number, position: rp++ });
+      }
+      if (t.published) {
+        const rendered = renderMarkdown(t.body);
+        await upsertSearchDocument(tx, {
+          kind: 'theme',
+          ref: t.slug,
+          title: t.title,
+          url: `/themas/${t.slug}`,
+          summary: t.summary,
+          body: [...t.keyFacts, rendered.text].join(' '),
+        });
+      }
+    }
+    for (const p of bundle.pages) {
+      await tx.insert(pages).values({ slug: p.slug, title: p.title, summary: p.summary, bodyMd: p.body, reviewed: p.reviewed });
+    }
+    return { themes: bundle.themes.length, sources: sourceIds.size, pages: bundle.pages.length };
+  });
+}
+
+export async function hasContent(db: Queryable): Promise<boolean> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(themes);
+  return (row?.n ?? 0) > 0;
+}
+
+export async function listThemes(db: Queryable): Promise<ThemeSummary[]> {
+  return db
+    .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
+    .from(themes)
+    .where(eq(themes.published, true))
+    .orderBy(asc(themes.position), asc(themes.title));
+}
+
+// Rendering Markdown is the costly part of a theme page; keep the result until the row changes.
+const renderCache = new Map<string, { updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>();
+
+export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail | null> {
+  const [t] = await db
+    .select()
+    .from(themes)
+    .where(and(eq(themes.slug, slug), eq(themes.published, true)));
+  if (!t) return null;
+  const [srcs, related] = await Promise.all([
+    db
+      .select({ title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
+      .from(themeSources)
+      .innerJoin(sources, eq(sources.id, themeSources.sourceId))
+      .where(eq(themeSources.themeId, t.id))
+      .orderBy(asc(themeSources.position)),
+    db
+      .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
+      .from(themeRelations)
+      .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
+      .where(and(eq(themeRelations.themeId, t.id), eq(themes.published, true)))
+      .orderBy(asc(themeRelations.position)),
+  ]);
+  const key = `${t.id}`;
+  let cached = renderCache.get(key);
+  if (!cached || cached.updatedAt !== t.updatedAt.getTime()) {
+    cached = { updatedAt: t.updatedAt.getTime(), rendered: renderMarkdown(t.bodyMd) };
+    renderCache.set(key, cached);
+  }
+  return {
+    slug: t.slug,
+    title: t.title,
+    summary: t.summary,
+    html: cached.rendered.html,
+    toc: cached.rendered.toc,
+    reviewed: t.reviewed,
+    updatedAt: t.updatedAt,
+    keyFacts: t.keyFacts,
+    training: t.training ?? null,
+    sources: srcs,
+    related,
+  };
+}
+
+export async function getPage(db: Queryable, slug: string) {
+  const [p] = await db.select().from(pages).where(eq(pages.slug, slug));
+  return p ?? null;
+}
+
+export async function themesBySlugs(db: Queryable, slugs: string[]): Promise<ThemeSummary[]> {
+  if (!slugs.length) return [];
+  return db.select({ slug: themes.slug, title: themes.title, summary: themes.summary }).from(themes).where(inArray(themes.slug, slugs));
+}

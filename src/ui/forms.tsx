@@ -1,0 +1,73 @@
+import type { FC } from 'hono/jsx';
+import type { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+/** First Dutch message per field from a failed zod parse. */
+export function fieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+/** Error summary at the top of a form, each message a link to its field (GOV.UK / NL Design System pattern). */
+export const ErrorSummary: FC<{ errors: FieldErrors; labels?: Record<string, string> }> = ({ errors, labels = {} }) => {
+  const entries = Object.entries(errors);
+  if (!entries.length) return null;
+  return (
+    <div class="hw-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="foutmeldingen">
+      <h2 id="error-summary-title">Er is een probleem</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>
+            {field === 'form' ? message : <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+};
+
+export const TextField: FC<{
+  name: string;
+  label: string;
+  value?: string;
+  error?: string;
+  type?: 'text' | 'email' | 'password';
+  autocomplete?: string;
+  hint?: string;
+  required?: boolean;
+}> = ({ name, label, value, error, type = 'text', autocomplete, hint, required = true }) => {
+  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}`}>
+      <label class="utrecht-form-label" for={name}>
+        {label}
+      </label>
+      {hint ? (
+        <p class="hw-muted" id={`${name}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="hw-field-error" id={`${name}-error`}>
+          {error}
+        </p>
+      ) : null}
+      <input
+        class={`utrecht-textbox utrecht-textbox--html-input${error ? ' utrecht-textbox--invalid' : ''}`}
+        type={type}
+        id={name}
+        name={name}
+        value={type === 'password' ? undefined : value}
+        autocomplete={autocomplete}
+        required={required}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={describedBy}
+      />
+    </div>
+  );
+};
