@@ -1,0 +1,93 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readContent } from '../src/content/loader.ts';
+import { openPglite, rows } from '../src/db/client.ts';
+import { hasContent, importContent } from '../src/themes/service.ts';
+import { type Backend, backends, createTestDatabase, type TestDatabase, tableCounts } from './helpers.ts';
+
+const bundle = readContent('content');
+
+describe.each(backends())('database on %s', (kind: Backend) => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase(kind);
+  });
+  afterAll(() => t.dispose());
+
+  it('migrates an empty database, and migrating again changes nothing', async () => {
+    await t.database.migrate();
+    const before = await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    await t.database.migrate();
+    const after = await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+    expect(after[0]?.n).toBe(before[0]?.n);
+    expect(before[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('loads content in one transaction: a failure leaves nothing behind', async () => {
+    const broken = structuredClone(bundle);
+    // A related slug that does not exist violates a NOT NULL in the middle of the import.
+    (broken.themes[broken.themes.length - 1] as { related: string[] }).related = ['bestaat-niet'];
+    await expect(importContent(t.database.db, broken)).rejects.toThrow();
+    const counts = await tableCounts(t.database);
+    expect(counts.themes).toBe(0);
+    expect(counts.sources).toBe(0);
+    expect(counts.search_documents).toBe(0);
+    expect(await hasContent(t.database.db)).toBe(false);
+  });
+
+  it('loads content, merging duplicate sources into one row', async () => {
+    const loaded = await importContent(t.database.db, bundle);
+    expect(loaded.themes).toBe(bundle.themes.length);
+    const counts = await tableCounts(t.database);
+    const distinct = new Set(bundle.themes.flatMap((th) => th.sources.map((s) => s.url))).size;
+    expect(counts.sources).toBe(distinct);
+    expect(counts.themes).toBe(bundle.themes.length);
+    expect(counts.search_documents).toBe(bundle.themes.length + distinct);
+  });
+
+  it('the database enforces what must never break', async () => {
+    await expect(t.database.db.execute(sql`insert into users (email, name, role) values ('A@B.NL', 'x', 'beheerder')`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`insert into users (email, name, role) values ('a@b.nl', 'x', 'koning')`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('Fout Slug', 't', 's', 'b', '2026-01-01')`)).rejects.toThrow();
+    await expect(t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('hechting', 't', 's', 'b', '2026-01-01')`)).rejects.toThrow();
+  });
+
+  it('uses the Dutch text search configuration', async () => {
+    const [r] = await rows<{ v: string }>(t.database.db, sql`select to_tsvector('dutch', 'scheidingen gehechte kinderen')::text as v`);
+    expect(r?.v).toContain("'scheiding'");
+    expect(r?.v).toContain("'gehecht'");
+  });
+});
+
+describe.skipIf(!backends().includes('postgres'))('two instances starting at once (PostgreSQL server)', () => {
+  it('do not race on migrations', async () => {
+    const t = await createTestDatabase('postgres');
+    try {
+      const others = await Promise.all([t.open(), t.open(), t.open()]);
+      await Promise.all([t.database.migrate(), ...others.map((d) => d.migrate())]);
+      const [r] = await rows<{ n: number }>(t.database.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+      expect(r?.n).toBe(1);
+    } finally {
+      await t.dispose();
+    }
+  });
+});
+
+describe('PGlite data directory', () => {
+  it('keeps data across a restart', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'hw-pglite-')), 'data');
+    const first = await openPglite(dir);
+    await first.migrate();
+    await importContent(first.db, bundle);
+    await first.close();
+    const second = await openPglite(dir);
+    await second.migrate();
+    expect(await hasContent(second.db)).toBe(true);
+    const counts = await tableCounts(second);
+    expect(counts.themes).toBe(bundle.themes.length);
+    await second.close();
+  });
+});

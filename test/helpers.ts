@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import pg from 'pg';
+import pino from 'pino';
+import { boot } from '../src/boot.ts';
+import { loadConfig } from '../src/config.ts';
+import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
+import { ADMIN_PG_URL } from './env.ts';
+
+export type Backend = 'pglite' | 'postgres';
+
+/** PGlite always; the PostgreSQL server too when global-setup found one. */
+export function backends(): Backend[] {
+  return process.env.HW_TEST_POSTGRES === '1' ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase {
+  database: Database;
+  /** For a second connection to the same database (a second "instance"). */
+  open(): Promise<Database>;
+  dispose(): Promise<void>;
+}
+
+/** A fresh, empty database: in-memory PGlite, or a new database on the server dropped afterwards. */
+export async function createTestDatabase(kind: Backend): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const database = await openPglite(undefined);
+    return { database, open: async () => database, dispose: () => database.close() };
+  }
+  const name = `hw_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(ADMIN_PG_URL);
+  url.pathname = `/${name}`;
+  const opened: Database[] = [];
+  const open = async () => {
+    const d = await openPostgres(url.toString(), 5);
+    opened.push(d);
+    return d;
+  };
+  const database = await open();
+  return {
+    database,
+    open,
+    async dispose() {
+      for (const d of opened) await d.close().catch(() => {});
+      const a = new pg.Client({ connectionString: ADMIN_PG_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export interface Clock {
+  now: () => Date;
+  advance(ms: number): void;
+  set(date: Date): void;
+}
+
+export function makeClock(start = new Date()): Clock {
+  let t = start.getTime();
+  return { now: () => new Date(t), advance: (ms) => (t += ms), set: (d) => (t = d.getTime()) };
+}
+
+export async function createTestApp(kind: Backend, opts: { env?: Record<string, string>; testDb?: TestDatabase; contentDir?: string } = {}) {
+  const testDb = opts.testDb ?? (await createTestDatabase(kind));
+  const logs: string[] = [];
+  const log = pino(
+    { level: 'info', base: { app: 'hechtwerk' } },
+    new Writable({
+      write(chunk, _enc, cb) {
+        logs.push(String(chunk));
+        cb();
+      },
+    }),
+  );
+  const clock = makeClock();
+  const config = loadConfig({ BASE_URL: 'http://localhost:3000', ...opts.env });
+  const { app, deps } = await boot({ config, database: testDb.database, log, now: clock.now, contentDir: opts.contentDir });
+  return { app, deps, logs, clock, testDb, close: () => (opts.testDb ? Promise.resolve() : testDb.dispose()) };
+}
+
+/** A tiny cookie jar for app.request(): keeps what Set-Cookie says, sends it back. */
+export class Browser {
+  cookies = new Map<string, string>();
+  constructor(readonly app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }) {}
+
+  private remember(res: Response) {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair, ...attrs] = line.split(';');
+      const [name, ...rest] = (pair ?? '').split('=');
+      const value = rest.join('=');
+      const expired = attrs.some((a) => /max-age=0/i.test(a.trim()) || /expires=Thu, 01 Jan 1970/i.test(a.trim()));
+      if (!name) continue;
+      if (expired || value === '') this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value);
+    }
+  }
+
+  private cookieHeader(): Record<string, string> {
+    if (!this.cookies.size) return {};
+    return { Cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+  }
+
+  async get(path: string, headers: Record<string, string> = {}) {
+    const res = await this.app.request(path, { headers: { ...this.cookieHeader(), ...headers } });
+    this.remember(res);
+    return res;
+  }
+
+  async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}) {
+    const res = await this.app.request(path, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...this.cookieHeader(), ...headers },
+    });
+    this.remember(res);
+    return res;
+  }
+}
+
+/** The value of the hidden CSRF field in a page. */
+export function csrfFrom(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m?.[1]) throw new Error('no CSRF field in page');
+  return m[1];
+}
+
+export async function tableCounts(db: Database): Promise<Record<string, number>> {
+  const { sql } = await import('drizzle-orm');
+  const tables = (await db.db.execute(
+    sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`,
+  )) as unknown as { rows: { table_name: string }[] };
+  const out: Record<string, number> = {};
+  for (const { table_name } of tables.rows) {
+    const r = (await db.db.execute(sql.raw(`select count(*)::int as n from "${table_name}"`))) as unknown as { rows: { n: number }[] };
+    out[table_name] = r.rows[0]?.n ?? 0;
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { search, searchQuery, splitHeadline, upsertSearchDocument } from '../src/search/service.ts';
+import { type Backend, backends, createTestApp } from './helpers.ts';
+
+describe.each(backends())('search on %s', (kind: Backend) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  const run = (q: string, p?: string) => search(t.deps.database.db, searchQuery.parse({ q, p }));
+  const titles = async (q: string) => {
+    const r = await run(q);
+    if (r.state !== 'results') throw new Error(`no results state for ${q}`);
+    return r.hits.map((h) => h.title);
+  };
+
+  it('stems Dutch: "scheidingen" finds "scheiding", "gehechte" finds "gehecht"', async () => {
+    expect(await titles('scheidingen')).toContain('Complexe (v)echtscheidingen');
+    const r = await run('gehechte');
+    expect(r.state === 'results' && r.total).toBeGreaterThan(0);
+    if (r.state === 'results') {
+      const marked = r.hits.flatMap((h) => h.snippet.filter((_, i) => i % 2 === 1).map((s) => s.toLowerCase()));
+      expect(marked.some((w) => w.startsWith('gehecht'))).toBe(true);
+    }
+  });
+
+  it('ranks the theme about a word above passing mentions', async () => {
+    const r = await titles('kindermishandeling');
+    expect(r[0]).toBe('Kindermishandeling');
+    const k = await titles('kansrijke start');
+    expect(k[0]).toBe('Kansrijke Start');
+  });
+
+  it('searches sources as well as themes', async () => {
+    const r = await run('richtlijn problematische gehechtheid');
+    expect(r.state).toBe('results');
+    if (r.state === 'results') expect(r.hits.some((h) => h.kind === 'source')).toBe(true);
+  });
+
+  it('understands websearch syntax: quoted phrases and exclusions', async () => {
+    const all = await titles('hechting');
+    const without = await titles('hechting -scheiding');
+    expect(without.length).toBeLessThan(all.length);
+    expect(without).not.toContain('Complexe (v)echtscheidingen');
+    const phrase = await run('"eerste 1000 dagen"');
+    expect(phrase.state === 'results' && phrase.hits[0]?.title).toBe('Kansrijke Start');
+  });
+
+  it('pages through results', async () => {
+    for (let i = 1; i <= 23; i++) {
+      await upsertSearchDocument(t.deps.database.db, {
+        kind: 'test',
+        ref: String(i),
+        title: `Testdocument ${i} over peuterspeelzalen`,
+        url: `/test/${i}`,
+        summary: 'Een document om het bladeren te testen.',
+        body: 'peuterspeelzaal '.repeat(i),
+      });
+    }
+    const first = await run('peuterspeelzaal');
+    expect(first.state).toBe('results');
+    if (first.state !== 'results') return;
+    expect(first.total).toBe(23);
+    expect(first.pages).toBe(3);
+    expect(first.hits).toHaveLength(10);
+    const second = await run('peuterspeelzaal', '2');
+    if (second.state !== 'results') throw new Error('expected results');
+    expect(second.page).toBe(2);
+    const overlap = second.hits.filter((h) => first.hits.some((f) => f.url === h.url));
+    expect(overlap).toEqual([]);
+    const html = await (await t.app.request('/zoeken?q=peuterspeelzaal&p=2')).text();
+    expect(html).toContain('pagina 2 van 3');
+    expect(html).toContain('href="/zoeken?q=peuterspeelzaal&amp;p=3" rel="next"');
+    expect(html).toContain('href="/zoeken?q=peuterspeelzaal&amp;p=1" rel="prev"');
+  });
+
+  it('the results page highlights matches and escapes them', async () => {
+    const html = await (await t.app.request('/zoeken?q=scheidingen')).text();
+    expect(html).toMatch(/<mark>[Ss]cheiding/);
+    expect(html).toMatch(/\d+ resultaten voor “scheidingen”/);
+  });
+
+  it('no results: says so and suggests what to do', async () => {
+    const res = await t.app.request('/zoeken?q=xyzzyplugh');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Geen resultaten voor “xyzzyplugh”');
+    expect(html).toContain('Controleer de spelling');
+    expect(html).toContain('href="/themas/hechting"');
+  });
+
+  it('empty input gets the form and tips, not an error', async () => {
+    for (const q of ['', '   ', '%20%20']) {
+      const res = await t.app.request(`/zoeken?q=${q}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Typ een of meer woorden');
+    }
+  });
+
+  it('very long input gets a calm message and keeps the input', async () => {
+    const long = 'hechting '.repeat(30).trim();
+    const res = await t.app.request(`/zoeken?q=${encodeURIComponent(long)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`is ${long.length} tekens lang. Gebruik er hoogstens 200.`);
+    expect(html).toContain(`value="${long}"`);
+    expect(html).toContain('aria-invalid="true"');
+  });
+
+  it.each([
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    "' OR 1=1 --",
+    'hechting & | ! ( ) : * <->',
+    '%00null%00byte',
+    '\u0000\u0001\u0002',
+    '%E0%A4%A',
+    '"""',
+    '-',
+    '!!!',
+    'a:*',
+    '😀 hechting',
+  ])('odd input %j never breaks the page and is escaped', async (q) => {
+    const res = await t.app.request(`/zoeken?q=${q.startsWith('%') ? q : encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('onerror=alert(1)>');
+  });
+
+  it('a bad page number falls back to the first page', async () => {
+    for (const p of ['0', '-1', 'abc', '99999', '1e9']) {
+      const res = await t.app.request(`/zoeken?q=hechting&p=${p}`);
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe('headline markers', () => {
+  it('splits into plain and marked parts', () => {
+    expect(splitHeadline('a \u0002b\u0003 c \u0002d\u0003')).toEqual(['a ', 'b', ' c ', 'd', '']);
+    expect(splitHeadline('geen treffer')).toEqual(['geen treffer']);
+    expect(splitHeadline('half \u0002open')).toEqual(['half \u0002open']);
+  });
+});

@@ -1,0 +1,192 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Backend, backends, createTestApp } from './helpers.ts';
+
+const PUBLIC_PAGES = [
+  '/',
+  '/themas',
+  '/themas/hechting',
+  '/themas/kansrijke-start',
+  '/themas/hechting-en-hechtingsproblemen',
+  '/themas/kindermishandeling',
+  '/themas/complexe-echtscheidingen',
+  '/zoeken',
+  '/zoeken?q=hechting',
+  '/privacy',
+  '/toegankelijkheid',
+  '/over',
+  '/signalenlijst',
+  '/meldcode',
+  '/trainingen',
+  '/netwerk',
+];
+
+describe.each(backends())('site shell on %s', (kind: Backend) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    t.app.get('/test-kapot', () => {
+      throw new Error('boom for test');
+    });
+  });
+  afterAll(() => t.close());
+
+  it.each(PUBLIC_PAGES)('%s renders in Dutch with the shell, security headers and no cookie', async (path) => {
+    const res = await t.app.request(path);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.startsWith('<!doctype html><html lang="nl">')).toBe(true);
+    expect(html).toContain('href="#inhoud"');
+    expect(html).toContain('id="inhoud"');
+    for (const label of ['Thema’s', 'Signalenlijst', 'Meldcode', 'Trainingen', 'Netwerk', 'Zoeken']) expect(html).toContain(`>${label}</a>`);
+    expect(html).toContain('0800-2000');
+    expect(html).toContain('href="/privacy"');
+    expect(html).toContain('href="/toegankelijkheid"');
+    const csp = res.headers.get('Content-Security-Policy') ?? '';
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+    expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
+    expect(res.headers.get('Strict-Transport-Security')).toBeNull();
+    expect(res.headers.get('Set-Cookie')).toBeNull();
+    // No inline script or style at all, so the strict CSP holds without nonces.
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle="/);
+  });
+
+  it('marks the current section in the navigation and shows breadcrumbs', async () => {
+    const html = await (await t.app.request('/themas/hechting')).text();
+    expect(html).toMatch(/<a href="\/themas" aria-current="page">Thema’s<\/a>/);
+    expect(html).toContain('aria-label="Kruimelpad"');
+    expect(html).toMatch(/<span aria-current="page">Hechting<\/span>/);
+  });
+
+  it('theme page has summary, table of contents, key facts, sources, related themes, training and review date', async () => {
+    const html = await (await t.app.request('/themas/hechting')).text();
+    expect(html).toContain('<h1 class="utrecht-heading-1">Hechting</h1>');
+    expect(html).toContain('Op deze pagina');
+    const toc = [...html.matchAll(/<a class="utrecht-link" href="#([a-z0-9-]+)">/g)].map((m) => m[1]);
+    expect(toc.length).toBeGreaterThanOrEqual(4);
+    for (const id of toc) expect(html).toContain(`id="${id}"`);
+    expect(html).toContain('Kernfeiten');
+    expect(html).toContain('id="bronnen"');
+    expect(html).toContain('Laatst inhoudelijk gecontroleerd op <time datetime="');
+    expect(html).toContain('Training: Hechting voor professionals');
+    // Related themes are cards whose link names the theme; never a bare "Lees meer".
+    expect(html).not.toMatch(/>\s*Lees meer\s*</i);
+    expect(html).toMatch(/<h3><a class="utrecht-link" href="\/themas\/hechting-en-hechtingsproblemen">Hechting en hechtingsproblemen<\/a><\/h3>/);
+    // Sources are https and the seed's duplicate appears once.
+    const sourceHrefs = [...html.matchAll(/<li><a class="utrecht-link" href="(https?:[^"]+)"/g)].map((m) => m[1]);
+    expect(sourceHrefs.length).toBeGreaterThan(2);
+    for (const href of sourceHrefs) expect(href).toMatch(/^https:\/\//);
+    expect(new Set(sourceHrefs).size).toBe(sourceHrefs.length);
+  });
+
+  it('renders the Jeugdwet definition as an attributed quotation', async () => {
+    const html = await (await t.app.request('/themas/kindermishandeling')).text();
+    expect(html).toMatch(/<blockquote>[\s\S]*bedreigende of gewelddadige interactie[\s\S]*<\/blockquote>/);
+    expect(html).toMatch(/Jeugdwet/);
+  });
+
+  it('unknown pages get a Dutch 404 with a way on', async () => {
+    for (const path of ['/bestaat-niet', '/themas/bestaat-niet', '/themas/..%2F..%2Fetc%2Fpasswd', '/assets/app.css', '/assets/..%2Fpackage.json']) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(404);
+      const html = await res.text();
+      expect(html).toContain('Pagina niet gevonden');
+      expect(html).toContain('href="/zoeken"');
+    }
+  });
+
+  it('an error we caused shows a 500 page with a reference id that is in the log', async () => {
+    t.logs.length = 0;
+    const res = await t.app.request('/test-kapot');
+    expect(res.status).toBe(500);
+    const html = await res.text();
+    expect(html).toContain('Er ging iets mis aan onze kant');
+    expect(html).not.toContain('boom for test');
+    expect(html).not.toContain('at ');
+    const ref = /<strong>([0-9a-f-]{36})<\/strong>/.exec(html)?.[1];
+    expect(ref).toBeDefined();
+    expect(res.headers.get('X-Request-Id')).toBe(ref);
+    const line = t.logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'unhandled error');
+    expect(line?.reqId).toBe(ref);
+    expect(line?.err.message).toBe('boom for test');
+  });
+
+  it('logs one JSON line per request with a request id and without the query string', async () => {
+    t.logs.length = 0;
+    await t.app.request('/zoeken?q=geheimenaam');
+    const lines = t.logs.map((l) => JSON.parse(l));
+    const req = lines.find((l) => l.msg === 'request');
+    expect(req).toMatchObject({ method: 'GET', path: '/zoeken', status: 200 });
+    expect(req.reqId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(t.logs.join('\n')).not.toContain('geheimenaam');
+  });
+
+  it('pages carry an ETag and answer a conditional GET with 304', async () => {
+    const first = await t.app.request('/themas/hechting');
+    const etag = first.headers.get('ETag');
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const second = await t.app.request('/themas/hechting', { headers: { 'If-None-Match': etag as string } });
+    expect(second.status).toBe(304);
+    expect(await second.text()).toBe('');
+    const other = await t.app.request('/themas/hechting', { headers: { 'If-None-Match': '"iets-anders"' } });
+    expect(other.status).toBe(200);
+  });
+
+  it('compresses with brotli or gzip as the client allows, and the bytes decode to the page', async () => {
+    const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+    const plain = await (await t.app.request('/themas/hechting')).text();
+    const br = await t.app.request('/themas/hechting', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('Content-Encoding')).toBe('br');
+    expect(br.headers.get('Vary')).toContain('Accept-Encoding');
+    const brBytes = Buffer.from(await br.arrayBuffer());
+    expect(brBytes.length).toBeLessThan(Buffer.byteLength(plain) / 2);
+    expect(brotliDecompressSync(brBytes).toString()).toBe(plain);
+    const gz = await t.app.request('/themas/hechting', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(gz.headers.get('Content-Encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(plain);
+    const none = await t.app.request('/themas/hechting', { headers: { 'Accept-Encoding': 'br;q=0, identity' } });
+    expect(none.headers.get('Content-Encoding')).toBeNull();
+  });
+
+  it('serves the CSS under a hashed name, cached for a year, and small', async () => {
+    const html = await (await t.app.request('/')).text();
+    const href = /<link rel="stylesheet" href="(\/assets\/app\.[0-9a-f]{12}\.css)"/.exec(html)?.[1];
+    expect(href).toBeDefined();
+    const res = await t.app.request(href as string, { headers: { 'Accept-Encoding': 'br' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('Content-Type')).toContain('text/css');
+    const bytes = (await res.arrayBuffer()).byteLength;
+    expect(bytes).toBeLessThan(12 * 1024);
+  });
+
+  it('health and readiness', async () => {
+    expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
+    const ready = await t.app.request('/readyz');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', database: kind });
+  });
+
+  it('bodies over the limit are refused with 413', async () => {
+    const res = await t.app.request('/beheer/inloggen', {
+      method: 'POST',
+      body: 'x'.repeat(300 * 1024),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(res.status).toBe(413);
+  });
+});
+
+describe('behind https', () => {
+  it('sends HSTS when BASE_URL is https', async () => {
+    const t = await createTestApp('pglite', { env: { BASE_URL: 'https://hechtwerk.example' } });
+    try {
+      const res = await t.app.request('/');
+      expect(res.headers.get('Strict-Transport-Security')).toBe('max-age=31536000; includeSubDomains');
+    } finally {
+      await t.close();
+    }
+  });
+});
