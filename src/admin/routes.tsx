@@ -9,6 +9,7 @@ import {
   AccountError,
   inviteUser,
   listUsers,
+  endSession,
   login,
   logout,
   peekToken,
@@ -115,6 +116,9 @@ adminRoutes.post('/inloggen', async (c) => {
     // One message for every failure, so the form does not reveal which accounts exist.
     return again({ email: 'Het e-mailadres of het wachtwoord klopt niet.' }, 401);
   }
+  // Rotation: a session that was active in this browser ends; the new one has a fresh id.
+  const previous = c.get('user');
+  if (previous) await endSession(deps.database.db, previous.sessionHash);
   setSessionCookie(c, result.token);
   return c.redirect(terug, 303);
 });

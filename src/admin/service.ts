@@ -225,6 +225,10 @@ export async function logout(db: Db, sessionHash: string, userId: number): Promi
   });
 }
 
+export async function endSession(db: Queryable, sessionHash: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.idHash, sessionHash));
+}
+
 export async function listUsers(db: Queryable) {
   return db
     .select({ id: users.id, email: users.email, name: users.name, role: users.role, disabledAt: users.disabledAt, createdAt: users.createdAt })
