@@ -13,10 +13,8 @@ import { page } from './ui/render.tsx';
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
   if (!e) return false;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code ?? ''))
-    return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? ''))
-    return true;
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code ?? '')) return true;
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '')) return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 
@@ -68,10 +66,17 @@ export function createApp(deps: Deps) {
   app.onError((err, c) => {
     const reqId = c.get('reqId') ?? 'onbekend';
     const unavailable = isDatabaseUnavailable(err);
-    deps.log.error({ reqId, err: { message: err.message, code: (err as { code?: string }).code, stack: err.stack } }, unavailable ? 'database unavailable' : 'unhandled error');
+    deps.log.error(
+      { reqId, err: { message: err.message, code: (err as { code?: string }).code, stack: err.stack } },
+      unavailable ? 'database unavailable' : 'unhandled error',
+    );
     if (unavailable) c.header('Retry-After', '10');
     c.header('Cache-Control', 'no-store');
-    return page(c, { title: unavailable ? 'Tijdelijk niet bereikbaar' : 'Er ging iets mis', status: unavailable ? 503 : 500 }, <ServerError reqId={reqId} unavailable={unavailable} />);
+    return page(
+      c,
+      { title: unavailable ? 'Tijdelijk niet bereikbaar' : 'Er ging iets mis', status: unavailable ? 503 : 500 },
+      <ServerError reqId={reqId} unavailable={unavailable} />,
+    );
   });
 
   return app;

@@ -4,15 +4,16 @@ import { z } from 'zod';
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const urlWithProtocols = (name: string, protocols: string[]) =>
-  z
-    .string()
-    .refine((v) => {
+  z.string().refine(
+    (v) => {
       try {
         return protocols.includes(new URL(v).protocol);
       } catch {
         return false;
       }
-    }, `${name} moet een URL zijn die begint met ${protocols.map((p) => `${p}//`).join(' of ')}`);
+    },
+    `${name} moet een URL zijn die begint met ${protocols.map((p) => `${p}//`).join(' of ')}`,
+  );
 
 const booleanish = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'], {

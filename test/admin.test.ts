@@ -43,7 +43,7 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
   afterAll(() => t.close());
   const db = () => t.deps.database.db;
 
-  async function firstAdmin(browser: Browser, email: string) {
+  async function firstAdmin(browser: Browser) {
     const token = await createFirstAdminToken(db(), t.clock.now());
     expect(token).toBeTruthy();
     const form = await browser.get(`/beheer/welkom/${token}`);
@@ -71,7 +71,7 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
 
   it('first administrator: a one-time link, validated form, account created once', async () => {
     const b = new Browser(t.app);
-    const { token, csrf } = await firstAdmin(b, 'x');
+    const { token, csrf } = await firstAdmin(b);
     // Bad input: Dutch messages, an error summary linking to fields, input kept, nothing written.
     const bad = await b.post(`/beheer/welkom/${token}`, { _csrf: csrf, name: 'A', email: 'geen-mail', password: 'kort', password2: 'anders' });
     expect(bad.status).toBe(400);
@@ -85,7 +85,13 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     expect((await db().select().from(users)).length).toBe(0);
 
     adminEmail = `beheer-${kind}@hechtwerk.example`;
-    const ok = await b.post(`/beheer/welkom/${token}`, { _csrf: csrf, name: 'Anna Beheer', email: adminEmail.toUpperCase(), password: PASSWORD, password2: PASSWORD });
+    const ok = await b.post(`/beheer/welkom/${token}`, {
+      _csrf: csrf,
+      name: 'Anna Beheer',
+      email: adminEmail.toUpperCase(),
+      password: PASSWORD,
+      password2: PASSWORD,
+    });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('Je account is aangemaakt');
     const [u] = await db().select().from(users);
@@ -169,7 +175,11 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     expect(res.headers.get('Location')).toBe('/beheer/mail');
     const b2 = new Browser(t.app);
     const p2 = await b2.get('/beheer/inloggen');
-    const evil = await b2.post('/beheer/inloggen?terug=https%3A%2F%2Fevil.example', { _csrf: csrfFrom(await p2.text()), email: adminEmail, password: PASSWORD });
+    const evil = await b2.post('/beheer/inloggen?terug=https%3A%2F%2Fevil.example', {
+      _csrf: csrfFrom(await p2.text()),
+      email: adminEmail,
+      password: PASSWORD,
+    });
     expect(evil.headers.get('Location')).toBe('/beheer');
   });
 
@@ -270,9 +280,18 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     const res = await admin.post(`/beheer/gebruikers/${u?.id}/uitschakelen`, { _csrf: csrf });
     expect(await res.text()).toContain('uitgeschakeld en overal uitgelogd');
     expect((await editor.get('/beheer')).status).toBe(303);
-    expect((await db().select().from(sessions).where(eq(sessions.userId, u?.id as number))).length).toBe(0);
+    expect(
+      (
+        await db()
+          .select()
+          .from(sessions)
+          .where(eq(sessions.userId, u?.id as number))
+      ).length,
+    ).toBe(0);
     expect((await login(new Browser(t.app), 'redacteur@hechtwerk.example')).status).toBe(401);
-    const self = await admin.post(`/beheer/gebruikers/${(await db().select().from(users).where(eq(users.email, adminEmail)))[0]?.id}/uitschakelen`, { _csrf: csrf });
+    const self = await admin.post(`/beheer/gebruikers/${(await db().select().from(users).where(eq(users.email, adminEmail)))[0]?.id}/uitschakelen`, {
+      _csrf: csrf,
+    });
     expect(await self.text()).toContain('Je kunt je eigen account niet uitschakelen.');
     await admin.post(`/beheer/gebruikers/${u?.id}/inschakelen`, { _csrf: csrf });
     expect((await login(new Browser(t.app), 'redacteur@hechtwerk.example')).status).toBe(303);

@@ -97,7 +97,11 @@ describe('invalid content stops start-up naming file and field', () => {
   it('a missing title', () => expectError({ 'themas/hechting.md': theme.replace(/^title: .*$/m, '') }, 'hechting.md', 'veld "title"'));
   it('a bad date', () => expectError({ 'themas/hechting.md': theme.replace(/^reviewed: .*$/m, 'reviewed: gisteren') }, 'hechting.md', 'veld "reviewed"'));
   it('a bad source URL', () =>
-    expectError({ 'themas/hechting.md': theme.replace(/url: https:\/\/www\.ncj\.nl\/themadossiers\/hechting\//, 'url: ftp://nergens') }, 'veld "sources.', '.url"'));
+    expectError(
+      { 'themas/hechting.md': theme.replace(/url: https:\/\/www\.ncj\.nl\/themadossiers\/hechting\//, 'url: ftp://nergens') },
+      'veld "sources.',
+      '.url"',
+    ));
   it('an unknown related theme', () => expectError({ 'themas/hechting.md': theme }, 'hechting.md', 'veld "related.0"', 'bestaat niet'));
   it('an unknown field', () => expectError({ 'themas/hechting.md': theme.replace(/^slug:/m, 'auteur: iemand\nslug:') }, 'hechting.md', 'auteur'));
   it('no front-matter', () => expectError({ 'themas/x.md': 'Alleen tekst' }, 'x.md', 'front-matter ontbreekt'));

@@ -51,8 +51,12 @@ describe.each(backends())('database on %s', (kind: Backend) => {
   it('the database enforces what must never break', async () => {
     await expect(t.database.db.execute(sql`insert into users (email, name, role) values ('A@B.NL', 'x', 'beheerder')`)).rejects.toThrow();
     await expect(t.database.db.execute(sql`insert into users (email, name, role) values ('a@b.nl', 'x', 'koning')`)).rejects.toThrow();
-    await expect(t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('Fout Slug', 't', 's', 'b', '2026-01-01')`)).rejects.toThrow();
-    await expect(t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('hechting', 't', 's', 'b', '2026-01-01')`)).rejects.toThrow();
+    await expect(
+      t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('Fout Slug', 't', 's', 'b', '2026-01-01')`),
+    ).rejects.toThrow();
+    await expect(
+      t.database.db.execute(sql`insert into themes (slug, title, summary, body_md, reviewed) values ('hechting', 't', 's', 'b', '2026-01-01')`),
+    ).rejects.toThrow();
   });
 
   it('uses the Dutch text search configuration', async () => {

@@ -15,11 +15,21 @@ export default async function setup() {
   const problems: string[] = [];
   if (!pgOk) {
     if (process.env.REQUIRE_POSTGRES === '1') problems.push('REQUIRE_POSTGRES=1 but no PostgreSQL server answers at 127.0.0.1:5432');
-    else banner(['SKIPPED: PostgreSQL server tests', 'No PostgreSQL at 127.0.0.1:5432; database tests ran on PGlite only.', 'Set REQUIRE_POSTGRES=1 to make this a failure.']);
+    else
+      banner([
+        'SKIPPED: PostgreSQL server tests',
+        'No PostgreSQL at 127.0.0.1:5432; database tests ran on PGlite only.',
+        'Set REQUIRE_POSTGRES=1 to make this a failure.',
+      ]);
   }
   if (!browserOk) {
     if (process.env.REQUIRE_BROWSER === '1') problems.push('REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)');
-    else banner(['SKIPPED: browser tests', 'No Chromium at /usr/bin/chromium; Playwright and axe tests did not run.', 'Set REQUIRE_BROWSER=1 to make this a failure.']);
+    else
+      banner([
+        'SKIPPED: browser tests',
+        'No Chromium at /usr/bin/chromium; Playwright and axe tests did not run.',
+        'Set REQUIRE_BROWSER=1 to make this a failure.',
+      ]);
   }
   if (problems.length) throw new Error(problems.join('\n'));
 }

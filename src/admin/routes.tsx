@@ -1,23 +1,11 @@
-import { Hono } from 'hono';
 import type { MiddlewareHandler } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
-import {
-  AccountError,
-  inviteUser,
-  listUsers,
-  endSession,
-  login,
-  logout,
-  peekToken,
-  redeemToken,
-  ROLE_LABEL,
-  type Role,
-  setUserDisabled,
-} from './service.ts';
+import { AccountError, endSession, inviteUser, listUsers, login, logout, peekToken, ROLE_LABEL, type Role, redeemToken, setUserDisabled } from './service.ts';
 import { clearSessionCookie, clientAddress, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -105,7 +93,11 @@ adminRoutes.post('/inloggen', async (c) => {
   const parsed = loginForm.safeParse(form);
   const typedEmail = typeof form.email === 'string' ? form.email.slice(0, 254) : '';
   const again = (errors: FieldErrors, status: number) =>
-    page(c, { title: 'Inloggen', status, crumbs: [{ href: '/beheer/inloggen', label: 'Inloggen' }] }, <LoginPage csrf={preAuthCsrf(c)} email={typedEmail} errors={errors} terug={terug} />);
+    page(
+      c,
+      { title: 'Inloggen', status, crumbs: [{ href: '/beheer/inloggen', label: 'Inloggen' }] },
+      <LoginPage csrf={preAuthCsrf(c)} email={typedEmail} errors={errors} terug={terug} />,
+    );
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const result = await login(deps.database.db, { ...parsed.data, client: clientAddress(c) }, deps.now());
   if (!result.ok) {
@@ -275,7 +267,14 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
   const csrf = me?.csrf ?? '';
   return page(
     c,
-    { title: 'Gebruikers', status: opts.status, crumbs: [{ href: '/beheer', label: 'Beheer' }, { href: '/beheer/gebruikers', label: 'Gebruikers' }] },
+    {
+      title: 'Gebruikers',
+      status: opts.status,
+      crumbs: [
+        { href: '/beheer', label: 'Beheer' },
+        { href: '/beheer/gebruikers', label: 'Gebruikers' },
+      ],
+    },
     <>
       <h1 class="utrecht-heading-1">Gebruikers</h1>
       {opts.notice ? (
@@ -390,7 +389,13 @@ adminRoutes.get('/mail', async (c) => {
   const mails = await listOutbox(c.get('deps').database.db);
   return page(
     c,
-    { title: 'Uitgaande mail', crumbs: [{ href: '/beheer', label: 'Beheer' }, { href: '/beheer/mail', label: 'Mail' }] },
+    {
+      title: 'Uitgaande mail',
+      crumbs: [
+        { href: '/beheer', label: 'Beheer' },
+        { href: '/beheer/mail', label: 'Mail' },
+      ],
+    },
     <>
       <h1 class="utrecht-heading-1">Uitgaande mail</h1>
       <p>

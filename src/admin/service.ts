@@ -73,13 +73,7 @@ export async function peekToken(db: Queryable, token: string, now: Date) {
   return row ?? null;
 }
 
-export async function inviteUser(
-  db: Db,
-  actorId: number,
-  input: { email: string; role: Role },
-  now: Date,
-  baseUrl: string,
-): Promise<void> {
+export async function inviteUser(db: Db, actorId: number, input: { email: string; role: Role }, now: Date, baseUrl: string): Promise<void> {
   await db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
     if (existing) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');

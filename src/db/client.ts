@@ -26,8 +26,8 @@ export interface Database {
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
-// Arbitrary constant shared by every instance of this app: "hechtwerk" in ASCII, truncated to int8.
-const MIGRATION_LOCK = 0x6865636874776b;
+// Arbitrary constant shared by every instance of this app, so concurrent starts take turns.
+const MIGRATION_LOCK = 72_616_374;
 
 export async function openPglite(dataDir: string | undefined): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 
@@ -75,7 +75,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (cacheable && etag) {
     const inm = c.req.header('If-None-Match');
-    if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
+    if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
       headers.delete('Content-Length');
       headers.delete('Content-Type');
       c.res = new Response(null, { status: 304, headers });

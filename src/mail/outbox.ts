@@ -35,7 +35,10 @@ export async function sendDueMails(db: Db, transport: Transporter, from: string,
       if (!row) return null;
       try {
         await transport.sendMail({ from, to: row.to, subject: row.subject, text: row.text, html: row.html });
-        await tx.update(outbox).set({ status: 'sent', sentAt: now(), attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id));
+        await tx
+          .update(outbox)
+          .set({ status: 'sent', sentAt: now(), attempts: row.attempts + 1, lastError: null })
+          .where(eq(outbox.id, row.id));
         return true;
       } catch (err) {
         const attempts = row.attempts + 1;

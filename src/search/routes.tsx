@@ -10,7 +10,7 @@ export const searchRoutes = new Hono<AppEnv>();
 const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie' };
 
 const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
-  <form class="hw-search" method="get" action="/zoeken" role="search">
+  <form class="hw-search" method="get" action="/zoeken">
     <div class="utrecht-form-field">
       <label class="utrecht-form-label" for="q">
         Zoekterm

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { ThemeCards } from '../themes/views.tsx';
 import type { ThemeSummary } from '../themes/service.ts';
+import { ThemeCards } from '../themes/views.tsx';
 
 export const VeiligThuis: FC = () => (
   <aside class="hw-notice" aria-labelledby="vt-heading">
@@ -8,8 +8,8 @@ export const VeiligThuis: FC = () => (
       Twijfel je of een kind veilig is?
     </h2>
     <p>
-      Bel Veilig Thuis voor advies of een melding: <a href="tel:08002000">0800-2000</a>, gratis en dag en nacht bereikbaar. Bij
-      acuut gevaar bel je <a href="tel:112">112</a>.
+      Bel Veilig Thuis voor advies of een melding: <a href="tel:08002000">0800-2000</a>, gratis en dag en nacht bereikbaar. Bij acuut gevaar bel je{' '}
+      <a href="tel:112">112</a>.
     </p>
   </aside>
 );
@@ -18,8 +18,8 @@ export const Home: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   <>
     <h1 class="utrecht-heading-1">Samen zorgen dat jonge kinderen veilig opgroeien</h1>
     <p class="hw-lead">
-      Hechtwerk helpt professionals in de regio die zich zorgen maken over een jong kind. Lees wat hechting is, observeer gedrag
-      gestructureerd, volg de stappen van de Meldcode en vind de juiste partner om mee te overleggen.
+      Hechtwerk helpt professionals in de regio die zich zorgen maken over een jong kind. Lees wat hechting is, observeer gedrag gestructureerd, volg de stappen
+      van de Meldcode en vind de juiste partner om mee te overleggen.
     </p>
     <VeiligThuis />
     <h2 class="utrecht-heading-2">Direct aan de slag</h2>

@@ -73,10 +73,7 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
           });
         }
         // The same source twice in one theme (the seed has one) is merged, not an error.
-        await tx
-          .insert(themeSources)
-          .values({ themeId, sourceId, position: position++ })
-          .onConflictDoNothing();
+        await tx.insert(themeSources).values({ themeId, sourceId, position: position++ }).onConflictDoNothing();
       }
       let rp = 0;
       for (const r of t.related) {

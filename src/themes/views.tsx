@@ -31,9 +31,7 @@ export const ThemeCards: FC<{ themes: ThemeSummary[]; headingLevel?: 2 | 3 }> = 
 export const ThemeList: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   <>
     <h1 class="utrecht-heading-1">Thema’s</h1>
-    <p class="hw-lead">
-      Achtergrond voor professionals die zich zorgen maken over een jong kind: wat weten we, wat zie je, en wat kun je doen?
-    </p>
+    <p class="hw-lead">Achtergrond voor professionals die zich zorgen maken over een jong kind: wat weten we, wat zie je, en wat kun je doen?</p>
     <ThemeCards themes={themes} />
   </>
 );

@@ -56,10 +56,7 @@ export async function buildCss(): Promise<string> {
     readFileSync(join(here, 'styles/app.css'), 'utf8'),
   ].join('\n');
   const [result] = await new PurgeCSS().purge({
-    content: [
-      ...viewSources(srcRoot).map((file) => ({ raw: readFileSync(file, 'utf8'), extension: 'html' })),
-      { raw: MARKDOWN_ELEMENTS, extension: 'html' },
-    ],
+    content: [...viewSources(srcRoot).map((file) => ({ raw: readFileSync(file, 'utf8'), extension: 'html' })), { raw: MARKDOWN_ELEMENTS, extension: 'html' }],
     css: [{ raw }],
     variables: true,
     safelist: { standard: ['html', 'body', ':root'] },

@@ -22,9 +22,7 @@ export const ErrorSummary: FC<{ errors: FieldErrors; labels?: Record<string, str
       <h2 id="error-summary-title">Er is een probleem</h2>
       <ul>
         {entries.map(([field, message]) => (
-          <li>
-            {field === 'form' ? message : <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>}
-          </li>
+          <li>{field === 'form' ? message : <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>}</li>
         ))}
       </ul>
     </div>

@@ -1,0 +1,129 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserEnabled, expectNoAxeViolations, launch, startServer, trackForeignRequests, VIEWPORTS } from './harness.ts';
+
+const PAGES = [
+  '/',
+  '/themas',
+  '/themas/hechting',
+  '/themas/kansrijke-start',
+  '/themas/hechting-en-hechtingsproblemen',
+  '/themas/kindermishandeling',
+  '/themas/complexe-echtscheidingen',
+  '/zoeken',
+  '/zoeken?q=hechting',
+  '/zoeken?q=xyzzy',
+  '/privacy',
+  '/toegankelijkheid',
+  '/over',
+  '/signalenlijst',
+  '/meldcode',
+  '/trainingen',
+  '/netwerk',
+  '/bestaat-niet',
+];
+
+describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  beforeAll(async () => {
+    [browser, server] = await Promise.all([launch(), startServer()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const vp of VIEWPORTS) {
+    it(`every public page at ${vp.width}×${vp.height}: zero axe violations, no horizontal scroll, no foreign requests`, async () => {
+      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+      const page = await context.newPage();
+      const foreign = trackForeignRequests(page, server.base);
+      const errors: string[] = [];
+      let current = '';
+      page.on('console', (m) => {
+        // The deliberate 404 page logs its own status; anything else (a CSP violation, a missing asset) is an error.
+        if (m.type() === 'error' && current !== '/bestaat-niet') errors.push(`${current}: ${m.text()}`);
+      });
+      for (const path of PAGES) {
+        current = path;
+        await page.goto(server.base + path);
+        await expectNoAxeViolations(page, `${path} at ${vp.name}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        expect(overflow, `${path} scrolls sideways at ${vp.width}px`).toBeLessThanOrEqual(0);
+      }
+      expect(foreign).toEqual([]);
+      // CSP violations show up as console errors.
+      expect(errors).toEqual([]);
+      await context.close();
+    });
+  }
+
+  it('at 320 px every menu item is visible and reachable without JavaScript', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/`);
+    const links = page.locator('nav[aria-label="Hoofdmenu"] a');
+    expect(await links.count()).toBe(6);
+    for (let i = 0; i < 6; i++) {
+      const box = await links.nth(i).boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 320).toBe(true);
+      expect(box?.height ?? 0).toBeGreaterThanOrEqual(24);
+    }
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.locator('nav[aria-label="Hoofdmenu"] a', { hasText: 'Zoeken' }).click();
+    expect(new URL(page.url()).pathname).toBe('/zoeken');
+    await page.fill('#q', 'scheidingen');
+    await page.press('#q', 'Enter');
+    await page.waitForURL(/q=scheidingen/);
+    expect(await page.locator('mark').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('keyboard only: the skip link is first, becomes visible, and moves focus to the main content', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.base}/themas/hechting`);
+    const skip = page.locator('a.utrecht-skip-link');
+    expect((await skip.boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Naar de inhoud');
+    expect((await skip.boundingBox())?.width ?? 0).toBeGreaterThan(50);
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inhoud');
+    // The next Tab goes to content inside main, not back to the header.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('main'))).toBe(true);
+    await page.close();
+  });
+
+  it('keyboard only: the menu is reached with Tab and followed with Enter', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
+    await page.goto(`${server.base}/`);
+    const seen: string[] = [];
+    for (let i = 0; i < 12 && !seen.includes('Netwerk'); i++) {
+      await page.keyboard.press('Tab');
+      seen.push((await page.evaluate(() => document.activeElement?.textContent?.trim())) ?? '');
+    }
+    expect(seen).toEqual(expect.arrayContaining(['Thema’s', 'Signalenlijst', 'Meldcode', 'Trainingen', 'Netwerk']));
+    // Focus is visible: an outline on the focused link.
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
+    expect(outline).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/netwerk$/);
+    await page.close();
+  });
+
+  it('the table of contents jumps to its section', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${server.base}/themas/kindermishandeling`);
+    const first = page.locator('.hw-toc a').first();
+    const target = (await first.getAttribute('href')) as string;
+    await first.click();
+    expect(new URL(page.url()).hash).toBe(target);
+    const top = await page.locator(target).evaluate((el) => el.getBoundingClientRect().top);
+    expect(Math.abs(top)).toBeLessThan(50);
+    await page.close();
+  });
+});
