@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { adminRoutes } from './admin/routes.tsx';
 import type { AppEnv, Deps } from './context.ts';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
+import { pageCache } from './http/page-cache.ts';
 import { searchRoutes } from './search/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
 import { NotFound, ServerError } from './site/views.tsx';
@@ -36,6 +37,9 @@ export function createApp(deps: Deps) {
       onError: (c) => c.text('Het verzoek is te groot.', 413),
     }),
   );
+
+  const cache = pageCache(deps.contentVersion);
+  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets)(\/|$)/.test(c.req.path) ? next() : cache(c, next)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
+import { ContentVersion } from './http/page-cache.ts';
 import { hasContent, importContent } from './themes/service.ts';
 import { assets } from './ui/assets.ts';
 
@@ -36,7 +37,15 @@ export async function boot(opts: BootOptions) {
       const loaded = await importContent(database.db, bundle);
       log.info(loaded, 'content loaded');
     }
-    const deps: Deps = { config, database, log, assets: await assets(), secret, now: opts.now ?? (() => new Date()) };
+    const deps: Deps = {
+      config,
+      database,
+      log,
+      assets: await assets(),
+      secret,
+      contentVersion: new ContentVersion(database.db),
+      now: opts.now ?? (() => new Date()),
+    };
     return { deps, app: createApp(deps) };
   } catch (err) {
     if (!opts.database) await database.close();

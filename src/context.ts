@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import type { ContentVersion } from './http/page-cache.ts';
 import type { Asset } from './ui/assets.ts';
 
 export interface Deps {
@@ -11,7 +12,8 @@ export interface Deps {
   assets: { css: Asset; scripts: Asset[] };
   /** HMAC key shared by every instance (kept in the database). */
   secret: Buffer;
-  /** Seconds since epoch; tests move it to check expiry. */
+  contentVersion: ContentVersion;
+  /** The clock; tests move it to check expiry. */
   now: () => Date;
 }
 

@@ -190,3 +190,32 @@ describe('behind https', () => {
     }
   });
 });
+
+describe.each(backends())('rendered-page cache on %s', (kind: Backend) => {
+  it('serves a cached page until the content version changes, then the new content at once', async () => {
+    const { sql } = await import('drizzle-orm');
+    const { bumpContentVersion } = await import('../src/http/page-cache.ts');
+    const t = await createTestApp(kind);
+    try {
+      const db = t.deps.database.db;
+      expect(await (await t.app.request('/themas/hechting')).text()).toContain('<h1 class="utrecht-heading-1">Hechting</h1>');
+      // A change that does not bump the version is not seen: the page comes from the cache.
+      await db.execute(sql`update themes set title = 'Hechting (gewijzigd)', updated_at = now() where slug = 'hechting'`);
+      expect(await (await t.app.request('/themas/hechting')).text()).toContain('<h1 class="utrecht-heading-1">Hechting</h1>');
+      // Bumping the version in the changing transaction makes every page fresh.
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`update themes set title = 'Hechting bij jonge kinderen', updated_at = now() where slug = 'hechting'`);
+        await bumpContentVersion(tx);
+      });
+      t.deps.contentVersion.invalidate();
+      const html = await (await t.app.request('/themas/hechting')).text();
+      expect(html).toContain('<h1 class="utrecht-heading-1">Hechting bij jonge kinderen</h1>');
+      expect(await (await t.app.request('/themas')).text()).toContain('Hechting bij jonge kinderen');
+      // Another instance on the same database sees the change within the version's max age.
+      const other = await createTestApp(kind, { testDb: t.testDb });
+      expect(await (await other.app.request('/themas/hechting')).text()).toContain('Hechting bij jonge kinderen');
+    } finally {
+      await t.close();
+    }
+  });
+});

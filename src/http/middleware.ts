@@ -56,6 +56,16 @@ function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
   return null;
 }
 
+export const etagOf = (body: Uint8Array | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
+
+const matches = (ifNoneMatch: string | undefined, etag: string) => !!ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+
+function notModified(headers: Headers): Response {
+  headers.delete('Content-Length');
+  headers.delete('Content-Type');
+  return new Response(null, { status: 304, headers });
+}
+
 /**
  * ETag with conditional GET, then br/gzip. Runs on buffered bodies: every page here is rendered to
  * a string first, so nothing streams that this would hold back.
@@ -65,27 +75,37 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
   const res = c.res;
   const type = res.headers.get('Content-Type') ?? '';
   if (!res.body || !COMPRESSIBLE.test(type) || res.headers.has('Content-Encoding')) return;
-  const body = new Uint8Array(await res.arrayBuffer());
   const headers = new Headers(res.headers);
-  let etag = headers.get('ETag');
   const cacheable = (c.req.method === 'GET' || c.req.method === 'HEAD') && res.status === 200 && !/no-store/.test(headers.get('Cache-Control') ?? '');
-  if (cacheable && !etag) {
-    etag = `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
-    headers.set('ETag', etag);
-  }
+  const encoding = pickEncoding(c.req.header('Accept-Encoding'));
+  let etag = headers.get('ETag');
+  // With a known ETag (the page cache sets one), a 304 or an already-compressed body needs no read of the body.
   if (cacheable && etag) {
-    const inm = c.req.header('If-None-Match');
-    if (inm?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) {
-      headers.delete('Content-Length');
-      headers.delete('Content-Type');
-      c.res = new Response(null, { status: 304, headers });
+    if (matches(c.req.header('If-None-Match'), etag)) {
+      c.res = notModified(headers);
+      return;
+    }
+    const hit = encoding ? compressedCache.get(`${etag}:${encoding}`) : undefined;
+    if (hit) {
+      headers.append('Vary', 'Accept-Encoding');
+      headers.set('Content-Encoding', encoding as string);
+      headers.set('Content-Length', String(hit.byteLength));
+      c.res = new Response(hit as BodyInit, { status: res.status, headers });
+      return;
+    }
+  }
+  const body = new Uint8Array(await res.arrayBuffer());
+  if (cacheable && !etag) {
+    etag = etagOf(body);
+    headers.set('ETag', etag);
+    if (matches(c.req.header('If-None-Match'), etag)) {
+      c.res = notModified(headers);
       return;
     }
   }
   headers.append('Vary', 'Accept-Encoding');
-  const encoding = body.byteLength >= MIN_BYTES ? pickEncoding(c.req.header('Accept-Encoding')) : null;
   let out: Uint8Array = body;
-  if (encoding) {
+  if (encoding && body.byteLength >= MIN_BYTES) {
     const key = etag ? `${etag}:${encoding}` : '';
     const hit = key ? compressedCache.get(key) : undefined;
     out = hit ?? compress(body, encoding);

@@ -1,8 +1,9 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { pages, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
+import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
 export interface ThemeSummary {
@@ -94,6 +95,7 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
     for (const p of bundle.pages) {
       await tx.insert(pages).values({ slug: p.slug, title: p.title, summary: p.summary, bodyMd: p.body, reviewed: p.reviewed });
     }
+    await bumpContentVersion(tx);
     return { themes: bundle.themes.length, sources: sourceIds.size, pages: bundle.pages.length };
   });
 }
@@ -158,9 +160,4 @@ export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail
 export async function getPage(db: Queryable, slug: string) {
   const [p] = await db.select().from(pages).where(eq(pages.slug, slug));
   return p ?? null;
-}
-
-export async function themesBySlugs(db: Queryable, slugs: string[]): Promise<ThemeSummary[]> {
-  if (!slugs.length) return [];
-  return db.select({ slug: themes.slug, title: themes.title, summary: themes.summary }).from(themes).where(inArray(themes.slug, slugs));
 }

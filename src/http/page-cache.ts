@@ -1,0 +1,89 @@
+import { eq, sql } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context.ts';
+import type { Db, Queryable } from '../db/client.ts';
+import { appSettings } from '../db/schema.ts';
+import { etagOf } from './middleware.ts';
+
+/**
+ * The version of all public content. Every change to content bumps it in the same transaction, so
+ * a rendered page cached under an older version is never served again by this instance, and by
+ * other instances once they re-read the version (at most `maxAgeMs` later).
+ */
+export class ContentVersion {
+  private value = -1;
+  private checkedAt = 0;
+  private inflight: Promise<number> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly maxAgeMs = 1000,
+  ) {}
+
+  async current(): Promise<number> {
+    if (Date.now() - this.checkedAt < this.maxAgeMs && this.value >= 0) return this.value;
+    this.inflight ??= (async () => {
+      try {
+        const [row] = await this.db.select().from(appSettings).where(eq(appSettings.key, 'content_version'));
+        this.value = Number(row?.value ?? 0);
+        this.checkedAt = Date.now();
+        return this.value;
+      } finally {
+        this.inflight = undefined;
+      }
+    })();
+    return this.inflight;
+  }
+
+  /** Marks this instance's view as stale at once (call after the bumping transaction commits). */
+  invalidate(): void {
+    this.checkedAt = 0;
+  }
+}
+
+/** Call inside the transaction that changes public content. */
+export async function bumpContentVersion(tx: Queryable): Promise<void> {
+  await tx
+    .insert(appSettings)
+    .values({ key: 'content_version', value: '1' })
+    .onConflictDoUpdate({ target: appSettings.key, set: { value: sql`(${appSettings.value}::bigint + 1)::text` } });
+}
+
+interface Entry {
+  version: number;
+  body: string;
+  headers: [string, string][];
+}
+
+const LIMIT = 1000;
+
+/**
+ * Caches rendered public pages (GET, 200, no cookies, not no-store) per URL and content version.
+ * Public pages are the same for every reader, so a hit skips the database and the renderer.
+ */
+export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
+  const entries = new Map<string, Entry>();
+  return async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    const key = c.req.url;
+    const v = await version.current();
+    const hit = entries.get(key);
+    if (hit && hit.version === v) {
+      // Refresh its place in the LRU order.
+      entries.delete(key);
+      entries.set(key, hit);
+      c.res = new Response(hit.body, { status: 200, headers: hit.headers });
+      return;
+    }
+    await next();
+    const res = c.res;
+    const type = res.headers.get('Content-Type') ?? '';
+    if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(res.headers.get('Cache-Control') ?? ''))
+      return;
+    const body = await res.clone().text();
+    res.headers.set('ETag', etagOf(body));
+    if (entries.size >= LIMIT) entries.delete(entries.keys().next().value as string);
+    entries.set(key, { version: v, body, headers: [...res.headers] });
+    c.res = new Response(body, { status: 200, headers: res.headers });
+  };
+}
