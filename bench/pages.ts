@@ -28,5 +28,7 @@ try {
 } finally {
   await app.stop();
 }
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${DURATION} s, ${CONNECTIONS} connections, one app process (PGlite)`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, node ${process.version}, ${DURATION} s, ${CONNECTIONS} connections, one app process (PGlite)`,
+);
 console.log(JSON.stringify({ date: new Date().toISOString(), durationSeconds: DURATION, connections: CONNECTIONS, pages: figures }));

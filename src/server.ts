@@ -65,10 +65,14 @@ async function main() {
     force.unref();
     if (mailTimer) clearInterval(mailTimer);
     // Stop accepting; in-flight requests finish; idle keep-alive sockets close now.
+    // Keep-alive sockets that finish their last request while we wait are closed as they turn idle.
+    const http = server as import('node:http').Server;
+    const sweep = setInterval(() => http.closeIdleConnections(), 50);
     await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      if ('closeIdleConnections' in server) server.closeIdleConnections();
+      http.close(() => resolve());
+      http.closeIdleConnections();
     });
+    clearInterval(sweep);
     await mailRun;
     await deps.database.close();
     log.info('stopped');

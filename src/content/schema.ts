@@ -24,7 +24,7 @@ export const sourceSchema = z.object({
 });
 
 export const themeFrontMatter = z.strictObject({
-  title: z.string().trim().min(2, 'is verplicht').max(120, 'is te lang (max. 120 tekens)'),
+  title: z.string().trim().min(2, 'is verplicht (min. 2 tekens)').max(120, 'is te lang (max. 120 tekens)'),
   slug,
   summary: z.string().trim().min(10, 'is verplicht (min. 10 tekens)').max(300, 'is te lang (max. 300 tekens)'),
   order: z.number().int().min(0).max(1000).default(100),
