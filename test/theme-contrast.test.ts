@@ -11,7 +11,7 @@ function luminance(hex: string): number {
   });
   return 0.2126 * (r as number) + 0.7152 * (g as number) + 0.0722 * (b as number);
 }
-export function contrast(a: string, b: string): number {
+function contrast(a: string, b: string): number {
   const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return ((hi as number) + 0.05) / ((lo as number) + 0.05);
 }
