@@ -231,7 +231,9 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
 
     const res = await admin.post('/beheer/gebruikers/uitnodigen', { _csrf: csrf, email: 'Redacteur@Hechtwerk.example', role: 'redacteur' });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Uitnodiging aangemaakt voor redacteur@hechtwerk.example');
+    const invitedPage = await res.text();
+    expect(invitedPage).toContain('Uitnodiging aangemaakt voor redacteur@hechtwerk.example');
+    expect(invitedPage).toMatch(/Openstaande uitnodigingen[\s\S]*redacteur@hechtwerk\.example \(redacteur\), geldig tot/);
     const [mail] = await db().select().from(outbox).where(eq(outbox.to, 'redacteur@hechtwerk.example'));
     expect(mail?.subject).toBe('Uitnodiging voor Hechtwerk');
     const link = /http:\/\/localhost:3000(\/beheer\/welkom\/[\w-]+)/.exec(mail?.text ?? '')?.[1];

@@ -5,7 +5,20 @@ import type { AppEnv, Ctx } from '../context.ts';
 import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
-import { AccountError, endSession, inviteUser, listUsers, login, logout, peekToken, ROLE_LABEL, type Role, redeemToken, setUserDisabled } from './service.ts';
+import {
+  AccountError,
+  endSession,
+  inviteUser,
+  listUsers,
+  login,
+  logout,
+  peekToken,
+  pendingInvites,
+  ROLE_LABEL,
+  type Role,
+  redeemToken,
+  setUserDisabled,
+} from './service.ts';
 import { clearSessionCookie, clientAddress, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
@@ -262,7 +275,8 @@ const inviteForm = z.object({
 const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
 
 async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; role?: string; notice?: string; status?: number } = {}) {
-  const list = await listUsers(c.get('deps').database.db);
+  const deps = c.get('deps');
+  const [list, invites] = await Promise.all([listUsers(deps.database.db), pendingInvites(deps.database.db, deps.now())]);
   const me = c.get('user');
   const csrf = me?.csrf ?? '';
   return page(
@@ -317,6 +331,18 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
           ))}
         </tbody>
       </table>
+      {invites.length ? (
+        <>
+          <h2 class="utrecht-heading-2">Openstaande uitnodigingen</h2>
+          <ul>
+            {invites.map((i) => (
+              <li>
+                {i.email} ({ROLE_LABEL[i.role as Role].toLowerCase()}), geldig tot {dateTime.format(i.expiresAt)}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2 class="utrecht-heading-2">Iemand uitnodigen</h2>
       <form class="hw-form" method="post" action="/beheer/gebruikers/uitnodigen" novalidate>
         <ErrorSummary errors={opts.errors ?? {}} />

@@ -230,6 +230,14 @@ export async function listUsers(db: Queryable) {
     .orderBy(asc(users.name));
 }
 
+export async function pendingInvites(db: Queryable, now: Date) {
+  return db
+    .select({ email: loginTokens.email, role: loginTokens.role, expiresAt: loginTokens.expiresAt })
+    .from(loginTokens)
+    .where(and(eq(loginTokens.purpose, 'invite'), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
+    .orderBy(asc(loginTokens.expiresAt));
+}
+
 export async function setUserDisabled(db: Db, actorId: number, userId: number, disabled: boolean, now: Date): Promise<void> {
   if (actorId === userId) throw new AccountError('Je kunt je eigen account niet uitschakelen.');
   await db.transaction(async (tx) => {

@@ -18,7 +18,8 @@ export const ErrorSummary: FC<{ errors: FieldErrors; labels?: Record<string, str
   const entries = Object.entries(errors);
   if (!entries.length) return null;
   return (
-    <div class="hw-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="foutmeldingen">
+    // autofocus moves keyboard and screen-reader users to the summary without any script.
+    <div class="hw-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="foutmeldingen" autofocus>
       <h2 id="error-summary-title">Er is een probleem</h2>
       <ul>
         {entries.map(([field, message]) => (
