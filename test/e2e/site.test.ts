@@ -71,8 +71,12 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
       expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 320).toBe(true);
       expect(box?.height ?? 0).toBeGreaterThanOrEqual(24);
     }
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    for (const path of PAGES) {
+      await page.goto(server.base + path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${path} scrolls sideways at 320px`).toBeLessThanOrEqual(0);
+    }
+    await page.goto(`${server.base}/`);
     await page.locator('nav[aria-label="Hoofdmenu"] a', { hasText: 'Zoeken' }).click();
     expect(new URL(page.url()).pathname).toBe('/zoeken');
     await page.fill('#q', 'scheidingen');
