@@ -1,24 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from './helpers.ts';
-
-const PUBLIC_PAGES = [
-  '/',
-  '/themas',
-  '/themas/hechting',
-  '/themas/kansrijke-start',
-  '/themas/hechting-en-hechtingsproblemen',
-  '/themas/kindermishandeling',
-  '/themas/complexe-echtscheidingen',
-  '/zoeken',
-  '/zoeken?q=hechting',
-  '/privacy',
-  '/toegankelijkheid',
-  '/over',
-  '/signalenlijst',
-  '/meldcode',
-  '/trainingen',
-  '/netwerk',
-];
+import { PUBLIC_PAGES } from './pages.ts';
 
 describe.each(backends())('site shell on %s', (kind: Backend) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;

@@ -14,6 +14,17 @@ export const VeiligThuis: FC = () => (
   </aside>
 );
 
+const QUICK_LINKS = [
+  {
+    href: '/signalenlijst',
+    title: 'Signalenlijst verstoord gehechtheidsgedrag',
+    text: 'Leg per gedragsdomein vast wat je ziet. Er wordt niets over het kind op de server bewaard.',
+  },
+  { href: '/meldcode', title: 'Meldcode stap voor stap', text: 'Van zorg naar een besluit: de vijf stappen en het afwegingskader.' },
+  { href: '/trainingen', title: 'Trainingen', text: 'Leer signalen herkennen en bespreken, samen met collega’s uit de regio.' },
+  { href: '/netwerk', title: 'Netwerk in de regio', text: 'Vind de organisaties waarmee je kunt overleggen of samenwerken.' },
+];
+
 export const Home: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   <>
     <h1 class="utrecht-heading-1">Samen zorgen dat jonge kinderen veilig opgroeien</h1>
@@ -24,38 +35,16 @@ export const Home: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
     <VeiligThuis />
     <h2 class="utrecht-heading-2">Direct aan de slag</h2>
     <ul class="hw-grid">
-      <li class="hw-card">
-        <h3>
-          <a class="utrecht-link" href="/signalenlijst">
-            Signalenlijst verstoord gehechtheidsgedrag
-          </a>
-        </h3>
-        <p>Leg per gedragsdomein vast wat je ziet. Er wordt niets over het kind op de server bewaard.</p>
-      </li>
-      <li class="hw-card">
-        <h3>
-          <a class="utrecht-link" href="/meldcode">
-            Meldcode stap voor stap
-          </a>
-        </h3>
-        <p>Van zorg naar een besluit: de vijf stappen en het afwegingskader.</p>
-      </li>
-      <li class="hw-card">
-        <h3>
-          <a class="utrecht-link" href="/trainingen">
-            Trainingen
-          </a>
-        </h3>
-        <p>Leer signalen herkennen en bespreken, samen met collega’s uit de regio.</p>
-      </li>
-      <li class="hw-card">
-        <h3>
-          <a class="utrecht-link" href="/netwerk">
-            Netwerk in de regio
-          </a>
-        </h3>
-        <p>Vind de organisaties waarmee je kunt overleggen of samenwerken.</p>
-      </li>
+      {QUICK_LINKS.map((q) => (
+        <li class="hw-card">
+          <h3>
+            <a class="utrecht-link" href={q.href}>
+              {q.title}
+            </a>
+          </h3>
+          <p>{q.text}</p>
+        </li>
+      ))}
     </ul>
     <h2 class="utrecht-heading-2">Thema’s</h2>
     <ThemeCards themes={themes} headingLevel={3} />

@@ -1,24 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFirstAdminToken } from '../../src/admin/service.ts';
-import { browserEnabled, expectNoAxeViolations, launch, startServer } from './harness.ts';
+import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 describe.skipIf(!browserEnabled)('beheer in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launch(), startServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useBrowserAndServer();
 
   it('first administrator, login with an error first, invite, outbox: keyboard-usable and zero axe violations', async () => {
-    const token = await createFirstAdminToken(server.deps.database.db, server.clock.now());
-    const context = await browser.newContext({ viewport: { width: 375, height: 812 } });
+    const token = await createFirstAdminToken(env.server.deps.database.db, env.server.clock.now());
+    const context = await env.browser.newContext({ viewport: { width: 375, height: 812 } });
     const page = await context.newPage();
-    await page.goto(`${server.base}/beheer/welkom/${token}`);
+    await page.goto(`${env.server.base}/beheer/welkom/${token}`);
     await expectNoAxeViolations(page, 'welkom');
     // Submit empty: error summary, focusable links to fields.
     await page.click('button[type=submit]');
@@ -34,7 +25,7 @@ describe.skipIf(!browserEnabled)('beheer in Chromium', () => {
     await page.click('button[type=submit]');
     await page.getByText('Je account is aangemaakt').waitFor();
 
-    await page.goto(`${server.base}/beheer/inloggen`);
+    await page.goto(`${env.server.base}/beheer/inloggen`);
     await expectNoAxeViolations(page, 'inloggen');
     await page.fill('#email', 'anna@hechtwerk.example');
     await page.fill('#password', 'fout wachtwoord');
@@ -47,13 +38,13 @@ describe.skipIf(!browserEnabled)('beheer in Chromium', () => {
     await page.waitForURL(/\/beheer$/);
     await expectNoAxeViolations(page, 'beheer');
 
-    await page.goto(`${server.base}/beheer/gebruikers`);
+    await page.goto(`${env.server.base}/beheer/gebruikers`);
     await expectNoAxeViolations(page, 'gebruikers');
     await page.fill('#email', 'rik@hechtwerk.example');
     await page.selectOption('#role', 'redacteur');
     await page.click('form[action="/beheer/gebruikers/uitnodigen"] button');
     await page.getByText('Uitnodiging aangemaakt voor rik@hechtwerk.example').waitFor();
-    await page.goto(`${server.base}/beheer/mail`);
+    await page.goto(`${env.server.base}/beheer/mail`);
     await expectNoAxeViolations(page, 'mail');
     await page.getByRole('link', { name: 'Uitnodiging voor Hechtwerk' }).click();
     await expectNoAxeViolations(page, 'mail detail');

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { AxeBuilder } from '@axe-core/playwright';
 import { serve } from '@hono/node-server';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM } from '../env.ts';
 import { createTestApp } from '../helpers.ts';
 
@@ -51,4 +51,17 @@ export function trackForeignRequests(page: Page, base: string): string[] {
     if (!url.startsWith(base) && !url.startsWith('data:')) foreign.push(url);
   });
   return foreign;
+}
+
+/** One browser and one server for a describe block, started in parallel and stopped afterwards. */
+export function useBrowserAndServer() {
+  const env = {} as { browser: Browser; server: Awaited<ReturnType<typeof startServer>> };
+  beforeAll(async () => {
+    [env.browser, env.server] = await Promise.all([launch(), startServer()]);
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,44 +1,17 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserEnabled, expectNoAxeViolations, launch, startServer, trackForeignRequests, VIEWPORTS } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { PUBLIC_PAGES } from '../pages.ts';
+import { browserEnabled, expectNoAxeViolations, trackForeignRequests, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
-const PAGES = [
-  '/',
-  '/themas',
-  '/themas/hechting',
-  '/themas/kansrijke-start',
-  '/themas/hechting-en-hechtingsproblemen',
-  '/themas/kindermishandeling',
-  '/themas/complexe-echtscheidingen',
-  '/zoeken',
-  '/zoeken?q=hechting',
-  '/zoeken?q=xyzzy',
-  '/privacy',
-  '/toegankelijkheid',
-  '/over',
-  '/signalenlijst',
-  '/meldcode',
-  '/trainingen',
-  '/netwerk',
-  '/bestaat-niet',
-];
+const PAGES = [...PUBLIC_PAGES, '/bestaat-niet'];
 
 describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof startServer>>;
-  beforeAll(async () => {
-    [browser, server] = await Promise.all([launch(), startServer()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useBrowserAndServer();
 
   for (const vp of VIEWPORTS) {
     it(`every public page at ${vp.width}×${vp.height}: zero axe violations, no horizontal scroll, no foreign requests`, async () => {
-      const context = await browser.newContext({ viewport: { width: vp.width, height: vp.height } });
+      const context = await env.browser.newContext({ viewport: { width: vp.width, height: vp.height } });
       const page = await context.newPage();
-      const foreign = trackForeignRequests(page, server.base);
+      const foreign = trackForeignRequests(page, env.server.base);
       const errors: string[] = [];
       let current = '';
       page.on('console', (m) => {
@@ -47,7 +20,7 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
       });
       for (const path of PAGES) {
         current = path;
-        await page.goto(server.base + path);
+        await page.goto(env.server.base + path);
         await expectNoAxeViolations(page, `${path} at ${vp.name}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow, `${path} scrolls sideways at ${vp.width}px`).toBeLessThanOrEqual(0);
@@ -60,9 +33,9 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
   }
 
   it('at 320 px every menu item is visible and reachable without JavaScript', async () => {
-    const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
+    const context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.base}/`);
+    await page.goto(`${env.server.base}/`);
     const links = page.locator('nav[aria-label="Hoofdmenu"] a');
     expect(await links.count()).toBe(6);
     for (let i = 0; i < 6; i++) {
@@ -72,11 +45,11 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
       expect(box?.height ?? 0).toBeGreaterThanOrEqual(24);
     }
     for (const path of PAGES) {
-      await page.goto(server.base + path);
+      await page.goto(env.server.base + path);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       expect(overflow, `${path} scrolls sideways at 320px`).toBeLessThanOrEqual(0);
     }
-    await page.goto(`${server.base}/`);
+    await page.goto(`${env.server.base}/`);
     await page.locator('nav[aria-label="Hoofdmenu"] a', { hasText: 'Zoeken' }).click();
     expect(new URL(page.url()).pathname).toBe('/zoeken');
     await page.fill('#q', 'scheidingen');
@@ -87,8 +60,8 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
   });
 
   it('keyboard only: the skip link is first, becomes visible, and moves focus to the main content', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.base}/themas/hechting`);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${env.server.base}/themas/hechting`);
     const skip = page.locator('a.utrecht-skip-link');
     expect((await skip.boundingBox())?.width ?? 0).toBeLessThanOrEqual(1);
     await page.keyboard.press('Tab');
@@ -103,8 +76,8 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
   });
 
   it('keyboard only: the menu is reached with Tab and followed with Enter', async () => {
-    const page = await browser.newPage({ viewport: { width: 375, height: 812 } });
-    await page.goto(`${server.base}/`);
+    const page = await env.browser.newPage({ viewport: { width: 375, height: 812 } });
+    await page.goto(`${env.server.base}/`);
     const seen: string[] = [];
     for (let i = 0; i < 12 && !seen.includes('Netwerk'); i++) {
       await page.keyboard.press('Tab');
@@ -120,8 +93,8 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
   });
 
   it('the table of contents jumps to its section', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`${server.base}/themas/kindermishandeling`);
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${env.server.base}/themas/kindermishandeling`);
     const first = page.locator('.hw-toc a').first();
     const target = (await first.getAttribute('href')) as string;
     await first.click();

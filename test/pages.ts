@@ -1,0 +1,20 @@
+/** Every public page, for the HTTP shell tests and the browser sweep alike. Add a page here once. */
+export const PUBLIC_PAGES = [
+  '/',
+  '/themas',
+  '/themas/hechting',
+  '/themas/kansrijke-start',
+  '/themas/hechting-en-hechtingsproblemen',
+  '/themas/kindermishandeling',
+  '/themas/complexe-echtscheidingen',
+  '/zoeken',
+  '/zoeken?q=hechting',
+  '/zoeken?q=xyzzy',
+  '/privacy',
+  '/toegankelijkheid',
+  '/over',
+  '/signalenlijst',
+  '/meldcode',
+  '/trainingen',
+  '/netwerk',
+];
