@@ -5,6 +5,7 @@ import type { AppEnv, Deps } from './context.ts';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
 import { pageCache } from './http/page-cache.ts';
 import { searchRoutes } from './search/routes.tsx';
+import { signalRoutes } from './signals/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
 import { NotFound, ServerError } from './site/views.tsx';
 import { themeRoutes } from './themes/routes.tsx';
@@ -63,6 +64,7 @@ export function createApp(deps: Deps) {
   app.route('/', siteRoutes);
   app.route('/themas', themeRoutes);
   app.route('/zoeken', searchRoutes);
+  app.route('/signalenlijst', signalRoutes);
   app.route('/beheer', adminRoutes);
 
   app.notFound((c) => page(c, { title: 'Pagina niet gevonden', status: 404 }, <NotFound />));

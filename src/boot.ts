@@ -4,6 +4,7 @@ import { loadSecret } from './admin/service.ts';
 import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { readContent } from './content/loader.ts';
+import { loadDefinition } from './signals/definition.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
@@ -28,7 +29,9 @@ export async function boot(opts: BootOptions) {
   const { config } = opts;
   const log = opts.log ?? createLogger(config);
   // Content is validated on every start, so a broken file stops the app before it serves anything.
-  const bundle = readContent(resolve(opts.contentDir ?? 'content'));
+  const contentDir = resolve(opts.contentDir ?? 'content');
+  const bundle = readContent(contentDir);
+  const signals = loadDefinition(resolve(contentDir, 'signalenlijst.yaml'));
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }));
   try {
     await database.migrate();
@@ -44,6 +47,7 @@ export async function boot(opts: BootOptions) {
       assets: await assets(),
       secret,
       contentVersion: new ContentVersion(database.db),
+      signals,
       now: opts.now ?? (() => new Date()),
     };
     return { deps, app: createApp(deps) };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { ContentVersion } from './http/page-cache.ts';
+import type { Definition } from './signals/definition.ts';
 import type { Asset } from './ui/assets.ts';
 
 export interface Deps {
@@ -13,6 +14,8 @@ export interface Deps {
   /** HMAC key shared by every instance (kept in the database). */
   secret: Buffer;
   contentVersion: ContentVersion;
+  /** The signals list definition (content/signalenlijst.yaml), validated at start-up. */
+  signals: Definition;
   /** The clock; tests move it to check expiry. */
   now: () => Date;
 }

@@ -4,6 +4,7 @@ import { createFirstAdminToken } from './admin/service.ts';
 import { boot, createLogger } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
+import { DefinitionError } from './signals/definition.ts';
 import { sendDueMails } from './mail/outbox.ts';
 
 async function main() {
@@ -22,7 +23,7 @@ async function main() {
   try {
     booted = await boot({ config, log });
   } catch (err) {
-    if (err instanceof ContentError) {
+    if (err instanceof ContentError || err instanceof DefinitionError) {
       console.error(`Ongeldige inhoud in content/:\n  ${err.message}`);
       process.exit(1);
     }

@@ -23,10 +23,6 @@ siteRoutes.get('/', async (c) => {
 
 // Parts that later capabilities fill in; the navigation already points at them.
 const upcoming: Record<string, { title: string; intro: string }> = {
-  '/signalenlijst': {
-    title: 'Signalenlijst verstoord gehechtheidsgedrag',
-    intro: 'Een hulpmiddel om gehechtheidsgedrag van een jong kind gestructureerd te observeren, gebaseerd op Boris en Zeanah (2005).',
-  },
   '/meldcode': {
     title: 'Meldcode huiselijk geweld en kindermishandeling',
     intro: 'De vijf stappen van de Meldcode en het afwegingskader, stap voor stap.',

@@ -39,7 +39,7 @@ function viewSources(dir: string): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) out.push(...viewSources(p));
-    else if (/\.(tsx|ts)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) out.push(p);
+    else if (/\.(tsx|ts|js)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name)) out.push(p);
   }
   return out;
 }
@@ -82,7 +82,7 @@ function hashed(name: string, ext: string, body: string, type: string): Asset {
 export function assets(): Promise<{ css: Asset; scripts: Asset[] }> {
   built ??= (async () => ({
     css: hashed('app', 'css', await buildCss(), 'text/css; charset=utf-8'),
-    scripts: [],
+    scripts: [hashed('signalenlijst', 'js', readFileSync(join(srcRoot, 'signals/client.js'), 'utf8'), 'text/javascript; charset=utf-8')],
   }))();
   return built;
 }

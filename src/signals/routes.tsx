@@ -1,0 +1,66 @@
+import { Hono } from 'hono';
+import type { AppEnv, Ctx } from '../context.ts';
+import { page } from '../ui/render.tsx';
+import { emptyAnswers, evaluate, parseAnswers } from './service.ts';
+import { BlankList, SignalsForm, SignalsResult } from './views.tsx';
+
+export const signalRoutes = new Hono<AppEnv>();
+
+const ymd = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' });
+const crumbs = [{ href: '/signalenlijst', label: 'Signalenlijst' }];
+
+function scripts(c: Ctx): string[] {
+  return c
+    .get('deps')
+    .assets.scripts.filter((s) => s.path.startsWith('/assets/signalenlijst.'))
+    .map((s) => s.path);
+}
+
+// Nothing a professional fills in is stored or logged: the answers live in this request only.
+// Responses that carry answers are marked no-store so no cache or proxy keeps them either.
+const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
+
+signalRoutes.get('/', (c) => {
+  const def = c.get('deps').signals;
+  // Not dated: the page is the same for everyone and every day (the script fills in today).
+  return page(
+    c,
+    { title: def.title, description: def.intro[0], crumbs, scripts: scripts(c) },
+    <SignalsForm def={def} answers={emptyAnswers(def)} today="" />,
+  );
+});
+
+signalRoutes.get('/blanco', (c) => {
+  const def = c.get('deps').signals;
+  return page(
+    c,
+    { title: `${def.title} om af te drukken`, crumbs: [...crumbs, { href: '/signalenlijst/blanco', label: 'Lege lijst' }] },
+    <BlankList def={def} />,
+  );
+});
+
+async function readForm(c: Ctx) {
+  const deps = c.get('deps');
+  const today = ymd.format(deps.now());
+  const form = await c.req.parseBody({ all: true });
+  return { def: deps.signals, today, ...parseAnswers(deps.signals, form, today) };
+}
+
+signalRoutes.post('/uitslag', async (c) => {
+  const { def, today, answers, errors } = await readForm(c);
+  noStore(c);
+  if (Object.keys(errors).length) {
+    return page(c, { title: `Controleer je antwoorden – ${def.title}`, status: 400, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} />);
+  }
+  return page(
+    c,
+    { title: 'Uitslag signalenlijst', crumbs: [...crumbs, { href: '/signalenlijst', label: 'Uitslag' }] },
+    <SignalsResult def={def} answers={answers} result={evaluate(def, answers)} />,
+  );
+});
+
+signalRoutes.post('/aanpassen', async (c) => {
+  const { def, today, answers, errors } = await readForm(c);
+  noStore(c);
+  return page(c, { title: def.title, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} />);
+});
