@@ -4,10 +4,10 @@ import { loadSecret } from './admin/service.ts';
 import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { readContent } from './content/loader.ts';
-import { loadDefinition } from './signals/definition.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
+import { loadDefinition } from './signals/definition.ts';
 import { hasContent, importContent } from './themes/service.ts';
 import { assets } from './ui/assets.ts';
 

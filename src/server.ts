@@ -4,8 +4,8 @@ import { createFirstAdminToken } from './admin/service.ts';
 import { boot, createLogger } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
-import { DefinitionError } from './signals/definition.ts';
 import { sendDueMails } from './mail/outbox.ts';
+import { DefinitionError } from './signals/definition.ts';
 
 async function main() {
   let config: ReturnType<typeof loadConfig>;

@@ -63,7 +63,7 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
     }
     const transport = nodemailer.createTransport(`smtp://127.0.0.1:${smtp.port}`);
     const second = await t.open();
-    const clock = makeClock();
+    const clock = makeClock(new Date(Date.now() + 1000));
     const [a, b] = await Promise.all([
       sendDueMails(t.database.db, transport, 'Hechtwerk <noreply@hechtwerk.example>', clock.now, 50),
       sendDueMails(second.db, transport, 'Hechtwerk <noreply@hechtwerk.example>', clock.now, 50),
@@ -85,7 +85,8 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
 
   it('SMTP down: the mail stays in the outbox, is retried with back-off, and sent once the server is back', async () => {
     await enqueueMail(t.database.db, { to: 'later@hechtwerk.example', subject: 'Later', text: 'x', html: '<p>x</p>' });
-    const clock = makeClock();
+    // A second on: the database stamps rows in microseconds, a JS Date in milliseconds.
+    const clock = makeClock(new Date(Date.now() + 1000));
     const down = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 500 });
     expect(await sendDueMails(t.database.db, down, 'x@hechtwerk.example', clock.now)).toBe(0);
     let [row] = await t.database.db.select().from(outbox).where(eq(outbox.to, 'later@hechtwerk.example'));
@@ -105,7 +106,7 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
 
   it(`gives up after ${MAX_ATTEMPTS} attempts and marks the mail failed for an editor to see`, async () => {
     await enqueueMail(t.database.db, { to: 'nooit@hechtwerk.example', subject: 'Nooit', text: 'x', html: '<p>x</p>' });
-    const clock = makeClock();
+    const clock = makeClock(new Date(Date.now() + 1000));
     const down = nodemailer.createTransport({ host: '127.0.0.1', port: 1, connectionTimeout: 500 });
     for (let i = 0; i < MAX_ATTEMPTS; i++) {
       await sendDueMails(t.database.db, down, 'x@hechtwerk.example', clock.now);

@@ -96,7 +96,11 @@ describe('result rules (property-based)', () => {
       '__proto__',
       'constructor',
     ];
-    const value = fc.oneof(fc.string({ maxLength: 1200 }), fc.constantFrom('niet', 'soms', 'vaak', 'thuis', '2026-02-30', '9999-12-31'), fc.array(fc.string({ maxLength: 20 }), { maxLength: 5 }));
+    const value = fc.oneof(
+      fc.string({ maxLength: 1200 }),
+      fc.constantFrom('niet', 'soms', 'vaak', 'thuis', '2026-02-30', '9999-12-31'),
+      fc.array(fc.string({ maxLength: 20 }), { maxLength: 5 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.dictionary(fc.oneof(fc.constantFrom(...names), fc.string({ maxLength: 12 })), value), async (form) => {
         const { answers, errors } = parseAnswers(def, form, TODAY);
@@ -191,27 +195,30 @@ describe.each(backends())('signals list over HTTP on %s', (kind: Backend) => {
     ['an unknown domain', [['n-slapen', 'iets']], 'foutmeldingen', 'niet in deze versie'],
     ['an unknown context', [['c-hulp', 'zwembad']], 'c-hulp', 'alleen situaties uit de lijst'],
     ['a label that is too long', [['label', 'L'.repeat(41)]], 'label', 'hoogstens 40 tekens'],
-  ] as [string, [string, string][], string, string][])('%s: the form again with an error summary linking to the field, answers kept', async (_name, bad, anchor, message) => {
-    const before = await tableCounts(t.deps.database);
-    const fields = new Map<string, [string, string][]>();
-    for (const f of valid) fields.set(f[0], [...(fields.get(f[0]) ?? []), f]);
-    for (const f of bad) fields.set(f[0], [f]);
-    const res = await post('/signalenlijst/uitslag', [...fields.values()].flat());
-    expect(res.status).toBe(400);
-    expect(res.headers.get('Cache-Control')).toBe('no-store');
-    const html = await res.text();
-    expect(html).toContain('Er is een probleem');
-    expect(html).toContain(message);
-    if (anchor !== 'foutmeldingen') {
-      expect(html).toMatch(new RegExp(`<a href="#${anchor}">`));
-      expect(html).toContain(`id="${anchor}"`);
-    }
-    // The user's answers are still there.
-    expect(html).toMatch(/id="s-affectie-weinig-vaak" name="s-affectie-weinig" value="vaak" checked/);
-    expect(html).toMatch(/id="c-affectie-hereniging" name="c-affectie" value="hereniging" checked/);
-    if (!bad.some(([k]) => k === 'n-affectie')) expect(html).toContain(NOTE);
-    expect(await tableCounts(t.deps.database)).toEqual(before);
-  });
+  ] as [string, [string, string][], string, string][])(
+    '%s: the form again with an error summary linking to the field, answers kept',
+    async (_name, bad, anchor, message) => {
+      const before = await tableCounts(t.deps.database);
+      const fields = new Map<string, [string, string][]>();
+      for (const f of valid) fields.set(f[0], [...(fields.get(f[0]) ?? []), f]);
+      for (const f of bad) fields.set(f[0], [f]);
+      const res = await post('/signalenlijst/uitslag', [...fields.values()].flat());
+      expect(res.status).toBe(400);
+      expect(res.headers.get('Cache-Control')).toBe('no-store');
+      const html = await res.text();
+      expect(html).toContain('Er is een probleem');
+      expect(html).toContain(message);
+      if (anchor !== 'foutmeldingen') {
+        expect(html).toMatch(new RegExp(`<a href="#${anchor}">`));
+        expect(html).toContain(`id="${anchor}"`);
+      }
+      // The user's answers are still there.
+      expect(html).toMatch(/id="s-affectie-weinig-vaak" name="s-affectie-weinig" value="vaak" checked/);
+      expect(html).toMatch(/id="c-affectie-hereniging" name="c-affectie" value="hereniging" checked/);
+      if (!bad.some(([k]) => k === 'n-affectie')) expect(html).toContain(NOTE);
+      expect(await tableCounts(t.deps.database)).toEqual(before);
+    },
+  );
 
   it('hostile text in the label and notes is escaped', async () => {
     const res = await post('/signalenlijst/uitslag', [
@@ -229,7 +236,13 @@ describe.each(backends())('signals list over HTTP on %s', (kind: Backend) => {
   it('"Antwoorden aanpassen" brings the answers back into the form without storing them', async () => {
     const result = await (await post('/signalenlijst/uitslag', valid)).text();
     const hidden = [...result.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map((m) => [m[1], m[2]] as [string, string]);
-    expect(hidden).toEqual(expect.arrayContaining([['n-affectie', NOTE], ['c-affectie', 'hereniging'], ['s-affectie-weinig', 'vaak']]));
+    expect(hidden).toEqual(
+      expect.arrayContaining([
+        ['n-affectie', NOTE],
+        ['c-affectie', 'hereniging'],
+        ['s-affectie-weinig', 'vaak'],
+      ]),
+    );
     const res = await post('/signalenlijst/aanpassen', hidden);
     expect(res.status).toBe(200);
     expect(res.headers.get('Cache-Control')).toBe('no-store');

@@ -125,7 +125,14 @@ function init(form, tools) {
     signals: [...fs.querySelectorAll('.hw-scale input[type=radio]')]
       .map((el) => el.name)
       .filter((n, i, all) => all.indexOf(n) === i)
-      .map((name) => ({ name, text: form.querySelector(`input[name="${CSS.escape(name)}"]`).closest('fieldset').querySelector('legend').textContent.trim() })),
+      .map((name) => ({
+        name,
+        text: form
+          .querySelector(`input[name="${CSS.escape(name)}"]`)
+          .closest('fieldset')
+          .querySelector('legend')
+          .textContent.trim(),
+      })),
   }));
   const scaleLabel = (name, value) => form.querySelector(`input[name="${CSS.escape(name)}"][value="${CSS.escape(value)}"]`)?.parentElement.textContent.trim();
   const signalsIn = (answers, domain) => domain.signals.filter((s) => answers[s.name] && answers[s.name] !== noneValue(s.name));
@@ -194,7 +201,10 @@ function init(form, tools) {
 
   // Start: restore what this browser kept, or begin a first moment dated today.
   state = load();
-  if (state) {
+  if (state && form.dataset.filled === '1') {
+    // The server sent this form back with the answers just posted: they are the newest, keep them.
+    saveCurrent();
+  } else if (state) {
     write(currentMoment());
     say('Je eerder ingevulde antwoorden zijn teruggezet uit deze browser.');
   } else {
@@ -207,16 +217,15 @@ function init(form, tools) {
   renderMoments();
   renderOverview();
 
-  form.addEventListener('input', () => {
+  // Answers changed: save and refresh. Events from the tools themselves (moment list, file input) are not answers.
+  const onAnswer = (event) => {
+    if (tools.contains(event.target)) return;
     saveCurrent();
     renderOverview();
     renderMoments();
-  });
-  form.addEventListener('change', () => {
-    saveCurrent();
-    renderOverview();
-    renderMoments();
-  });
+  };
+  form.addEventListener('input', onAnswer);
+  form.addEventListener('change', onAnswer);
   select.addEventListener('change', () => {
     saveCurrent();
     state.current = select.value;
@@ -281,7 +290,9 @@ function init(form, tools) {
       if (file.size > 2_000_000) throw new Error('het bestand is te groot');
       data = JSON.parse(await file.text());
     } catch (err) {
-      return say(`Dit bestand kan niet worden ingelezen: ${err instanceof SyntaxError ? 'het is geen geldig JSON-bestand' : err.message}. Er is niets veranderd.`);
+      return say(
+        `Dit bestand kan niet worden ingelezen: ${err instanceof SyntaxError ? 'het is geen geldig JSON-bestand' : err.message}. Er is niets veranderd.`,
+      );
     }
     const problem = validate(data);
     if (problem) return say(`Dit bestand kan niet worden ingelezen: ${problem}. Er is niets veranderd.`);

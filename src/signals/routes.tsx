@@ -23,11 +23,7 @@ const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
 signalRoutes.get('/', (c) => {
   const def = c.get('deps').signals;
   // Not dated: the page is the same for everyone and every day (the script fills in today).
-  return page(
-    c,
-    { title: def.title, description: def.intro[0], crumbs, scripts: scripts(c) },
-    <SignalsForm def={def} answers={emptyAnswers(def)} today="" />,
-  );
+  return page(c, { title: def.title, description: def.intro[0], crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={emptyAnswers(def)} today="" />);
 });
 
 signalRoutes.get('/blanco', (c) => {
@@ -50,7 +46,11 @@ signalRoutes.post('/uitslag', async (c) => {
   const { def, today, answers, errors } = await readForm(c);
   noStore(c);
   if (Object.keys(errors).length) {
-    return page(c, { title: `Controleer je antwoorden – ${def.title}`, status: 400, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} />);
+    return page(
+      c,
+      { title: `Controleer je antwoorden – ${def.title}`, status: 400, crumbs, scripts: scripts(c) },
+      <SignalsForm def={def} answers={answers} errors={errors} today={today} filled />,
+    );
   }
   return page(
     c,
@@ -62,5 +62,5 @@ signalRoutes.post('/uitslag', async (c) => {
 signalRoutes.post('/aanpassen', async (c) => {
   const { def, today, answers, errors } = await readForm(c);
   noStore(c);
-  return page(c, { title: def.title, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} />);
+  return page(c, { title: def.title, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} filled />);
 });

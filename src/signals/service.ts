@@ -86,8 +86,7 @@ export function parseAnswers(def: Definition, form: Record<string, unknown>, tod
       } else {
         const note = asText(raw);
         answers.notes[domain.id] = note.slice(0, MAX_NOTE * 2);
-        if (note.length > MAX_NOTE)
-          errors[key] = `De aantekening bij “${domain.title}” is ${note.length} tekens lang. Gebruik er hoogstens ${MAX_NOTE}.`;
+        if (note.length > MAX_NOTE) errors[key] = `De aantekening bij “${domain.title}” is ${note.length} tekens lang. Gebruik er hoogstens ${MAX_NOTE}.`;
       }
     } else {
       unknown.push(key);

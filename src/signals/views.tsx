@@ -7,7 +7,13 @@ import { type Answers, type FieldErrors, fieldName, MAX_LABEL, MAX_NOTE, type Re
 
 const Version: FC<{ def: Definition }> = ({ def }) => <p class="hw-muted hw-version">Versie {def.version} van de signalenlijst</p>;
 
-export const SignalsForm: FC<{ def: Definition; answers: Answers; errors?: FieldErrors; today: string }> = ({ def, answers, errors = {}, today }) => {
+export const SignalsForm: FC<{ def: Definition; answers: Answers; errors?: FieldErrors; today: string; filled?: boolean }> = ({
+  def,
+  answers,
+  errors = {},
+  today,
+  filled,
+}) => {
   const labels: Record<string, string> = { datum: 'Datum', label: 'Label' };
   const firstRadio: Record<string, string> = {};
   for (const d of def.domains) {
@@ -32,13 +38,21 @@ export const SignalsForm: FC<{ def: Definition; answers: Answers; errors?: Field
         </a>
         .
       </p>
-      <form class="hw-signals" method="post" action="/signalenlijst/uitslag" id="signalenlijst" novalidate data-version={def.version}>
+      <form
+        class="hw-signals"
+        method="post"
+        action="/signalenlijst/uitslag"
+        id="signalenlijst"
+        novalidate
+        data-version={def.version}
+        data-filled={filled ? '1' : undefined}
+      >
         <ErrorSummary errors={summaryErrors} labels={labels} />
         <div class="hw-tools" id="hw-tools" hidden>
-          <h2 class="utrecht-heading-2">Bewaren in deze browser</h2>
+          <h2 class="utrecht-heading-2 hw-tools__title">Bewaren in deze browser</h2>
           <p>
-            Je antwoorden worden automatisch bewaard in deze browser, op dit apparaat. Ze gaan niet naar de server. Werk je op een gedeelde computer? Wis
-            de gegevens als je klaar bent.
+            Je antwoorden worden automatisch bewaard in deze browser, op dit apparaat. Ze gaan niet naar de server. Werk je op een gedeelde computer? Wis de
+            gegevens als je klaar bent.
           </p>
           <p class="hw-overview" id="hw-overview" aria-live="polite"></p>
           <div class="hw-tools__row">
@@ -87,7 +101,7 @@ export const SignalsForm: FC<{ def: Definition; answers: Answers; errors?: Field
               id="datum"
               name="datum"
               value={answers.date}
-              max={today}
+              max={today || undefined}
               required
               aria-invalid={errors.datum ? 'true' : undefined}
               aria-describedby={errors.datum ? 'datum-error' : undefined}
@@ -314,11 +328,13 @@ export const SignalsResult: FC<{ def: Definition; answers: Answers; result: Resu
           Wat kun je nu doen?
         </h2>
         <ul>
-          {[...def.result.nextSteps.always, ...(result.level !== 'none' ? def.result.nextSteps.someSignals : []), ...(result.level === 'pattern' ? def.result.nextSteps.pattern : [])].map(
-            (step) => (
-              <li>{step}</li>
-            ),
-          )}
+          {[
+            ...def.result.nextSteps.always,
+            ...(result.level !== 'none' ? def.result.nextSteps.someSignals : []),
+            ...(result.level === 'pattern' ? def.result.nextSteps.pattern : []),
+          ].map((step) => (
+            <li>{step}</li>
+          ))}
         </ul>
         <ul class="hw-links">
           <li>
