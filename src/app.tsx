@@ -4,11 +4,13 @@ import { adminRoutes } from './admin/routes.tsx';
 import type { AppEnv, Deps } from './context.ts';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
 import { pageCache } from './http/page-cache.ts';
+import { meldcodeRoutes } from './meldcode/routes.tsx';
 import { searchRoutes } from './search/routes.tsx';
 import { signalRoutes } from './signals/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
 import { NotFound, ServerError } from './site/views.tsx';
 import { themeRoutes } from './themes/routes.tsx';
+import { trainingRoutes, trainingsFeed } from './trainings/routes.tsx';
 import { page } from './ui/render.tsx';
 
 /** Errors that mean "the database is not there right now", not "our code is wrong". */
@@ -40,7 +42,7 @@ export function createApp(deps: Deps) {
   );
 
   const cache = pageCache(deps.contentVersion);
-  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets)(\/|$)/.test(c.req.path) ? next() : cache(c, next)));
+  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets|trainingen)(\/|\.ics$|$)/.test(c.req.path) ? next() : cache(c, next)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -65,6 +67,9 @@ export function createApp(deps: Deps) {
   app.route('/themas', themeRoutes);
   app.route('/zoeken', searchRoutes);
   app.route('/signalenlijst', signalRoutes);
+  app.route('/meldcode', meldcodeRoutes);
+  app.get('/trainingen.ics', trainingsFeed);
+  app.route('/trainingen', trainingRoutes);
   app.route('/beheer', adminRoutes);
 
   app.notFound((c) => page(c, { title: 'Pagina niet gevonden', status: 404 }, <NotFound />));

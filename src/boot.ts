@@ -9,6 +9,7 @@ import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
 import { loadDefinition } from './signals/definition.ts';
 import { hasContent, importContent } from './themes/service.ts';
+import { importDemoTrainings } from './trainings/demo.ts';
 import { assets } from './ui/assets.ts';
 
 export interface BootOptions {
@@ -40,6 +41,7 @@ export async function boot(opts: BootOptions) {
       const loaded = await importContent(database.db, bundle);
       log.info(loaded, 'content loaded');
     }
+    await importDemoTrainings(database.db, resolve(contentDir, 'trainingen.yaml'), opts.now?.() ?? new Date());
     const deps: Deps = {
       config,
       database,

@@ -1,10 +1,9 @@
 import { serve } from '@hono/node-server';
-import nodemailer from 'nodemailer';
 import { createFirstAdminToken } from './admin/service.ts';
 import { boot, createLogger } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
-import { sendDueMails } from './mail/outbox.ts';
+import { startJobs } from './jobs/scheduler.ts';
 import { DefinitionError } from './signals/definition.ts';
 
 async function main() {
@@ -40,19 +39,7 @@ async function main() {
   });
   (server as import('node:http').Server).keepAliveTimeout = 65_000;
 
-  // Mail: without SMTP_URL everything stays in the outbox, readable at /beheer/mail.
-  let mailTimer: NodeJS.Timeout | undefined;
-  let mailRun: Promise<unknown> = Promise.resolve();
-  if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport(config.SMTP_URL);
-    const tick = () => {
-      mailRun = sendDueMails(deps.database.db, transport, config.MAIL_FROM, deps.now).catch((err) =>
-        log.warn({ err: { message: (err as Error).message } }, 'mail worker'),
-      );
-    };
-    mailTimer = setInterval(tick, 2000);
-    tick();
-  }
+  const jobs = startJobs(deps);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -64,7 +51,6 @@ async function main() {
       process.exit(1);
     }, 10_000);
     force.unref();
-    if (mailTimer) clearInterval(mailTimer);
     // Stop accepting; in-flight requests finish; idle keep-alive sockets close now.
     // Keep-alive sockets that finish their last request while we wait are closed as they turn idle.
     const http = server as import('node:http').Server;
@@ -74,7 +60,7 @@ async function main() {
       http.closeIdleConnections();
     });
     clearInterval(sweep);
-    await mailRun;
+    await jobs.stop();
     await deps.database.close();
     log.info('stopped');
     process.exit(0);

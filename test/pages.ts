@@ -15,6 +15,7 @@ export const PUBLIC_PAGES = [
   '/over',
   '/signalenlijst',
   '/meldcode',
+  '/meldcode/afwegingskader',
   '/trainingen',
   '/netwerk',
 ];

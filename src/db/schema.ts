@@ -178,6 +178,7 @@ export const outbox = pgTable(
     subject: text('subject').notNull(),
     text: text('text').notNull(),
     html: text('html').notNull(),
+    attachments: jsonb('attachments').$type<{ filename: string; contentType: string; content: string; encoding?: 'base64' }[]>().notNull().default([]),
     status: text('status').notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
@@ -189,4 +190,126 @@ export const outbox = pgTable(
     check('outbox_status_valid', sql`${t.status} in ('pending', 'sent', 'failed')`),
     index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
   ],
+);
+
+/** Fixed-window counters for rate limits, shared by every instance. */
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: ts('window_start').notNull(),
+  count: integer('count').notNull().default(0),
+});
+
+export const trainings = pgTable(
+  'trainings',
+  {
+    id: serial('id').primaryKey(),
+    slug: text('slug').notNull(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    descriptionMd: text('description_md').notNull().default(''),
+    audience: jsonb('audience').$type<string[]>().notNull().default([]),
+    themes: jsonb('themes').$type<string[]>().notNull().default([]),
+    durationHours: integer('duration_hours').notNull(),
+    accreditation: text('accreditation').notNull().default(''),
+    published: boolean('published').notNull().default(true),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('trainings_slug_key').on(t.slug),
+    check('trainings_slug_format', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check('trainings_duration_positive', sql`${t.durationHours} between 1 and 200`),
+  ],
+);
+
+export const trainingSessions = pgTable(
+  'training_sessions',
+  {
+    id: serial('id').primaryKey(),
+    trainingId: integer('training_id')
+      .notNull()
+      .references(() => trainings.id, { onDelete: 'restrict' }),
+    startsAt: ts('starts_at').notNull(),
+    endsAt: ts('ends_at').notNull(),
+    location: text('location').notNull(),
+    online: boolean('online').notNull().default(false),
+    capacity: integer('capacity').notNull(),
+    registrationOpensAt: ts('registration_opens_at').notNull(),
+    registrationClosesAt: ts('registration_closes_at').notNull(),
+    cancelUntil: ts('cancel_until').notNull(),
+    contact: text('contact').notNull().default(''),
+    status: text('status').notNull().default('gepland'),
+    /** iCalendar SEQUENCE: raised on every change that attendees' calendars must follow. */
+    icsSequence: integer('ics_sequence').notNull().default(0),
+    certificatesSentAt: ts('certificates_sent_at'),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('training_sessions_training_idx').on(t.trainingId),
+    check('training_sessions_capacity', sql`${t.capacity} between 1 and 10000`),
+    check('training_sessions_times', sql`${t.endsAt} > ${t.startsAt}`),
+    check('training_sessions_window', sql`${t.registrationClosesAt} > ${t.registrationOpensAt}`),
+    check('training_sessions_status', sql`${t.status} in ('gepland', 'geannuleerd')`),
+  ],
+);
+
+export const registrations = pgTable(
+  'registrations',
+  {
+    id: serial('id').primaryKey(),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => trainingSessions.id, { onDelete: 'restrict' }),
+    name: text('name'),
+    email: text('email'),
+    organisation: text('organisation'),
+    role: text('role'),
+    status: text('status').notNull(),
+    holdExpiresAt: ts('hold_expires_at'),
+    offerExpiresAt: ts('offer_expires_at'),
+    /** Order on the waiting list: the moment someone joined it. */
+    waitlistedAt: ts('waitlisted_at'),
+    attended: boolean('attended').notNull().default(false),
+    createdAt: ts('created_at').notNull().defaultNow(),
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    confirmedAt: ts('confirmed_at'),
+    cancelledAt: ts('cancelled_at'),
+    anonymisedAt: ts('anonymised_at'),
+  },
+  (t) => [
+    index('registrations_session_idx').on(t.sessionId, t.status),
+    // One live registration per person per session: a second attempt re-sends the link instead.
+    uniqueIndex('registrations_one_active')
+      .on(t.sessionId, t.email)
+      .where(sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered')`),
+    check('registrations_status', sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered', 'cancelled', 'expired')`),
+    check('registrations_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** Links in mails: random, stored as a hash, one purpose each, expiring. */
+export const registrationTokens = pgTable(
+  'registration_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    registrationId: integer('registration_id')
+      .notNull()
+      .references(() => registrations.id, { onDelete: 'cascade' }),
+    purpose: text('purpose').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    createdAt: ts('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('registration_tokens_reg_idx').on(t.registrationId), check('registration_tokens_purpose', sql`${t.purpose} in ('confirm', 'manage')`)],
+);
+
+/** One row per reminder sent: the primary key makes each reminder happen once, whatever runs it. */
+export const reminders = pgTable(
+  'reminders',
+  {
+    registrationId: integer('registration_id')
+      .notNull()
+      .references(() => registrations.id, { onDelete: 'cascade' }),
+    daysBefore: integer('days_before').notNull(),
+    sentAt: ts('sent_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.registrationId, t.daysBefore] })],
 );

@@ -8,11 +8,12 @@ export interface Mail {
   subject: string;
   text: string;
   html: string;
+  attachments?: { filename: string; contentType: string; content: string; encoding?: 'base64' }[];
 }
 
 /** Call inside the transaction that causes the mail: it is sent if and only if that commits. */
 export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
-  await tx.insert(outbox).values(mail);
+  await tx.insert(outbox).values({ ...mail, attachments: mail.attachments ?? [] });
 }
 
 export const MAX_ATTEMPTS = 8;
@@ -34,7 +35,7 @@ export async function sendDueMails(db: Db, transport: Transporter, from: string,
         .for('update', { skipLocked: true });
       if (!row) return null;
       try {
-        await transport.sendMail({ from, to: row.to, subject: row.subject, text: row.text, html: row.html });
+        await transport.sendMail({ from, to: row.to, subject: row.subject, text: row.text, html: row.html, attachments: row.attachments });
         await tx
           .update(outbox)
           .set({ status: 'sent', sentAt: now(), attempts: row.attempts + 1, lastError: null })

@@ -23,11 +23,6 @@ siteRoutes.get('/', async (c) => {
 
 // Parts that later capabilities fill in; the navigation already points at them.
 const upcoming: Record<string, { title: string; intro: string }> = {
-  '/meldcode': {
-    title: 'Meldcode huiselijk geweld en kindermishandeling',
-    intro: 'De vijf stappen van de Meldcode en het afwegingskader, stap voor stap.',
-  },
-  '/trainingen': { title: 'Trainingen', intro: 'Trainingen voor professionals, zoals “Hechting voor professionals”.' },
   '/netwerk': { title: 'Netwerk', intro: 'Partnerorganisaties in de regio en wat zij doen voor gezinnen.' },
 };
 for (const [path, text] of Object.entries(upcoming)) {

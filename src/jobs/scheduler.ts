@@ -1,0 +1,51 @@
+import { Cron } from 'croner';
+import nodemailer from 'nodemailer';
+import type { Deps } from '../context.ts';
+import { sendDueMails } from '../mail/outbox.ts';
+import { anonymiseOld, expireDue, sendReminders, type TrainingSettings } from '../trainings/service.ts';
+
+export function settingsFrom(deps: Deps): TrainingSettings {
+  const { config } = deps;
+  return { baseUrl: config.baseUrl, holdHours: config.HOLD_HOURS, offerHours: config.OFFER_HOURS, reminderDays: config.REMINDER_DAYS, retentionMonths: config.RETENTION_MONTHS };
+}
+
+/**
+ * Background work. All state is in the database and every job is safe to run on several
+ * instances at once (row locks, SKIP LOCKED, unique keys), so a crash or restart loses nothing:
+ * the next tick, here or on another instance, picks up what is due.
+ */
+export function startJobs(deps: Deps) {
+  const { log, database, config } = deps;
+  const settings = settingsFrom(deps);
+  const running = new Set<Promise<unknown>>();
+  const guard = (name: string, fn: () => Promise<unknown>) => () => {
+    const p = fn()
+      .then((n) => {
+        if (typeof n === 'number' && n > 0) log.info({ job: name, count: n }, 'job done');
+      })
+      .catch((err) => log.warn({ job: name, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'job failed'));
+    running.add(p);
+    void p.finally(() => running.delete(p));
+    return p;
+  };
+  const jobs: Cron[] = [
+    new Cron('*/30 * * * * *', { protect: true }, guard('expire', () => expireDue(database.db, settings, deps.now()))),
+    new Cron('0 */5 * * * *', { protect: true }, guard('reminders', () => sendReminders(database.db, settings, deps.now()))),
+    new Cron('0 17 3 * * *', { protect: true, timezone: 'Europe/Amsterdam' }, guard('retention', () => anonymiseOld(database.db, settings, deps.now()))),
+  ];
+  // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
+  if (config.SMTP_URL) {
+    const transport = nodemailer.createTransport(config.SMTP_URL);
+    jobs.push(new Cron('*/2 * * * * *', { protect: true }, guard('mail', () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now))));
+  }
+  // Catch up at start: whatever fell due while no instance ran.
+  guard('expire', () => expireDue(database.db, settings, deps.now()))();
+  guard('reminders', () => sendReminders(database.db, settings, deps.now()))();
+  guard('retention', () => anonymiseOld(database.db, settings, deps.now()))();
+  return {
+    async stop() {
+      for (const j of jobs) j.stop();
+      await Promise.allSettled([...running]);
+    },
+  };
+}

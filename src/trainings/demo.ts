@@ -1,0 +1,66 @@
+import { readFileSync } from 'node:fs';
+import { count } from 'drizzle-orm';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { Db } from '../db/client.ts';
+import { trainingSessions, trainings } from '../db/schema.ts';
+import { upsertSearchDocument } from '../search/service.ts';
+import { amsterdamToUtc } from './format.ts';
+
+const hhmm = z.string().regex(/^\d{2}:\d{2}$/);
+const fileSchema = z.array(
+  z.strictObject({
+    slug: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/),
+    title: z.string().min(2).max(120),
+    summary: z.string().min(10).max(300),
+    audience: z.array(z.string().min(2).max(40)).max(12),
+    themes: z.array(z.string()).max(6),
+    durationHours: z.number().int().min(1).max(200),
+    accreditation: z.string().max(200),
+    description: z.string().min(10).max(20_000),
+    sessions: z.array(
+      z.strictObject({ inDays: z.number().int().min(1).max(730), start: hhmm, end: hhmm, location: z.string().min(2).max(200), online: z.boolean().default(false), capacity: z.number().int().min(1).max(10_000) }),
+    ),
+  }),
+);
+
+/** Loads the demo trainings once, into an empty table; sessions are dated relative to now. */
+export async function importDemoTrainings(db: Db, path: string, now: Date): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(trainings);
+  if (Number(row?.n ?? 0) > 0) return 0;
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(path, 'utf8'));
+  } catch {
+    return 0;
+  }
+  const list = fileSchema.parse(data);
+  await db.transaction(async (tx) => {
+    for (const t of list) {
+      const [inserted] = await tx
+        .insert(trainings)
+        .values({ slug: t.slug, title: t.title, summary: t.summary, descriptionMd: t.description, audience: t.audience, themes: t.themes, durationHours: t.durationHours, accreditation: t.accreditation })
+        .returning({ id: trainings.id });
+      const trainingId = inserted?.id as number;
+      for (const s of t.sessions) {
+        const date = new Date(now.getTime() + s.inDays * 86_400_000).toISOString().slice(0, 10);
+        const startsAt = amsterdamToUtc(`${date}T${s.start}`) as Date;
+        const endsAt = amsterdamToUtc(`${date}T${s.end}`) as Date;
+        await tx.insert(trainingSessions).values({
+          trainingId,
+          startsAt,
+          endsAt,
+          location: s.location,
+          online: s.online,
+          capacity: s.capacity,
+          registrationOpensAt: now,
+          registrationClosesAt: new Date(startsAt.getTime() - 2 * 86_400_000),
+          cancelUntil: new Date(startsAt.getTime() - 2 * 86_400_000),
+          contact: 'trainingen@hechtwerk.example',
+        });
+      }
+      await upsertSearchDocument(tx, { kind: 'training', ref: t.slug, title: t.title, url: `/trainingen/${t.slug}`, summary: t.summary, body: `${t.audience.join(' ')} ${t.description}` });
+    }
+  });
+  return list.length;
+}

@@ -1,0 +1,276 @@
+import { stringify } from 'csv-stringify/sync';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { audit } from '../admin/service.ts';
+import type { Db, Queryable } from '../db/client.ts';
+import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { enqueueMail } from '../mail/outbox.ts';
+import { upsertSearchDocument } from '../search/service.ts';
+import { certificatePdf } from './certificate.ts';
+import { formatMoment } from './format.ts';
+import { mails } from './mails.ts';
+import {
+  icsFor,
+  lockSession,
+  mailSession,
+  manageExpiry,
+  newToken,
+  promote,
+  type Registration,
+  type Session,
+  type Training,
+  TrainingError,
+  type TrainingSettings,
+  takenSeats,
+} from './service.ts';
+
+export interface TrainingInput {
+  slug: string;
+  title: string;
+  summary: string;
+  descriptionMd: string;
+  audience: string[];
+  themes: string[];
+  durationHours: number;
+  accreditation: string;
+  published: boolean;
+}
+
+export interface SessionInput {
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  online: boolean;
+  capacity: number;
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+  cancelUntil: Date;
+  contact: string;
+}
+
+async function indexTraining(tx: Queryable, t: TrainingInput) {
+  await upsertSearchDocument(tx, { kind: 'training', ref: t.slug, title: t.title, url: `/trainingen/${t.slug}`, summary: t.summary, body: `${t.audience.join(' ')} ${t.descriptionMd}` });
+}
+
+export async function createTraining(db: Db, actorId: number | null, input: TrainingInput): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(eq(trainings.slug, input.slug));
+    if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
+    const [row] = await tx.insert(trainings).values(input).returning({ id: trainings.id });
+    await indexTraining(tx, input);
+    await audit(tx, actorId, 'training.created', input.slug);
+    return row?.id as number;
+  });
+}
+
+export async function updateTraining(db: Db, actorId: number | null, id: number, input: TrainingInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(and(eq(trainings.slug, input.slug), sql`${trainings.id} <> ${id}`));
+    if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
+    const [before] = await tx.select().from(trainings).where(eq(trainings.id, id));
+    if (!before) throw new TrainingError('Deze training bestaat niet.', 'not-found');
+    await tx.update(trainings).set({ ...input, updatedAt: new Date() }).where(eq(trainings.id, id));
+    if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
+    await indexTraining(tx, input);
+    await audit(tx, actorId, 'training.updated', input.slug);
+  });
+}
+
+export async function createSession(db: Db, actorId: number | null, trainingId: number, input: SessionInput): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(trainingSessions)
+      .values({ trainingId, ...input })
+      .returning({ id: trainingSessions.id });
+    await audit(tx, actorId, 'session.created', `sessie ${row?.id}`, { trainingId });
+    return row?.id as number;
+  });
+}
+
+async function affected(tx: Queryable, sessionId: number) {
+  return tx
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), inArray(registrations.status, ['held', 'confirmed', 'waitlisted', 'offered'])));
+}
+
+/**
+ * Editor changes a session. A new time or place raises the calendar SEQUENCE and mails everyone
+ * affected an updated calendar file; more seats are offered to the waiting list at once.
+ */
+export async function updateSession(db: Db, actorId: number | null, sessionId: number, input: SessionInput, settings: TrainingSettings, now: Date): Promise<{ mailed: number }> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session: before, training } = locked;
+    if (before.status === 'geannuleerd') throw new TrainingError('Een geannuleerde bijeenkomst kun je niet meer wijzigen.', 'cancelled');
+    const taken = await takenSeats(tx, sessionId, now);
+    if (input.capacity < taken) throw new TrainingError(`Er zijn al ${taken} plekken bezet; de capaciteit kan niet lager dan dat.`, 'invalid');
+    const moved =
+      before.startsAt.getTime() !== input.startsAt.getTime() ||
+      before.endsAt.getTime() !== input.endsAt.getTime() ||
+      before.location !== input.location ||
+      before.online !== input.online;
+    const [after] = await tx
+      .update(trainingSessions)
+      .set({ ...input, icsSequence: moved ? before.icsSequence + 1 : before.icsSequence, updatedAt: now })
+      .where(eq(trainingSessions.id, sessionId))
+      .returning();
+    const session = after as Session;
+    let mailed = 0;
+    if (moved) {
+      const ics = icsFor(session, training, settings);
+      for (const r of await affected(tx, sessionId)) {
+        const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
+        await enqueueMail(tx, mails.sessionChanged(r.email as string, r.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics));
+        mailed++;
+      }
+    }
+    await promote(tx, session, training, settings, now);
+    await audit(tx, actorId, 'session.updated', `sessie ${sessionId}`, { moved, capacity: input.capacity });
+    return { mailed };
+  });
+}
+
+export async function cancelSession(db: Db, actorId: number | null, sessionId: number, settings: TrainingSettings, now: Date): Promise<{ mailed: number }> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (locked.session.status === 'geannuleerd') return { mailed: 0 };
+    const [after] = await tx
+      .update(trainingSessions)
+      .set({ status: 'geannuleerd', icsSequence: locked.session.icsSequence + 1, updatedAt: now })
+      .where(eq(trainingSessions.id, sessionId))
+      .returning();
+    const session = after as Session;
+    const ics = icsFor(session, locked.training, settings, true);
+    const people = await affected(tx, sessionId);
+    for (const r of people) await enqueueMail(tx, mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics));
+    await audit(tx, actorId, 'session.cancelled', `sessie ${sessionId}`, { mailed: people.length });
+    return { mailed: people.length };
+  });
+}
+
+export async function sessionRegistrations(db: Queryable, sessionId: number) {
+  return db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.sessionId, sessionId))
+    .orderBy(sql`case ${registrations.status} when 'confirmed' then 0 when 'held' then 1 when 'offered' then 2 when 'waitlisted' then 3 else 4 end`, asc(registrations.waitlistedAt), asc(registrations.id));
+}
+
+export async function setAttendance(db: Db, actorId: number | null, sessionId: number, attendedIds: number[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx
+      .update(registrations)
+      .set({ attended: sql`${registrations.id} in (${sql.join(attendedIds.length ? attendedIds.map((id) => sql`${id}`) : [sql`null`], sql`, `)})` })
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')));
+    await audit(tx, actorId, 'session.attendance', `sessie ${sessionId}`, { present: attendedIds.length });
+  });
+}
+
+/** Mails each attendee their certificate, once per session (the stamp on the session row guards it). */
+export async function sendCertificates(db: Db, actorId: number | null, sessionId: number, settings: TrainingSettings, now: Date): Promise<number> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    if (session.endsAt > now) throw new TrainingError('Certificaten kunnen pas na afloop van de bijeenkomst worden verstuurd.', 'invalid');
+    if (session.certificatesSentAt) throw new TrainingError(`De certificaten zijn al verstuurd op ${formatMoment(session.certificatesSentAt)}.`, 'invalid');
+    const present = await tx
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)));
+    for (const r of present) {
+      if (!r.email || !r.name) continue;
+      const pdf = await certificatePdf({ name: r.name, training, session });
+      const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
+      await enqueueMail(tx, mails.certificate(r.email, r.name, mailSession(session, training), Buffer.from(pdf).toString('base64'), `${settings.baseUrl}/trainingen/aanmelding/${manage}`));
+    }
+    await tx.update(trainingSessions).set({ certificatesSentAt: now }).where(eq(trainingSessions.id, sessionId));
+    await audit(tx, actorId, 'session.certificates', `sessie ${sessionId}`, { sent: present.length });
+    return present.length;
+  });
+}
+
+/** Moves a registration to another session of the same training, if that one has room. */
+export async function moveRegistration(db: Db, actorId: number | null, registrationId: number, toSessionId: number, settings: TrainingSettings, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+    if (!reg || !['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding kan niet worden verplaatst.', 'invalid');
+    if (reg.sessionId === toSessionId) throw new TrainingError('Kies een andere bijeenkomst.', 'invalid');
+    // Lock both sessions in id order, so two moves in opposite directions cannot deadlock.
+    const [a, b] = [reg.sessionId, toSessionId].sort((x, y) => x - y) as [number, number];
+    const first = await lockSession(tx, a);
+    const second = await lockSession(tx, b);
+    const from = first?.session.id === reg.sessionId ? first : second;
+    const to = first?.session.id === toSessionId ? first : second;
+    if (!from || !to) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (to.training.id !== from.training.id) throw new TrainingError('Je kunt alleen verplaatsen naar een bijeenkomst van dezelfde training.', 'invalid');
+    if (to.session.status !== 'gepland' || to.session.startsAt <= now) throw new TrainingError('De gekozen bijeenkomst is geannuleerd of al begonnen.', 'invalid');
+    if ((await takenSeats(tx, toSessionId, now)) >= to.session.capacity) throw new TrainingError('De gekozen bijeenkomst is vol.', 'invalid');
+    await tx
+      .update(registrations)
+      .set({ sessionId: toSessionId, status: 'confirmed', confirmedAt: now, holdExpiresAt: null, offerExpiresAt: null, waitlistedAt: null, updatedAt: now })
+      .where(eq(registrations.id, registrationId));
+    const manage = await newToken(tx, reg.id, 'manage', manageExpiry(to.session, settings));
+    await enqueueMail(
+      tx,
+      mails.sessionChanged(reg.email as string, reg.name as string, mailSession(to.session, to.training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, icsFor(to.session, to.training, settings)),
+    );
+    await promote(tx, from.session, from.training, settings, now);
+    await audit(tx, actorId, 'registration.moved', `registratie ${registrationId}`, { from: reg.sessionId, to: toSessionId });
+  });
+}
+
+export async function cancelRegistrationByEditor(db: Db, actorId: number | null, registrationId: number, settings: TrainingSettings, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+    if (!reg) throw new TrainingError('Deze aanmelding bestaat niet.', 'not-found');
+    const locked = await lockSession(tx, reg.sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (!['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
+    await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, registrationId));
+    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)));
+    await promote(tx, locked.session, locked.training, settings, now);
+    await audit(tx, actorId, 'registration.cancelled-by-editor', `registratie ${registrationId}`, { sessionId: reg.sessionId });
+  });
+}
+
+export async function messageAll(db: Db, actorId: number | null, sessionId: number, subject: string, body: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ session: trainingSessions, training: trainings })
+      .from(trainingSessions)
+      .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+      .where(eq(trainingSessions.id, sessionId));
+    if (!row) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const people = await affected(tx, sessionId);
+    for (const r of people) await enqueueMail(tx, mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body));
+    await audit(tx, actorId, 'session.message', `sessie ${sessionId}`, { recipients: people.length, subject });
+    return people.length;
+  });
+}
+
+const STATUS_NL: Record<string, string> = {
+  held: 'nog niet bevestigd',
+  confirmed: 'bevestigd',
+  waitlisted: 'wachtlijst',
+  offered: 'plek aangeboden',
+  cancelled: 'afgemeld',
+  expired: 'verlopen',
+};
+
+/** CSV for Dutch Excel: semicolons, UTF-8 with a byte-order mark. Cells that start like a formula are defused. */
+export function registrationsCsv(rows: Registration[]): string {
+  const safe = (v: string | null) => {
+    const s = v ?? '';
+    return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  };
+  const body = stringify(
+    rows.map((r) => [r.id, safe(r.name), safe(r.email), safe(r.organisation), safe(r.role), STATUS_NL[r.status] ?? r.status, r.attended ? 'ja' : 'nee', r.createdAt.toISOString()]),
+    { delimiter: ';', header: true, columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op'], record_delimiter: '\r\n' },
+  );
+  return `\uFEFF${body}`;
+}
+
+export type { Training };

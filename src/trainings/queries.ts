@@ -1,0 +1,83 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import type { Queryable } from '../db/client.ts';
+import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { type PublicStatus, publicStatus, type Session, type Training } from './service.ts';
+
+export interface SessionView {
+  session: Session;
+  status: PublicStatus;
+  seatsLeft: number;
+  waiting: number;
+}
+
+/** Seats taken and people waiting for many sessions in one query. */
+async function seatCounts(db: Queryable, ids: number[], now: Date) {
+  if (!ids.length) return new Map<number, { taken: number; waiting: number }>();
+  const rows = await db
+    .select({
+      sessionId: registrations.sessionId,
+      taken: sql<number>`count(*) filter (where ${registrations.status} = 'confirmed' or (${registrations.status} = 'held' and ${registrations.holdExpiresAt} > ${now}) or (${registrations.status} = 'offered' and ${registrations.offerExpiresAt} > ${now}))::int`,
+      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
+    })
+    .from(registrations)
+    .where(inArray(registrations.sessionId, ids))
+    .groupBy(registrations.sessionId);
+  return new Map(rows.map((r) => [r.sessionId, { taken: Number(r.taken), waiting: Number(r.waiting) }]));
+}
+
+export async function sessionViews(db: Queryable, sessions: Session[], now: Date): Promise<SessionView[]> {
+  const counts = await seatCounts(
+    db,
+    sessions.map((s) => s.id),
+    now,
+  );
+  return sessions.map((session) => {
+    const c = counts.get(session.id) ?? { taken: 0, waiting: 0 };
+    return { session, status: publicStatus(session, c.taken, now), seatsLeft: Math.max(0, session.capacity - c.taken), waiting: c.waiting };
+  });
+}
+
+export async function publishedTrainings(db: Queryable, now: Date) {
+  const list = await db.select().from(trainings).where(eq(trainings.published, true)).orderBy(asc(trainings.title));
+  const sessions = list.length
+    ? await db
+        .select()
+        .from(trainingSessions)
+        .where(and(inArray(trainingSessions.trainingId, list.map((t) => t.id)), gt(trainingSessions.endsAt, now)))
+        .orderBy(asc(trainingSessions.startsAt))
+    : [];
+  const views = await sessionViews(db, sessions, now);
+  return list.map((training) => ({ training, sessions: views.filter((v) => v.session.trainingId === training.id) }));
+}
+
+export async function trainingBySlug(db: Queryable, slug: string) {
+  const [t] = await db.select().from(trainings).where(and(eq(trainings.slug, slug), eq(trainings.published, true)));
+  return t ?? null;
+}
+
+export async function sessionsOf(db: Queryable, trainingId: number, now: Date, includePast = false) {
+  const rows = await db
+    .select()
+    .from(trainingSessions)
+    .where(includePast ? eq(trainingSessions.trainingId, trainingId) : and(eq(trainingSessions.trainingId, trainingId), gt(trainingSessions.endsAt, now)))
+    .orderBy(asc(trainingSessions.startsAt));
+  return sessionViews(db, rows, now);
+}
+
+export async function sessionWithTraining(db: Queryable, sessionId: number): Promise<{ session: Session; training: Training } | null> {
+  const [row] = await db
+    .select({ session: trainingSessions, training: trainings })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(eq(trainingSessions.id, sessionId));
+  return row ?? null;
+}
+
+export async function allPublicSessions(db: Queryable) {
+  return db
+    .select({ session: trainingSessions, training: trainings })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(eq(trainings.published, true))
+    .orderBy(asc(trainingSessions.startsAt));
+}

@@ -1,0 +1,266 @@
+import { Hono } from 'hono';
+import { createEvents } from 'ics';
+import { z } from 'zod';
+import { clientAddress } from '../admin/session.tsx';
+import { renderMarkdown } from '../content/markdown.ts';
+import type { AppEnv, Ctx } from '../context.ts';
+import { hit } from '../http/rate-limit.ts';
+import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
+import { page } from '../ui/render.tsx';
+import { certificatePdf } from './certificate.ts';
+import { sessionEvent } from './ics.ts';
+import { allPublicSessions, publishedTrainings, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
+import { confirm, icsFor, manage, register, registrationPage, TrainingError, type TrainingSettings } from './service.ts';
+import { ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
+
+export const trainingRoutes = new Hono<AppEnv>();
+
+export function trainingSettings(c: Ctx): TrainingSettings {
+  const { config } = c.get('deps');
+  return { baseUrl: config.baseUrl, holdHours: config.HOLD_HOURS, offerHours: config.OFFER_HOURS, reminderDays: config.REMINDER_DAYS, retentionMonths: config.RETENTION_MONTHS };
+}
+
+const crumbs = [{ href: '/trainingen', label: 'Trainingen' }];
+const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
+
+trainingRoutes.get('/', async (c) => {
+  const items = await publishedTrainings(c.get('deps').database.db, c.get('deps').now());
+  return page(c, { title: 'Trainingen', description: 'Trainingen voor professionals over hechting en kindermishandeling.', crumbs }, <TrainingList items={items} />);
+});
+
+trainingRoutes.get('/sessie/:file{[0-9]+\\.ics}', async (c) => {
+  const id = Number.parseInt(c.req.param('file'), 10);
+  const row = await sessionWithTraining(c.get('deps').database.db, id);
+  if (!row || !row.training.published) return c.notFound();
+  return c.body(icsFor(row.session, row.training, trainingSettings(c)), 200, {
+    'Content-Type': 'text/calendar; charset=utf-8',
+    'Content-Disposition': `attachment; filename="training-${id}.ics"`,
+  });
+});
+
+const confirmPage = (c: Ctx, token: string) =>
+  page(
+    c,
+    { title: 'Aanmelding bevestigen', crumbs },
+    <>
+      <h1 class="utrecht-heading-1">Aanmelding bevestigen</h1>
+      <p>Klik op de knop om je aanmelding te bevestigen.</p>
+      <form method="post" action={`/trainingen/bevestigen/${token}`}>
+        <button class="utrecht-button utrecht-button--primary-action" type="submit">
+          Bevestig mijn aanmelding
+        </button>
+      </form>
+    </>,
+  );
+
+// A GET only shows a button: mail scanners that open links must not confirm anything.
+trainingRoutes.get('/bevestigen/:token', (c) => {
+  noStore(c);
+  return confirmPage(c, c.req.param('token'));
+});
+
+trainingRoutes.post('/bevestigen/:token', async (c) => {
+  noStore(c);
+  const deps = c.get('deps');
+  const { outcome, position, manage: manageToken } = await confirm(deps.database.db, c.req.param('token'), trainingSettings(c), deps.now());
+  const mine = manageToken ? [{ href: `/trainingen/aanmelding/${manageToken}`, label: 'Bekijk je aanmelding' }] : [];
+  const messages: Record<typeof outcome, [string, string[], number]> = {
+    confirmed: ['Je aanmelding is bevestigd', ['Je krijgt een mail met de gegevens en een agenda-afspraak.'], 200],
+    already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200],
+    waitlisted: [
+      'Je staat op de wachtlijst',
+      [`De gereserveerde plek was verlopen en de bijeenkomst is inmiddels vol. Je staat op de wachtlijst${position ? `, op plaats ${position}` : ''}. Komt er een plek vrij, dan krijg je een mail.`],
+      200,
+    ],
+    offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200],
+    cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409],
+    'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409],
+    invalid: ['Deze link werkt niet', ['De link is verlopen, onvolledig of al vervangen door een nieuwere. Meld je opnieuw aan; we sturen je dan een nieuwe link.'], 410],
+  };
+  const [title, lines, status] = messages[outcome];
+  return page(c, { title, crumbs, status }, <Message title={title} lines={lines} links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]} />);
+});
+
+async function managePage(c: Ctx, token: string, extra: { notice?: string; error?: string; status?: number } = {}) {
+  const deps = c.get('deps');
+  noStore(c);
+  const found = await registrationPage(deps.database.db, token, deps.now());
+  if (!found)
+    return page(
+      c,
+      { title: 'Link werkt niet', crumbs, status: 410 },
+      <Message title="Deze link werkt niet" lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+    );
+  return page(
+    c,
+    { title: 'Je aanmelding', crumbs, status: extra.status },
+    <ManagePage token={token} {...found} now={deps.now()} retentionMonths={deps.config.RETENTION_MONTHS} notice={extra.notice} error={extra.error} />,
+  );
+}
+
+trainingRoutes.get('/aanmelding/:token', (c) => managePage(c, c.req.param('token')));
+
+const manageForm = z.object({ actie: z.enum(['cancel', 'accept', 'decline', 'delete']) });
+
+trainingRoutes.post('/aanmelding/:token', async (c) => {
+  const deps = c.get('deps');
+  const token = c.req.param('token');
+  const parsed = manageForm.safeParse(await c.req.parseBody());
+  if (!parsed.success) return managePage(c, token, { error: 'Deze actie bestaat niet.', status: 400 });
+  try {
+    const notice = await manage(deps.database.db, token, parsed.data.actie, trainingSettings(c), deps.now());
+    if (parsed.data.actie === 'delete') {
+      noStore(c);
+      return page(c, { title: 'Gegevens verwijderd', crumbs }, <Message title="Je gegevens zijn verwijderd" lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']} />);
+    }
+    return managePage(c, token, { notice });
+  } catch (err) {
+    if (err instanceof TrainingError) return managePage(c, token, { error: err.message, status: err.code === 'invalid' && err.message.includes('link') ? 410 : 409 });
+    throw err;
+  }
+});
+
+trainingRoutes.get('/aanmelding/:token/agenda.ics', async (c) => {
+  const deps = c.get('deps');
+  const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
+  if (!found) return c.notFound();
+  noStore(c);
+  return c.body(icsFor(found.session, found.training, trainingSettings(c)), 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': 'attachment; filename="training.ics"' });
+});
+
+trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
+  const deps = c.get('deps');
+  const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
+  if (!found || !found.registration.attended || found.session.endsAt > deps.now()) return c.notFound();
+  noStore(c);
+  const pdf = await certificatePdf({ name: found.registration.name as string, training: found.training, session: found.session });
+  return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="certificaat.pdf"' });
+});
+
+trainingRoutes.get('/:slug', async (c) => {
+  const deps = c.get('deps');
+  const training = await trainingBySlug(deps.database.db, c.req.param('slug'));
+  if (!training) return c.notFound();
+  const sessions = await sessionsOf(deps.database.db, training.id, deps.now());
+  return page(
+    c,
+    { title: training.title, description: training.summary, crumbs: [...crumbs, { href: `/trainingen/${training.slug}`, label: training.title }] },
+    <TrainingPage training={training} html={renderMarkdown(training.descriptionMd).html} sessions={sessions} />,
+  );
+});
+
+async function loadSession(c: Ctx) {
+  const deps = c.get('deps');
+  const id = Number(c.req.param('session'));
+  if (!Number.isInteger(id) || id <= 0) return null;
+  const row = await sessionWithTraining(deps.database.db, id);
+  if (!row || !row.training.published || row.training.slug !== c.req.param('slug')) return null;
+  const [view] = await sessionViews(deps.database.db, [row.session], deps.now());
+  return view ? { training: row.training, view } : null;
+}
+
+const sessionCrumbs = (t: { slug: string; title: string }, path: string) => [...crumbs, { href: `/trainingen/${t.slug}`, label: t.title }, { href: path, label: 'Bijeenkomst' }];
+
+trainingRoutes.get('/:slug/:session{[0-9]+}', async (c) => {
+  const found = await loadSession(c);
+  if (!found) return c.notFound();
+  return page(
+    c,
+    { title: `${found.training.title}: bijeenkomst`, description: found.training.summary, crumbs: sessionCrumbs(found.training, sessionPath(found.training, found.view.session)) },
+    <SessionPage training={found.training} view={found.view} retentionMonths={c.get('deps').config.RETENTION_MONTHS} />,
+  );
+});
+
+const registrationForm = z.object({
+  name: z.string({ message: 'Vul je naam in.' }).trim().min(2, 'Vul je naam in (minstens 2 tekens).').max(100, 'Gebruik hoogstens 100 tekens.'),
+  email: z
+    .string({ message: 'Vul je e-mailadres in.' })
+    .trim()
+    .toLowerCase()
+    .min(1, 'Vul je e-mailadres in.')
+    .max(254, 'Dit e-mailadres is te lang.')
+    .pipe(z.email('Vul een geldig e-mailadres in, zoals naam@organisatie.nl.')),
+  organisation: z.string({ message: 'Vul je organisatie in.' }).trim().min(2, 'Vul je organisatie in.').max(120, 'Gebruik hoogstens 120 tekens.'),
+  role: z.string({ message: 'Vul je functie in.' }).trim().min(2, 'Vul je functie in.').max(80, 'Gebruik hoogstens 80 tekens.'),
+  consent: z.literal('ja', { message: 'Ga akkoord met de privacyverklaring om je aan te melden.' }),
+});
+
+export const REGISTRATION_LIMITS = { perClient: 20, perEmail: 5, windowMs: 60 * 60 * 1000 };
+
+trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
+  const deps = c.get('deps');
+  noStore(c);
+  const found = await loadSession(c);
+  if (!found) return c.notFound();
+  const form = await c.req.parseBody();
+  const values = {
+    name: String(form.name ?? '').slice(0, 100),
+    email: String(form.email ?? '').slice(0, 254),
+    organisation: String(form.organisation ?? '').slice(0, 120),
+    role: String(form.role ?? '').slice(0, 80),
+    consent: form.consent === 'ja',
+  };
+  const path = sessionPath(found.training, found.view.session);
+  const again = (errors: FieldErrors, status: number) =>
+    page(
+      c,
+      { title: `Aanmelden: ${found.training.title}`, status, crumbs: sessionCrumbs(found.training, path) },
+      <SessionPage training={found.training} view={found.view} retentionMonths={deps.config.RETENTION_MONTHS} values={values} errors={errors} />,
+    );
+  const sent = (title: string, lines: string[]) => page(c, { title, crumbs: sessionCrumbs(found.training, path) }, <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />);
+  // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
+  if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', ['We hebben je een mail gestuurd.']);
+  const parsed = registrationForm.safeParse(form);
+  if (!parsed.success) return again(fieldErrors(parsed.error), 400);
+  const now = deps.now();
+  const { windowMs, perClient, perEmail } = REGISTRATION_LIMITS;
+  const clientOk = await hit(deps.database.db, `register:client:${clientAddress(c)}`, perClient, windowMs, now);
+  const emailOk = await hit(deps.database.db, `register:email:${parsed.data.email}`, perEmail, windowMs, now);
+  if (!clientOk || !emailOk) {
+    c.header('Retry-After', '3600');
+    return again({ form: 'Er zijn in korte tijd te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.' }, 429);
+  }
+  try {
+    const outcome = await register(deps.database.db, found.view.session.id, { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role }, trainingSettings(c), now);
+    if (outcome.kind === 'held')
+      return sent('Kijk in je mail', [
+        `We houden een plek voor je vast. We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
+        'Geen mail gezien? Kijk ook in de map met ongewenste mail.',
+      ]);
+    if (outcome.kind === 'waitlisted')
+      return sent('Je staat op de wachtlijst', [`De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`]);
+    return sent('Je was al aangemeld', [`Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`]);
+  } catch (err) {
+    if (err instanceof TrainingError) return again({ form: err.message }, 409);
+    throw err;
+  }
+});
+
+/** All public sessions as one iCalendar feed. */
+export async function trainingsFeed(c: Ctx) {
+  const rows = await allPublicSessions(c.get('deps').database.db);
+  const settings = trainingSettings(c);
+  const host = new URL(settings.baseUrl).hostname;
+  const { error, value } = createEvents(
+    rows.map(({ session, training }) =>
+      sessionEvent({
+        id: session.id,
+        title: training.title,
+        summary: training.summary,
+        startsAt: session.startsAt,
+        endsAt: session.endsAt,
+        location: session.location,
+        online: session.online,
+        sequence: session.icsSequence,
+        cancelled: session.status === 'geannuleerd',
+        url: `${settings.baseUrl}${sessionPath(training, session)}`,
+        host,
+      }),
+    ),
+    { calName: 'Hechtwerk trainingen' },
+  );
+  if (error || value === undefined) throw error ?? new Error('ics feed failed');
+  return c.body(rows.length ? (value as string) : 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:hechtwerk/trainingen\r\nX-WR-CALNAME:Hechtwerk trainingen\r\nEND:VCALENDAR\r\n', 200, {
+    'Content-Type': 'text/calendar; charset=utf-8',
+  });
+}
