@@ -141,3 +141,21 @@ export async function tableCounts(db: Database): Promise<Record<string, number>>
   }
   return out;
 }
+
+/** A logged-in browser for a fresh account with the given role (created directly in the database). */
+export async function loginAs(
+  app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> },
+  db: Database,
+  role: 'beheerder' | 'redacteur',
+) {
+  const { users } = await import('../src/db/schema.ts');
+  const { hashPassword } = await import('../src/admin/crypto.ts');
+  const email = `${role}-${randomBytes(4).toString('hex')}@hechtwerk.example`;
+  const password = 'een lange zin als wachtwoord';
+  await db.db.insert(users).values({ email, name: `Test ${role}`, role, passwordHash: await hashPassword(password) });
+  const browser = new Browser(app);
+  const form = await browser.get('/beheer/inloggen');
+  const res = await browser.post('/beheer/inloggen', { _csrf: csrfFrom(await form.text()), email, password });
+  if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
+  return browser;
+}

@@ -4,7 +4,17 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, registrations } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
-import { cancelSession, createSession, createTraining, moveRegistration, registrationsCsv, sendCertificates, sessionRegistrations, setAttendance, updateSession } from '../src/trainings/editor.ts';
+import {
+  cancelSession,
+  createSession,
+  createTraining,
+  moveRegistration,
+  registrationsCsv,
+  sendCertificates,
+  sessionRegistrations,
+  setAttendance,
+  updateSession,
+} from '../src/trainings/editor.ts';
 import { anonymiseOld, expireDue, register, sendReminders } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
@@ -45,7 +55,13 @@ async function makeSession(t: T, opts: { capacity: number; inDays?: number; canc
   return { slug, sessionId, trainingId, path: `/trainingen/${slug}/${sessionId}`, startsAt };
 }
 
-const person = (n: number | string) => ({ name: `Deelnemer ${n}`, email: `deelnemer${n}@example.org`, organisation: 'GGD Voorbeeld', role: 'Jeugdverpleegkundige', consent: 'ja' });
+const person = (n: number | string) => ({
+  name: `Deelnemer ${n}`,
+  email: `deelnemer${n}@example.org`,
+  organisation: 'GGD Voorbeeld',
+  role: 'Jeugdverpleegkundige',
+  consent: 'ja',
+});
 
 function form(fields: Record<string, string>) {
   return { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
@@ -60,7 +76,12 @@ const linkIn = (text: string, kind: 'bevestigen' | 'aanmelding') => {
   return m[1];
 };
 const statusOf = async (t: T, email: string, sessionId: number) =>
-  (await t.deps.database.db.select().from(registrations).where(and(eq(registrations.email, email), eq(registrations.sessionId, sessionId))))[0]?.status;
+  (
+    await t.deps.database.db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.email, email), eq(registrations.sessionId, sessionId)))
+  )[0]?.status;
 
 function parseIcs(ics: string) {
   const comp = new ICAL.Component(ICAL.parse(ics));
@@ -192,7 +213,12 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(offer).toBeDefined();
     // Running the expiry job (as another instance would) changes nothing: one seat, one offer.
     await expireDue(t.deps.database.db, settings(), t.clock.now());
-    expect(await t.deps.database.db.select().from(registrations).where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'offered')))).toHaveLength(1);
+    expect(
+      await t.deps.database.db
+        .select()
+        .from(registrations)
+        .where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'offered'))),
+    ).toHaveLength(1);
     // w1 declines: the offer moves to w2, who accepts.
     const manage1 = linkIn(offer?.text ?? '', 'aanmelding');
     expect(await (await t.app.request(manage1, form({ actie: 'decline' }))).text()).toContain('Je hebt het aanbod afgeslagen');
@@ -303,7 +329,9 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
   it('raising capacity offers the new seats to the waiting list at once', async () => {
     const s = await makeSession(t, { capacity: 1 });
     for (const n of ['c0', 'c1', 'c2', 'c3']) await t.app.request(`${s.path}/aanmelden`, form(person(n)));
-    const [row] = await t.deps.database.db.execute(sql`select * from training_sessions where id = ${s.sessionId}`).then((r) => (r as unknown as { rows: Record<string, unknown>[] }).rows);
+    const [row] = await t.deps.database.db
+      .execute(sql`select * from training_sessions where id = ${s.sessionId}`)
+      .then((r) => (r as unknown as { rows: Record<string, unknown>[] }).rows);
     await updateSession(
       t.deps.database.db,
       null,
@@ -371,7 +399,11 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
   });
 
   it('tampered or unknown links get a clear answer', async () => {
-    for (const path of ['/trainingen/aanmelding/abc', '/trainingen/aanmelding/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', '/trainingen/aanmelding/%3Cscript%3E']) {
+    for (const path of [
+      '/trainingen/aanmelding/abc',
+      '/trainingen/aanmelding/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      '/trainingen/aanmelding/%3Cscript%3E',
+    ]) {
       const res = await t.app.request(path);
       expect(res.status).toBe(410);
       expect(await res.text()).toContain('Deze link werkt niet');
@@ -393,7 +425,13 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const db2 = kind === 'postgres' ? (await t.testDb.open()).db : t.deps.database.db;
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        register(i % 2 ? db2 : t.deps.database.db, s.sessionId, { name: `P ${i}`, email: `conc${i}@example.org`, organisation: 'X', role: 'Y' }, settings(), t.clock.now()),
+        register(
+          i % 2 ? db2 : t.deps.database.db,
+          s.sessionId,
+          { name: `P ${i}`, email: `conc${i}@example.org`, organisation: 'X', role: 'Y' },
+          settings(),
+          t.clock.now(),
+        ),
       ),
     );
     expect(results.filter((r) => r.kind === 'held')).toHaveLength(5);

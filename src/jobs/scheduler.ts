@@ -6,7 +6,13 @@ import { anonymiseOld, expireDue, sendReminders, type TrainingSettings } from '.
 
 export function settingsFrom(deps: Deps): TrainingSettings {
   const { config } = deps;
-  return { baseUrl: config.baseUrl, holdHours: config.HOLD_HOURS, offerHours: config.OFFER_HOURS, reminderDays: config.REMINDER_DAYS, retentionMonths: config.RETENTION_MONTHS };
+  return {
+    baseUrl: config.baseUrl,
+    holdHours: config.HOLD_HOURS,
+    offerHours: config.OFFER_HOURS,
+    reminderDays: config.REMINDER_DAYS,
+    retentionMonths: config.RETENTION_MONTHS,
+  };
 }
 
 /**
@@ -29,14 +35,32 @@ export function startJobs(deps: Deps) {
     return p;
   };
   const jobs: Cron[] = [
-    new Cron('*/30 * * * * *', { protect: true }, guard('expire', () => expireDue(database.db, settings, deps.now()))),
-    new Cron('0 */5 * * * *', { protect: true }, guard('reminders', () => sendReminders(database.db, settings, deps.now()))),
-    new Cron('0 17 3 * * *', { protect: true, timezone: 'Europe/Amsterdam' }, guard('retention', () => anonymiseOld(database.db, settings, deps.now()))),
+    new Cron(
+      '*/30 * * * * *',
+      { protect: true },
+      guard('expire', () => expireDue(database.db, settings, deps.now())),
+    ),
+    new Cron(
+      '0 */5 * * * *',
+      { protect: true },
+      guard('reminders', () => sendReminders(database.db, settings, deps.now())),
+    ),
+    new Cron(
+      '0 17 3 * * *',
+      { protect: true, timezone: 'Europe/Amsterdam' },
+      guard('retention', () => anonymiseOld(database.db, settings, deps.now())),
+    ),
   ];
   // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
   if (config.SMTP_URL) {
     const transport = nodemailer.createTransport(config.SMTP_URL);
-    jobs.push(new Cron('*/2 * * * * *', { protect: true }, guard('mail', () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now))));
+    jobs.push(
+      new Cron(
+        '*/2 * * * * *',
+        { protect: true },
+        guard('mail', () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now)),
+      ),
+    );
   }
   // Catch up at start: whatever fell due while no instance ran.
   guard('expire', () => expireDue(database.db, settings, deps.now()))();

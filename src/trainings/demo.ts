@@ -19,7 +19,14 @@ const fileSchema = z.array(
     accreditation: z.string().max(200),
     description: z.string().min(10).max(20_000),
     sessions: z.array(
-      z.strictObject({ inDays: z.number().int().min(1).max(730), start: hhmm, end: hhmm, location: z.string().min(2).max(200), online: z.boolean().default(false), capacity: z.number().int().min(1).max(10_000) }),
+      z.strictObject({
+        inDays: z.number().int().min(1).max(730),
+        start: hhmm,
+        end: hhmm,
+        location: z.string().min(2).max(200),
+        online: z.boolean().default(false),
+        capacity: z.number().int().min(1).max(10_000),
+      }),
     ),
   }),
 );
@@ -39,7 +46,16 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
     for (const t of list) {
       const [inserted] = await tx
         .insert(trainings)
-        .values({ slug: t.slug, title: t.title, summary: t.summary, descriptionMd: t.description, audience: t.audience, themes: t.themes, durationHours: t.durationHours, accreditation: t.accreditation })
+        .values({
+          slug: t.slug,
+          title: t.title,
+          summary: t.summary,
+          descriptionMd: t.description,
+          audience: t.audience,
+          themes: t.themes,
+          durationHours: t.durationHours,
+          accreditation: t.accreditation,
+        })
         .returning({ id: trainings.id });
       const trainingId = inserted?.id as number;
       for (const s of t.sessions) {
@@ -59,7 +75,14 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
           contact: 'trainingen@hechtwerk.example',
         });
       }
-      await upsertSearchDocument(tx, { kind: 'training', ref: t.slug, title: t.title, url: `/trainingen/${t.slug}`, summary: t.summary, body: `${t.audience.join(' ')} ${t.description}` });
+      await upsertSearchDocument(tx, {
+        kind: 'training',
+        ref: t.slug,
+        title: t.title,
+        url: `/trainingen/${t.slug}`,
+        summary: t.summary,
+        body: `${t.audience.join(' ')} ${t.description}`,
+      });
     }
   });
   return list.length;

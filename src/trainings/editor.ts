@@ -48,7 +48,14 @@ export interface SessionInput {
 }
 
 async function indexTraining(tx: Queryable, t: TrainingInput) {
-  await upsertSearchDocument(tx, { kind: 'training', ref: t.slug, title: t.title, url: `/trainingen/${t.slug}`, summary: t.summary, body: `${t.audience.join(' ')} ${t.descriptionMd}` });
+  await upsertSearchDocument(tx, {
+    kind: 'training',
+    ref: t.slug,
+    title: t.title,
+    url: `/trainingen/${t.slug}`,
+    summary: t.summary,
+    body: `${t.audience.join(' ')} ${t.descriptionMd}`,
+  });
 }
 
 export async function createTraining(db: Db, actorId: number | null, input: TrainingInput): Promise<number> {
@@ -64,11 +71,17 @@ export async function createTraining(db: Db, actorId: number | null, input: Trai
 
 export async function updateTraining(db: Db, actorId: number | null, id: number, input: TrainingInput): Promise<void> {
   await db.transaction(async (tx) => {
-    const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(and(eq(trainings.slug, input.slug), sql`${trainings.id} <> ${id}`));
+    const [clash] = await tx
+      .select({ id: trainings.id })
+      .from(trainings)
+      .where(and(eq(trainings.slug, input.slug), sql`${trainings.id} <> ${id}`));
     if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
     const [before] = await tx.select().from(trainings).where(eq(trainings.id, id));
     if (!before) throw new TrainingError('Deze training bestaat niet.', 'not-found');
-    await tx.update(trainings).set({ ...input, updatedAt: new Date() }).where(eq(trainings.id, id));
+    await tx
+      .update(trainings)
+      .set({ ...input, updatedAt: new Date() })
+      .where(eq(trainings.id, id));
     if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
     await indexTraining(tx, input);
     await audit(tx, actorId, 'training.updated', input.slug);
@@ -97,7 +110,14 @@ async function affected(tx: Queryable, sessionId: number) {
  * Editor changes a session. A new time or place raises the calendar SEQUENCE and mails everyone
  * affected an updated calendar file; more seats are offered to the waiting list at once.
  */
-export async function updateSession(db: Db, actorId: number | null, sessionId: number, input: SessionInput, settings: TrainingSettings, now: Date): Promise<{ mailed: number }> {
+export async function updateSession(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  input: SessionInput,
+  settings: TrainingSettings,
+  now: Date,
+): Promise<{ mailed: number }> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
     if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
@@ -121,7 +141,10 @@ export async function updateSession(db: Db, actorId: number | null, sessionId: n
       const ics = icsFor(session, training, settings);
       for (const r of await affected(tx, sessionId)) {
         const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
-        await enqueueMail(tx, mails.sessionChanged(r.email as string, r.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics));
+        await enqueueMail(
+          tx,
+          mails.sessionChanged(r.email as string, r.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics),
+        );
         mailed++;
       }
     }
@@ -155,7 +178,11 @@ export async function sessionRegistrations(db: Queryable, sessionId: number) {
     .select()
     .from(registrations)
     .where(eq(registrations.sessionId, sessionId))
-    .orderBy(sql`case ${registrations.status} when 'confirmed' then 0 when 'held' then 1 when 'offered' then 2 when 'waitlisted' then 3 else 4 end`, asc(registrations.waitlistedAt), asc(registrations.id));
+    .orderBy(
+      sql`case ${registrations.status} when 'confirmed' then 0 when 'held' then 1 when 'offered' then 2 when 'waitlisted' then 3 else 4 end`,
+      asc(registrations.waitlistedAt),
+      asc(registrations.id),
+    );
 }
 
 export async function setAttendance(db: Db, actorId: number | null, sessionId: number, attendedIds: number[]): Promise<void> {
@@ -184,7 +211,16 @@ export async function sendCertificates(db: Db, actorId: number | null, sessionId
       if (!r.email || !r.name) continue;
       const pdf = await certificatePdf({ name: r.name, training, session });
       const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
-      await enqueueMail(tx, mails.certificate(r.email, r.name, mailSession(session, training), Buffer.from(pdf).toString('base64'), `${settings.baseUrl}/trainingen/aanmelding/${manage}`));
+      await enqueueMail(
+        tx,
+        mails.certificate(
+          r.email,
+          r.name,
+          mailSession(session, training),
+          Buffer.from(pdf).toString('base64'),
+          `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+        ),
+      );
     }
     await tx.update(trainingSessions).set({ certificatesSentAt: now }).where(eq(trainingSessions.id, sessionId));
     await audit(tx, actorId, 'session.certificates', `sessie ${sessionId}`, { sent: present.length });
@@ -193,10 +229,18 @@ export async function sendCertificates(db: Db, actorId: number | null, sessionId
 }
 
 /** Moves a registration to another session of the same training, if that one has room. */
-export async function moveRegistration(db: Db, actorId: number | null, registrationId: number, toSessionId: number, settings: TrainingSettings, now: Date): Promise<void> {
+export async function moveRegistration(
+  db: Db,
+  actorId: number | null,
+  registrationId: number,
+  toSessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
     const [reg] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
-    if (!reg || !['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding kan niet worden verplaatst.', 'invalid');
+    if (!reg || !['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status))
+      throw new TrainingError('Deze aanmelding kan niet worden verplaatst.', 'invalid');
     if (reg.sessionId === toSessionId) throw new TrainingError('Kies een andere bijeenkomst.', 'invalid');
     // Lock both sessions in id order, so two moves in opposite directions cannot deadlock.
     const [a, b] = [reg.sessionId, toSessionId].sort((x, y) => x - y) as [number, number];
@@ -206,7 +250,8 @@ export async function moveRegistration(db: Db, actorId: number | null, registrat
     const to = first?.session.id === toSessionId ? first : second;
     if (!from || !to) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     if (to.training.id !== from.training.id) throw new TrainingError('Je kunt alleen verplaatsen naar een bijeenkomst van dezelfde training.', 'invalid');
-    if (to.session.status !== 'gepland' || to.session.startsAt <= now) throw new TrainingError('De gekozen bijeenkomst is geannuleerd of al begonnen.', 'invalid');
+    if (to.session.status !== 'gepland' || to.session.startsAt <= now)
+      throw new TrainingError('De gekozen bijeenkomst is geannuleerd of al begonnen.', 'invalid');
     if ((await takenSeats(tx, toSessionId, now)) >= to.session.capacity) throw new TrainingError('De gekozen bijeenkomst is vol.', 'invalid');
     await tx
       .update(registrations)
@@ -215,7 +260,13 @@ export async function moveRegistration(db: Db, actorId: number | null, registrat
     const manage = await newToken(tx, reg.id, 'manage', manageExpiry(to.session, settings));
     await enqueueMail(
       tx,
-      mails.sessionChanged(reg.email as string, reg.name as string, mailSession(to.session, to.training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, icsFor(to.session, to.training, settings)),
+      mails.sessionChanged(
+        reg.email as string,
+        reg.name as string,
+        mailSession(to.session, to.training),
+        `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+        icsFor(to.session, to.training, settings),
+      ),
     );
     await promote(tx, from.session, from.training, settings, now);
     await audit(tx, actorId, 'registration.moved', `registratie ${registrationId}`, { from: reg.sessionId, to: toSessionId });
@@ -267,8 +318,22 @@ export function registrationsCsv(rows: Registration[]): string {
     return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   };
   const body = stringify(
-    rows.map((r) => [r.id, safe(r.name), safe(r.email), safe(r.organisation), safe(r.role), STATUS_NL[r.status] ?? r.status, r.attended ? 'ja' : 'nee', r.createdAt.toISOString()]),
-    { delimiter: ';', header: true, columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op'], record_delimiter: '\r\n' },
+    rows.map((r) => [
+      r.id,
+      safe(r.name),
+      safe(r.email),
+      safe(r.organisation),
+      safe(r.role),
+      STATUS_NL[r.status] ?? r.status,
+      r.attended ? 'ja' : 'nee',
+      r.createdAt.toISOString(),
+    ]),
+    {
+      delimiter: ';',
+      header: true,
+      columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op'],
+      record_delimiter: '\r\n',
+    },
   );
   return `\uFEFF${body}`;
 }

@@ -1,11 +1,20 @@
 const day = new Intl.DateTimeFormat('nl-NL', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });
 const time = new Intl.DateTimeFormat('nl-NL', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' });
-const short = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' });
+const short = new Intl.DateTimeFormat('nl-NL', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: 'Europe/Amsterdam',
+});
 
 /** "dinsdag 12 januari 2027, 09:30–12:30" in Dutch time, whatever the server's zone. */
 export function formatSessionTime(start: Date, end: Date): string {
   const sameDay = day.format(start) === day.format(end);
-  return sameDay ? `${day.format(start)}, ${time.format(start)}–${time.format(end)}` : `${day.format(start)} ${time.format(start)} tot ${day.format(end)} ${time.format(end)}`;
+  return sameDay
+    ? `${day.format(start)}, ${time.format(start)}–${time.format(end)}`
+    : `${day.format(start)} ${time.format(start)} tot ${day.format(end)} ${time.format(end)}`;
 }
 
 export const formatMoment = (d: Date) => short.format(d);
@@ -19,7 +28,15 @@ export function amsterdamToUtc(local: string): Date | null {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   // The offset of Amsterdam at that moment (+1 or +2 hours), found by formatting the guess there.
   const offset = (at: number) => {
-    const p = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(new Date(at));
+    const p = new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Amsterdam',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatToParts(new Date(at));
     const g = (t: string) => Number(p.find((x) => x.type === t)?.value);
     return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute')) - at;
   };
@@ -31,7 +48,15 @@ export function amsterdamToUtc(local: string): Date | null {
 
 /** The inverse, for form fields: a UTC instant as Amsterdam wall-clock "YYYY-MM-DDTHH:MM". */
 export function utcToAmsterdamLocal(d: Date): string {
-  const p = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(d);
+  const p = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Amsterdam',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(d);
   const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
   return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}`;
 }

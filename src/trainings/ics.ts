@@ -14,7 +14,13 @@ export interface IcsSession {
   host: string;
 }
 
-const parts = (d: Date): [number, number, number, number, number] => [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes()];
+const parts = (d: Date): [number, number, number, number, number] => [
+  d.getUTCFullYear(),
+  d.getUTCMonth() + 1,
+  d.getUTCDate(),
+  d.getUTCHours(),
+  d.getUTCMinutes(),
+];
 
 /** One VEVENT per session with a stable UID; SEQUENCE follows every change, STATUS:CANCELLED when called off. */
 export function sessionEvent(s: IcsSession): EventAttributes {

@@ -75,7 +75,11 @@ export const mails = {
       manageLine(manageUrl),
     ]),
   cancelled: (to: string, name: string, s: MailSession): Mail =>
-    compose(to, `Afgemeld: ${s.title}`, [`Hallo ${name},`, `Je bent afgemeld voor:\n${sessionLine(s)}`, 'Je plek is vrijgegeven. Bedankt dat je het op tijd liet weten.']),
+    compose(to, `Afgemeld: ${s.title}`, [
+      `Hallo ${name},`,
+      `Je bent afgemeld voor:\n${sessionLine(s)}`,
+      'Je plek is vrijgegeven. Bedankt dat je het op tijd liet weten.',
+    ]),
   reminder: (to: string, name: string, s: MailSession, days: number, manageUrl: string, ics: string): Mail =>
     compose(
       to,
@@ -87,7 +91,12 @@ export const mails = {
     compose(
       to,
       `Gewijzigd: ${s.title}`,
-      [`Hallo ${name},`, `De bijeenkomst is gewijzigd. Dit zijn de nieuwe gegevens:\n${sessionLine(s)}`, 'In de bijlage staat de bijgewerkte agenda-afspraak.', manageLine(manageUrl)],
+      [
+        `Hallo ${name},`,
+        `De bijeenkomst is gewijzigd. Dit zijn de nieuwe gegevens:\n${sessionLine(s)}`,
+        'In de bijlage staat de bijgewerkte agenda-afspraak.',
+        manageLine(manageUrl),
+      ],
       [{ filename: 'training.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: ics }],
     ),
   sessionCancelled: (to: string, name: string, s: MailSession, ics: string): Mail =>

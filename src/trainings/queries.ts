@@ -43,7 +43,15 @@ export async function publishedTrainings(db: Queryable, now: Date) {
     ? await db
         .select()
         .from(trainingSessions)
-        .where(and(inArray(trainingSessions.trainingId, list.map((t) => t.id)), gt(trainingSessions.endsAt, now)))
+        .where(
+          and(
+            inArray(
+              trainingSessions.trainingId,
+              list.map((t) => t.id),
+            ),
+            gt(trainingSessions.endsAt, now),
+          ),
+        )
         .orderBy(asc(trainingSessions.startsAt))
     : [];
   const views = await sessionViews(db, sessions, now);
@@ -51,7 +59,10 @@ export async function publishedTrainings(db: Queryable, now: Date) {
 }
 
 export async function trainingBySlug(db: Queryable, slug: string) {
-  const [t] = await db.select().from(trainings).where(and(eq(trainings.slug, slug), eq(trainings.published, true)));
+  const [t] = await db
+    .select()
+    .from(trainings)
+    .where(and(eq(trainings.slug, slug), eq(trainings.published, true)));
   return t ?? null;
 }
 

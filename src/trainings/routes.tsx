@@ -17,7 +17,13 @@ export const trainingRoutes = new Hono<AppEnv>();
 
 export function trainingSettings(c: Ctx): TrainingSettings {
   const { config } = c.get('deps');
-  return { baseUrl: config.baseUrl, holdHours: config.HOLD_HOURS, offerHours: config.OFFER_HOURS, reminderDays: config.REMINDER_DAYS, retentionMonths: config.RETENTION_MONTHS };
+  return {
+    baseUrl: config.baseUrl,
+    holdHours: config.HOLD_HOURS,
+    offerHours: config.OFFER_HOURS,
+    reminderDays: config.REMINDER_DAYS,
+    retentionMonths: config.RETENTION_MONTHS,
+  };
 }
 
 const crumbs = [{ href: '/trainingen', label: 'Trainingen' }];
@@ -25,7 +31,11 @@ const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
 
 trainingRoutes.get('/', async (c) => {
   const items = await publishedTrainings(c.get('deps').database.db, c.get('deps').now());
-  return page(c, { title: 'Trainingen', description: 'Trainingen voor professionals over hechting en kindermishandeling.', crumbs }, <TrainingList items={items} />);
+  return page(
+    c,
+    { title: 'Trainingen', description: 'Trainingen voor professionals over hechting en kindermishandeling.', crumbs },
+    <TrainingList items={items} />,
+  );
 });
 
 trainingRoutes.get('/sessie/:file{[0-9]+\\.ics}', async (c) => {
@@ -69,13 +79,19 @@ trainingRoutes.post('/bevestigen/:token', async (c) => {
     already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200],
     waitlisted: [
       'Je staat op de wachtlijst',
-      [`De gereserveerde plek was verlopen en de bijeenkomst is inmiddels vol. Je staat op de wachtlijst${position ? `, op plaats ${position}` : ''}. Komt er een plek vrij, dan krijg je een mail.`],
+      [
+        `De gereserveerde plek was verlopen en de bijeenkomst is inmiddels vol. Je staat op de wachtlijst${position ? `, op plaats ${position}` : ''}. Komt er een plek vrij, dan krijg je een mail.`,
+      ],
       200,
     ],
     offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200],
     cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409],
     'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409],
-    invalid: ['Deze link werkt niet', ['De link is verlopen, onvolledig of al vervangen door een nieuwere. Meld je opnieuw aan; we sturen je dan een nieuwe link.'], 410],
+    invalid: [
+      'Deze link werkt niet',
+      ['De link is verlopen, onvolledig of al vervangen door een nieuwere. Meld je opnieuw aan; we sturen je dan een nieuwe link.'],
+      410,
+    ],
   };
   const [title, lines, status] = messages[outcome];
   return page(c, { title, crumbs, status }, <Message title={title} lines={lines} links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]} />);
@@ -89,7 +105,11 @@ async function managePage(c: Ctx, token: string, extra: { notice?: string; error
     return page(
       c,
       { title: 'Link werkt niet', crumbs, status: 410 },
-      <Message title="Deze link werkt niet" lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+      <Message
+        title="Deze link werkt niet"
+        lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']}
+        links={[{ href: '/trainingen', label: 'Alle trainingen' }]}
+      />,
     );
   return page(
     c,
@@ -111,11 +131,16 @@ trainingRoutes.post('/aanmelding/:token', async (c) => {
     const notice = await manage(deps.database.db, token, parsed.data.actie, trainingSettings(c), deps.now());
     if (parsed.data.actie === 'delete') {
       noStore(c);
-      return page(c, { title: 'Gegevens verwijderd', crumbs }, <Message title="Je gegevens zijn verwijderd" lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']} />);
+      return page(
+        c,
+        { title: 'Gegevens verwijderd', crumbs },
+        <Message title="Je gegevens zijn verwijderd" lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']} />,
+      );
     }
     return managePage(c, token, { notice });
   } catch (err) {
-    if (err instanceof TrainingError) return managePage(c, token, { error: err.message, status: err.code === 'invalid' && err.message.includes('link') ? 410 : 409 });
+    if (err instanceof TrainingError)
+      return managePage(c, token, { error: err.message, status: err.code === 'invalid' && err.message.includes('link') ? 410 : 409 });
     throw err;
   }
 });
@@ -125,7 +150,10 @@ trainingRoutes.get('/aanmelding/:token/agenda.ics', async (c) => {
   const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
   if (!found) return c.notFound();
   noStore(c);
-  return c.body(icsFor(found.session, found.training, trainingSettings(c)), 200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': 'attachment; filename="training.ics"' });
+  return c.body(icsFor(found.session, found.training, trainingSettings(c)), 200, {
+    'Content-Type': 'text/calendar; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="training.ics"',
+  });
 });
 
 trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
@@ -159,14 +187,22 @@ async function loadSession(c: Ctx) {
   return view ? { training: row.training, view } : null;
 }
 
-const sessionCrumbs = (t: { slug: string; title: string }, path: string) => [...crumbs, { href: `/trainingen/${t.slug}`, label: t.title }, { href: path, label: 'Bijeenkomst' }];
+const sessionCrumbs = (t: { slug: string; title: string }, path: string) => [
+  ...crumbs,
+  { href: `/trainingen/${t.slug}`, label: t.title },
+  { href: path, label: 'Bijeenkomst' },
+];
 
 trainingRoutes.get('/:slug/:session{[0-9]+}', async (c) => {
   const found = await loadSession(c);
   if (!found) return c.notFound();
   return page(
     c,
-    { title: `${found.training.title}: bijeenkomst`, description: found.training.summary, crumbs: sessionCrumbs(found.training, sessionPath(found.training, found.view.session)) },
+    {
+      title: `${found.training.title}: bijeenkomst`,
+      description: found.training.summary,
+      crumbs: sessionCrumbs(found.training, sessionPath(found.training, found.view.session)),
+    },
     <SessionPage training={found.training} view={found.view} retentionMonths={c.get('deps').config.RETENTION_MONTHS} />,
   );
 });
@@ -207,7 +243,12 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
       { title: `Aanmelden: ${found.training.title}`, status, crumbs: sessionCrumbs(found.training, path) },
       <SessionPage training={found.training} view={found.view} retentionMonths={deps.config.RETENTION_MONTHS} values={values} errors={errors} />,
     );
-  const sent = (title: string, lines: string[]) => page(c, { title, crumbs: sessionCrumbs(found.training, path) }, <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />);
+  const sent = (title: string, lines: string[]) =>
+    page(
+      c,
+      { title, crumbs: sessionCrumbs(found.training, path) },
+      <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+    );
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
   if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', ['We hebben je een mail gestuurd.']);
   const parsed = registrationForm.safeParse(form);
@@ -221,15 +262,25 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     return again({ form: 'Er zijn in korte tijd te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.' }, 429);
   }
   try {
-    const outcome = await register(deps.database.db, found.view.session.id, { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role }, trainingSettings(c), now);
+    const outcome = await register(
+      deps.database.db,
+      found.view.session.id,
+      { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role },
+      trainingSettings(c),
+      now,
+    );
     if (outcome.kind === 'held')
       return sent('Kijk in je mail', [
         `We houden een plek voor je vast. We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
         'Geen mail gezien? Kijk ook in de map met ongewenste mail.',
       ]);
     if (outcome.kind === 'waitlisted')
-      return sent('Je staat op de wachtlijst', [`De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`]);
-    return sent('Je was al aangemeld', [`Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`]);
+      return sent('Je staat op de wachtlijst', [
+        `De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`,
+      ]);
+    return sent('Je was al aangemeld', [
+      `Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`,
+    ]);
   } catch (err) {
     if (err instanceof TrainingError) return again({ form: err.message }, 409);
     throw err;
@@ -260,7 +311,11 @@ export async function trainingsFeed(c: Ctx) {
     { calName: 'Hechtwerk trainingen' },
   );
   if (error || value === undefined) throw error ?? new Error('ics feed failed');
-  return c.body(rows.length ? (value as string) : 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:hechtwerk/trainingen\r\nX-WR-CALNAME:Hechtwerk trainingen\r\nEND:VCALENDAR\r\n', 200, {
-    'Content-Type': 'text/calendar; charset=utf-8',
-  });
+  return c.body(
+    rows.length ? (value as string) : 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:hechtwerk/trainingen\r\nX-WR-CALNAME:Hechtwerk trainingen\r\nEND:VCALENDAR\r\n',
+    200,
+    {
+      'Content-Type': 'text/calendar; charset=utf-8',
+    },
+  );
 }

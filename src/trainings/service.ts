@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
-import { audit } from '../admin/service.ts';
 import { randomToken, sha256 } from '../admin/crypto.ts';
+import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail } from '../mail/outbox.ts';
@@ -79,7 +79,14 @@ async function lockSession(tx: Tx, sessionId: number) {
 }
 
 function mailSession(session: Session, training: Training) {
-  return { title: training.title, startsAt: session.startsAt, endsAt: session.endsAt, location: session.location, online: session.online, contact: session.contact };
+  return {
+    title: training.title,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    location: session.location,
+    online: session.online,
+    contact: session.contact,
+  };
 }
 
 export function icsFor(session: Session, training: Training, settings: TrainingSettings, cancelled = session.status === 'geannuleerd') {
@@ -116,7 +123,10 @@ async function waitlistPosition(tx: Queryable, reg: Registration): Promise<numbe
       and(
         eq(registrations.sessionId, reg.sessionId),
         eq(registrations.status, 'waitlisted'),
-        or(lt(registrations.waitlistedAt, reg.waitlistedAt as Date), and(eq(registrations.waitlistedAt, reg.waitlistedAt as Date), lt(registrations.id, reg.id))),
+        or(
+          lt(registrations.waitlistedAt, reg.waitlistedAt as Date),
+          and(eq(registrations.waitlistedAt, reg.waitlistedAt as Date), lt(registrations.id, reg.id)),
+        ),
       ),
     );
   return Number(row?.n ?? 0) + 1;
@@ -141,7 +151,10 @@ async function promote(tx: Tx, session: Session, training: Training, settings: T
     const until = new Date(Math.min(now.getTime() + settings.offerHours * HOUR, session.startsAt.getTime()));
     await tx.update(registrations).set({ status: 'offered', offerExpiresAt: until, updatedAt: now }).where(eq(registrations.id, next.id));
     const manage = await newToken(tx, next.id, 'manage', manageExpiry(session, settings));
-    await enqueueMail(tx, mails.offer(next.email as string, next.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, until));
+    await enqueueMail(
+      tx,
+      mails.offer(next.email as string, next.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, until),
+    );
     free--;
     offered++;
   }
@@ -236,7 +249,12 @@ async function findByToken(db: Queryable, token: string, purpose: 'confirm' | 'm
 export type ConfirmOutcome = 'confirmed' | 'already' | 'waitlisted' | 'offered' | 'cancelled' | 'invalid' | 'session-cancelled';
 
 /** The link in the first mail. Safe to click twice; an expired hold confirms only if a seat is still free. */
-export async function confirm(db: Db, token: string, settings: TrainingSettings, now: Date): Promise<{ outcome: ConfirmOutcome; position?: number; manage?: string }> {
+export async function confirm(
+  db: Db,
+  token: string,
+  settings: TrainingSettings,
+  now: Date,
+): Promise<{ outcome: ConfirmOutcome; position?: number; manage?: string }> {
   const found = await findByToken(db, token, 'confirm', now);
   if (!found) return { outcome: 'invalid' };
   return db.transaction(async (tx) => {
@@ -266,7 +284,10 @@ export async function confirm(db: Db, token: string, settings: TrainingSettings,
       }
     }
     await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, holdExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
-    await enqueueMail(tx, mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), manageUrl, icsFor(session, training, settings)));
+    await enqueueMail(
+      tx,
+      mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), manageUrl, icsFor(session, training, settings)),
+    );
     return { outcome: 'confirmed' as const, manage };
   });
 }
@@ -300,7 +321,16 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
     if (action === 'delete') {
       await tx
         .update(registrations)
-        .set({ name: null, email: null, organisation: null, role: null, status: active ? 'cancelled' : reg.status, cancelledAt: active ? now : reg.cancelledAt, anonymisedAt: now, updatedAt: now })
+        .set({
+          name: null,
+          email: null,
+          organisation: null,
+          role: null,
+          status: active ? 'cancelled' : reg.status,
+          cancelledAt: active ? now : reg.cancelledAt,
+          anonymisedAt: now,
+          updatedAt: now,
+        })
         .where(eq(registrations.id, reg.id));
       await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
       await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
@@ -311,7 +341,16 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
       if (reg.status !== 'offered') throw new TrainingError('Er staat geen aanbod voor je klaar.', 'invalid');
       if (!reg.offerExpiresAt || reg.offerExpiresAt <= now) throw new TrainingError('Het aanbod is verlopen.', 'deadline');
       await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, offerExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
-      await enqueueMail(tx, mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${token}`, icsFor(session, training, settings)));
+      await enqueueMail(
+        tx,
+        mails.confirmed(
+          reg.email as string,
+          reg.name as string,
+          mailSession(session, training),
+          `${settings.baseUrl}/trainingen/aanmelding/${token}`,
+          icsFor(session, training, settings),
+        ),
+      );
       return 'Je hebt de plek aangenomen. Je aanmelding is bevestigd.';
     }
     if (!active) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
@@ -321,7 +360,9 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
     await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)));
     await promote(tx, session, training, settings, now);
-    return action === 'decline' ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.' : 'Je bent afgemeld. Je plek is vrijgegeven.';
+    return action === 'decline'
+      ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
+      : 'Je bent afgemeld. Je plek is vrijgegeven.';
   });
 }
 
@@ -387,12 +428,23 @@ export async function sendReminders(db: Db, settings: TrainingSettings, now: Dat
       );
     for (const { registration, session, training } of due) {
       const did = await db.transaction(async (tx) => {
-        const inserted = await tx.insert(reminders).values({ registrationId: registration.id, daysBefore: days, sentAt: now }).onConflictDoNothing().returning();
+        const inserted = await tx
+          .insert(reminders)
+          .values({ registrationId: registration.id, daysBefore: days, sentAt: now })
+          .onConflictDoNothing()
+          .returning();
         if (!inserted.length) return false;
         const manage = await newToken(tx, registration.id, 'manage', manageExpiry(session, settings));
         await enqueueMail(
           tx,
-          mails.reminder(registration.email as string, registration.name as string, mailSession(session, training), days, `${settings.baseUrl}/trainingen/aanmelding/${manage}`, icsFor(session, training, settings)),
+          mails.reminder(
+            registration.email as string,
+            registration.name as string,
+            mailSession(session, training),
+            days,
+            `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+            icsFor(session, training, settings),
+          ),
         );
         return true;
       });
@@ -414,11 +466,14 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
       .where(and(lt(trainingSessions.endsAt, cutoff), isNull(registrations.anonymisedAt)));
     if (!old.length) return 0;
     const ids = old.map((o) => o.id);
-    await tx.update(registrations).set({ name: null, email: null, organisation: null, role: null, anonymisedAt: now, updatedAt: now }).where(inArray(registrations.id, ids));
+    await tx
+      .update(registrations)
+      .set({ name: null, email: null, organisation: null, role: null, anonymisedAt: now, updatedAt: now })
+      .where(inArray(registrations.id, ids));
     await tx.delete(registrationTokens).where(inArray(registrationTokens.registrationId, ids));
     await audit(tx, null, 'registrations.anonymised', `${ids.length} aanmeldingen`, { retentionMonths: settings.retentionMonths });
     return ids.length;
   });
 }
 
-export { lockSession, mailSession, newToken, promote, manageExpiry, waitlistPosition };
+export { lockSession, mailSession, manageExpiry, newToken, promote, waitlistPosition };

@@ -4,7 +4,7 @@ import { VeiligThuis } from '../site/views.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { formatMoment, formatSessionTime } from './format.ts';
 import type { SessionView } from './queries.ts';
-import { type Registration, STATUS_LABEL, type Session, type Training } from './service.ts';
+import { type Registration, type Session, STATUS_LABEL, type Training } from './service.ts';
 
 export const sessionPath = (t: Training, s: Session) => `/trainingen/${t.slug}/${s.id}`;
 const where = (s: Session) => (s.online ? `Online (${s.location})` : s.location);
@@ -148,13 +148,37 @@ export const SessionPage: FC<{ training: Training; view: SessionView; retentionM
           <h2 id="aanmelden" class="utrecht-heading-2">
             {view.status === 'vol' ? 'Aanmelden voor de wachtlijst' : 'Aanmelden'}
           </h2>
-          {view.status === 'vol' ? <p>Deze bijeenkomst is vol. Meld je aan voor de wachtlijst: komt er een plek vrij, dan krijg je een aanbod per mail.</p> : null}
+          {view.status === 'vol' ? (
+            <p>Deze bijeenkomst is vol. Meld je aan voor de wachtlijst: komt er een plek vrij, dan krijg je een aanbod per mail.</p>
+          ) : null}
           <form class="hw-form" method="post" action={`${sessionPath(training, s)}/aanmelden`} novalidate>
             <ErrorSummary errors={errors} />
             <TextField name="name" label="Naam" autocomplete="name" value={values.name} error={errors.name} hint="Voor de presentielijst en je certificaat." />
-            <TextField name="email" label="E-mailadres" type="email" autocomplete="email" value={values.email} error={errors.email} hint="Voor de bevestiging, herinneringen en wijzigingen." />
-            <TextField name="organisation" label="Organisatie" autocomplete="organization" value={values.organisation} error={errors.organisation} hint="Zo weet de trainer uit welke organisaties de deelnemers komen." />
-            <TextField name="role" label="Functie" autocomplete="organization-title" value={values.role} error={errors.role} hint="Bijvoorbeeld jeugdverpleegkundige of pedagogisch medewerker." />
+            <TextField
+              name="email"
+              label="E-mailadres"
+              type="email"
+              autocomplete="email"
+              value={values.email}
+              error={errors.email}
+              hint="Voor de bevestiging, herinneringen en wijzigingen."
+            />
+            <TextField
+              name="organisation"
+              label="Organisatie"
+              autocomplete="organization"
+              value={values.organisation}
+              error={errors.organisation}
+              hint="Zo weet de trainer uit welke organisaties de deelnemers komen."
+            />
+            <TextField
+              name="role"
+              label="Functie"
+              autocomplete="organization-title"
+              value={values.role}
+              error={errors.role}
+              hint="Bijvoorbeeld jeugdverpleegkundige of pedagogisch medewerker."
+            />
             <div class="hw-honeypot" aria-hidden="true">
               <label for="website">Laat dit veld leeg</label>
               <input type="text" id="website" name="website" tabindex={-1} autocomplete="off" />
@@ -166,7 +190,14 @@ export const SessionPage: FC<{ training: Training; view: SessionView; retentionM
                 </p>
               ) : null}
               <label class="hw-choice" for="consent">
-                <input type="checkbox" id="consent" name="consent" value="ja" checked={values.consent} aria-describedby={errors.consent ? 'consent-error' : undefined} />
+                <input
+                  type="checkbox"
+                  id="consent"
+                  name="consent"
+                  value="ja"
+                  checked={values.consent}
+                  aria-describedby={errors.consent ? 'consent-error' : undefined}
+                />
                 Ik ga akkoord met de{' '}
                 <a class="utrecht-link" href="/privacy">
                   privacyverklaring
@@ -294,7 +325,9 @@ export const ManagePage: FC<{
       ) : null}
       {active && !ended && s.status === 'gepland' ? (
         pastDeadline ? (
-          <p>Afmelden via de site kan niet meer. {s.contact ? `Kun je toch niet komen? Neem contact op: ${s.contact}.` : 'Neem contact op met de organisatie.'}</p>
+          <p>
+            Afmelden via de site kan niet meer. {s.contact ? `Kun je toch niet komen? Neem contact op: ${s.contact}.` : 'Neem contact op met de organisatie.'}
+          </p>
         ) : (
           <form method="post" action={action}>
             <input type="hidden" name="actie" value="cancel" />
@@ -306,8 +339,8 @@ export const ManagePage: FC<{
       ) : null}
       <h2 class="utrecht-heading-2">Je gegevens</h2>
       <p>
-        We bewaren je naam, e-mailadres, organisatie en functie tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je kunt ze ook nu
-        verwijderen; je aanmelding vervalt dan.
+        We bewaren je naam, e-mailadres, organisatie en functie tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je
+        kunt ze ook nu verwijderen; je aanmelding vervalt dan.
       </p>
       <form method="post" action={action}>
         <input type="hidden" name="actie" value="delete" />

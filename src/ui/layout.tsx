@@ -79,6 +79,11 @@ export const Layout: FC<LayoutProps> = (props) => {
                     Beheer
                   </a>
                 </li>
+                <li>
+                  <a href="/beheer/trainingen" aria-current={isCurrent(props.path, '/beheer/trainingen') ? 'page' : undefined}>
+                    Trainingen beheren
+                  </a>
+                </li>
                 {props.admin.isAdmin ? (
                   <li>
                     <a href="/beheer/gebruikers" aria-current={isCurrent(props.path, '/beheer/gebruikers') ? 'page' : undefined}>

@@ -1,0 +1,751 @@
+import { asc, count, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import { z } from 'zod';
+import type { AppEnv, Ctx } from '../context.ts';
+import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
+import { page } from '../ui/render.tsx';
+import {
+  cancelRegistrationByEditor,
+  cancelSession,
+  createSession,
+  createTraining,
+  messageAll,
+  moveRegistration,
+  registrationsCsv,
+  type SessionInput,
+  sendCertificates,
+  sessionRegistrations,
+  setAttendance,
+  type TrainingInput,
+  updateSession,
+  updateTraining,
+} from './editor.ts';
+import { amsterdamToUtc, formatMoment, formatSessionTime, utcToAmsterdamLocal } from './format.ts';
+import { sessionViews, sessionWithTraining } from './queries.ts';
+import { trainingSettings } from './routes.tsx';
+import { type Registration, type Session, STATUS_LABEL, type Training, TrainingError } from './service.ts';
+
+export const trainingAdminRoutes = new Hono<AppEnv>();
+
+const base = [
+  { href: '/beheer', label: 'Beheer' },
+  { href: '/beheer/trainingen', label: 'Trainingen' },
+];
+const csrf = (c: Ctx) => c.get('user')?.csrf ?? '';
+const actor = (c: Ctx) => c.get('user')?.id ?? null;
+const Csrf: FC<{ c: Ctx }> = ({ c }) => <input type="hidden" name="_csrf" value={csrf(c)} />;
+const idParam = (v: string | undefined) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : null;
+};
+
+const list = (v: unknown) =>
+  String(v ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+const trainingForm = z.object({
+  title: z.string().trim().min(2, 'Vul een titel in.').max(120, 'Gebruik hoogstens 120 tekens.'),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Gebruik alleen kleine letters, cijfers en koppeltekens, zoals hechting-basis.')
+    .max(80),
+  summary: z.string().trim().min(10, 'Schrijf een korte samenvatting (minstens 10 tekens).').max(300, 'Gebruik hoogstens 300 tekens.'),
+  descriptionMd: z.string().max(20_000, 'De beschrijving is te lang (hoogstens 20.000 tekens).').default(''),
+  audience: z.string().max(500).transform(list),
+  themes: z
+    .string()
+    .max(500)
+    .transform(list)
+    .pipe(z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Thema’s zijn slugs, gescheiden door komma’s.')).max(6, 'Hoogstens 6 thema’s.')),
+  durationHours: z.coerce
+    .number({ message: 'Vul de duur in hele uren in.' })
+    .int('Vul de duur in hele uren in.')
+    .min(1, 'Minstens 1 uur.')
+    .max(200, 'Hoogstens 200 uur.'),
+  accreditation: z.string().trim().max(200, 'Gebruik hoogstens 200 tekens.').default(''),
+  published: z.preprocess((v) => v === 'ja', z.boolean()),
+});
+
+const localTime = (label: string) =>
+  z.string({ message: `Vul ${label} in.` }).transform((v, ctx) => {
+    const d = amsterdamToUtc(v);
+    if (!d) {
+      ctx.addIssue({ code: 'custom', message: `Vul ${label} in als datum en tijd.` });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+const sessionForm = z
+  .object({
+    startsAt: localTime('het begin'),
+    endsAt: localTime('het einde'),
+    location: z.string().trim().min(2, 'Vul een locatie of de naam van het online platform in.').max(200),
+    online: z.preprocess((v) => v === 'ja', z.boolean()),
+    capacity: z.coerce
+      .number({ message: 'Vul het aantal plekken in.' })
+      .int('Vul een heel getal in.')
+      .min(1, 'Minstens 1 plek.')
+      .max(10_000, 'Hoogstens 10.000 plekken.'),
+    registrationOpensAt: localTime('wanneer aanmelden opent'),
+    registrationClosesAt: localTime('wanneer aanmelden sluit'),
+    cancelUntil: localTime('de uiterste afmelddatum'),
+    contact: z.string().trim().max(200).default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.endsAt <= v.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'Het einde moet na het begin liggen.' });
+    if (v.registrationClosesAt <= v.registrationOpensAt)
+      ctx.addIssue({ code: 'custom', path: ['registrationClosesAt'], message: 'Aanmelden moet sluiten nadat het opent.' });
+    if (v.registrationClosesAt > v.startsAt)
+      ctx.addIssue({ code: 'custom', path: ['registrationClosesAt'], message: 'Aanmelden moet uiterlijk bij het begin sluiten.' });
+  });
+
+type Values = Record<string, string>;
+const trainingValues = (t?: Training): Values =>
+  t
+    ? {
+        title: t.title,
+        slug: t.slug,
+        summary: t.summary,
+        descriptionMd: t.descriptionMd,
+        audience: t.audience.join(', '),
+        themes: t.themes.join(', '),
+        durationHours: String(t.durationHours),
+        accreditation: t.accreditation,
+        published: t.published ? 'ja' : '',
+      }
+    : { published: 'ja', durationHours: '3' };
+const sessionValues = (s?: Session): Values =>
+  s
+    ? {
+        startsAt: utcToAmsterdamLocal(s.startsAt),
+        endsAt: utcToAmsterdamLocal(s.endsAt),
+        location: s.location,
+        online: s.online ? 'ja' : '',
+        capacity: String(s.capacity),
+        registrationOpensAt: utcToAmsterdamLocal(s.registrationOpensAt),
+        registrationClosesAt: utcToAmsterdamLocal(s.registrationClosesAt),
+        cancelUntil: utcToAmsterdamLocal(s.cancelUntil),
+        contact: s.contact,
+      }
+    : { capacity: '20' };
+const formValues = (form: Record<string, unknown>): Values =>
+  Object.fromEntries(
+    Object.entries(form)
+      .filter(([k, v]) => k !== '_csrf' && typeof v === 'string')
+      .map(([k, v]) => [k, (v as string).slice(0, 20_000)]),
+  );
+
+const Field: FC<{ name: string; label: string; values: Values; errors: FieldErrors; type?: string; hint?: string }> = ({
+  name,
+  label,
+  values,
+  errors,
+  type = 'text',
+  hint,
+}) => (
+  <div class={`utrecht-form-field${errors[name] ? ' utrecht-form-field--invalid' : ''}`}>
+    <label class="utrecht-form-label" for={name}>
+      {label}
+    </label>
+    {hint ? (
+      <p class="hw-muted" id={`${name}-hint`}>
+        {hint}
+      </p>
+    ) : null}
+    {errors[name] ? (
+      <p class="hw-field-error" id={`${name}-error`}>
+        {errors[name]}
+      </p>
+    ) : null}
+    {type === 'textarea' ? (
+      <textarea
+        class="hw-textarea"
+        id={name}
+        name={name}
+        rows={10}
+        aria-describedby={[hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].join(' ').trim() || undefined}
+      >
+        {values[name] ?? ''}
+      </textarea>
+    ) : (
+      <input
+        class="utrecht-textbox utrecht-textbox--html-input"
+        type={type}
+        id={name}
+        name={name}
+        value={values[name] ?? ''}
+        aria-invalid={errors[name] ? 'true' : undefined}
+        aria-describedby={[hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].join(' ').trim() || undefined}
+      />
+    )}
+  </div>
+);
+
+const Check: FC<{ name: string; label: string; values: Values }> = ({ name, label, values }) => (
+  <div class="utrecht-form-field">
+    <label class="hw-choice" for={name}>
+      <input type="checkbox" id={name} name={name} value="ja" checked={values[name] === 'ja'} />
+      {label}
+    </label>
+  </div>
+);
+
+const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: FieldErrors; submit: string }> = ({ c, action, values, errors, submit }) => (
+  <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
+    <ErrorSummary errors={errors} />
+    <Csrf c={c} />
+    <Field name="title" label="Titel" values={values} errors={errors} />
+    <Field name="slug" label="Webadres (slug)" values={values} errors={errors} hint="Komt in het adres: /trainingen/slug." />
+    <Field name="summary" label="Samenvatting" values={values} errors={errors} />
+    <Field name="descriptionMd" label="Beschrijving (Markdown)" values={values} errors={errors} type="textarea" />
+    <Field name="audience" label="Voor wie" values={values} errors={errors} hint="Beroepsgroepen, gescheiden door komma’s." />
+    <Field name="themes" label="Thema’s" values={values} errors={errors} hint="Slugs van thema’s, gescheiden door komma’s, bijvoorbeeld hechting." />
+    <Field name="durationHours" label="Duur in uren" values={values} errors={errors} type="number" />
+    <Field name="accreditation" label="Accreditatie (niet verplicht)" values={values} errors={errors} />
+    <Check name="published" label="Gepubliceerd op de site" values={values} />
+    <button class="utrecht-button utrecht-button--primary-action" type="submit">
+      {submit}
+    </button>
+  </form>
+);
+
+const SessionFormView: FC<{ c: Ctx; action: string; values: Values; errors: FieldErrors; submit: string }> = ({ c, action, values, errors, submit }) => (
+  <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
+    <ErrorSummary errors={errors} />
+    <Csrf c={c} />
+    <Field name="startsAt" label="Begin (Nederlandse tijd)" values={values} errors={errors} type="datetime-local" />
+    <Field name="endsAt" label="Einde (Nederlandse tijd)" values={values} errors={errors} type="datetime-local" />
+    <Field name="location" label="Locatie" values={values} errors={errors} hint="Adres, of bij online: het platform." />
+    <Check name="online" label="Online bijeenkomst" values={values} />
+    <Field name="capacity" label="Aantal plekken" values={values} errors={errors} type="number" />
+    <Field name="registrationOpensAt" label="Aanmelden opent" values={values} errors={errors} type="datetime-local" />
+    <Field name="registrationClosesAt" label="Aanmelden sluit" values={values} errors={errors} type="datetime-local" />
+    <Field name="cancelUntil" label="Afmelden via de site kan tot" values={values} errors={errors} type="datetime-local" />
+    <Field
+      name="contact"
+      label="Contact na de afmelddatum"
+      values={values}
+      errors={errors}
+      hint="E-mailadres of telefoonnummer voor wie daarna niet kan komen."
+    />
+    <button class="utrecht-button utrecht-button--primary-action" type="submit">
+      {submit}
+    </button>
+  </form>
+);
+
+trainingAdminRoutes.get('/', async (c) => {
+  const db = c.get('deps').database.db;
+  const rows = await db
+    .select({ training: trainings, sessions: count(trainingSessions.id) })
+    .from(trainings)
+    .leftJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
+    .groupBy(trainings.id)
+    .orderBy(asc(trainings.title));
+  return page(
+    c,
+    { title: 'Trainingen beheren', crumbs: base },
+    <>
+      <h1 class="utrecht-heading-1">Trainingen beheren</h1>
+      <p>
+        <a class="utrecht-link" href="/beheer/trainingen/nieuw">
+          Nieuwe training
+        </a>
+      </p>
+      <table class="hw-table">
+        <thead>
+          <tr>
+            <th scope="col">Training</th>
+            <th scope="col">Bijeenkomsten</th>
+            <th scope="col">Op de site</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr>
+              <td>
+                <a class="utrecht-link" href={`/beheer/trainingen/${r.training.id}`}>
+                  {r.training.title}
+                </a>
+              </td>
+              <td>{r.sessions}</td>
+              <td>{r.training.published ? 'Ja' : 'Nee'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>,
+  );
+});
+
+const newTrainingPage = (c: Ctx, values: Values, errors: FieldErrors, status?: number) =>
+  page(
+    c,
+    { title: 'Nieuwe training', status, crumbs: [...base, { href: '/beheer/trainingen/nieuw', label: 'Nieuw' }] },
+    <>
+      <h1 class="utrecht-heading-1">Nieuwe training</h1>
+      <TrainingFormView c={c} action="/beheer/trainingen/nieuw" values={values} errors={errors} submit="Training opslaan" />
+    </>,
+  );
+
+trainingAdminRoutes.get('/nieuw', (c) => newTrainingPage(c, trainingValues(), {}));
+trainingAdminRoutes.post('/nieuw', async (c) => {
+  const form = await c.req.parseBody();
+  const parsed = trainingForm.safeParse(form);
+  if (!parsed.success) return newTrainingPage(c, formValues(form), fieldErrors(parsed.error), 400);
+  try {
+    const id = await createTraining(c.get('deps').database.db, actor(c), parsed.data as TrainingInput);
+    return c.redirect(`/beheer/trainingen/${id}`, 303);
+  } catch (err) {
+    if (err instanceof TrainingError) return newTrainingPage(c, formValues(form), { slug: err.message }, 409);
+    throw err;
+  }
+});
+
+async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldErrors = {}, status?: number, notice?: string) {
+  const deps = c.get('deps');
+  const [training] = await deps.database.db.select().from(trainings).where(eq(trainings.id, id));
+  if (!training) return c.notFound();
+  const sessions = await sessionViews(
+    deps.database.db,
+    await deps.database.db.select().from(trainingSessions).where(eq(trainingSessions.trainingId, id)).orderBy(asc(trainingSessions.startsAt)),
+    deps.now(),
+  );
+  return page(
+    c,
+    { title: training.title, status, crumbs: [...base, { href: `/beheer/trainingen/${id}`, label: training.title }] },
+    <>
+      <h1 class="utrecht-heading-1">{training.title}</h1>
+      {notice ? (
+        <p class="hw-notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <h2 class="utrecht-heading-2">Bijeenkomsten</h2>
+      <p>
+        <a class="utrecht-link" href={`/beheer/trainingen/${id}/sessies/nieuw`}>
+          Nieuwe bijeenkomst
+        </a>
+      </p>
+      {sessions.length ? (
+        <table class="hw-table">
+          <thead>
+            <tr>
+              <th scope="col">Wanneer</th>
+              <th scope="col">Status</th>
+              <th scope="col">Plekken vrij</th>
+              <th scope="col">Wachtlijst</th>
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.map((v) => (
+              <tr>
+                <td>
+                  <a class="utrecht-link" href={`/beheer/trainingen/sessies/${v.session.id}`}>
+                    {formatSessionTime(v.session.startsAt, v.session.endsAt)}
+                  </a>
+                </td>
+                <td>{STATUS_LABEL[v.status]}</td>
+                <td>
+                  {v.seatsLeft} van {v.session.capacity}
+                </td>
+                <td>{v.waiting}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Nog geen bijeenkomsten.</p>
+      )}
+      <h2 class="utrecht-heading-2">Training bewerken</h2>
+      <TrainingFormView c={c} action={`/beheer/trainingen/${id}`} values={values ?? trainingValues(training)} errors={errors} submit="Wijzigingen opslaan" />
+    </>,
+  );
+}
+
+trainingAdminRoutes.get('/:id{[0-9]+}', (c) => {
+  const id = idParam(c.req.param('id'));
+  return id ? trainingPage(c, id) : c.notFound();
+});
+trainingAdminRoutes.post('/:id{[0-9]+}', async (c) => {
+  const id = idParam(c.req.param('id'));
+  if (!id) return c.notFound();
+  const form = await c.req.parseBody();
+  const parsed = trainingForm.safeParse(form);
+  if (!parsed.success) return trainingPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
+  try {
+    await updateTraining(c.get('deps').database.db, actor(c), id, parsed.data as TrainingInput);
+  } catch (err) {
+    if (err instanceof TrainingError) return trainingPage(c, id, formValues(form), { slug: err.message }, 409);
+    throw err;
+  }
+  return trainingPage(c, id, undefined, {}, 200, 'De training is opgeslagen.');
+});
+
+const newSessionPage = async (c: Ctx, trainingId: number, values: Values, errors: FieldErrors, status?: number) => {
+  const [training] = await c.get('deps').database.db.select().from(trainings).where(eq(trainings.id, trainingId));
+  if (!training) return c.notFound();
+  return page(
+    c,
+    {
+      title: 'Nieuwe bijeenkomst',
+      status,
+      crumbs: [
+        ...base,
+        { href: `/beheer/trainingen/${trainingId}`, label: training.title },
+        { href: `/beheer/trainingen/${trainingId}/sessies/nieuw`, label: 'Nieuwe bijeenkomst' },
+      ],
+    },
+    <>
+      <h1 class="utrecht-heading-1">Nieuwe bijeenkomst: {training.title}</h1>
+      <SessionFormView c={c} action={`/beheer/trainingen/${trainingId}/sessies/nieuw`} values={values} errors={errors} submit="Bijeenkomst opslaan" />
+    </>,
+  );
+};
+trainingAdminRoutes.get('/:id{[0-9]+}/sessies/nieuw', (c) => {
+  const id = idParam(c.req.param('id'));
+  return id ? newSessionPage(c, id, sessionValues(), {}) : c.notFound();
+});
+trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
+  const id = idParam(c.req.param('id'));
+  if (!id) return c.notFound();
+  const form = await c.req.parseBody();
+  const parsed = sessionForm.safeParse(form);
+  if (!parsed.success) return newSessionPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
+  const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput);
+  return c.redirect(`/beheer/trainingen/sessies/${sid}`, 303);
+});
+
+const REG_STATUS: Record<string, string> = {
+  held: 'Nog niet bevestigd',
+  confirmed: 'Bevestigd',
+  waitlisted: 'Wachtlijst',
+  offered: 'Plek aangeboden',
+  cancelled: 'Afgemeld',
+  expired: 'Verlopen',
+};
+
+async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?: FieldErrors; status?: number; notice?: string } = {}) {
+  const deps = c.get('deps');
+  const db = deps.database.db;
+  const row = await sessionWithTraining(db, sid);
+  if (!row) return c.notFound();
+  const { session, training } = row;
+  const [view] = await sessionViews(db, [session], deps.now());
+  const regs = await sessionRegistrations(db, sid);
+  const others = (await db.select().from(trainingSessions).where(eq(trainingSessions.trainingId, training.id)).orderBy(asc(trainingSessions.startsAt))).filter(
+    (s) => s.id !== sid && s.status === 'gepland' && s.startsAt > deps.now(),
+  );
+  const errors = opts.errors ?? {};
+  const action = `/beheer/trainingen/sessies/${sid}`;
+  const active = (r: Registration) => ['held', 'confirmed', 'waitlisted', 'offered'].includes(r.status);
+  return page(
+    c,
+    {
+      title: `Bijeenkomst ${training.title}`,
+      status: opts.status,
+      crumbs: [...base, { href: `/beheer/trainingen/${training.id}`, label: training.title }, { href: action, label: 'Bijeenkomst' }],
+    },
+    <>
+      <h1 class="utrecht-heading-1">
+        {training.title}: {formatSessionTime(session.startsAt, session.endsAt)}
+      </h1>
+      {opts.notice ? (
+        <p class="hw-notice" role="status">
+          {opts.notice}
+        </p>
+      ) : null}
+      <p>
+        <strong>{view ? STATUS_LABEL[view.status] : ''}</strong> · {view?.seatsLeft} van {session.capacity} plekken vrij · {view?.waiting} op de wachtlijst
+      </p>
+      <ul class="hw-links">
+        <li>
+          <a class="utrecht-link" href={`${action}/presentielijst`}>
+            Presentielijst (afdrukken en aanwezigheid afvinken)
+          </a>
+        </li>
+        <li>
+          <a class="utrecht-link" href={`${action}/export.csv`}>
+            Aanmeldingen exporteren (CSV voor Excel)
+          </a>
+        </li>
+      </ul>
+      <h2 class="utrecht-heading-2">Aanmeldingen</h2>
+      {regs.length ? (
+        <table class="hw-table">
+          <thead>
+            <tr>
+              <th scope="col">Naam</th>
+              <th scope="col">Organisatie</th>
+              <th scope="col">Status</th>
+              <th scope="col">Acties</th>
+            </tr>
+          </thead>
+          <tbody>
+            {regs.map((r) => (
+              <tr>
+                <td>
+                  {r.name ?? '(verwijderd)'}
+                  <br />
+                  <span class="hw-muted">{r.email}</span>
+                </td>
+                <td>{r.organisation}</td>
+                <td>
+                  {REG_STATUS[r.status]}
+                  {r.attended ? ', aanwezig' : ''}
+                </td>
+                <td>
+                  {active(r) ? (
+                    <div class="hw-row-actions">
+                      <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>
+                        <Csrf c={c} />
+                        <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                          Afmelden<span class="hw-visually-hidden"> {r.name}</span>
+                        </button>
+                      </form>
+                      {others.length ? (
+                        <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/verplaatsen`} class="hw-inline-move">
+                          <Csrf c={c} />
+                          <label class="hw-visually-hidden" for={`naar-${r.id}`}>
+                            Verplaats {r.name} naar
+                          </label>
+                          <select class="hw-select" id={`naar-${r.id}`} name="naar">
+                            {others.map((o) => (
+                              <option value={String(o.id)}>{formatMoment(o.startsAt)}</option>
+                            ))}
+                          </select>
+                          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                            Verplaatsen<span class="hw-visually-hidden"> {r.name}</span>
+                          </button>
+                        </form>
+                      ) : null}
+                    </div>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p>Nog geen aanmeldingen.</p>
+      )}
+      <h2 class="utrecht-heading-2">Bericht aan alle aangemelden</h2>
+      <form class="hw-form hw-form--wide" method="post" action={`${action}/bericht`} novalidate>
+        <ErrorSummary errors={Object.fromEntries(Object.entries(errors).filter(([k]) => k === 'subject' || k === 'body'))} />
+        <Csrf c={c} />
+        <Field name="subject" label="Onderwerp" values={opts.values ?? {}} errors={errors} />
+        <Field name="body" label="Bericht" values={opts.values ?? {}} errors={errors} type="textarea" />
+        <button class="utrecht-button utrecht-button--primary-action" type="submit">
+          Bericht versturen
+        </button>
+      </form>
+      <h2 class="utrecht-heading-2">Certificaten</h2>
+      {session.certificatesSentAt ? (
+        <p>Verstuurd op {formatMoment(session.certificatesSentAt)}.</p>
+      ) : (
+        <form method="post" action={`${action}/certificaten`}>
+          <Csrf c={c} />
+          <p>Na afloop: vink eerst de aanwezigen af op de presentielijst. Daarna krijgen zij hun certificaat per mail en op hun eigen pagina.</p>
+          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+            Certificaten versturen
+          </button>
+        </form>
+      )}
+      {session.status === 'gepland' ? (
+        <>
+          <h2 class="utrecht-heading-2">Bijeenkomst wijzigen</h2>
+          <p>Verandert de tijd of de plaats, dan krijgt iedereen die is aangemeld een mail met een bijgewerkte agenda-afspraak.</p>
+          <SessionFormView
+            c={c}
+            action={action}
+            values={opts.values && 'startsAt' in opts.values ? opts.values : sessionValues(session)}
+            errors={errors}
+            submit="Wijzigingen opslaan"
+          />
+          <h2 class="utrecht-heading-2">Bijeenkomst annuleren</h2>
+          <form method="post" action={`${action}/annuleren`}>
+            <Csrf c={c} />
+            <p>Iedereen die is aangemeld krijgt een mail en een agenda-afspraak die de afspraak weghaalt.</p>
+            <button class="utrecht-button utrecht-button--secondary-action hw-danger" type="submit">
+              Bijeenkomst annuleren
+            </button>
+          </form>
+        </>
+      ) : (
+        <p class="hw-notice">Deze bijeenkomst is geannuleerd.</p>
+      )}
+    </>,
+  );
+}
+
+const sid = (c: Ctx) => idParam(c.req.param('sid'));
+const attempt = async (c: Ctx, id: number, fn: () => Promise<string>) => {
+  try {
+    return sessionPage(c, id, { notice: await fn() });
+  } catch (err) {
+    if (err instanceof TrainingError) return sessionPage(c, id, { errors: { form: err.message }, status: 409, notice: err.message });
+    throw err;
+  }
+};
+
+trainingAdminRoutes.get('/sessies/:sid{[0-9]+}', (c) => {
+  const id = sid(c);
+  return id ? sessionPage(c, id) : c.notFound();
+});
+trainingAdminRoutes.post('/sessies/:sid{[0-9]+}', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const form = await c.req.parseBody();
+  const parsed = sessionForm.safeParse(form);
+  if (!parsed.success) return sessionPage(c, id, { values: formValues(form), errors: fieldErrors(parsed.error), status: 400 });
+  const deps = c.get('deps');
+  return attempt(c, id, async () => {
+    const { mailed } = await updateSession(deps.database.db, actor(c), id, parsed.data as SessionInput, trainingSettings(c), deps.now());
+    return mailed ? `Opgeslagen. ${mailed} ${mailed === 1 ? 'persoon krijgt' : 'mensen krijgen'} een mail met de wijziging.` : 'Opgeslagen.';
+  });
+});
+trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/annuleren', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const deps = c.get('deps');
+  return attempt(c, id, async () => {
+    const { mailed } = await cancelSession(deps.database.db, actor(c), id, trainingSettings(c), deps.now());
+    return `De bijeenkomst is geannuleerd. ${mailed} ${mailed === 1 ? 'persoon krijgt' : 'mensen krijgen'} bericht.`;
+  });
+});
+const messageForm = z.object({
+  subject: z.string().trim().min(2, 'Vul een onderwerp in.').max(150, 'Gebruik hoogstens 150 tekens.'),
+  body: z.string().trim().min(2, 'Schrijf een bericht.').max(5000, 'Gebruik hoogstens 5000 tekens.'),
+});
+trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/bericht', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const form = await c.req.parseBody();
+  const parsed = messageForm.safeParse(form);
+  if (!parsed.success) return sessionPage(c, id, { values: formValues(form), errors: fieldErrors(parsed.error), status: 400 });
+  return attempt(c, id, async () => {
+    const n = await messageAll(c.get('deps').database.db, actor(c), id, parsed.data.subject, parsed.data.body);
+    return `Het bericht staat klaar voor ${n} ${n === 1 ? 'persoon' : 'mensen'}.`;
+  });
+});
+trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/certificaten', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const deps = c.get('deps');
+  return attempt(c, id, async () => {
+    const n = await sendCertificates(deps.database.db, actor(c), id, trainingSettings(c), deps.now());
+    return `${n} ${n === 1 ? 'certificaat' : 'certificaten'} verstuurd.`;
+  });
+});
+trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/export.csv', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const db = c.get('deps').database.db;
+  const row = await sessionWithTraining(db, id);
+  if (!row) return c.notFound();
+  const { audit } = await import('../admin/service.ts');
+  await audit(db, actor(c), 'registrations.exported', `sessie ${id}`);
+  return c.body(registrationsCsv(await sessionRegistrations(db, id)), 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': `attachment; filename="aanmeldingen-${row.training.slug}-${id}.csv"`,
+  });
+});
+
+trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/presentielijst', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const db = c.get('deps').database.db;
+  const row = await sessionWithTraining(db, id);
+  if (!row) return c.notFound();
+  const confirmed = (await sessionRegistrations(db, id)).filter((r) => r.status === 'confirmed');
+  return page(
+    c,
+    {
+      title: 'Presentielijst',
+      crumbs: [
+        ...base,
+        { href: `/beheer/trainingen/sessies/${id}`, label: 'Bijeenkomst' },
+        { href: `/beheer/trainingen/sessies/${id}/presentielijst`, label: 'Presentielijst' },
+      ],
+    },
+    <>
+      <h1 class="utrecht-heading-1">Presentielijst: {row.training.title}</h1>
+      <p>
+        {formatSessionTime(row.session.startsAt, row.session.endsAt)} · {row.session.location}
+      </p>
+      <form method="post" action={`/beheer/trainingen/sessies/${id}/presentielijst`}>
+        <Csrf c={c} />
+        <table class="hw-table hw-presence">
+          <thead>
+            <tr>
+              <th scope="col">Aanwezig</th>
+              <th scope="col">Naam</th>
+              <th scope="col">Organisatie</th>
+              <th scope="col">Handtekening</th>
+            </tr>
+          </thead>
+          <tbody>
+            {confirmed.map((r) => (
+              <tr>
+                <td>
+                  <input type="checkbox" id={`aanwezig-${r.id}`} name="aanwezig" value={String(r.id)} checked={r.attended} class="hw-check" />
+                  <label class="hw-visually-hidden" for={`aanwezig-${r.id}`}>
+                    {r.name} aanwezig
+                  </label>
+                </td>
+                <td>{r.name}</td>
+                <td>{r.organisation}</td>
+                <td class="hw-sign"></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button class="utrecht-button utrecht-button--primary-action hw-no-print" type="submit">
+          Aanwezigheid opslaan
+        </button>
+      </form>
+    </>,
+  );
+});
+trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/presentielijst', async (c) => {
+  const id = sid(c);
+  if (!id) return c.notFound();
+  const form = await c.req.parseBody({ all: true });
+  const raw = form.aanwezig;
+  const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => idParam(String(v))).filter((v): v is number => v !== null);
+  await setAttendance(c.get('deps').database.db, actor(c), id, ids);
+  return sessionPage(c, id, { notice: `Aanwezigheid opgeslagen: ${ids.length} aanwezig.` });
+});
+
+async function registrationSession(c: Ctx) {
+  const rid = idParam(c.req.param('rid'));
+  if (!rid) return null;
+  const [reg] = await c.get('deps').database.db.select().from(registrations).where(eq(registrations.id, rid));
+  return reg ?? null;
+}
+trainingAdminRoutes.post('/aanmeldingen/:rid{[0-9]+}/afmelden', async (c) => {
+  const reg = await registrationSession(c);
+  if (!reg) return c.notFound();
+  const deps = c.get('deps');
+  return attempt(c, reg.sessionId, async () => {
+    await cancelRegistrationByEditor(deps.database.db, actor(c), reg.id, trainingSettings(c), deps.now());
+    return `${reg.name ?? 'De aanmelding'} is afgemeld. De plek is vrijgegeven.`;
+  });
+});
+trainingAdminRoutes.post('/aanmeldingen/:rid{[0-9]+}/verplaatsen', async (c) => {
+  const reg = await registrationSession(c);
+  if (!reg) return c.notFound();
+  const deps = c.get('deps');
+  const to = idParam(String((await c.req.parseBody()).naar ?? ''));
+  return attempt(c, reg.sessionId, async () => {
+    if (!to) throw new TrainingError('Kies een bijeenkomst.', 'invalid');
+    await moveRegistration(deps.database.db, actor(c), reg.id, to, trainingSettings(c), deps.now());
+    return `${reg.name ?? 'De aanmelding'} is verplaatst en krijgt een mail met de nieuwe gegevens.`;
+  });
+});

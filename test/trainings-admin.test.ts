@@ -1,0 +1,169 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditLog, outbox, registrations, trainingSessions, trainings } from '../src/db/schema.ts';
+import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
+import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
+
+const DAY = 86_400_000;
+
+describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  let editor: Browser;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+    editor = await loginAs(t.app, t.deps.database, 'redacteur');
+  });
+  afterAll(() => t.close());
+  const db = () => t.deps.database.db;
+
+  it('anonymous visitors are sent to login; a POST without a CSRF token is refused', async () => {
+    for (const path of [
+      '/beheer/trainingen',
+      '/beheer/trainingen/nieuw',
+      '/beheer/trainingen/1',
+      '/beheer/trainingen/sessies/1',
+      '/beheer/trainingen/sessies/1/export.csv',
+    ]) {
+      expect((await t.app.request(path)).status).toBe(303);
+    }
+    expect((await editor.post('/beheer/trainingen/nieuw', { title: 'X' })).status).toBe(403);
+  });
+
+  it('an editor creates a training (bad input first), adds a session, and it appears on the site', async () => {
+    const form = await (await editor.get('/beheer/trainingen/nieuw')).text();
+    const csrf = csrfFrom(form);
+    const before = await tableCounts(t.deps.database);
+    const bad = await editor.post('/beheer/trainingen/nieuw', {
+      _csrf: csrf,
+      title: 'Veilig opgroeien',
+      slug: 'Niet Goed',
+      summary: 'kort',
+      durationHours: 'drie',
+    });
+    expect(bad.status).toBe(400);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('Gebruik alleen kleine letters');
+    expect(badHtml).toContain('minstens 10 tekens');
+    expect(badHtml).toContain('Vul de duur in hele uren in.');
+    expect(badHtml).toContain('value="Veilig opgroeien"');
+    expect((await tableCounts(t.deps.database)).trainings).toBe(before.trainings);
+
+    const ok = await editor.post('/beheer/trainingen/nieuw', {
+      _csrf: csrf,
+      title: 'Veilig opgroeien',
+      slug: 'veilig-opgroeien',
+      summary: 'Een training over veilig opgroeien voor professionals.',
+      descriptionMd: '## Inhoud\n\nWe oefenen met casussen.',
+      audience: 'JGZ, kinderopvang',
+      themes: 'hechting',
+      durationHours: '2',
+      accreditation: '',
+      published: 'ja',
+    });
+    expect(ok.status).toBe(303);
+    const trainingUrl = ok.headers.get('Location') as string;
+    const [training] = await db().select().from(trainings).where(eq(trainings.slug, 'veilig-opgroeien'));
+    expect(training?.audience).toEqual(['JGZ', 'kinderopvang']);
+
+    const start = new Date(t.clock.now().getTime() + 20 * DAY);
+    const fields = {
+      _csrf: csrf,
+      startsAt: utcToAmsterdamLocal(start),
+      endsAt: utcToAmsterdamLocal(new Date(start.getTime() - 3_600_000)),
+      location: 'Zaal 3',
+      capacity: '1',
+      registrationOpensAt: utcToAmsterdamLocal(new Date(t.clock.now().getTime() - DAY)),
+      registrationClosesAt: utcToAmsterdamLocal(new Date(start.getTime() - DAY)),
+      cancelUntil: utcToAmsterdamLocal(new Date(start.getTime() - 2 * DAY)),
+      contact: 'trainingen@hechtwerk.example',
+    };
+    const badSession = await editor.post(`${trainingUrl}/sessies/nieuw`, fields);
+    expect(badSession.status).toBe(400);
+    expect(await badSession.text()).toContain('Het einde moet na het begin liggen.');
+    const created = await editor.post(`${trainingUrl}/sessies/nieuw`, { ...fields, endsAt: utcToAmsterdamLocal(new Date(start.getTime() + 3 * 3_600_000)) });
+    expect(created.status).toBe(303);
+    const [session] = await db()
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.trainingId, training?.id as number));
+    // Amsterdam wall-clock time in the form is the same instant in the database (minutes).
+    expect(Math.floor(session?.startsAt.getTime() as number) / 60_000).toBe(Math.floor(start.getTime() / 60_000));
+    expect(await (await t.app.request('/trainingen')).text()).toContain('Veilig opgroeien');
+    const actions = (await db().select().from(auditLog)).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['training.created', 'session.created']));
+  });
+
+  it('registrations and waiting list per session; move, cancel, message, CSV, presence list, certificates, cancel the session', async () => {
+    const [training] = await db().select().from(trainings).where(eq(trainings.slug, 'veilig-opgroeien'));
+    const [session] = await db()
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.trainingId, training?.id as number));
+    const sid = session?.id as number;
+    const path = `/trainingen/veilig-opgroeien/${sid}`;
+    for (const n of ['Anna', 'Bram', 'Cas']) {
+      const res = await t.app.request(`${path}/aanmelden`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          name: n,
+          email: `${n.toLowerCase()}@example.org`,
+          organisation: 'Opvang De Boom',
+          role: 'Pedagogisch medewerker',
+          consent: 'ja',
+        }),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      });
+      expect(res.status).toBe(200);
+    }
+    const page = await (await editor.get(`/beheer/trainingen/sessies/${sid}`)).text();
+    expect(page).toMatch(/Anna[\s\S]*Nog niet bevestigd/);
+    expect(page).toMatch(/Bram[\s\S]*Wachtlijst[\s\S]*Cas[\s\S]*Wachtlijst/);
+    const csrf = csrfFrom(page);
+
+    const csv = await editor.get(`/beheer/trainingen/sessies/${sid}/export.csv`);
+    expect(csv.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8');
+    expect(text).toContain('Anna;anna@example.org;Opvang De Boom;Pedagogisch medewerker;nog niet bevestigd;nee;');
+
+    const msg = await editor.post(`/beheer/trainingen/sessies/${sid}/bericht`, { _csrf: csrf, subject: 'Parkeren', body: 'Parkeer bij de achteringang.' });
+    expect(await msg.text()).toContain('Het bericht staat klaar voor 3 mensen.');
+    expect((await db().select().from(outbox).where(eq(outbox.subject, 'Parkeren (Veilig opgroeien)'))).length).toBe(3);
+
+    const [anna] = await db().select().from(registrations).where(eq(registrations.email, 'anna@example.org'));
+    const cancel = await editor.post(`/beheer/trainingen/aanmeldingen/${anna?.id}/afmelden`, { _csrf: csrf });
+    expect(await cancel.text()).toContain('Anna is afgemeld');
+    const [bram] = await db().select().from(registrations).where(eq(registrations.email, 'bram@example.org'));
+    expect(bram?.status).toBe('offered');
+
+    // Presence list: Bram accepts first, then is marked present.
+    await db()
+      .update(registrations)
+      .set({ status: 'confirmed' })
+      .where(eq(registrations.id, bram?.id as number));
+    const list = await (await editor.get(`/beheer/trainingen/sessies/${sid}/presentielijst`)).text();
+    expect(list).toContain('Bram');
+    expect(list).not.toContain('>Cas<');
+    await editor.post(`/beheer/trainingen/sessies/${sid}/presentielijst`, { _csrf: csrf, aanwezig: String(bram?.id) });
+    expect(
+      (
+        await db()
+          .select()
+          .from(registrations)
+          .where(eq(registrations.id, bram?.id as number))
+      )[0]?.attended,
+    ).toBe(true);
+    const early = await editor.post(`/beheer/trainingen/sessies/${sid}/certificaten`, { _csrf: csrf });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain('pas na afloop');
+
+    const cancelled = await editor.post(`/beheer/trainingen/sessies/${sid}/annuleren`, { _csrf: csrf });
+    expect(await cancelled.text()).toContain('De bijeenkomst is geannuleerd.');
+    expect((await db().select().from(outbox).where(eq(outbox.to, 'bram@example.org'))).some((m) => m.subject.startsWith('Gaat niet door'))).toBe(true);
+    const actions = (await db().select().from(auditLog)).map((a) => a.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['registrations.exported', 'session.message', 'registration.cancelled-by-editor', 'session.attendance', 'session.cancelled']),
+    );
+  });
+});
