@@ -43,14 +43,35 @@ const schema = z.object({
     .default('Hechtwerk <noreply@hechtwerk.localhost>'),
   LOG_LEVEL: z.enum(logLevels, { message: `toegestaan: ${logLevels.join(', ')}` }).default('info'),
   TRUST_PROXY: booleanish.default(false),
-  HOLD_HOURS: z.coerce.number({ message: 'moet een getal zijn' }).int('moet een geheel getal zijn').min(1, 'moet tussen 1 en 336 liggen').max(336, 'moet tussen 1 en 336 liggen').default(24),
-  OFFER_HOURS: z.coerce.number({ message: 'moet een getal zijn' }).int('moet een geheel getal zijn').min(1, 'moet tussen 1 en 336 liggen').max(336, 'moet tussen 1 en 336 liggen').default(48),
+  HOLD_HOURS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 336 liggen')
+    .max(336, 'moet tussen 1 en 336 liggen')
+    .default(24),
+  OFFER_HOURS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 336 liggen')
+    .max(336, 'moet tussen 1 en 336 liggen')
+    .default(48),
   REMINDER_DAYS: z
     .string()
     .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$/, 'moet een lijst van dagen zijn, zoals 7,1')
     .default('7,1')
     .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].filter((d) => d > 0).sort((a, b) => b - a)),
-  RETENTION_MONTHS: z.coerce.number({ message: 'moet een getal zijn' }).int('moet een geheel getal zijn').min(1, 'moet tussen 1 en 120 liggen').max(120, 'moet tussen 1 en 120 liggen').default(12),
+  REGISTRATION_LIMIT: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 100000 liggen')
+    .max(100_000, 'moet tussen 1 en 100000 liggen')
+    .default(30),
+  RETENTION_MONTHS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 120 liggen')
+    .max(120, 'moet tussen 1 en 120 liggen')
+    .default(12),
 });
 
 export type Config = z.infer<typeof schema> & { baseUrl: string; secure: boolean };

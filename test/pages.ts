@@ -17,5 +17,7 @@ export const PUBLIC_PAGES = [
   '/meldcode',
   '/meldcode/afwegingskader',
   '/trainingen',
+  '/trainingen/hechting-voor-professionals',
+  '/trainingen/hechting-voor-professionals/1',
   '/netwerk',
 ];

@@ -98,7 +98,8 @@ function parseIcs(ics: string) {
 describe.each(backends())('trainings on %s', (kind: Backend) => {
   let t: T;
   beforeAll(async () => {
-    t = await createTestApp(kind);
+    // Every request here comes from one client address; the per-client limit has its own test.
+    t = await createTestApp(kind, { env: { REGISTRATION_LIMIT: '1000' } });
   });
   afterAll(() => t.close());
   const settings = () => settingsFrom(t.deps);
@@ -412,6 +413,16 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(res.status).toBe(410);
   });
 
+  it('rate limit per client address', async () => {
+    const limited = await createTestApp(kind, { env: { REGISTRATION_LIMIT: '3' }, testDb: t.testDb });
+    // A fresh window: the other tests' requests came from the same (unknown) client address.
+    limited.clock.set(new Date(t.clock.now().getTime() + 2 * HOUR));
+    const s = await makeSession(t, { capacity: 50 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await limited.app.request(`${s.path}/aanmelden`, form(person(`cl${i}`)))).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+  });
+
   it('rate limit per e-mail address', async () => {
     const s = await makeSession(t, { capacity: 50 });
     const statuses: number[] = [];
@@ -462,6 +473,50 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const csv = registrationsCsv(await sessionRegistrations(t.deps.database.db, a.sessionId));
     expect(csv.startsWith('\uFEFFnr;naam;e-mail;organisatie;functie;status;aanwezig;aangemeld op\r\n')).toBe(true);
     expect(csv).toContain(`;"'=HYPERLINK(""x"")";deelnemernext@example.org;GGD Voorbeeld;Jeugdverpleegkundige;plek aangeboden;nee;`);
+  });
+
+  it('mails reach a real SMTP server with the calendar file attached', async () => {
+    const { SMTPServer } = await import('smtp-server');
+    const { simpleParser } = await import('mailparser');
+    const nodemailer = (await import('nodemailer')).default;
+    const { sendDueMails } = await import('../src/mail/outbox.ts');
+    const received: string[] = [];
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, _session, cb) {
+        let raw = '';
+        stream.on('data', (d) => {
+          raw += d;
+        });
+        stream.on('end', () => {
+          received.push(raw);
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.server.address() as { port: number }).port;
+      const s = await makeSession(t, { capacity: 2 });
+      await t.app.request(`${s.path}/aanmelden`, form(person('smtp')));
+      await t.app.request(linkIn((await mailsTo(t, 'deelnemersmtp@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
+      const transport = nodemailer.createTransport(`smtp://127.0.0.1:${port}`);
+      // Rows are stamped with the database's own clock; the app's test clock is frozen.
+      const later = new Date(Date.now() + 1000);
+      while ((await sendDueMails(t.deps.database.db, transport, 'Hechtwerk <noreply@hechtwerk.example>', () => later, 50)) > 0);
+      const parsed = await Promise.all(received.map((r) => simpleParser(r)));
+      const confirmed = parsed.find((m) => m.subject?.startsWith('Aanmelding bevestigd') && m.text?.includes('Deelnemer smtp'));
+      expect(confirmed).toBeDefined();
+      expect(confirmed?.html).toContain('<p>');
+      const ics = confirmed?.attachments.find((a) => a.filename === 'training.ics');
+      const ev = parseIcs(ics?.content.toString('utf8') ?? '');
+      expect(ev.uid).toBe(`sessie-${s.sessionId}@localhost`);
+      expect(ev.start.getTime()).toBe(s.startsAt.getTime());
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('the iCalendar feed lists public sessions', async () => {

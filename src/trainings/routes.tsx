@@ -221,7 +221,8 @@ const registrationForm = z.object({
   consent: z.literal('ja', { message: 'Ga akkoord met de privacyverklaring om je aan te melden.' }),
 });
 
-export const REGISTRATION_LIMITS = { perClient: 20, perEmail: 5, windowMs: 60 * 60 * 1000 };
+/** Per e-mail address and hour; per client address the limit is REGISTRATION_LIMIT (config). */
+export const REGISTRATION_LIMITS = { perEmail: 5, windowMs: 60 * 60 * 1000 };
 
 trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const deps = c.get('deps');
@@ -254,7 +255,8 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const parsed = registrationForm.safeParse(form);
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const now = deps.now();
-  const { windowMs, perClient, perEmail } = REGISTRATION_LIMITS;
+  const { windowMs, perEmail } = REGISTRATION_LIMITS;
+  const perClient = deps.config.REGISTRATION_LIMIT;
   const clientOk = await hit(deps.database.db, `register:client:${clientAddress(c)}`, perClient, windowMs, now);
   const emailOk = await hit(deps.database.db, `register:email:${parsed.data.email}`, perEmail, windowMs, now);
   if (!clientOk || !emailOk) {
