@@ -16,6 +16,7 @@ async function startSmtp() {
   const received: Received[] = [];
   const server = new SMTPServer({
     authOptional: true,
+    disableReverseLookup: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {

@@ -137,13 +137,7 @@ describe('Meldcode guide over HTTP', () => {
     for (const [i, a] of path.entries()) {
       expect(legend(html), `question ${i + 1}`).toBe(QUESTIONS[i]?.text);
       expect(hiddenFields(html)).toEqual(path.slice(0, i).map((p, j) => [QUESTIONS[j]?.id, p]));
-      html = await expectGuideScreen(
-        await post([
-          ...hiddenFields(html),
-          ['antwoord', a],
-          ['actie', 'volgende'],
-        ]),
-      );
+      html = await expectGuideScreen(await post([...hiddenFields(html), ['antwoord', a], ['actie', 'volgende']]));
       screens.push(html);
     }
     return { screens, end: html };
@@ -252,13 +246,7 @@ describe('Meldcode guide over HTTP', () => {
     expect(legend(atThree)).toBe(QUESTIONS[2]?.text);
     expect(mainOf(atThree)).toContain('Je antwoorden tot nu toe');
     // Back from question 3, with an answer already chosen there (it is not kept).
-    const back = await expectGuideScreen(
-      await post([
-        ...hiddenFields(atThree),
-        ['antwoord', 'ja'],
-        ['actie', 'terug'],
-      ]),
-    );
+    const back = await expectGuideScreen(await post([...hiddenFields(atThree), ['antwoord', 'ja'], ['actie', 'terug']]));
     expect(legend(back)).toBe(QUESTIONS[1]?.text);
     expect(hiddenFields(back)).toEqual([['vermoeden', 'ja']]);
     expect(checkedAnswer(back)).toBe('nee');
@@ -302,15 +290,61 @@ describe('Meldcode guide over HTTP', () => {
 
   it.each([
     ['an unknown field', [['naam', 'Jan de Vries']]],
-    ['an unknown field next to valid answers', [['vermoeden', 'ja'], ['antwoord', 'ja'], ['__proto__', 'ja']]],
+    [
+      'an unknown field next to valid answers',
+      [
+        ['vermoeden', 'ja'],
+        ['antwoord', 'ja'],
+        ['__proto__', 'ja'],
+      ],
+    ],
     ['the value "misschien" as the answer', [['antwoord', 'misschien']]],
-    ['the value "misschien" in an earlier answer', [['vermoeden', 'misschien'], ['antwoord', 'ja']]],
-    ['a question skipped', [['vermoeden', 'ja'], ['hulp', 'ja'], ['antwoord', 'ja']]],
+    [
+      'the value "misschien" in an earlier answer',
+      [
+        ['vermoeden', 'misschien'],
+        ['antwoord', 'ja'],
+      ],
+    ],
+    [
+      'a question skipped',
+      [
+        ['vermoeden', 'ja'],
+        ['hulp', 'ja'],
+        ['antwoord', 'ja'],
+      ],
+    ],
     ['only a later question answered', [['resultaat', 'ja']]],
-    ['an answer past the end', [['vermoeden', 'nee'], ['antwoord', 'ja']]],
-    ['earlier answers past the end', [['vermoeden', 'ja'], ['veiligheid', 'ja'], ['hulp', 'nee']]],
-    ['the same question twice', [['vermoeden', 'ja'], ['vermoeden', 'nee'], ['antwoord', 'ja']]],
-    ['an unknown action', [['antwoord', 'ja'], ['actie', 'springen']]],
+    [
+      'an answer past the end',
+      [
+        ['vermoeden', 'nee'],
+        ['antwoord', 'ja'],
+      ],
+    ],
+    [
+      'earlier answers past the end',
+      [
+        ['vermoeden', 'ja'],
+        ['veiligheid', 'ja'],
+        ['hulp', 'nee'],
+      ],
+    ],
+    [
+      'the same question twice',
+      [
+        ['vermoeden', 'ja'],
+        ['vermoeden', 'nee'],
+        ['antwoord', 'ja'],
+      ],
+    ],
+    [
+      'an unknown action',
+      [
+        ['antwoord', 'ja'],
+        ['actie', 'springen'],
+      ],
+    ],
   ] as [string, [string, string][]][])('tampered state (%s): a calm Dutch 400 with a way to start again', async (_name, fields) => {
     t.logs.length = 0;
     const html = await expectGuideScreen(await post(fields), 400);

@@ -483,6 +483,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const received: string[] = [];
     const server = new SMTPServer({
       authOptional: true,
+      disableReverseLookup: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
       onData(stream, _session, cb) {

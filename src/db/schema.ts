@@ -278,9 +278,7 @@ export const registrations = pgTable(
   (t) => [
     index('registrations_session_idx').on(t.sessionId, t.status),
     // One live registration per person per session: a second attempt re-sends the link instead.
-    uniqueIndex('registrations_one_active')
-      .on(t.sessionId, t.email)
-      .where(sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered')`),
+    uniqueIndex('registrations_one_active').on(t.sessionId, t.email).where(sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered')`),
     check('registrations_status', sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered', 'cancelled', 'expired')`),
     check('registrations_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
   ],

@@ -53,14 +53,19 @@ export function startJobs(deps: Deps) {
   ];
   // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
   if (config.SMTP_URL) {
-    const transport = nodemailer.createTransport(config.SMTP_URL);
-    jobs.push(
-      new Cron(
-        '*/2 * * * * *',
-        { protect: true },
-        guard('mail', () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now)),
-      ),
-    );
+    // A pooled transport: a new SMTP connection per mail costs about 100 ms here, a pooled send a few.
+    const transport = nodemailer.createTransport({ url: config.SMTP_URL, pool: true, maxConnections: 4 } as never);
+    // Four senders drain the outbox side by side (SKIP LOCKED keeps them apart) until nothing is due.
+    const drain = async () => {
+      let total = 0;
+      for (;;) {
+        const sent = await Promise.all(Array.from({ length: 4 }, () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now, 25)));
+        const n = sent.reduce((a, b) => a + b, 0);
+        total += n;
+        if (n === 0) return total;
+      }
+    };
+    jobs.push(new Cron('* * * * * *', { protect: true }, guard('mail', drain)));
   }
   // Catch up at start: whatever fell due while no instance ran.
   guard('expire', () => expireDue(database.db, settings, deps.now()))();

@@ -35,7 +35,18 @@ export async function sendDueMails(db: Db, transport: Transporter, from: string,
         .for('update', { skipLocked: true });
       if (!row) return null;
       try {
-        await transport.sendMail({ from, to: row.to, subject: row.subject, text: row.text, html: row.html, attachments: row.attachments });
+        // A Message-ID fixed per outbox row: if a crash falls between the SMTP hand-over and the
+        // commit, the retry carries the same id, so the receiving side can recognise it.
+        await transport.sendMail({
+          from,
+          to: row.to,
+          subject: row.subject,
+          text: row.text,
+          html: row.html,
+          attachments: row.attachments,
+          messageId: `<outbox-${row.id}-${row.createdAt.getTime()}@hechtwerk>`,
+          headers: { 'X-Hechtwerk-Outbox': String(row.id) },
+        });
         await tx
           .update(outbox)
           .set({ status: 'sent', sentAt: now(), attempts: row.attempts + 1, lastError: null })

@@ -87,7 +87,9 @@ export type Screen =
 function screenFor(answers: Answer[], selected?: Answer): Screen {
   const decision = decide(answers);
   if (!decision) return { kind: 'invalid' };
-  return decision.kind === 'question' ? { kind: 'question', answers, question: decision.question, selected } : { kind: 'advice', answers, outcome: decision.outcome };
+  return decision.kind === 'question'
+    ? { kind: 'question', answers, question: decision.question, selected }
+    : { kind: 'advice', answers, outcome: decision.outcome };
 }
 
 export const firstScreen = (): Screen => screenFor([]);

@@ -18,6 +18,9 @@ import {
 
 const MISSING_ANSWER = 'Kies ja of nee.';
 
+// Whole class names, so the CSS purger sees them in the source.
+const ADVICE_CLASS: Record<Outcome['kind'], string> = { melden: 'hw-advice hw-advice--melden', hulp: 'hw-advice', afsluiten: 'hw-advice' };
+
 const Links: FC<{ links: readonly StepLink[] }> = ({ links }) =>
   links.length ? (
     <ul class="hw-step__links">
@@ -73,11 +76,16 @@ export const MeldcodeOverview: FC = () => (
       Veilig Thuis, of allebei.
     </p>
     <VeiligThuis />
+    <p>
+      <a class="utrecht-link" href={AFWEGINGSKADER_PATH}>
+        Direct naar het afwegingskader (stap 4)
+      </a>
+    </p>
     <section class="hw-facts" aria-labelledby="eigen-meldcode">
       <h2 id="eigen-meldcode">Werk met de meldcode van je eigen sector</h2>
       <p>
-        Werk je met kinderen of gezinnen? Dan ben je wettelijk verplicht om met een meldcode te werken. Elke sector heeft een eigen versie, bijvoorbeeld voor
-        de {sectorList}. Voor jou geldt de meldcode van je eigen sector en organisatie. De vijf stappen zijn in elke versie hetzelfde.
+        Werk je met kinderen of gezinnen? Dan ben je wettelijk verplicht om met een meldcode te werken. Elke sector heeft een eigen versie, bijvoorbeeld voor de{' '}
+        {sectorList}. Voor jou geldt de meldcode van je eigen sector en organisatie. De vijf stappen zijn in elke versie hetzelfde.
       </p>
       <p>
         Sinds 2019 is het <strong>afwegingskader verplicht</strong>. Daarmee beslis je in stap 4 en 5 of je meldt bij Veilig Thuis.
@@ -159,10 +167,7 @@ export const QuestionScreen: FC<{ answers: readonly Answer[]; question: Question
       <h1 class="utrecht-heading-1">
         Afwegingskader: vraag {question.number} van {QUESTIONS.length}
       </h1>
-      <p class="hw-muted">
-        Stap 4 van de meldcode. Je krijgt steeds één vraag; na een antwoord kan het advies al volgen. Er wordt niets bewaard: je antwoorden staan alleen in deze
-        pagina.
-      </p>
+      <p class="hw-muted">Stap 4 van de meldcode, één vraag per scherm. Je antwoorden worden nergens bewaard.</p>
       <VeiligThuis />
       <form method="post" action={AFWEGINGSKADER_PATH} class="hw-guide" novalidate>
         <ErrorSummary errors={missingAnswer ? { [firstRadio]: MISSING_ANSWER } : {}} />
@@ -232,7 +237,7 @@ export const AdviceScreen: FC<{ answers: readonly Answer[]; outcome: Outcome; da
       <dt>Onderdeel</dt>
       <dd>Meldcode huiselijk geweld en kindermishandeling, stap 4 en 5</dd>
     </dl>
-    <section class={`hw-advice hw-advice--${outcome.kind}`} aria-labelledby="advies" data-outcome={outcome.id}>
+    <section class={ADVICE_CLASS[outcome.kind]} aria-labelledby="advies" data-outcome={outcome.id}>
       <h2 id="advies" class="utrecht-heading-2">
         Advies: {outcome.title}
       </h2>

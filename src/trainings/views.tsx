@@ -198,11 +198,13 @@ export const SessionPage: FC<{ training: Training; view: SessionView; retentionM
                   checked={values.consent}
                   aria-describedby={errors.consent ? 'consent-error' : undefined}
                 />
-                Ik ga akkoord met de{' '}
-                <a class="utrecht-link" href="/privacy">
-                  privacyverklaring
-                </a>
-                . We bewaren je gegevens tot {retentionMonths} maanden na de bijeenkomst.
+                <span>
+                  Ik ga akkoord met de{' '}
+                  <a class="utrecht-link" href="/privacy">
+                    privacyverklaring
+                  </a>
+                  . We bewaren je gegevens tot {retentionMonths} maanden na de bijeenkomst.
+                </span>
               </label>
             </div>
             <button class="utrecht-button utrecht-button--primary-action" type="submit">
