@@ -399,6 +399,31 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     t.clock.advance(-13 * 31 * DAY);
   });
 
+  it('closed, not yet open and past sessions refuse registration with a clear answer and write nothing', async () => {
+    const s = await makeSession(t, { capacity: 5, inDays: 2 });
+    const db = t.deps.database.db;
+    const { trainingSessions } = await import('../src/db/schema.ts');
+    const before = await tableCounts(t.deps.database);
+    await db.update(trainingSessions).set({ registrationClosesAt: new Date(t.clock.now().getTime() - HOUR) }).where(eq(trainingSessions.id, s.sessionId));
+    const closed = await t.app.request(`${s.path}/aanmelden`, form(person('closed')));
+    expect(closed.status).toBe(409);
+    expect(await closed.text()).toContain('Aanmelden voor deze bijeenkomst is gesloten.');
+    await db
+      .update(trainingSessions)
+      .set({ registrationOpensAt: new Date(t.clock.now().getTime() + HOUR), registrationClosesAt: new Date(t.clock.now().getTime() + DAY) })
+      .where(eq(trainingSessions.id, s.sessionId));
+    const early = await t.app.request(`${s.path}/aanmelden`, form(person('early')));
+    expect(await early.text()).toContain('Aanmelden voor deze bijeenkomst kan nog niet.');
+    t.clock.advance(3 * DAY);
+    const past = await t.app.request(`${s.path}/aanmelden`, form(person('past')));
+    expect(past.status).toBe(409);
+    expect(await past.text()).toContain('Deze bijeenkomst is al geweest.');
+    t.clock.advance(-3 * DAY);
+    const after = await tableCounts(t.deps.database);
+    expect(after.registrations).toBe(before.registrations);
+    expect(after.outbox).toBe(before.outbox);
+  });
+
   it('tampered or unknown links get a clear answer', async () => {
     for (const path of [
       '/trainingen/aanmelding/abc',
