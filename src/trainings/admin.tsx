@@ -4,7 +4,7 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import type { AppEnv, Ctx } from '../context.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
-import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
+import { ErrorSummary, type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   cancelRegistrationByEditor,

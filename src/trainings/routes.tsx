@@ -41,7 +41,7 @@ trainingRoutes.get('/', async (c) => {
 trainingRoutes.get('/sessie/:file{[0-9]+\\.ics}', async (c) => {
   const id = Number.parseInt(c.req.param('file'), 10);
   const row = await sessionWithTraining(c.get('deps').database.db, id);
-  if (!row || !row.training.published) return c.notFound();
+  if (!row?.training.published) return c.notFound();
   return c.body(icsFor(row.session, row.training, trainingSettings(c)), 200, {
     'Content-Type': 'text/calendar; charset=utf-8',
     'Content-Disposition': `attachment; filename="training-${id}.ics"`,
@@ -159,7 +159,7 @@ trainingRoutes.get('/aanmelding/:token/agenda.ics', async (c) => {
 trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
   const deps = c.get('deps');
   const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
-  if (!found || !found.registration.attended || found.session.endsAt > deps.now()) return c.notFound();
+  if (!found?.registration.attended || found.session.endsAt > deps.now()) return c.notFound();
   noStore(c);
   const pdf = await certificatePdf({ name: found.registration.name as string, training: found.training, session: found.session });
   return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="certificaat.pdf"' });
@@ -182,7 +182,7 @@ async function loadSession(c: Ctx) {
   const id = Number(c.req.param('session'));
   if (!Number.isInteger(id) || id <= 0) return null;
   const row = await sessionWithTraining(deps.database.db, id);
-  if (!row || !row.training.published || row.training.slug !== c.req.param('slug')) return null;
+  if (!row?.training.published || row.training.slug !== c.req.param('slug')) return null;
   const [view] = await sessionViews(deps.database.db, [row.session], deps.now());
   return view ? { training: row.training, view } : null;
 }

@@ -173,7 +173,7 @@ export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitl
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
-    if (!locked || !locked.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (!locked?.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const { session, training } = locked;
     const ms = mailSession(session, training);
     const [existing] = await tx
