@@ -7,6 +7,11 @@ import { rateLimits } from '../db/schema.ts';
  * Kept in the database, so the limit holds across instances and restarts.
  */
 export async function hit(db: Queryable, key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
+  return (await count(db, key, limit, windowMs, now)).ok;
+}
+
+/** As hit(), with the count so far and when the window resets (for RateLimit headers). */
+export async function count(db: Queryable, key: string, limit: number, windowMs: number, now: Date): Promise<{ ok: boolean; count: number; resetAt: Date }> {
   const windowStart = new Date(now.getTime() - windowMs);
   const [row] = await db
     .insert(rateLimits)
@@ -18,6 +23,7 @@ export async function hit(db: Queryable, key: string, limit: number, windowMs: n
         windowStart: sql`case when ${rateLimits.windowStart} < ${windowStart} then ${now} else ${rateLimits.windowStart} end`,
       },
     })
-    .returning({ count: rateLimits.count });
-  return (row?.count ?? 0) <= limit;
+    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
+  const n = row?.count ?? 0;
+  return { ok: n <= limit, count: n, resetAt: new Date((row?.windowStart ?? now).getTime() + windowMs) };
 }

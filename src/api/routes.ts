@@ -1,0 +1,360 @@
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { clientAddress } from '../admin/session.tsx';
+import type { AppEnv, Ctx } from '../context.ts';
+import { sources, themeRelations, themeSources, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { count } from '../http/rate-limit.ts';
+import { sessionViews } from '../trainings/queries.ts';
+import { problem } from './problem.ts';
+
+export const API_RATE = { limit: 300, windowSeconds: 60 };
+
+/** Cursor: an opaque token for "everything after this key". */
+const encodeCursor = (key: string | number) => Buffer.from(JSON.stringify({ k: key })).toString('base64url');
+function decodeCursor(cursor: string | undefined): string | number | null {
+  if (!cursor) return null;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
+    return typeof v.k === 'string' || typeof v.k === 'number' ? v.k : (undefined as never);
+  } catch {
+    return undefined as never;
+  }
+}
+
+const Problem = z
+  .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string(), parameter: z.string().optional() })
+  .openapi('Problem');
+
+const PageQuery = z.object({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(20)
+    .openapi({ param: { name: 'limit', in: 'query' }, example: 20, description: 'Aantal resultaten per pagina (1–100).' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'De waarde van `next` uit het vorige antwoord.' }),
+});
+
+const ThemeSummary = z.object({ slug: z.string(), title: z.string(), summary: z.string(), url: z.string() }).openapi('ThemeSummary');
+const Source = z.object({ id: z.number().int(), title: z.string(), organisation: z.string(), url: z.string(), description: z.string() }).openapi('Source');
+const Theme = ThemeSummary.extend({
+  reviewed: z.string(),
+  keyFacts: z.array(z.string()),
+  bodyMarkdown: z.string(),
+  sources: z.array(Source),
+  related: z.array(ThemeSummary),
+}).openapi('Theme');
+const Session = z
+  .object({
+    id: z.number().int(),
+    startsAt: z.string(),
+    endsAt: z.string(),
+    location: z.string(),
+    online: z.boolean(),
+    capacity: z.number().int(),
+    seatsLeft: z.number().int(),
+    waitingList: z.number().int(),
+    status: z.enum(['open', 'vol', 'nog-niet-open', 'gesloten', 'geannuleerd', 'afgelopen']),
+    registrationClosesAt: z.string(),
+    url: z.string(),
+  })
+  .openapi('Session');
+const Training = z
+  .object({
+    slug: z.string(),
+    title: z.string(),
+    summary: z.string(),
+    audience: z.array(z.string()),
+    themes: z.array(z.string()),
+    durationHours: z.number().int(),
+    accreditation: z.string(),
+    url: z.string(),
+    sessions: z.array(Session),
+  })
+  .openapi('Training');
+
+const page = <T extends z.ZodTypeAny>(item: T, name: string) => z.object({ data: z.array(item), next: z.string().nullable() }).openapi(name);
+
+const errors = {
+  400: { content: { 'application/problem+json': { schema: Problem } }, description: 'Ongeldige parameter' },
+  429: { content: { 'application/problem+json': { schema: Problem } }, description: 'Te veel verzoeken' },
+};
+
+export const api = new OpenAPIHono<AppEnv>({
+  defaultHook: (result, c) => {
+    if (!result.success) {
+      const issue = result.error.issues[0];
+      const parameter = String(issue?.path[0] ?? 'onbekend');
+      return problem(c, 400, 'Ongeldige parameter', `De parameter “${parameter}” is ongeldig: ${dutch(issue?.message ?? '')}`, { parameter });
+    }
+  },
+});
+
+function dutch(message: string): string {
+  if (/too_big|<=|less than/i.test(message)) return 'de waarde is te groot.';
+  if (/too_small|>=|greater than/i.test(message)) return 'de waarde is te klein.';
+  if (/expected number|NaN|int/i.test(message)) return 'verwacht een geheel getal.';
+  if (/Invalid option|enum/i.test(message)) return 'deze waarde is niet toegestaan.';
+  return 'controleer de waarde.';
+}
+
+// CORS for reading, ETag via the site middleware, caching for a minute, a rate limit with RateLimit headers.
+api.use('*', async (c, next) => {
+  c.header('Access-Control-Allow-Origin', '*');
+  c.header('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+  c.header('Access-Control-Expose-Headers', 'ETag, RateLimit, RateLimit-Policy, Retry-After');
+  if (c.req.method === 'OPTIONS') return c.body(null, 204, { 'Access-Control-Max-Age': '86400', 'Access-Control-Allow-Headers': 'If-None-Match' });
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return problem(c, 400, 'Alleen lezen', 'Deze API kan alleen gelezen worden (GET).');
+  const deps = c.get('deps');
+  const now = deps.now();
+  const used = await count(deps.database.db, `api:${clientAddress(c)}`, API_RATE.limit, API_RATE.windowSeconds * 1000, now);
+  const reset = Math.max(0, Math.ceil((used.resetAt.getTime() - now.getTime()) / 1000));
+  c.header('RateLimit-Policy', `${API_RATE.limit};w=${API_RATE.windowSeconds}`);
+  c.header('RateLimit', `limit=${API_RATE.limit}, remaining=${Math.max(0, API_RATE.limit - used.count)}, reset=${reset}`);
+  if (!used.ok) {
+    c.header('Retry-After', String(reset));
+    return problem(
+      c,
+      429,
+      'Te veel verzoeken',
+      `Je hebt meer dan ${API_RATE.limit} verzoeken per ${API_RATE.windowSeconds} seconden gedaan. Probeer het over ${reset} seconden opnieuw.`,
+    );
+  }
+  await next();
+  if (c.res.status === 200) c.header('Cache-Control', 'public, max-age=60');
+});
+
+const abs = (c: { get: (k: 'deps') => { config: { baseUrl: string } } }, path: string) => `${c.get('deps').config.baseUrl}${path}`;
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/themes',
+    summary: 'Thema’s',
+    description: 'Alle gepubliceerde thema’s, op volgorde.',
+    request: { query: PageQuery },
+    responses: { 200: { content: { 'application/json': { schema: page(ThemeSummary, 'ThemePage') } }, description: 'Een pagina thema’s' }, ...errors },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCursor(cursor);
+    if (after === undefined || (after !== null && typeof after !== 'string'))
+      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const db = c.get('deps').database.db;
+    const rows = await db
+      .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
+      .from(themes)
+      .where(after ? and(eq(themes.published, true), gt(themes.slug, after)) : eq(themes.published, true))
+      .orderBy(asc(themes.slug))
+      .limit(limit + 1);
+    const data = rows.slice(0, limit).map((t) => ({ ...t, url: abs(c, `/themas/${t.slug}`) }));
+    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+  },
+);
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/themes/{slug}',
+    summary: 'Eén thema',
+    description: 'Een thema met de tekst (Markdown), kernfeiten, bronnen en verwante thema’s.',
+    request: {
+      params: z.object({
+        slug: z
+          .string()
+          .regex(/^[a-z0-9-]{1,80}$/)
+          .openapi({ param: { name: 'slug', in: 'path' }, example: 'hechting' }),
+      }),
+    },
+    responses: {
+      200: { content: { 'application/json': { schema: Theme } }, description: 'Het thema' },
+      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { slug } = c.req.valid('param');
+    const db = c.get('deps').database.db;
+    const [t] = await db
+      .select()
+      .from(themes)
+      .where(and(eq(themes.slug, slug), eq(themes.published, true)));
+    if (!t) return problem(c, 404, 'Niet gevonden', `Er is geen thema met de slug “${slug}”.`) as never;
+    const [srcs, related] = await Promise.all([
+      db
+        .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
+        .from(themeSources)
+        .innerJoin(sources, eq(sources.id, themeSources.sourceId))
+        .where(eq(themeSources.themeId, t.id))
+        .orderBy(asc(themeSources.position)),
+      db
+        .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
+        .from(themeRelations)
+        .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
+        .where(and(eq(themeRelations.themeId, t.id), eq(themes.published, true)))
+        .orderBy(asc(themeRelations.position)),
+    ]);
+    return c.json(
+      {
+        slug: t.slug,
+        title: t.title,
+        summary: t.summary,
+        url: abs(c, `/themas/${t.slug}`),
+        reviewed: t.reviewed,
+        keyFacts: t.keyFacts,
+        bodyMarkdown: t.bodyMd,
+        sources: srcs,
+        related: related.map((r) => ({ ...r, url: abs(c, `/themas/${r.slug}`) })),
+      },
+      200,
+    );
+  },
+);
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/sources',
+    summary: 'Bronnen',
+    description: 'De bibliotheek van bronnen (links) achter de thema’s.',
+    request: { query: PageQuery },
+    responses: { 200: { content: { 'application/json': { schema: page(Source, 'SourcePage') } }, description: 'Een pagina bronnen' }, ...errors },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCursor(cursor);
+    if (after === undefined || (after !== null && typeof after !== 'number'))
+      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const rows = await c
+      .get('deps')
+      .database.db.select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
+      .from(sources)
+      .where(after !== null ? gt(sources.id, after) : undefined)
+      .orderBy(asc(sources.id))
+      .limit(limit + 1);
+    const data = rows.slice(0, limit);
+    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.id as number) : null }, 200);
+  },
+);
+
+async function trainingsWithSessions(c: Ctx, list: (typeof trainings.$inferSelect)[]) {
+  const deps = c.get('deps');
+  const now = deps.now();
+  const ses = list.length
+    ? await deps.database.db
+        .select()
+        .from(trainingSessions)
+        .where(
+          and(
+            inArray(
+              trainingSessions.trainingId,
+              list.map((t) => t.id),
+            ),
+            gt(trainingSessions.endsAt, now),
+          ),
+        )
+        .orderBy(asc(trainingSessions.startsAt))
+    : [];
+  const views = await sessionViews(deps.database.db, ses, now);
+  return list.map((t) => ({
+    slug: t.slug,
+    title: t.title,
+    summary: t.summary,
+    audience: t.audience,
+    themes: t.themes,
+    durationHours: t.durationHours,
+    accreditation: t.accreditation,
+    url: abs(c, `/trainingen/${t.slug}`),
+    sessions: views
+      .filter((v) => v.session.trainingId === t.id)
+      .map((v) => ({
+        id: v.session.id,
+        startsAt: v.session.startsAt.toISOString(),
+        endsAt: v.session.endsAt.toISOString(),
+        location: v.session.location,
+        online: v.session.online,
+        capacity: v.session.capacity,
+        seatsLeft: v.seatsLeft,
+        waitingList: v.waiting,
+        status: v.status,
+        registrationClosesAt: v.session.registrationClosesAt.toISOString(),
+        url: abs(c, `/trainingen/${t.slug}/${v.session.id}`),
+      })),
+  }));
+}
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/trainings',
+    summary: 'Trainingen',
+    description: 'Gepubliceerde trainingen met hun komende bijeenkomsten en de actuele beschikbaarheid van plekken. Bevat nooit persoonsgegevens.',
+    request: { query: PageQuery },
+    responses: { 200: { content: { 'application/json': { schema: page(Training, 'TrainingPage') } }, description: 'Een pagina trainingen' }, ...errors },
+  }),
+  async (c) => {
+    const { limit, cursor } = c.req.valid('query');
+    const after = decodeCursor(cursor);
+    if (after === undefined || (after !== null && typeof after !== 'string'))
+      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const rows = await c
+      .get('deps')
+      .database.db.select()
+      .from(trainings)
+      .where(after ? and(eq(trainings.published, true), gt(trainings.slug, after)) : eq(trainings.published, true))
+      .orderBy(asc(trainings.slug))
+      .limit(limit + 1);
+    const data = await trainingsWithSessions(c, rows.slice(0, limit));
+    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+  },
+);
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/trainings/{slug}',
+    summary: 'Eén training',
+    request: {
+      params: z.object({
+        slug: z
+          .string()
+          .regex(/^[a-z0-9-]{1,80}$/)
+          .openapi({ param: { name: 'slug', in: 'path' }, example: 'hechting-voor-professionals' }),
+      }),
+    },
+    responses: {
+      200: { content: { 'application/json': { schema: Training } }, description: 'De training' },
+      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { slug } = c.req.valid('param');
+    const [t] = await c
+      .get('deps')
+      .database.db.select()
+      .from(trainings)
+      .where(and(eq(trainings.slug, slug), eq(trainings.published, true)));
+    if (!t) return problem(c, 404, 'Niet gevonden', `Er is geen training met de slug “${slug}”.`) as never;
+    const [data] = await trainingsWithSessions(c, [t]);
+    return c.json(data as z.infer<typeof Training>, 200);
+  },
+);
+
+api.doc31('/openapi.json', (c) => ({
+  openapi: '3.1.0',
+  info: {
+    title: 'Hechtwerk open data',
+    version: '1.0.0',
+    description: 'Alleen-lezen API met de thema’s, bronnen en trainingen van Hechtwerk. Zonder persoonsgegevens.',
+  },
+  servers: [{ url: `${c.get('deps').config.baseUrl}/api` }],
+}));
+
+// Registered last: anything else under /api is a 404 problem document, not the site's HTML page.
+api.all('*', (c) => problem(c, 404, 'Niet gevonden', 'Dit adres bestaat niet in de API. Zie /api/docs.'));
