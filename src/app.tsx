@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { adminRoutes } from './admin/routes.tsx';
+import { docsPage } from './api/docs.tsx';
+import { api } from './api/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
 import { pageCache } from './http/page-cache.ts';
@@ -42,7 +44,7 @@ export function createApp(deps: Deps) {
   );
 
   const cache = pageCache(deps.contentVersion);
-  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets|trainingen)(\/|\.ics$|$)/.test(c.req.path) ? next() : cache(c, next)));
+  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets|trainingen|api)(\/|\.ics$|$)/.test(c.req.path) ? next() : cache(c, next)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -71,6 +73,8 @@ export function createApp(deps: Deps) {
   app.get('/trainingen.ics', trainingsFeed);
   app.route('/trainingen', trainingRoutes);
   app.route('/beheer', adminRoutes);
+  app.get('/api/docs', docsPage);
+  app.route('/api', api);
 
   app.notFound((c) => page(c, { title: 'Pagina niet gevonden', status: 404 }, <NotFound />));
 

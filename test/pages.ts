@@ -20,4 +20,5 @@ export const PUBLIC_PAGES = [
   '/trainingen/hechting-voor-professionals',
   '/trainingen/hechting-voor-professionals/1',
   '/netwerk',
+  '/api/docs',
 ];
