@@ -53,6 +53,7 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
     expect(html).toContain('id="bronnen"');
     expect(html).toContain('Laatst inhoudelijk gecontroleerd op <time datetime="');
     expect(html).toContain('Training: Hechting voor professionals');
+    expect(html).toContain('<a href="/trainingen/hechting-voor-professionals">Bekijk de training “Hechting voor professionals” en meld je aan</a>');
     // Related themes are cards whose link names the theme; never a bare "Lees meer".
     expect(html).not.toMatch(/>\s*Lees meer\s*</i);
     expect(html).toMatch(/<h3><a class="utrecht-link" href="\/themas\/hechting-en-hechtingsproblemen">Hechting en hechtingsproblemen<\/a><\/h3>/);

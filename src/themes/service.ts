@@ -2,7 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { pages, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
+import { pages, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
@@ -23,7 +23,7 @@ export interface ThemeDetail extends ThemeSummary {
   reviewed: string;
   updatedAt: Date;
   keyFacts: string[];
-  training: { title: string; text: string } | null;
+  training: { title: string; text: string; href: string } | null;
   sources: ThemeSource[];
   related: ThemeSummary[];
 }
@@ -151,10 +151,19 @@ export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail
     reviewed: t.reviewed,
     updatedAt: t.updatedAt,
     keyFacts: t.keyFacts,
-    training: t.training ?? null,
+    training: t.training ? { ...t.training, href: await trainingHref(db, t.training.title) } : null,
     sources: srcs,
     related,
   };
+}
+
+/** The call to action goes to the training's own page when a published training has that title. */
+async function trainingHref(db: Queryable, title: string): Promise<string> {
+  const [row] = await db
+    .select({ slug: trainings.slug })
+    .from(trainings)
+    .where(and(eq(trainings.title, title), eq(trainings.published, true)));
+  return row ? `/trainingen/${row.slug}` : '/trainingen';
 }
 
 export async function getPage(db: Queryable, slug: string) {

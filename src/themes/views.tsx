@@ -85,7 +85,7 @@ export const ThemePage: FC<{ theme: ThemeDetail }> = ({ theme }) => (
             <h2 id="training-cta">Training: {theme.training.title}</h2>
             <p>{theme.training.text}</p>
             <p>
-              <a href="/trainingen">Bekijk de training “{theme.training.title}” en meld je aan</a>
+              <a href={theme.training.href}>Bekijk de training “{theme.training.title}” en meld je aan</a>
             </p>
           </section>
         ) : null}
