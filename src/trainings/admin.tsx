@@ -301,6 +301,7 @@ trainingAdminRoutes.post('/nieuw', async (c) => {
   if (!parsed.success) return newTrainingPage(c, formValues(form), fieldErrors(parsed.error), 400);
   try {
     const id = await createTraining(c.get('deps').database.db, actor(c), parsed.data as TrainingInput);
+    c.get('deps').contentVersion.invalidate();
     return c.redirect(`/beheer/trainingen/${id}`, 303);
   } catch (err) {
     if (err instanceof TrainingError) return newTrainingPage(c, formValues(form), { slug: err.message }, 409);
@@ -381,6 +382,7 @@ trainingAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   if (!parsed.success) return trainingPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
   try {
     await updateTraining(c.get('deps').database.db, actor(c), id, parsed.data as TrainingInput);
+    c.get('deps').contentVersion.invalidate();
   } catch (err) {
     if (err instanceof TrainingError) return trainingPage(c, id, formValues(form), { slug: err.message }, 409);
     throw err;

@@ -4,6 +4,7 @@ import { audit } from '../admin/service.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail } from '../mail/outbox.ts';
+import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { certificatePdf } from './certificate.ts';
 import { formatMoment } from './format.ts';
@@ -48,6 +49,8 @@ export interface SessionInput {
 }
 
 async function indexTraining(tx: Queryable, t: TrainingInput) {
+  // Theme pages link to trainings by title and are cached per content version.
+  await bumpContentVersion(tx);
   await upsertSearchDocument(tx, {
     kind: 'training',
     ref: t.slug,
