@@ -1,0 +1,80 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+function start(dataDir: string, port: number): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', BASE_URL: '', REGISTRATION_LIMIT: '10000' },
+    stdio: 'ignore',
+  });
+}
+async function ready(base: string) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${base}/readyz`)).ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error('not ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('PGlite: SIGKILL during writes', () => {
+  it('every acknowledged registration is there after a restart', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'hw-crash-')), 'data');
+    const port = 3450 + Math.floor(Math.random() * 40);
+    const base = `http://127.0.0.1:${port}`;
+    let app = start(dataDir, port);
+    await ready(base);
+    const html = await (await fetch(`${base}/trainingen`)).text();
+    const session = /href="(\/trainingen\/[a-z-]+\/\d+)"/.exec(html)?.[1] as string;
+    const acknowledged: string[] = [];
+    let killed = false;
+    const attempt = async (i: number) => {
+      const email = `crash${i}@example.org`;
+      try {
+        const res = await fetch(`${base}${session}/aanmelden`, {
+          method: 'POST',
+          body: new URLSearchParams({ name: `Crash ${i}`, email, organisation: 'Test', role: 'Test', consent: 'ja' }),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
+        if (res.status === 200 && /Kijk in je mail|wachtlijst/.test(await res.text())) acknowledged.push(email);
+      } catch {
+        // Not acknowledged: the process died before answering.
+      }
+    };
+    const inflight: Promise<void>[] = [];
+    // Keep writes flowing; kill the process while some are still in flight.
+    for (let i = 0; i < 200 && !killed; i++) {
+      inflight.push(attempt(i));
+      if (acknowledged.length >= 15) {
+        app.kill('SIGKILL');
+        killed = true;
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await Promise.all(inflight);
+    expect(killed).toBe(true);
+    expect(acknowledged.length).toBeGreaterThanOrEqual(15);
+    await new Promise((r) => setTimeout(r, 200));
+    app = start(dataDir, port);
+    await ready(base);
+    try {
+      // PGlite belongs to one process, so ask the app: registering again must find the earlier registration.
+      for (const email of acknowledged) {
+        const res = await fetch(`${base}${session}/aanmelden`, {
+          method: 'POST',
+          body: new URLSearchParams({ name: 'Opnieuw', email, organisation: 'Test', role: 'Test', consent: 'ja' }),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        });
+        // "Je was al aangemeld": the registration survived the crash.
+        expect(await res.text(), email).toContain('Je was al aangemeld');
+      }
+    } finally {
+      app.kill('SIGTERM');
+      await new Promise((r) => app.once('exit', r));
+    }
+  }, 120_000);
+});
