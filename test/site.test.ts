@@ -145,6 +145,13 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
     expect(bytes).toBeLessThan(12 * 1024);
   });
 
+  it.each(PUBLIC_PAGES)('%s weighs at most 30 KB compressed (HTML + CSS + JS) and loads nothing from another host', async (path) => {
+    const { pageWeight } = await import('../src/http/weight.ts');
+    const w = await pageWeight(t.app, path);
+    expect(w.total).toBeLessThanOrEqual(30 * 1024);
+    expect(w.foreign).toEqual([]);
+  });
+
   it('health and readiness', async () => {
     expect(await (await t.app.request('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = await t.app.request('/readyz');
