@@ -4,9 +4,11 @@ import { adminRoutes } from './admin/routes.tsx';
 import { docsPage } from './api/docs.tsx';
 import { api } from './api/routes.ts';
 import type { AppEnv, Deps } from './context.ts';
+import { feedRoutes } from './feeds/routes.tsx';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
 import { pageCache } from './http/page-cache.ts';
 import { meldcodeRoutes } from './meldcode/routes.tsx';
+import { networkRoutes } from './network/routes.tsx';
 import { searchRoutes } from './search/routes.tsx';
 import { signalRoutes } from './signals/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
@@ -66,10 +68,12 @@ export function createApp(deps: Deps) {
   });
 
   app.route('/', siteRoutes);
+  app.route('/', feedRoutes);
   app.route('/themas', themeRoutes);
   app.route('/zoeken', searchRoutes);
   app.route('/signalenlijst', signalRoutes);
   app.route('/meldcode', meldcodeRoutes);
+  app.route('/netwerk', networkRoutes);
   app.get('/trainingen.ics', trainingsFeed);
   app.route('/trainingen', trainingRoutes);
   app.route('/beheer', adminRoutes);

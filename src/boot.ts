@@ -7,6 +7,7 @@ import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
+import { importDemoOrganisations } from './network/demo.ts';
 import { loadDefinition } from './signals/definition.ts';
 import { hasContent, importContent } from './themes/service.ts';
 import { importDemoTrainings } from './trainings/demo.ts';
@@ -42,6 +43,7 @@ export async function boot(opts: BootOptions) {
       log.info(loaded, 'content loaded');
     }
     await importDemoTrainings(database.db, resolve(contentDir, 'trainingen.yaml'), opts.now?.() ?? new Date());
+    await importDemoOrganisations(database.db, resolve(contentDir, 'netwerk.yaml'));
     const deps: Deps = {
       config,
       database,

@@ -44,7 +44,15 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
 
   it('serves an OpenAPI 3.1 document describing every route', () => {
     expect(doc).toMatchObject({ openapi: '3.1.0' });
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/sources', '/v1/themes', '/v1/themes/{slug}', '/v1/trainings', '/v1/trainings/{slug}']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/organisations',
+      '/v1/organisations/{slug}',
+      '/v1/sources',
+      '/v1/themes',
+      '/v1/themes/{slug}',
+      '/v1/trainings',
+      '/v1/trainings/{slug}',
+    ]);
   });
 
   it('every route’s responses (200, 404, 400) validate against the document', async () => {
@@ -86,6 +94,27 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     const unknown = await get('/api/v2/iets');
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { detail: string }).detail).toContain('bestaat niet');
+  });
+
+  it('organisations: the same filters as /netwerk; unknown values are a 400 naming the parameter', async () => {
+    const all = (await (await get('/api/v1/organisations?limit=100')).json()) as {
+      data: { slug: string; type: string; municipalities: string[]; themes: string[] }[];
+    };
+    expect(all.data.length).toBeGreaterThan(5);
+    const vt = all.data.find((o) => o.slug === 'veilig-thuis');
+    expect(vt).toMatchObject({ type: 'Veilig Thuis' });
+    const jgz = (await (await get('/api/v1/organisations?type=JGZ')).json()) as { data: { type: string }[] };
+    expect(jgz.data.length).toBeGreaterThan(0);
+    expect(jgz.data.every((o) => o.type === 'JGZ')).toBe(true);
+    const town = all.data.flatMap((o) => o.municipalities)[0] as string;
+    const inTown = (await (await get(`/api/v1/organisations?municipality=${encodeURIComponent(town)}`)).json()) as { data: { municipalities: string[] }[] };
+    expect(inTown.data.length).toBe(all.data.filter((o) => o.municipalities.includes(town)).length);
+    const theme = all.data.flatMap((o) => o.themes)[0] as string;
+    const byTheme = (await (await get(`/api/v1/organisations?theme=${theme}`)).json()) as { data: unknown[] };
+    expect(byTheme.data.length).toBe(all.data.filter((o) => o.themes.includes(theme)).length);
+    const bad = await get('/api/v1/organisations?type=bakker');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { parameter: string }).parameter).toBe('type');
   });
 
   it('cursor pagination walks every item once', async () => {
@@ -139,7 +168,7 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     expect(after.sessions.find((s) => s.id === session.id)?.seatsLeft).toBe(session.seatsLeft - 1);
     // Crawl every route and page: nothing of the registration comes back.
     const bodies: string[] = [await (await get('/api/openapi.json')).text()];
-    for (const path of ['/api/v1/themes', '/api/v1/sources', '/api/v1/trainings']) {
+    for (const path of ['/api/v1/themes', '/api/v1/sources', '/api/v1/trainings', '/api/v1/organisations']) {
       let next: string | null = null;
       do {
         const r = await get(`${path}?limit=2${next ? `&cursor=${next}` : ''}`);
@@ -150,7 +179,10 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     }
     bodies.push(await (await get('/api/v1/trainings/hechting-voor-professionals')).text());
     const all = bodies.join('\n');
-    for (const secret of ['Geheimnaam', 'zoe.geheim', 'Geheime Organisatie', 'Verborgen rol', 'email', 'e-mail']) expect(all).not.toContain(secret);
+    for (const secret of ['Geheimnaam', 'zoe.geheim', 'Geheime Organisatie', 'Verborgen rol']) expect(all).not.toContain(secret);
+    // Trainings carry seat counts only: no field for any registrant's details.
+    const training = await (await get('/api/v1/trainings/hechting-voor-professionals')).text();
+    for (const field of ['email', 'name"', 'organisation', 'role']) expect(training).not.toContain(field);
   });
 
   it('rate limit with RateLimit headers; over the limit a 429 problem with Retry-After', async () => {

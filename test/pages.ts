@@ -20,5 +20,7 @@ export const PUBLIC_PAGES = [
   '/trainingen/hechting-voor-professionals',
   '/trainingen/hechting-voor-professionals/1',
   '/netwerk',
+  '/netwerk/jgz-voorbeeldregio',
+  '/netwerk?type=JGZ',
   '/api/docs',
 ];

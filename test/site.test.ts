@@ -30,8 +30,16 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
     expect(res.headers.get('Referrer-Policy')).toBe('strict-origin-when-cross-origin');
     expect(res.headers.get('Strict-Transport-Security')).toBeNull();
     expect(res.headers.get('Set-Cookie')).toBeNull();
-    // No inline script or style at all, so the strict CSP holds without nonces.
-    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    // No executable inline script and no inline style, so the strict CSP holds without nonces. The
+    // only inline scripts allowed are JSON-LD data blocks, which browsers do not run; each must be
+    // valid JSON with nothing in it that could end the element early.
+    const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)].filter((m) => !/\bsrc=/.test(m[1] as string));
+    for (const [, attrs, body] of inline) {
+      expect(attrs).toBe(' type="application/ld+json"');
+      expect(body).not.toMatch(/[<>&]/);
+      expect(() => JSON.parse(body as string)).not.toThrow();
+    }
+    expect(html.match(/<script\b/gi)?.length ?? 0).toBe(html.match(/<\/script>/gi)?.length ?? 0);
     expect(html).not.toMatch(/\sstyle="/);
   });
 

@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
+import { networkAdminRoutes } from '../network/admin.tsx';
 import { trainingAdminRoutes } from '../trainings/admin.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
@@ -376,6 +377,7 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
 }
 
 adminRoutes.route('/trainingen', trainingAdminRoutes);
+adminRoutes.route('/netwerk', networkAdminRoutes);
 
 adminRoutes.use('/gebruikers/*', requireRole('beheerder'));
 adminRoutes.use('/gebruikers', requireRole('beheerder'));

@@ -1,8 +1,8 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clientAddress } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { sources, themeRelations, themeSources, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { ORGANISATION_TYPES, organisations, sources, themeRelations, themeSources, themes, trainingSessions, trainings } from '../db/schema.ts';
 import { count } from '../http/rate-limit.ts';
 import { sessionViews } from '../trainings/queries.ts';
 import { problem } from './problem.ts';
@@ -343,6 +343,120 @@ api.openapi(
     if (!t) return problem(c, 404, 'Niet gevonden', `Er is geen training met de slug “${slug}”.`) as never;
     const [data] = await trainingsWithSessions(c, [t]);
     return c.json(data as z.infer<typeof Training>, 200);
+  },
+);
+
+const Organisation = z
+  .object({
+    slug: z.string(),
+    name: z.string(),
+    type: z.enum(ORGANISATION_TYPES),
+    description: z.string(),
+    contact: z.object({ phone: z.string(), email: z.string(), website: z.string(), address: z.string() }),
+    municipalities: z.array(z.string()),
+    themes: z.array(z.string()),
+    demo: z.boolean(),
+    url: z.string(),
+  })
+  .openapi('Organisation');
+
+const OrganisationQuery = PageQuery.extend({
+  type: z
+    .enum(ORGANISATION_TYPES)
+    .optional()
+    .openapi({ param: { name: 'type', in: 'query' }, description: 'Soort organisatie, zoals JGZ of wijkteam.' }),
+  municipality: z
+    .string()
+    .min(1)
+    .max(80)
+    .optional()
+    .openapi({ param: { name: 'municipality', in: 'query' }, description: 'Gemeente die de organisatie bedient.' }),
+  theme: z
+    .string()
+    .regex(/^[a-z0-9-]{1,80}$/)
+    .optional()
+    .openapi({ param: { name: 'theme', in: 'query' }, description: 'Slug van een thema, zoals hechting.' }),
+});
+
+function organisationJson(c: Ctx, o: typeof organisations.$inferSelect) {
+  return {
+    slug: o.slug,
+    name: o.name,
+    type: o.type,
+    description: o.description,
+    contact: { phone: o.phone, email: o.email, website: o.website, address: o.address },
+    municipalities: o.municipalities,
+    themes: o.themes,
+    demo: o.demo,
+    url: abs(c, `/netwerk/${o.slug}`),
+  };
+}
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/organisations',
+    summary: 'Organisaties in het netwerk',
+    description: 'Partnerorganisaties in de regio, met dezelfde filters als /netwerk.',
+    request: { query: OrganisationQuery },
+    responses: {
+      200: { content: { 'application/json': { schema: page(Organisation, 'OrganisationPage') } }, description: 'Een pagina organisaties' },
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { limit, cursor, type, municipality, theme } = c.req.valid('query');
+    const after = decodeCursor(cursor);
+    if (after === undefined || (after !== null && typeof after !== 'string'))
+      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const rows = await c
+      .get('deps')
+      .database.db.select()
+      .from(organisations)
+      .where(
+        and(
+          eq(organisations.published, true),
+          after ? gt(organisations.slug, after) : undefined,
+          type ? eq(organisations.type, type) : undefined,
+          municipality ? sql`${organisations.municipalities} @> ${JSON.stringify([municipality])}::jsonb` : undefined,
+          theme ? sql`${organisations.themes} @> ${JSON.stringify([theme])}::jsonb` : undefined,
+        ),
+      )
+      .orderBy(asc(organisations.slug))
+      .limit(limit + 1);
+    const data = rows.slice(0, limit).map((o) => organisationJson(c, o));
+    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+  },
+);
+
+api.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/organisations/{slug}',
+    summary: 'Eén organisatie',
+    request: {
+      params: z.object({
+        slug: z
+          .string()
+          .regex(/^[a-z0-9-]{1,80}$/)
+          .openapi({ param: { name: 'slug', in: 'path' }, example: 'veilig-thuis' }),
+      }),
+    },
+    responses: {
+      200: { content: { 'application/json': { schema: Organisation } }, description: 'De organisatie' },
+      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
+      ...errors,
+    },
+  }),
+  async (c) => {
+    const { slug } = c.req.valid('param');
+    const [o] = await c
+      .get('deps')
+      .database.db.select()
+      .from(organisations)
+      .where(and(eq(organisations.slug, slug), eq(organisations.published, true)));
+    if (!o) return problem(c, 404, 'Niet gevonden', `Er is geen organisatie met de slug “${slug}”.`) as never;
+    return c.json(organisationJson(c, o), 200);
   },
 );
 

@@ -311,3 +311,51 @@ export const reminders = pgTable(
   },
   (t) => [primaryKey({ columns: [t.registrationId, t.daysBefore] })],
 );
+
+/** Kinds of partner organisation in the network; the database refuses any other value. */
+export const ORGANISATION_TYPES = [
+  'JGZ',
+  'kraamzorg',
+  'verloskunde',
+  'kinderopvang',
+  'onderwijs',
+  'wijkteam',
+  'huisarts',
+  'jeugdhulp',
+  'Veilig Thuis',
+  'GGZ',
+  'politie',
+  'anders',
+] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+
+/** Partner organisations of the region (/netwerk). `demo` marks the fictional ones loaded on first start. */
+export const organisations = pgTable(
+  'organisations',
+  {
+    id: serial('id').primaryKey(),
+    slug: text('slug').notNull(),
+    name: text('name').notNull(),
+    type: text('type').$type<OrganisationType>().notNull(),
+    description: text('description').notNull(),
+    phone: text('phone').notNull().default(''),
+    email: text('email').notNull().default(''),
+    website: text('website').notNull().default(''),
+    address: text('address').notNull().default(''),
+    municipalities: jsonb('municipalities').$type<string[]>().notNull().default([]),
+    themes: jsonb('themes').$type<string[]>().notNull().default([]),
+    published: boolean('published').notNull().default(true),
+    demo: boolean('demo').notNull().default(false),
+    // The version for optimistic locking: every write moves it forward.
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('organisations_slug_key').on(t.slug),
+    check('organisations_slug_format', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check('organisations_type_valid', sql.raw(`"type" in (${ORGANISATION_TYPES.map((v) => `'${v}'`).join(', ')})`)),
+    check('organisations_name_length', sql`char_length(${t.name}) between 2 and 150`),
+    check('organisations_website_https', sql`${t.website} = '' or ${t.website} ~ '^https://'`),
+    check('organisations_email_lower', sql`${t.email} = lower(${t.email})`),
+    check('organisations_lists', sql`jsonb_typeof(${t.municipalities}) = 'array' and jsonb_typeof(${t.themes}) = 'array'`),
+  ],
+);

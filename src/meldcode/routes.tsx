@@ -37,7 +37,13 @@ function render(c: Ctx, screen: Screen): Promise<Response> {
       const title = `Afwegingskader, vraag ${screen.question.number}`;
       return page(
         c,
-        { title: screen.missingAnswer ? `Fout: ${title}` : title, crumbs: guideCrumbs, status: screen.missingAnswer ? 400 : 200 },
+        {
+          title: screen.missingAnswer ? `Fout: ${title}` : title,
+          description:
+            'Het afwegingskader van de Meldcode, vraag voor vraag: is melden bij Veilig Thuis noodzakelijk, en is hulp bieden of organiseren mogelijk?',
+          crumbs: guideCrumbs,
+          status: screen.missingAnswer ? 400 : 200,
+        },
         <QuestionScreen answers={screen.answers} question={screen.question} selected={screen.selected} missingAnswer={screen.missingAnswer} />,
       );
     }

@@ -127,7 +127,13 @@ searchRoutes.get('/', async (c) => {
   const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
   return page(
     c,
-    { title, description: 'Zoek in de thema’s en bronnen van Hechtwerk.', crumbs: [{ href: '/zoeken', label: 'Zoeken' }] },
+    {
+      title,
+      description: 'Zoek in de thema’s, bronnen en trainingen van Hechtwerk.',
+      // Every query and results page is one page to a search engine: the search page itself.
+      canonicalPath: '/zoeken',
+      crumbs: [{ href: '/zoeken', label: 'Zoeken' }],
+    },
     <>
       <h1 class="utrecht-heading-1">Zoeken</h1>
       <SearchForm q={input.q} invalid={outcome.state === 'too-long'} />

@@ -30,7 +30,11 @@ signalRoutes.get('/blanco', (c) => {
   const def = c.get('deps').signals;
   return page(
     c,
-    { title: `${def.title} om af te drukken`, crumbs: [...crumbs, { href: '/signalenlijst/blanco', label: 'Lege lijst' }] },
+    {
+      title: `${def.title} om af te drukken`,
+      description: 'De lege signalenlijst om af te drukken en met pen in te vullen tijdens het observeren van een jong kind.',
+      crumbs: [...crumbs, { href: '/signalenlijst/blanco', label: 'Lege lijst' }],
+    },
     <BlankList def={def} />,
   );
 });

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/service.ts';
 import { formatDate } from '../themes/views.tsx';
 import { page } from '../ui/render.tsx';
-import { ComingSoon, Home } from './views.tsx';
+import { Home } from './views.tsx';
 
 export const siteRoutes = new Hono<AppEnv>();
 
@@ -20,14 +20,6 @@ siteRoutes.get('/', async (c) => {
     <Home themes={themes} />,
   );
 });
-
-// Parts that later capabilities fill in; the navigation already points at them.
-const upcoming: Record<string, { title: string; intro: string }> = {
-  '/netwerk': { title: 'Netwerk', intro: 'Partnerorganisaties in de regio en wat zij doen voor gezinnen.' },
-};
-for (const [path, text] of Object.entries(upcoming)) {
-  siteRoutes.get(path, (c) => page(c, { title: text.title, description: text.intro, crumbs: [{ href: path, label: text.title }] }, <ComingSoon {...text} />));
-}
 
 for (const slug of ['over', 'privacy', 'toegankelijkheid']) {
   siteRoutes.get(`/${slug}`, async (c) => {

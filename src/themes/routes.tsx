@@ -24,11 +24,12 @@ themeRoutes.get('/:slug', async (c) => {
     {
       title: theme.title,
       description: theme.summary,
+      ogType: 'article',
       crumbs: [
         { href: '/themas', label: 'Thema’s' },
         { href: `/themas/${theme.slug}`, label: theme.title },
       ],
     },
-    <ThemePage theme={theme} />,
+    <ThemePage theme={theme} baseUrl={c.get('deps').config.baseUrl} />,
   );
 });

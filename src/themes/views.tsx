@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
+import { jsonLdScript, themeArticle } from '../feeds/structured-data.ts';
 import type { ThemeDetail, ThemeSummary } from './service.ts';
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });
@@ -36,8 +37,10 @@ export const ThemeList: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   </>
 );
 
-export const ThemePage: FC<{ theme: ThemeDetail }> = ({ theme }) => (
+/** baseUrl (BASE_URL) makes the URLs in the page's schema.org data absolute. */
+export const ThemePage: FC<{ theme: ThemeDetail; baseUrl: string }> = ({ theme, baseUrl }) => (
   <article>
+    {jsonLdScript(themeArticle(baseUrl, theme))}
     <h1 class="utrecht-heading-1">{theme.title}</h1>
     <p class="hw-lead">{theme.summary}</p>
     <p class="hw-muted">

@@ -203,7 +203,7 @@ trainingRoutes.get('/:slug/:session{[0-9]+}', async (c) => {
       description: found.training.summary,
       crumbs: sessionCrumbs(found.training, sessionPath(found.training, found.view.session)),
     },
-    <SessionPage training={found.training} view={found.view} retentionMonths={c.get('deps').config.RETENTION_MONTHS} />,
+    <SessionPage training={found.training} view={found.view} retentionMonths={c.get('deps').config.RETENTION_MONTHS} baseUrl={c.get('deps').config.baseUrl} />,
   );
 });
 
@@ -242,7 +242,14 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     page(
       c,
       { title: `Aanmelden: ${found.training.title}`, status, crumbs: sessionCrumbs(found.training, path) },
-      <SessionPage training={found.training} view={found.view} retentionMonths={deps.config.RETENTION_MONTHS} values={values} errors={errors} />,
+      <SessionPage
+        training={found.training}
+        view={found.view}
+        retentionMonths={deps.config.RETENTION_MONTHS}
+        baseUrl={deps.config.baseUrl}
+        values={values}
+        errors={errors}
+      />,
     );
   const sent = (title: string, lines: string[]) =>
     page(

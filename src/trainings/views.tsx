@@ -1,5 +1,6 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
+import { jsonLdScript, sessionEvent } from '../feeds/structured-data.ts';
 import { VeiligThuis } from '../site/views.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { formatMoment, formatSessionTime } from './format.ts';
@@ -108,17 +109,20 @@ export interface RegistrationValues {
   consent?: boolean;
 }
 
-export const SessionPage: FC<{ training: Training; view: SessionView; retentionMonths: number; values?: RegistrationValues; errors?: FieldErrors }> = ({
-  training,
-  view,
-  retentionMonths,
-  values = {},
-  errors = {},
-}) => {
+/** baseUrl (BASE_URL) makes the URLs in the page's schema.org Event absolute. */
+export const SessionPage: FC<{
+  training: Training;
+  view: SessionView;
+  retentionMonths: number;
+  baseUrl: string;
+  values?: RegistrationValues;
+  errors?: FieldErrors;
+}> = ({ training, view, retentionMonths, baseUrl, values = {}, errors = {} }) => {
   const s = view.session;
   const canRegister = view.status === 'open' || view.status === 'vol';
   return (
     <article>
+      {jsonLdScript(sessionEvent(baseUrl, training, view))}
       <h1 class="utrecht-heading-1">{training.title}</h1>
       <dl class="hw-meta">
         <dt>Wanneer</dt>

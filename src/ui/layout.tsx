@@ -16,6 +16,10 @@ export interface LayoutProps {
   /** Extra navigation for a logged-in editor; carries the CSRF token for the logout form. */
   admin?: { csrf: string; isAdmin: boolean; name: string };
   scripts?: string[];
+  /** Absolute URL of the page for search engines and link previews (canonical and og:url); page() fills it in. */
+  canonical?: string;
+  /** Open Graph type: 'article' for a theme, 'website' (the default) for everything else. */
+  ogType?: 'website' | 'article';
 }
 
 export const NAV: Crumb[] = [
@@ -29,6 +33,9 @@ export const NAV: Crumb[] = [
 
 export const SITE_NAME = 'Hechtwerk';
 
+/** The Atom feed of theme updates, announced in every page's head. */
+export const FEED = { href: '/feed.xml', title: `${SITE_NAME}: thema’s` } as const;
+
 const isCurrent = (path: string, href: string) => path === href || path.startsWith(`${href}/`);
 
 export const Layout: FC<LayoutProps> = (props) => {
@@ -40,6 +47,14 @@ export const Layout: FC<LayoutProps> = (props) => {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title === SITE_NAME ? SITE_NAME : `${props.title} | ${SITE_NAME}`}</title>
         {props.description ? <meta name="description" content={props.description} /> : null}
+        {props.canonical ? <link rel="canonical" href={props.canonical} /> : null}
+        <meta property="og:type" content={props.ogType ?? 'website'} />
+        <meta property="og:site_name" content={SITE_NAME} />
+        <meta property="og:locale" content="nl_NL" />
+        <meta property="og:title" content={props.title} />
+        {props.description ? <meta property="og:description" content={props.description} /> : null}
+        {props.canonical ? <meta property="og:url" content={props.canonical} /> : null}
+        <link rel="alternate" type="application/atom+xml" title={FEED.title} href={FEED.href} />
         <link rel="stylesheet" href={props.cssHref} />
         <link rel="icon" href="data:," />
         {(props.scripts ?? []).map((src) => (
@@ -82,6 +97,11 @@ export const Layout: FC<LayoutProps> = (props) => {
                 <li>
                   <a href="/beheer/trainingen" aria-current={isCurrent(props.path, '/beheer/trainingen') ? 'page' : undefined}>
                     Trainingen beheren
+                  </a>
+                </li>
+                <li>
+                  <a href="/beheer/netwerk" aria-current={isCurrent(props.path, '/beheer/netwerk') ? 'page' : undefined}>
+                    Netwerk beheren
                   </a>
                 </li>
                 {props.admin.isAdmin ? (

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { bumpContentVersion } from '../../src/http/page-cache.ts';
 import { PUBLIC_PAGES } from '../pages.ts';
 import { browserEnabled, expectNoAxeViolations, trackForeignRequests, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
@@ -102,5 +104,71 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
     const top = await page.locator(target).evaluate((el) => el.getBoundingClientRect().top);
     expect(Math.abs(top)).toBeLessThan(50);
     await page.close();
+  });
+  it('the feed and the sitemap parse as XML in the browser, and the page head announces the feed', async () => {
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.base}/`);
+    expect(await page.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute('href')).toBe('/feed.xml');
+    const parsed = await page.evaluate(async () => {
+      const parse = async (path: string) => {
+        const doc = new DOMParser().parseFromString(await (await fetch(path)).text(), 'application/xml');
+        return {
+          errors: doc.getElementsByTagName('parsererror').length,
+          root: `${doc.documentElement.namespaceURI} ${doc.documentElement.localName}`,
+          entries: [...doc.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'entry')].map((e) => ({
+            title: e.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'title')[0]?.textContent,
+            href: e.getElementsByTagNameNS('http://www.w3.org/2005/Atom', 'link')[0]?.getAttribute('href'),
+          })),
+          locs: [...doc.getElementsByTagNameNS('http://www.sitemaps.org/schemas/sitemap/0.9', 'loc')].map((l) => l.textContent),
+        };
+      };
+      return { feed: await parse('/feed.xml'), sitemap: await parse('/sitemap.xml') };
+    });
+    expect(parsed.feed.errors).toBe(0);
+    expect(parsed.feed.root).toBe('http://www.w3.org/2005/Atom feed');
+    expect(parsed.feed.entries).toHaveLength(5);
+    for (const e of parsed.feed.entries) expect(e.href).toMatch(/^http:\/\/localhost:3000\/themas\/[a-z-]+$/);
+    expect(parsed.sitemap.errors).toBe(0);
+    expect(parsed.sitemap.root).toBe('http://www.sitemaps.org/schemas/sitemap/0.9 urlset');
+    expect(parsed.sitemap.locs).toContain('http://localhost:3000/themas/hechting');
+    await page.close();
+  });
+
+  it('a theme title with </script> in it stays text: in the feed, and in the page’s JSON-LD as the browser parses it', async () => {
+    const nasty = 'Hechting <&> </script><script>document.title="x"</script>';
+    const db = env.server.deps.database.db;
+    const retitle = async (title: string) => {
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`update themes set title = ${title} where slug = 'hechting'`);
+        await bumpContentVersion(tx);
+      });
+      env.server.deps.contentVersion.invalidate();
+    };
+    await retitle(nasty);
+    const page = await env.browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    try {
+      await page.goto(`${env.server.base}/themas/hechting`);
+      const found = await page.evaluate(() => ({
+        scripts: [...document.scripts].map((s) => ({ type: s.type, text: s.textContent ?? '' })),
+        title: document.title,
+      }));
+      expect(found.scripts).toHaveLength(1);
+      expect(found.scripts[0]?.type).toBe('application/ld+json');
+      expect(JSON.parse(found.scripts[0]?.text ?? '').headline).toBe(nasty);
+      expect(found.title).toBe(`${nasty} | Hechtwerk`);
+      const feedTitle = await page.evaluate(async () => {
+        const doc = new DOMParser().parseFromString(await (await fetch('/feed.xml')).text(), 'application/xml');
+        return [...doc.getElementsByTagName('entry')].map((e) => e.getElementsByTagName('title')[0]?.textContent);
+      });
+      expect(feedTitle).toContain(nasty);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      await retitle('Hechting');
+    }
   });
 });
