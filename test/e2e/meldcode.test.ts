@@ -171,4 +171,23 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     await context.close();
   });
+
+  it.each([
+    [['nee'], 'Geen vermoeden: je sluit de meldcode af'],
+    [['ja', 'ja'], 'Meld bij Veilig Thuis'],
+    [['ja', 'nee', 'nee'], 'Meld bij Veilig Thuis'],
+    [['ja', 'nee', 'ja', 'nee'], 'Meld bij Veilig Thuis'],
+    [['ja', 'nee', 'ja', 'ja', 'nee'], 'Meld bij Veilig Thuis'],
+    [['ja', 'nee', 'ja', 'ja', 'ja'], 'Bied of organiseer hulp en volg de effecten'],
+  ] as const)('every path in the browser: %j leads to “%s”', async (answers, advice) => {
+    const { context, page } = await open(GUIDE, { width: 375 });
+    for (const [i, a] of answers.entries()) {
+      expect(await legendText(page)).toBe(QUESTIONS[i]?.text);
+      await page.check(`input[name="antwoord"][value="${a}"]`);
+      await Promise.all([page.waitForNavigation(), page.click('button[value="volgende"]')]);
+    }
+    expect(await page.getByRole('heading', { name: `Advies: ${advice}` }).isVisible()).toBe(true);
+    expect(await page.locator('main').textContent()).toContain('0800-2000');
+    await context.close();
+  });
 });
