@@ -2,8 +2,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clientAddress } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { ORGANISATION_TYPES, organisations, sources, themeRelations, themeSources, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { ORGANISATION_TYPES, organisations, sources, themes, trainingSessions, trainings } from '../db/schema.ts';
 import { count } from '../http/rate-limit.ts';
+import { publishedThemeRow, themeLinks } from '../themes/service.ts';
 import { sessionViews } from '../trainings/queries.ts';
 import { problem } from './problem.ts';
 
@@ -180,25 +181,9 @@ api.openapi(
   async (c) => {
     const { slug } = c.req.valid('param');
     const db = c.get('deps').database.db;
-    const [t] = await db
-      .select()
-      .from(themes)
-      .where(and(eq(themes.slug, slug), eq(themes.published, true)));
+    const t = await publishedThemeRow(db, slug);
     if (!t) return problem(c, 404, 'Niet gevonden', `Er is geen thema met de slug “${slug}”.`) as never;
-    const [srcs, related] = await Promise.all([
-      db
-        .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
-        .from(themeSources)
-        .innerJoin(sources, eq(sources.id, themeSources.sourceId))
-        .where(eq(themeSources.themeId, t.id))
-        .orderBy(asc(themeSources.position)),
-      db
-        .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
-        .from(themeRelations)
-        .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
-        .where(and(eq(themeRelations.themeId, t.id), eq(themes.published, true)))
-        .orderBy(asc(themeRelations.position)),
-    ]);
+    const { sources: srcs, related } = await themeLinks(db, t.id);
     return c.json(
       {
         slug: t.slug,

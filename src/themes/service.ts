@@ -113,29 +113,40 @@ export async function listThemes(db: Queryable): Promise<ThemeSummary[]> {
     .orderBy(asc(themes.position), asc(themes.title));
 }
 
-// Rendering Markdown is the costly part of a theme page; keep the result until the row changes.
-const renderCache = new Map<string, { updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>();
-
-export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail | null> {
+export async function publishedThemeRow(db: Queryable, slug: string) {
   const [t] = await db
     .select()
     .from(themes)
     .where(and(eq(themes.slug, slug), eq(themes.published, true)));
-  if (!t) return null;
+  return t ?? null;
+}
+
+/** A theme's sources and published related themes, in their order: shared by the page and the API. */
+export async function themeLinks(db: Queryable, themeId: number) {
   const [srcs, related] = await Promise.all([
     db
-      .select({ title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
+      .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
       .from(themeSources)
       .innerJoin(sources, eq(sources.id, themeSources.sourceId))
-      .where(eq(themeSources.themeId, t.id))
+      .where(eq(themeSources.themeId, themeId))
       .orderBy(asc(themeSources.position)),
     db
       .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
       .from(themeRelations)
       .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
-      .where(and(eq(themeRelations.themeId, t.id), eq(themes.published, true)))
+      .where(and(eq(themeRelations.themeId, themeId), eq(themes.published, true)))
       .orderBy(asc(themeRelations.position)),
   ]);
+  return { sources: srcs, related };
+}
+
+// Rendering Markdown is the costly part of a theme page; keep the result until the row changes.
+const renderCache = new Map<string, { updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>();
+
+export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail | null> {
+  const t = await publishedThemeRow(db, slug);
+  if (!t) return null;
+  const { sources: srcs, related } = await themeLinks(db, t.id);
   const key = `${t.id}`;
   let cached = renderCache.get(key);
   if (!cached || cached.updatedAt !== t.updatedAt.getTime()) {
