@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import { recordResults } from './report.ts';
 
 const REQUESTS = 500;
 const SEATS = 25;
@@ -233,7 +234,6 @@ const result = {
   mailsSentTwice,
   seconds: Math.round(seconds * 10) / 10,
 };
-console.log(JSON.stringify(result));
 const ok =
   result.confirmed === SEATS &&
   result.waitlisted === REQUESTS - SEATS &&
@@ -242,4 +242,13 @@ const ok =
   result.mailsSentTwice === 0 &&
   seconds < 30 &&
   (pending?.n ?? 1) === 0;
+await recordResults(
+  'signup',
+  { ...result, instances: ports.length, database: dbUrl ? 'postgres' : 'pglite', acknowledged: acknowledged.size, ok },
+  {
+    columns: ['seats', 'requests', 'confirmed', 'waitlisted', 'duplicates', 'acknowledged but lost', 'mails sent twice', 'seconds', 'checks'],
+    rows: [[SEATS, REQUESTS, result.confirmed, result.waitlisted, result.duplicates, result.lost, result.mailsSentTwice, result.seconds, ok ? 'pass' : 'FAIL']],
+  },
+);
+console.log(JSON.stringify(result));
 process.exit(ok ? 0 : 1);

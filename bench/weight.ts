@@ -5,6 +5,7 @@ import { loadConfig } from '../src/config.ts';
 import { openPglite } from '../src/db/client.ts';
 import { pageWeight } from '../src/http/weight.ts';
 import { PUBLIC_PAGES } from '../test/pages.ts';
+import { recordResults } from './report.ts';
 
 const BUDGET = 30 * 1024;
 const { app, deps } = await boot({ config: loadConfig({}), database: await openPglite(undefined), log: pino({ level: 'silent' }) });
@@ -16,5 +17,14 @@ for (const r of rows)
   );
 await deps.database.close();
 const over = rows.filter((r) => r.total > BUDGET || r.foreign.length);
-console.log(JSON.stringify({ budget: BUDGET, pages: rows.length, largest: Math.max(...rows.map((r) => r.total)), over: over.map((r) => r.path) }));
+const summary = { budget: BUDGET, pages: rows.length, largest: Math.max(...rows.map((r) => r.total)), over: over.map((r) => r.path) };
+await recordResults(
+  'weight',
+  { ...summary, rows },
+  {
+    columns: ['page', 'HTML bytes', 'CSS + JS bytes', 'total (compressed)', `within ${BUDGET / 1024} KB, no other host`],
+    rows: rows.map((r) => [`\`${r.path}\``, r.htmlBytes, r.assetBytes, r.total, r.total <= BUDGET && !r.foreign.length ? 'yes' : 'NO']),
+  },
+);
+console.log(JSON.stringify(summary));
 process.exit(over.length ? 1 : 0);

@@ -3,8 +3,10 @@ import { bodyLimit } from 'hono/body-limit';
 import { adminRoutes } from './admin/routes.tsx';
 import { docsPage } from './api/docs.tsx';
 import { api } from './api/routes.ts';
+import { IMPORT_PATH, importBodyLimit } from './bundle/routes.tsx';
 import type { AppEnv, Deps } from './context.ts';
 import { feedRoutes } from './feeds/routes.tsx';
+import { inputGuard, isUnreadableForm, unreadableForm } from './http/input-guard.tsx';
 import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.ts';
 import { pageCache } from './http/page-cache.ts';
 import { meldcodeRoutes } from './meldcode/routes.tsx';
@@ -17,12 +19,24 @@ import { themeRoutes } from './themes/routes.tsx';
 import { trainingRoutes, trainingsFeed } from './trainings/routes.tsx';
 import { page } from './ui/render.tsx';
 
-/** Errors that mean "the database is not there right now", not "our code is wrong". */
+/**
+ * Errors that mean "the database cannot serve us right now", not "our code is wrong": the server
+ * is unreachable, restarting or shutting down (classes 08, 57P), out of connections, memory or
+ * disk (53), has an I/O error (58), or a time limit ran out (57014, 25P03, the client's timeouts).
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string; cause?: unknown } | undefined;
   if (!e) return false;
-  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08003', '08006'].includes(e.code ?? '')) return true;
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(e.message ?? '')) return true;
+  const code = e.code ?? '';
+  if (['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ENOSPC', 'EIO', '57014', '25P03'].includes(code))
+    return true;
+  if (/^(08|53|58)[0-9A-Z]{3}$|^57P[0-9A-Z]{2}$/.test(code)) return true;
+  if (
+    /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable|Query read timeout/i.test(
+      e.message ?? '',
+    )
+  )
+    return true;
   return e.cause !== undefined && e.cause !== err && isDatabaseUnavailable(e.cause);
 }
 
@@ -37,16 +51,17 @@ export function createApp(deps: Deps) {
   app.use('*', requestLog);
   app.use('*', securityHeaders);
   app.use('*', etagAndCompress);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: 256 * 1024,
-      onError: (c) => c.text('Het verzoek is te groot.', 413),
-    }),
-  );
+  const smallBody = bodyLimit({
+    maxSize: 256 * 1024,
+    onError: (c) => c.text('Het verzoek is te groot.', 413),
+  });
+  // The bundle import is the one form that takes a large file; it has its own limit (5 MB).
+  app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importBodyLimit(c, next) : smallBody(c, next)));
+  // NUL characters in the address or a form are refused before any handler sees them.
+  app.use('*', inputGuard);
 
-  const cache = pageCache(deps.contentVersion);
-  app.use('*', (c, next) => (/^\/(beheer|healthz|readyz|assets|trainingen|api)(\/|\.ics$|$)/.test(c.req.path) ? next() : cache(c, next)));
+  // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
+  app.use('*', pageCache(deps.contentVersion));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
@@ -83,10 +98,25 @@ export function createApp(deps: Deps) {
   app.notFound((c) => page(c, { title: 'Pagina niet gevonden', status: 404 }, <NotFound />));
 
   app.onError((err, c) => {
+    // A form body that is no form (a broken upload) is the client's mistake: a 400, not an error of ours.
+    if (isUnreadableForm(err)) return unreadableForm(c);
     const reqId = c.get('reqId') ?? 'onbekend';
     const unavailable = isDatabaseUnavailable(err);
+    // A failed query's message carries its parameters (e-mail addresses, names): keep those out of
+    // the log. What went wrong is in the cause (the driver's error), which is logged too.
+    const safe = (m: string | undefined) => (m ?? '').replace(/\nparams: [\s\S]*$/, '');
+    const cause = err.cause as { message?: string; code?: string } | undefined;
     deps.log.error(
-      { reqId, err: { message: err.message, code: (err as { code?: string }).code, stack: err.stack } },
+      {
+        reqId,
+        err: {
+          message: safe(err.message),
+          code: (err as { code?: string }).code,
+          stack: err.stack?.replace(err.message, safe(err.message)),
+          // pino folds the cause's message into `message`; its code gets a key of its own.
+          ...(cause ? { cause: { message: safe(cause.message) }, causeCode: cause.code } : {}),
+        },
+      },
       unavailable ? 'database unavailable' : 'unhandled error',
     );
     if (unavailable) c.header('Retry-After', '10');

@@ -36,14 +36,16 @@ export async function boot(opts: BootOptions) {
   const signals = loadDefinition(resolve(contentDir, 'signalenlijst.yaml'));
   const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }));
   try {
-    await database.migrate();
+    // First-start data under the migration lock: instances starting together take turns.
+    await database.migrate(async () => {
+      if (!(await hasContent(database.db))) {
+        const loaded = await importContent(database.db, bundle);
+        log.info(loaded, 'content loaded');
+      }
+      await importDemoTrainings(database.db, resolve(contentDir, 'trainingen.yaml'), opts.now?.() ?? new Date());
+      await importDemoOrganisations(database.db, resolve(contentDir, 'netwerk.yaml'));
+    });
     const secret = await loadSecret(database.db);
-    if (!(await hasContent(database.db))) {
-      const loaded = await importContent(database.db, bundle);
-      log.info(loaded, 'content loaded');
-    }
-    await importDemoTrainings(database.db, resolve(contentDir, 'trainingen.yaml'), opts.now?.() ?? new Date());
-    await importDemoOrganisations(database.db, resolve(contentDir, 'netwerk.yaml'));
     const deps: Deps = {
       config,
       database,

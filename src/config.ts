@@ -72,6 +72,20 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 120 liggen')
     .max(120, 'moet tussen 1 en 120 liggen')
     .default(12),
+  LINKCHECK_TIMEOUT_MS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(500, 'moet tussen 500 en 60000 liggen')
+    .max(60_000, 'moet tussen 500 en 60000 liggen')
+    .default(10_000),
+  LINKCHECK_CONCURRENCY: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 32 liggen')
+    .max(32, 'moet tussen 1 en 32 liggen')
+    .default(4),
+  // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
+  LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
 });
 
 export type Config = z.infer<typeof schema> & { baseUrl: string; secure: boolean };

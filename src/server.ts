@@ -1,8 +1,9 @@
-import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { createFirstAdminToken } from './admin/service.ts';
 import { boot, createLogger } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
+import { createHttpServer } from './http/fast-path.ts';
 import { startJobs } from './jobs/scheduler.ts';
 import { DefinitionError } from './signals/definition.ts';
 
@@ -30,14 +31,17 @@ async function main() {
   }
   const { app, deps } = booted;
 
-  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  // Node's HTTP server with the fast path for cached public pages in front of Hono (src/http/fast-path.ts).
+  const { server } = createHttpServer(app, deps);
+  server.listen(config.PORT, config.HOST, () => {
+    const info = server.address() as AddressInfo;
     const url = config.BASE_URL ?? `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
     console.log(`Hechtwerk draait op ${url} (database: ${deps.database.kind})`);
     void createFirstAdminToken(deps.database.db, deps.now()).then((token) => {
       if (token) console.log(`\nNog geen beheerder. Maak het eerste account aan via deze eenmalige link (24 uur geldig):\n  ${url}/beheer/welkom/${token}\n`);
     });
   });
-  (server as import('node:http').Server).keepAliveTimeout = 65_000;
+  server.keepAliveTimeout = 65_000;
 
   const jobs = startJobs(deps);
 
@@ -53,7 +57,7 @@ async function main() {
     force.unref();
     // Stop accepting; in-flight requests finish; idle keep-alive sockets close now.
     // Keep-alive sockets that finish their last request while we wait are closed as they turn idle.
-    const http = server as import('node:http').Server;
+    const http = server;
     const sweep = setInterval(() => http.closeIdleConnections(), 50);
     await new Promise<void>((resolve) => {
       http.close(() => resolve());

@@ -44,6 +44,8 @@ describe('source URL normalisation', () => {
     ['https://www.nji.nl/x?utm_source=nb&utm_medium=mail&id=3', 'https://www.nji.nl/x/?id=3'],
     ['https://example.org:443/rapport.pdf?fbclid=abc', 'https://example.org/rapport.pdf'],
     ['  https://example.org  ', 'https://example.org/'],
+    ['http://example.org:80/a', 'https://example.org/a/'],
+    ['https://example.org:8443/a', 'https://example.org:8443/a/'],
   ])('%s → %s', (input, expected) => {
     expect(normaliseUrl(input)).toBe(expected);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { appSettings, auditLog, organisations, searchDocuments } from '../src/db/schema.ts';
+import { appSettings, auditLog, organisations, revisions, searchDocuments } from '../src/db/schema.ts';
 import { importDemoOrganisations } from '../src/network/demo.ts';
 import { createOrganisation, type OrganisationInput } from '../src/network/service.ts';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
@@ -454,6 +454,64 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       expect(entry?.details).toMatchObject({ name: 'Opvoedpunt Beekdal en Heuvelrijk', address: 'Nieuw adres 2, Heuvelrijk' });
       // Deleting what is gone already is a calm 404.
       expect((await editor.post(`${path}/verwijderen`, { _csrf: csrf, versie: versionIn(again) })).status).toBe(404);
+    });
+
+    it('keeps a revision per save with author and time; history compares two and restores an older one (stale pages refused)', async () => {
+      const org = await bySlug('jgz-voorbeeldregio');
+      const path = `/beheer/netwerk/${org?.id}`;
+      const revs = () =>
+        db()
+          .select()
+          .from(revisions)
+          .where(and(eq(revisions.kind, 'organisation'), eq(revisions.ref, org?.id as number)))
+          .orderBy(asc(revisions.id));
+      // The demo import recorded the first version.
+      expect((await revs()).map((r) => r.action)).toEqual(['aangemaakt']);
+      const form = await (await editor.get(path)).text();
+      expect(form).toContain(`href="${path}/geschiedenis"`);
+      const fields = (html: string, over: Record<string, string>): [string, string][] => [
+        ['_csrf', csrfFrom(html)],
+        ['versie', versionIn(html)],
+        ...good({ name: org?.name as string, slug: org?.slug as string, type: org?.type as string, ...over }, org?.themes ?? []),
+      ];
+      expect(
+        (await postPairs(editor, path, fields(form, { description: 'Eerste nieuwe beschrijving voor de geschiedenis van deze organisatie.' }))).status,
+      ).toBe(303);
+      const form2 = await (await editor.get(path)).text();
+      expect((await postPairs(editor, path, fields(form2, { description: 'Tweede beschrijving, die we straks weer terugdraaien.' }))).status).toBe(303);
+      const list = await revs();
+      expect(list.map((r) => r.action)).toEqual(['aangemaakt', 'opgeslagen', 'opgeslagen']);
+      expect(list[2]?.authorId).not.toBeNull();
+
+      const history = await (await editor.get(`${path}/geschiedenis`)).text();
+      expect(history).toContain('Geschiedenis van');
+      const cmp = await (await editor.get(`${path}/vergelijk?van=${list[1]?.id}&naar=${list[2]?.id}`)).text();
+      expect(cmp).toMatch(/<del class="hw-diff__del">.*− Eerste nieuwe beschrijving/s);
+      expect(cmp).toMatch(/<ins class="hw-diff__add">.*\+ Tweede beschrijving/s);
+
+      // Restore from a page that went stale (someone saved in between): refused, nothing changed.
+      const staleHistory = history;
+      const form3 = await (await editor.get(path)).text();
+      expect((await postPairs(editor, path, fields(form3, { description: 'Derde beschrijving, tussendoor opgeslagen door iemand anders.' }))).status).toBe(303);
+      const stale = await editor.post(`${path}/versies/${list[1]?.id}/terugzetten`, { _csrf: csrfFrom(staleHistory), versie: versionIn(staleHistory) });
+      expect(stale.status).toBe(409);
+      expect((await bySlug('jgz-voorbeeldregio'))?.description).toContain('Derde beschrijving');
+
+      const fresh = await (await editor.get(`${path}/geschiedenis`)).text();
+      const ok = await editor.post(`${path}/versies/${list[1]?.id}/terugzetten`, { _csrf: csrfFrom(fresh), versie: versionIn(fresh) });
+      expect(ok.status).toBe(303);
+      expect(ok.headers.get('Location')).toBe(`${path}?melding=teruggezet`);
+      expect((await bySlug('jgz-voorbeeldregio'))?.description).toBe('Eerste nieuwe beschrijving voor de geschiedenis van deze organisatie.');
+      expect((await get('/netwerk/jgz-voorbeeldregio')).html).toContain('Eerste nieuwe beschrijving');
+      expect((await revs()).at(-1)?.action).toMatch(/^teruggezet naar de versie van /);
+      // A revision of another organisation cannot be restored here.
+      const other = await bySlug('veilig-thuis');
+      const [foreign] = await db()
+        .select()
+        .from(revisions)
+        .where(and(eq(revisions.kind, 'organisation'), eq(revisions.ref, other?.id ?? -1)));
+      expect(foreign).toBeDefined();
+      expect((await editor.post(`${path}/versies/${foreign?.id}/terugzetten`, { _csrf: csrfFrom(fresh), versie: versionIn(fresh) })).status).toBe(404);
     });
 
     it('the list screen shows every organisation, published or not, with a link to add one', async () => {

@@ -77,6 +77,28 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(html).toContain('href="/zoeken?q=peuterspeelzaal&amp;p=1" rel="prev"');
   });
 
+  it('counts and ranks at most 1000 matches, says there are more, and keeps the best of those first', async () => {
+    const db = t.deps.database.db;
+    const { sql } = await import('drizzle-orm');
+    // 1005 documents with one word: the query touches 1001 of them, however many there are.
+    await db.execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test', 'veel-' || i, 'Document ' || i, '/test/veel/' || i, 'Over de wipkip.', 'wipkip ' || repeat('tekst ', i % 7)
+          from generate_series(1, 1005) i`,
+    );
+    const r = await run('wipkip');
+    if (r.state !== 'results') throw new Error('expected results');
+    expect(r).toMatchObject({ total: 1000, more: true, pages: 100, page: 1 });
+    expect(r.hits).toHaveLength(10);
+    const last = await run('wipkip', '100');
+    expect(last.state === 'results' && last.page).toBe(100);
+    const html = await (await t.app.request('/zoeken?q=wipkip')).text();
+    expect(html).toContain('Meer dan 1000 resultaten voor “wipkip”, pagina 1 van 100. We tonen er 1000.');
+    // Under the cap, the count is exact and nothing is said about more.
+    const few = await run('peuterspeelzaal');
+    expect(few.state === 'results' && few.more).toBe(false);
+  });
+
   it('the results page highlights matches and escapes them', async () => {
     const html = await (await t.app.request('/zoeken?q=scheidingen')).text();
     expect(html).toMatch(/<mark>[Ss]cheiding/);

@@ -1,12 +1,17 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { exportRoutes, importRoutes } from '../bundle/routes.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
 import { networkAdminRoutes } from '../network/admin.tsx';
+import { sourceAdminRoutes } from '../sources/admin.tsx';
+import { linkCounts } from '../sources/service.ts';
+import { themeAdminRoutes } from '../themes/admin.tsx';
 import { trainingAdminRoutes } from '../trainings/admin.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
+import { auditRoutes } from './audit.tsx';
 import {
   AccountError,
   endSession,
@@ -241,7 +246,7 @@ adminRoutes.post('/welkom/:token', async (c) => {
 
 adminRoutes.get('/', async (c) => {
   const user = c.get('user');
-  const pending = await countPending(c.get('deps').database.db);
+  const [pending, links] = await Promise.all([countPending(c.get('deps').database.db), linkCounts(c.get('deps').database.db)]);
   return page(
     c,
     { title: 'Beheer', crumbs: [{ href: '/beheer', label: 'Beheer' }] },
@@ -259,11 +264,38 @@ adminRoutes.get('/', async (c) => {
           </li>
         ) : null}
         <li>
+          <a class="utrecht-link" href="/beheer/themas">
+            Thema’s schrijven, publiceren en ordenen
+          </a>
+        </li>
+        <li>
+          <a
+            class="utrecht-link"
+            href={links.broken ? '/beheer/bronnen?status=kapot' : links.redirect ? '/beheer/bronnen?status=doorverwezen' : '/beheer/bronnen'}
+          >
+            Bronnen en links
+          </a>{' '}
+          ({links.broken === 1 ? '1 kapotte link' : `${links.broken} kapotte links`},{' '}
+          {links.redirect === 1 ? '1 doorverwijzing' : `${links.redirect} doorverwijzingen`})
+        </li>
+        <li>
           <a class="utrecht-link" href="/beheer/mail">
             Uitgaande mail bekijken
           </a>{' '}
           ({pending === 1 ? '1 bericht wacht' : `${pending} berichten wachten`} op verzending)
         </li>
+        <li>
+          <a class="utrecht-link" href="/beheer/export">
+            Inhoud exporteren{user?.role === 'beheerder' ? ' of importeren' : ''}
+          </a>
+        </li>
+        {user?.role === 'beheerder' ? (
+          <li>
+            <a class="utrecht-link" href="/beheer/audit">
+              Logboek: wie deed wat en wanneer
+            </a>
+          </li>
+        ) : null}
       </ul>
     </>,
   );
@@ -376,8 +408,17 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
   );
 }
 
+adminRoutes.route('/themas', themeAdminRoutes);
 adminRoutes.route('/trainingen', trainingAdminRoutes);
 adminRoutes.route('/netwerk', networkAdminRoutes);
+adminRoutes.route('/bronnen', sourceAdminRoutes);
+adminRoutes.use('/audit', requireRole('beheerder'));
+adminRoutes.use('/audit/*', requireRole('beheerder'));
+adminRoutes.route('/audit', auditRoutes);
+adminRoutes.route('/export', exportRoutes);
+adminRoutes.use('/import', requireRole('beheerder'));
+adminRoutes.use('/import/*', requireRole('beheerder'));
+adminRoutes.route('/import', importRoutes);
 
 adminRoutes.use('/gebruikers/*', requireRole('beheerder'));
 adminRoutes.use('/gebruikers', requireRole('beheerder'));
@@ -405,7 +446,8 @@ for (const [action, disabled] of [
   adminRoutes.post(`/gebruikers/:id/${action}`, async (c) => {
     const deps = c.get('deps');
     const id = Number(c.req.param('id'));
-    if (!Number.isInteger(id) || id <= 0) return c.notFound();
+    // Ids are PostgreSQL integers: a larger number names no row (and would be a database error).
+    if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return c.notFound();
     try {
       await setUserDisabled(deps.database.db, c.get('user')?.id as number, id, disabled, deps.now());
     } catch (err) {
@@ -468,7 +510,7 @@ adminRoutes.get('/mail', async (c) => {
 
 adminRoutes.get('/mail/:id', async (c) => {
   const id = Number(c.req.param('id'));
-  const mail = Number.isInteger(id) && id > 0 ? await getMail(c.get('deps').database.db, id) : null;
+  const mail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await getMail(c.get('deps').database.db, id) : null;
   if (!mail) return c.notFound();
   return page(
     c,

@@ -16,7 +16,10 @@ function decodeCursor(cursor: string | undefined): string | number | null {
   if (!cursor) return null;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { k?: unknown };
-    return typeof v.k === 'string' || typeof v.k === 'number' ? v.k : (undefined as never);
+    // Only keys this API hands out, a slug or a row id: anything else (a NUL, an id past PostgreSQL's integers) is no cursor.
+    if (typeof v.k === 'string' && /^[a-z0-9-]{1,80}$/.test(v.k)) return v.k;
+    if (typeof v.k === 'number' && Number.isInteger(v.k) && v.k > 0 && v.k < 2 ** 31) return v.k;
+    return undefined as never;
   } catch {
     return undefined as never;
   }
@@ -354,6 +357,8 @@ const OrganisationQuery = PageQuery.extend({
     .string()
     .min(1)
     .max(80)
+    // Control characters (NUL above all) are in no municipality's name, and PostgreSQL cannot compare text with NUL.
+    .regex(/^[^\u0000-\u001f]*$/)
     .optional()
     .openapi({ param: { name: 'municipality', in: 'query' }, description: 'Gemeente die de organisatie bedient.' }),
   theme: z

@@ -19,11 +19,11 @@ export interface ContentBundle {
   pages: PageFile[];
 }
 
-function splitFrontMatter(file: string, raw: string): { data: unknown; body: string } {
+export function splitFrontMatter(file: string, raw: string): { data: unknown; body: string } {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(raw.replace(/^\uFEFF/, ''));
   if (!match) throw new ContentError(`${file}: front-matter ontbreekt (het bestand moet beginnen met ---)`);
   try {
-    return { data: parseYaml(match[1] ?? ''), body: match[2] ?? '' };
+    return { data: parseYaml(match[1] ?? ''), body: (match[2] ?? '').trim() };
   } catch (err) {
     throw new ContentError(`${file}: front-matter is geen geldige YAML: ${(err as Error).message.split('\n')[0]}`);
   }

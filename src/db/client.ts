@@ -19,8 +19,12 @@ export type Queryable = Db | Tx;
 export interface Database {
   kind: 'pglite' | 'postgres';
   db: Db;
-  /** Runs pending migrations; concurrent callers (other instances) wait on an advisory lock. */
-  migrate(): Promise<void>;
+  /**
+   * Runs pending migrations, then `afterwards` (first-start data such as the demo content), all
+   * under one advisory lock: instances starting together take turns, and the second finds the
+   * work done instead of inserting the same rows at the same time.
+   */
+  migrate(afterwards?: () => Promise<void>): Promise<void>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -37,10 +41,11 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
     kind: 'pglite',
     db,
     // PGlite is one process, one connection: nothing to race against, but keep the lock for symmetry.
-    async migrate() {
+    async migrate(afterwards) {
       await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
       try {
         await migratePglite(db as never, { migrationsFolder });
+        await afterwards?.();
       } finally {
         await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
       }
@@ -54,32 +59,62 @@ export async function openPglite(dataDir: string | undefined): Promise<Database>
   };
 }
 
+/**
+ * Time limits that keep a request from hanging on the database. A request waits at most
+ * `connectionTimeoutMillis` for a connection (pool full, or server unreachable), then gets a 503.
+ * A statement runs at most `statement_timeout` on the server; `query_timeout` is the client's own
+ * limit for when the server cannot even say so (network gone, server frozen).
+ */
+export const POSTGRES_LIMITS = {
+  connectionTimeoutMillis: 3000,
+  statementTimeoutMs: 5000,
+  queryTimeoutMs: 6000,
+  // A transaction left open (a bug, or a hung SMTP hand-over in the mail worker) must not hold
+  // row locks for ever: the server ends such a session.
+  idleInTransactionMs: 60_000,
+};
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
-    connectionTimeoutMillis: 3000,
+    connectionTimeoutMillis: POSTGRES_LIMITS.connectionTimeoutMillis,
     idleTimeoutMillis: 30_000,
-    // A query must never hang a request: the server gives up after 10 s.
-    statement_timeout: 10_000,
+    statement_timeout: POSTGRES_LIMITS.statementTimeoutMs,
+    query_timeout: POSTGRES_LIMITS.queryTimeoutMs,
+    idle_in_transaction_session_timeout: POSTGRES_LIMITS.idleInTransactionMs,
+    keepAlive: true,
+    application_name: 'hechtwerk',
   });
-  // An idle client losing its connection (server restart) must not crash the process.
+  // A connection lost while idle in the pool (server restart) must not crash the process…
   pool.on('error', () => {});
+  // …nor one lost while checked out between two statements (inside a transaction, or while the
+  // mail worker holds a row lock during an SMTP hand-over). Without a listener node-postgres
+  // throws that 'error' event and the process dies. With one, the client is marked unusable, its
+  // next query fails (the request gets a 503), and the pool drops it on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',
     db,
-    async migrate() {
-      const lockClient = await pool.connect();
+    async migrate(afterwards) {
+      // Migrations run on a connection of their own without the request time limits: building an
+      // index on a large table may take longer than any request should.
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: POSTGRES_LIMITS.connectionTimeoutMillis });
+      client.on('error', () => {});
+      await client.connect();
       try {
-        await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
         try {
-          await migrateNodePg(db as never, { migrationsFolder });
+          await migrateNodePg(drizzleNodePg({ client, schema }), { migrationsFolder });
+          await afterwards?.();
         } finally {
-          await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
         }
       } finally {
-        lockClient.release();
+        await client.end();
       }
     },
     async ping() {

@@ -35,8 +35,19 @@ export const sources = pgTable(
     title: text('title').notNull(),
     organisation: text('organisation').notNull(),
     description: text('description').notNull().default(''),
+    // The version for optimistic locking: every write moves it forward.
+    updatedAt: ts('updated_at').notNull().defaultNow(),
+    // The link checker's last answer for this URL.
+    checkedAt: ts('checked_at'),
+    checkStatus: integer('check_status'),
+    checkResult: text('check_result'),
+    redirectTo: text('redirect_to'),
+    checkError: text('check_error'),
   },
-  (t) => [uniqueIndex('sources_url_key').on(t.url)],
+  (t) => [
+    uniqueIndex('sources_url_key').on(t.url),
+    check('sources_check_result_valid', sql`${t.checkResult} is null or ${t.checkResult} in ('ok', 'redirect', 'broken', 'unreachable')`),
+  ],
 );
 
 export const themeSources = pgTable(
@@ -358,4 +369,22 @@ export const organisations = pgTable(
     check('organisations_email_lower', sql`${t.email} = lower(${t.email})`),
     check('organisations_lists', sql`jsonb_typeof(${t.municipalities}) = 'array' and jsonb_typeof(${t.themes}) = 'array'`),
   ],
+);
+
+/**
+ * Every saved version of an editable thing (a theme, an organisation, a source): a full snapshot
+ * of its fields, with author and time, so editors can compare and restore.
+ */
+export const revisions = pgTable(
+  'revisions',
+  {
+    id: serial('id').primaryKey(),
+    kind: text('kind').notNull(),
+    ref: integer('ref').notNull(),
+    at: ts('at').notNull().defaultNow(),
+    authorId: integer('author_id').references(() => users.id, { onDelete: 'set null' }),
+    action: text('action').notNull().default('opgeslagen'),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [index('revisions_subject_idx').on(t.kind, t.ref, t.id), check('revisions_kind_valid', sql`${t.kind} in ('theme', 'organisation', 'source')`)],
 );

@@ -44,7 +44,8 @@ function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
     : gzipSync(body, { level: 6 });
 }
 
-function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
+/** The response encoding for an Accept-Encoding header: br, else gzip, else none. */
+export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
   if (!accept) return null;
   const tokens = accept
     .toLowerCase()
@@ -58,7 +59,8 @@ function pickEncoding(accept: string | undefined): 'br' | 'gzip' | null {
 
 export const etagOf = (body: Uint8Array | string) => `"${createHash('sha1').update(body).digest('base64url').slice(0, 22)}"`;
 
-const matches = (ifNoneMatch: string | undefined, etag: string) => !!ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+/** Whether If-None-Match names this ETag (weak or strong). */
+export const matches = (ifNoneMatch: string | undefined, etag: string) => !!ifNoneMatch?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 
 function notModified(headers: Headers): Response {
   headers.delete('Content-Length');

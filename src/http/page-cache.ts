@@ -14,6 +14,8 @@ export class ContentVersion {
   private value = -1;
   private checkedAt = 0;
   private inflight: Promise<number> | undefined;
+  // Bumped by invalidate(): a read that started before it must not count as fresh after it.
+  private generation = 0;
 
   constructor(
     private readonly db: Db,
@@ -21,23 +23,42 @@ export class ContentVersion {
   ) {}
 
   async current(): Promise<number> {
-    if (Date.now() - this.checkedAt < this.maxAgeMs && this.value >= 0) return this.value;
-    this.inflight ??= (async () => {
-      try {
-        const [row] = await this.db.select().from(appSettings).where(eq(appSettings.key, 'content_version'));
-        this.value = Number(row?.value ?? 0);
-        this.checkedAt = Date.now();
-        return this.value;
-      } finally {
-        this.inflight = undefined;
-      }
-    })();
+    const fresh = this.peek();
+    if (fresh !== undefined) return fresh;
+    this.inflight ??= this.read();
     return this.inflight;
+  }
+
+  /** The version if it was read within `maxAgeMs`, without waiting; otherwise undefined (and a re-read starts). */
+  peek(): number | undefined {
+    if (this.value >= 0 && Date.now() - this.checkedAt < this.maxAgeMs) return this.value;
+    this.inflight ??= this.read();
+    // The read's failure is the next current() caller's to see; here it must not go unhandled.
+    this.inflight.catch(() => {});
+    return undefined;
+  }
+
+  private async read(): Promise<number> {
+    const generation = this.generation;
+    const startedAt = Date.now();
+    try {
+      const [row] = await this.db.select().from(appSettings).where(eq(appSettings.key, 'content_version'));
+      const value = Number(row?.value ?? 0);
+      if (generation === this.generation) {
+        this.value = value;
+        this.checkedAt = startedAt;
+      }
+      return value;
+    } finally {
+      if (generation === this.generation) this.inflight = undefined;
+    }
   }
 
   /** Marks this instance's view as stale at once (call after the bumping transaction commits). */
   invalidate(): void {
+    this.generation++;
     this.checkedAt = 0;
+    this.inflight = undefined;
   }
 }
 
@@ -58,13 +79,20 @@ interface Entry {
 const LIMIT = 1000;
 
 /**
+ * Paths whose pages are never cached: the editors' area, probes, assets (cached by the browser),
+ * trainings (live seat counts, not covered by the content version) and the API.
+ */
+const UNCACHED = /^\/(beheer|healthz|readyz|assets|trainingen|api)(\/|\.ics$|$)/;
+export const isPageCacheable = (path: string) => !UNCACHED.test(path);
+
+/**
  * Caches rendered public pages (GET, 200, no cookies, not no-store) per URL and content version.
  * Public pages are the same for every reader, so a hit skips the database and the renderer.
  */
 export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
   return async (c, next) => {
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !isPageCacheable(c.req.path)) return next();
     const key = c.req.url;
     const v = await version.current();
     const hit = entries.get(key);

@@ -2,6 +2,7 @@ import { Cron } from 'croner';
 import nodemailer from 'nodemailer';
 import type { Deps } from '../context.ts';
 import { sendDueMails } from '../mail/outbox.ts';
+import { linkCheckSettings, runExclusive, stopBackgroundChecks } from '../sources/linkcheck.ts';
 import { anonymiseOld, expireDue, sendReminders, type TrainingSettings } from '../trainings/service.ts';
 
 export function settingsFrom(deps: Deps): TrainingSettings {
@@ -51,10 +52,37 @@ export function startJobs(deps: Deps) {
       guard('retention', () => anonymiseOld(database.db, settings, deps.now())),
     ),
   ];
+  // Link checks. Only one instance checks at a time (a lease in the database, see runExclusive);
+  // an instance that finds the lease taken skips the tick. Stopping aborts checks in flight.
+  const stopping = new AbortController();
+  const links = () => ({ ...linkCheckSettings(config, deps.now), signal: stopping.signal });
+  const checked = (summary: { checked: number } | null) => summary?.checked ?? 0;
+  jobs.push(
+    // Every link once a night; what was checked in the last 12 hours (by hand, say) is left alone.
+    new Cron(
+      '0 30 3 * * *',
+      { protect: true, timezone: 'Europe/Amsterdam' },
+      guard('linkcheck', async () => checked(await runExclusive(database.db, { ...links(), olderThan: new Date(deps.now().getTime() - 12 * 3_600_000) }))),
+    ),
+    // New sources and adopted addresses get their first check within a few minutes.
+    new Cron(
+      '0 */5 * * * *',
+      { protect: true },
+      guard('linkcheck-new', async () => checked(await runExclusive(database.db, { ...links(), neverChecked: true }))),
+    ),
+  );
   // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
   if (config.SMTP_URL) {
     // A pooled transport: a new SMTP connection per mail costs about 100 ms here, a pooled send a few.
-    const transport = nodemailer.createTransport({ url: config.SMTP_URL, pool: true, maxConnections: 4 } as never);
+    // Short network time limits: a hand-over happens while the outbox row is locked (see sendDueMails).
+    const transport = nodemailer.createTransport({
+      url: config.SMTP_URL,
+      pool: true,
+      maxConnections: 4,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    } as never);
     // Four senders drain the outbox side by side (SKIP LOCKED keeps them apart) until nothing is due.
     const drain = async () => {
       let total = 0;
@@ -74,7 +102,8 @@ export function startJobs(deps: Deps) {
   return {
     async stop() {
       for (const j of jobs) j.stop();
-      await Promise.allSettled([...running]);
+      stopping.abort();
+      await Promise.allSettled([...running, stopBackgroundChecks()]);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
+import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../admin/history.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { ErrorSummary, type FieldErrors, fieldErrors } from '../ui/forms.tsx';
+import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createOrganisation,
@@ -32,16 +34,6 @@ const base = [
   { href: '/beheer', label: 'Beheer' },
   { href: ROOT, label: 'Netwerk' },
 ];
-const csrf = (c: Ctx) => c.get('user')?.csrf ?? '';
-const actor = (c: Ctx) => c.get('user')?.id ?? null;
-const Csrf: FC<{ c: Ctx }> = ({ c }) => <input type="hidden" name="_csrf" value={csrf(c)} />;
-const Version: FC<{ value: string }> = ({ value }) => <input type="hidden" name="versie" value={value} />;
-const idParam = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : null;
-};
-/** After a write commits: this instance serves fresh public pages at once (others within a second). */
-const fresh = (c: Ctx) => c.get('deps').contentVersion.invalidate();
 
 const NOTICES: Record<string, string> = {
   aangemaakt: 'De organisatie is aangemaakt.',
@@ -49,15 +41,9 @@ const NOTICES: Record<string, string> = {
   gepubliceerd: 'De organisatie staat nu op de site.',
   teruggetrokken: 'De organisatie staat niet meer op de site. Je kunt haar later weer publiceren.',
   verwijderd: 'De organisatie is verwijderd.',
+  teruggezet: 'De oude versie is teruggezet. Dat is opgeslagen als nieuwe versie.',
 };
 const noticeOf = (c: Ctx) => NOTICES[c.req.query('melding') ?? ''];
-
-const Notice: FC<{ text?: string }> = ({ text }) =>
-  text ? (
-    <p class="hw-notice" role="status">
-      {text}
-    </p>
-  ) : null;
 
 // ---------------------------------------------------------------- form values
 
@@ -160,28 +146,6 @@ function parseValues(values: FormValues) {
 }
 
 // ---------------------------------------------------------------- form components
-
-const describedBy = (name: string, hint?: string, error?: string) =>
-  [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
-
-const FieldShell: FC<{ name: string; label: string; hint?: string; error?: string; children?: Child }> = ({ name, label, hint, error, children }) => (
-  <div class={`utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}`}>
-    <label class="utrecht-form-label" for={name}>
-      {label}
-    </label>
-    {hint ? (
-      <p class="hw-muted" id={`${name}-hint`}>
-        {hint}
-      </p>
-    ) : null}
-    {error ? (
-      <p class="hw-field-error" id={`${name}-error`}>
-        {error}
-      </p>
-    ) : null}
-    {children}
-  </div>
-);
 
 const Field: FC<{
   name: TextKey;
@@ -475,6 +439,11 @@ async function editPage(
           {org.published ? 'Niet meer publiceren' : 'Publiceren'}
         </button>
       </form>
+      <p>
+        <a class="utrecht-link" href={`${action}/geschiedenis`}>
+          Geschiedenis: eerdere versies vergelijken en terugzetten
+        </a>
+      </p>
       <h2 class="utrecht-heading-2">Gegevens bewerken</h2>
       <OrganisationForm
         c={c}
@@ -497,19 +466,13 @@ async function editPage(
 }
 
 const gone = (c: Ctx) =>
-  page(
-    c,
-    { title: 'Organisatie niet gevonden', status: 404, crumbs: base },
-    <>
-      <h1 class="utrecht-heading-1">Deze organisatie bestaat niet (meer)</h1>
-      <p>Misschien heeft iemand anders haar net verwijderd.</p>
-      <p>
-        <a class="utrecht-link" href={ROOT}>
-          Naar alle organisaties
-        </a>
-      </p>
-    </>,
-  );
+  notFoundPage(c, {
+    title: 'Organisatie niet gevonden',
+    heading: 'Deze organisatie bestaat niet (meer)',
+    text: 'Misschien heeft iemand anders haar net verwijderd.',
+    back: { href: ROOT, label: 'Naar alle organisaties' },
+    crumbs: base,
+  });
 
 async function loaded(c: Ctx) {
   const id = idParam(c.req.param('id'));
@@ -574,6 +537,76 @@ for (const [action, published] of [
     return c.redirect(`${ROOT}/${org.id}?melding=${published ? 'gepubliceerd' : 'teruggetrokken'}`, 303);
   });
 }
+
+// ---------------------------------------------------------------- history
+
+const HISTORY_FIELDS: DiffField[] = [
+  ...TEXT_KEYS.filter((k) => k !== 'type' && k !== 'municipalities').map((key) => ({ key, label: LABELS[key] })),
+  { key: 'type', label: LABELS.type, text: (v) => TYPE_LABEL[v as keyof typeof TYPE_LABEL] ?? String(v ?? '') },
+  { key: 'municipalities', label: LABELS.municipalities },
+  { key: 'themes', label: LABELS.themes },
+  { key: 'published', label: LABELS.published, text: yesNo },
+  { key: 'demo', label: LABELS.demo, text: yesNo },
+];
+
+const subjectOf = (c: Ctx, org: VersionedOrganisation) => ({
+  c,
+  kind: 'organisation' as const,
+  id: org.id,
+  path: `${ROOT}/${org.id}`,
+  title: org.name,
+  crumbs: [...base, { href: `${ROOT}/${org.id}`, label: org.name }],
+  version: org.version,
+});
+
+networkAdminRoutes.get('/:id{[0-9]+}/geschiedenis', async (c) => {
+  const org = await loaded(c);
+  return org ? historyPage(subjectOf(c, org), c.get('deps').database.db) : gone(c);
+});
+
+networkAdminRoutes.get('/:id{[0-9]+}/vergelijk', async (c) => {
+  const org = await loaded(c);
+  return org ? comparePage(subjectOf(c, org), c.get('deps').database.db, HISTORY_FIELDS) : gone(c);
+});
+
+/** Brings back an old version's details as a new version; publication keeps its own button. */
+networkAdminRoutes.post('/:id{[0-9]+}/versies/:rev{[0-9]+}/terugzetten', async (c) => {
+  const org = await loaded(c);
+  if (!org) return gone(c);
+  const db = c.get('deps').database.db;
+  const rev = await revisionToRestore(c, db, 'organisation', org.id);
+  if (!rev) return gone(c);
+  const version = versionOf(await c.req.parseBody());
+  // Themes that no longer exist are left out rather than blocking the restore.
+  const known = new Set((await themeTitles(db)).map((t) => t.slug));
+  const old = valuesOf({ ...org, ...(rev.data as Partial<Organisation>) });
+  const values = { ...old, themes: old.themes.filter((t) => known.has(t)), published: org.published };
+  const { data, errors } = parseValues(values);
+  if (!data)
+    return editPage(c, org, {
+      values,
+      errors: { ...errors, form: 'De oude versie past niet meer bij de regels van nu. Ze staat in het formulier: pas haar aan en sla op.' },
+      status: 409,
+    });
+  try {
+    await updateOrganisation(db, actor(c), org.id, version, data, restoredAction(rev));
+  } catch (err) {
+    if (!(err instanceof NetworkError)) throw err;
+    if (err.code === 'not-found') return gone(c);
+    const current = await organisationById(db, org.id);
+    if (!current) return gone(c);
+    if (err.code === 'conflict')
+      return editPage(c, current, {
+        values,
+        errors: { form: err.message },
+        status: 409,
+        conflict: { current, change: await lastChange(db, org.id), mine: values },
+      });
+    return editPage(c, current, { values, errors: { [err.field ?? 'form']: err.message }, status: 409 });
+  }
+  fresh(c);
+  return c.redirect(`${ROOT}/${org.id}?melding=teruggezet`, 303);
+});
 
 // ---------------------------------------------------------------- delete
 

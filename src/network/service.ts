@@ -1,9 +1,12 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { recordRevision } from '../admin/revisions.ts';
 import { audit } from '../admin/service.ts';
+import { slugify } from '../content/slug.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { type Db, type Queryable, rows } from '../db/client.ts';
 import { auditLog, ORGANISATION_TYPES, type OrganisationType, organisations, searchDocuments, themes, users } from '../db/schema.ts';
+import { atVersion as atVersionOf, isUniqueViolation, nextVersion as nextVersionOf, VERSION_PATTERN, versionText } from '../db/version.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
@@ -41,16 +44,7 @@ export class NetworkError extends Error {
 }
 
 /** `Ä Bc--d ` → `a-bc-d`: the address a new organisation gets when the editor leaves the slug empty. */
-export function slugify(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 80)
-    .replace(/-+$/, '');
-}
+export { slugify };
 
 /** Digits (and a leading +) for a tel: link: `0800-2000` → `08002000`. */
 export const telHref = (phone: string) => `tel:${phone.replace(/(?!^\+)[^0-9]/g, '')}`;
@@ -155,11 +149,13 @@ export const needsContact = (v: { phone: string; email: string; website: string 
 export const organisationInput = organisationFields.superRefine(needsContact);
 export type OrganisationInput = z.output<typeof organisationInput>;
 
-/** The exact updated_at as text, microseconds included, so a round trip through a form compares equal. */
-const versionSql = sql<string>`to_char(${organisations.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-export const VERSION_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-// Strictly later than the version it replaces, even within one microsecond.
-const nextVersion = sql`greatest(now(), ${organisations.updatedAt} + interval '1 microsecond')`;
+/** Optimistic locking on updated_at (see src/db/version.ts). */
+const versionSql = versionText(organisations.updatedAt);
+
+export { VERSION_PATTERN };
+
+const atVersion = (version: string) => atVersionOf(organisations.updatedAt, version);
+const nextVersion = nextVersionOf(organisations.updatedAt);
 
 const collator = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
 const byName = (a: { name: string }, b: { name: string }) => collator.compare(a.name, b.name);
@@ -235,11 +231,6 @@ export async function lastChange(db: Queryable, id: number): Promise<{ at: Date;
 
 const subject = (id: number) => `organisatie ${id}`;
 
-function isUniqueViolation(err: unknown): boolean {
-  for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e.code === '23505') return true;
-  return false;
-}
-
 async function checkThemes(tx: Queryable, slugs: string[]) {
   if (!slugs.length) return new Map<string, string>();
   const known = await tx.select({ slug: themes.slug, title: themes.title }).from(themes).where(inArray(themes.slug, slugs));
@@ -268,7 +259,7 @@ async function assertSlugFree(tx: Queryable, slug: string, exceptId?: number) {
 }
 
 /** Keeps the search index in step with the row: published organisations are findable, others not. */
-async function reindex(tx: Queryable, org: Organisation, previousSlug?: string) {
+export async function reindex(tx: Queryable, org: Organisation, previousSlug?: string) {
   if (previousSlug && previousSlug !== org.slug) await unindex(tx, previousSlug);
   if (!org.published) return unindex(tx, org.slug);
   const titles = await checkThemes(tx, org.themes).catch(() => new Map<string, string>());
@@ -300,6 +291,7 @@ export async function createOrganisation(db: Db, actorId: number | null, input: 
       if (!row) throw new Error('insert returned nothing');
       await reindex(tx, row);
       await audit(tx, actorId, 'organisation.created', subject(row.id), { slug: row.slug, name: row.name, published: row.published });
+      await recordRevision(tx, 'organisation', row.id, actorId, 'aangemaakt', organisationSnapshot(row));
       await bumpContentVersion(tx);
       return row.id;
     });
@@ -317,7 +309,14 @@ const EDITABLE = ['name', 'slug', 'type', 'description', 'phone', 'email', 'webs
  * from; otherwise throws a conflict and changes nothing. The check and the write are one statement,
  * so two simultaneous saves of the same version cannot both succeed.
  */
-export async function updateOrganisation(db: Db, actorId: number | null, id: number, version: string, input: OrganisationChanges): Promise<void> {
+export async function updateOrganisation(
+  db: Db,
+  actorId: number | null,
+  id: number,
+  version: string,
+  input: OrganisationChanges,
+  action = 'opgeslagen',
+): Promise<void> {
   try {
     await db.transaction(async (tx) => {
       const before = await organisationById(tx, id);
@@ -330,12 +329,13 @@ export async function updateOrganisation(db: Db, actorId: number | null, id: num
       const [row] = await tx
         .update(organisations)
         .set({ ...values, updatedAt: nextVersion })
-        .where(and(eq(organisations.id, id), sql`${organisations.updatedAt} = ${version}::timestamptz`))
+        .where(and(eq(organisations.id, id), atVersion(version)))
         .returning();
       if (!row) throw conflict();
       await reindex(tx, row, before.slug);
       const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
       await audit(tx, actorId, 'organisation.updated', subject(id), { slug: row.slug, name: row.name, changed });
+      await recordRevision(tx, 'organisation', id, actorId, action, organisationSnapshot(row));
       await bumpContentVersion(tx);
     });
   } catch (err) {
@@ -353,11 +353,12 @@ export async function setPublished(db: Db, actorId: number | null, id: number, v
     const [row] = await tx
       .update(organisations)
       .set({ published, updatedAt: nextVersion })
-      .where(and(eq(organisations.id, id), sql`${organisations.updatedAt} = ${version}::timestamptz`))
+      .where(and(eq(organisations.id, id), atVersion(version)))
       .returning();
     if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
     await reindex(tx, row);
     await audit(tx, actorId, published ? 'organisation.published' : 'organisation.unpublished', subject(id), { slug: row.slug, name: row.name });
+    await recordRevision(tx, 'organisation', id, actorId, published ? 'gepubliceerd' : 'teruggetrokken', organisationSnapshot(row));
     await bumpContentVersion(tx);
   });
 }
@@ -367,7 +368,7 @@ export async function deleteOrganisation(db: Db, actorId: number | null, id: num
   return db.transaction(async (tx) => {
     const [row] = await tx
       .delete(organisations)
-      .where(and(eq(organisations.id, id), sql`${organisations.updatedAt} = ${version}::timestamptz`))
+      .where(and(eq(organisations.id, id), atVersion(version)))
       .returning();
     if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
     await unindex(tx, row.slug);
@@ -435,4 +436,11 @@ export function parseFilter(query: Record<string, string | undefined>, options: 
     else errors.thema = `Het thema ${quote(thema)} kennen we niet. Kies een thema uit de lijst.`;
   }
   return { filter, selected, errors };
+}
+
+/** What an organisation revision keeps: every editable field (not the id or the version). */
+export type OrganisationSnapshot = Omit<Organisation, 'id' | 'updatedAt'>;
+export function organisationSnapshot(row: Organisation | VersionedOrganisation): OrganisationSnapshot {
+  const { id: _id, updatedAt: _updatedAt, version: _version, ...rest } = row as VersionedOrganisation;
+  return rest;
 }

@@ -80,8 +80,9 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
   return (
     <>
       <p role="status">
-        {outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{q}”
+        {outcome.more ? `Meer dan ${outcome.total} resultaten` : outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{q}”
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
+        {outcome.more ? ` We tonen er ${outcome.total}. Voeg een woord toe om gerichter te zoeken.` : ''}
       </p>
       <ol class="hw-results">
         {outcome.hits.map((hit) => (
@@ -123,7 +124,9 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
 searchRoutes.get('/', async (c) => {
   const input = searchQuery.parse({ q: c.req.query('q') ?? '', p: c.req.query('p') });
   const db = c.get('deps').database.db;
-  const [outcome, themes] = await Promise.all([search(db, input), listThemes(db)]);
+  const outcome = await search(db, input);
+  // The themes are only suggested when there is nothing to show: one query less for every hit list.
+  const themes = outcome.state === 'empty' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
   const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
   return page(
     c,

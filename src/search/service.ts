@@ -25,6 +25,9 @@ export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): 
 
 export const MAX_QUERY = 200;
 export const PAGE_SIZE = 10;
+/** Pages a reader can page through (the `p` limit below); as many matches are counted and ranked. */
+export const MAX_PAGES = 100;
+export const MAX_RESULTS = MAX_PAGES * PAGE_SIZE;
 
 // Control characters (NUL above all) are refused by PostgreSQL text; they never mean anything in a query.
 const controlChars = /[\u0000-\u001f\u007f-\u009f]/g;
@@ -34,14 +37,15 @@ export const searchQuery = z.object({
     .string()
     .default('')
     .transform((v) => v.replace(controlChars, ' ').replace(/\s+/g, ' ').trim()),
-  p: z.coerce.number().int().min(1).max(100).catch(1).default(1),
+  p: z.coerce.number().int().min(1).max(MAX_PAGES).catch(1).default(1),
 });
 export type SearchInput = z.infer<typeof searchQuery>;
 
 export type SearchOutcome =
   | { state: 'empty' }
   | { state: 'too-long'; length: number }
-  | { state: 'results'; total: number; page: number; pages: number; hits: SearchHit[] };
+  /** `more`: there are more than `total` (= MAX_RESULTS) matches; only that many were counted and ranked. */
+  | { state: 'results'; total: number; more: boolean; page: number; pages: number; hits: SearchHit[] };
 
 export interface SearchHit {
   kind: string;
@@ -63,13 +67,21 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
   const offset = (input.p - 1) * PAGE_SIZE;
   const found = await rows<{ kind: string; title: string; url: string; summary: string; headline: string; total: number }>(
     db,
-    // Rank and cut to one page first; ts_headline (the costly part) then runs on ten rows only.
+    // Every match costs a row read and a rank, so a query that matches most documents ("kind")
+    // would cost milliseconds per thousand documents: at most MAX_RESULTS + 1 matches are taken (in
+    // storage order, where the content loaded first sits) and ranked; one more tells there are more.
+    // Then one page is cut, and ts_headline (the costly part per row) runs on those ten rows only.
     sql`with query as (select websearch_to_tsquery('dutch', ${q}) as tsq),
-        ranked as (
-          select d.kind, d.title, d.url, d.summary, d.body, ts_rank_cd(d.tsv, query.tsq, 32) as rank, count(*) over ()::int as total
+        matches as (
+          select d.kind, d.title, d.url, d.summary, d.body, d.tsv
           from search_documents d, query
           where d.tsv @@ query.tsq
-          order by rank desc, d.title
+          limit ${MAX_RESULTS + 1}
+        ),
+        ranked as (
+          select m.kind, m.title, m.url, m.summary, m.body, ts_rank_cd(m.tsv, query.tsq, 32) as rank, count(*) over ()::int as total
+          from matches m, query
+          order by rank desc, m.title
           limit ${PAGE_SIZE} offset ${offset}
         )
         select r.kind, r.title, r.url, r.summary, r.total,
@@ -80,10 +92,12 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
   );
   // A page past the end (an old link, a typed number): show the first page instead of "no results".
   if (!found.length && input.p > 1) return search(db, { ...input, p: 1 });
-  const total = found[0]?.total ?? 0;
+  const counted = found[0]?.total ?? 0;
+  const total = Math.min(counted, MAX_RESULTS);
   return {
     state: 'results',
     total,
+    more: counted > MAX_RESULTS,
     page: input.p,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     hits: found.map((r) => ({

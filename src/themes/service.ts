@@ -1,8 +1,9 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { recordRevision } from '../admin/revisions.ts';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { pages, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
+import { pages, searchDocuments, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
@@ -80,17 +81,8 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
       for (const r of t.related) {
         await tx.insert(themeRelations).values({ themeId, relatedId: ids.get(r) as number, position: rp++ });
       }
-      if (t.published) {
-        const rendered = renderMarkdown(t.body);
-        await upsertSearchDocument(tx, {
-          kind: 'theme',
-          ref: t.slug,
-          title: t.title,
-          url: `/themas/${t.slug}`,
-          summary: t.summary,
-          body: [...t.keyFacts, rendered.text].join(' '),
-        });
-      }
+      await reindexTheme(tx, themeId);
+      await recordRevision(tx, 'theme', themeId, null, 'geladen uit content/', { ...(await themeSnapshot(tx, themeId)) });
     }
     for (const p of bundle.pages) {
       await tx.insert(pages).values({ slug: p.slug, title: p.title, summary: p.summary, bodyMd: p.body, reviewed: p.reviewed });
@@ -98,6 +90,30 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
     await bumpContentVersion(tx);
     return { themes: bundle.themes.length, sources: sourceIds.size, pages: bundle.pages.length };
   });
+}
+
+/**
+ * Keeps the theme's search document in step with its row (call in the writing transaction):
+ * published themes are findable, unpublished ones are not. `previousSlug` removes the old entry
+ * when the slug changed.
+ */
+export async function reindexTheme(tx: Queryable, themeId: number, previousSlug?: string): Promise<void> {
+  const [t] = await tx.select().from(themes).where(eq(themes.id, themeId));
+  if (previousSlug && previousSlug !== t?.slug) await unindexTheme(tx, previousSlug);
+  if (!t) return;
+  if (!t.published) return unindexTheme(tx, t.slug);
+  await upsertSearchDocument(tx, {
+    kind: 'theme',
+    ref: t.slug,
+    title: t.title,
+    url: `/themas/${t.slug}`,
+    summary: t.summary,
+    body: [...t.keyFacts, renderMarkdown(t.bodyMd).text].join(' '),
+  });
+}
+
+export async function unindexTheme(tx: Queryable, slug: string): Promise<void> {
+  await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'theme'), eq(searchDocuments.ref, slug)));
 }
 
 export async function hasContent(db: Queryable): Promise<boolean> {
@@ -180,4 +196,46 @@ async function trainingHref(db: Queryable, title: string): Promise<string> {
 export async function getPage(db: Queryable, slug: string) {
   const [p] = await db.select().from(pages).where(eq(pages.slug, slug));
   return p ?? null;
+}
+
+/** What a theme revision keeps: every editable field, related themes by slug and sources by id, in order. */
+export interface ThemeSnapshot {
+  slug: string;
+  title: string;
+  summary: string;
+  bodyMd: string;
+  position: number;
+  reviewed: string;
+  published: boolean;
+  keyFacts: string[];
+  training: { title: string; text: string } | null;
+  related: string[];
+  sources: number[];
+}
+
+export async function themeSnapshot(db: Queryable, themeId: number): Promise<ThemeSnapshot | null> {
+  const [t] = await db.select().from(themes).where(eq(themes.id, themeId));
+  if (!t) return null;
+  const [related, srcs] = await Promise.all([
+    db
+      .select({ slug: themes.slug })
+      .from(themeRelations)
+      .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
+      .where(eq(themeRelations.themeId, themeId))
+      .orderBy(asc(themeRelations.position)),
+    db.select({ id: themeSources.sourceId }).from(themeSources).where(eq(themeSources.themeId, themeId)).orderBy(asc(themeSources.position)),
+  ]);
+  return {
+    slug: t.slug,
+    title: t.title,
+    summary: t.summary,
+    bodyMd: t.bodyMd,
+    position: t.position,
+    reviewed: t.reviewed,
+    published: t.published,
+    keyFacts: t.keyFacts,
+    training: t.training ?? null,
+    related: related.map((r) => r.slug),
+    sources: srcs.map((s) => s.id),
+  };
 }

@@ -2,9 +2,10 @@ import { asc, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
+import { actor, Csrf, idParam } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
-import { ErrorSummary, type FieldErrors, fieldErrors } from '../ui/forms.tsx';
+import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, TextArea } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   cancelRegistrationByEditor,
@@ -33,13 +34,6 @@ const base = [
   { href: '/beheer', label: 'Beheer' },
   { href: '/beheer/trainingen', label: 'Trainingen' },
 ];
-const csrf = (c: Ctx) => c.get('user')?.csrf ?? '';
-const actor = (c: Ctx) => c.get('user')?.id ?? null;
-const Csrf: FC<{ c: Ctx }> = ({ c }) => <input type="hidden" name="_csrf" value={csrf(c)} />;
-const idParam = (v: string | undefined) => {
-  const n = Number(v);
-  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : null;
-};
 
 const list = (v: unknown) =>
   String(v ?? '')
@@ -148,32 +142,11 @@ const Field: FC<{ name: string; label: string; values: Values; errors: FieldErro
   errors,
   type = 'text',
   hint,
-}) => (
-  <div class={`utrecht-form-field${errors[name] ? ' utrecht-form-field--invalid' : ''}`}>
-    <label class="utrecht-form-label" for={name}>
-      {label}
-    </label>
-    {hint ? (
-      <p class="hw-muted" id={`${name}-hint`}>
-        {hint}
-      </p>
-    ) : null}
-    {errors[name] ? (
-      <p class="hw-field-error" id={`${name}-error`}>
-        {errors[name]}
-      </p>
-    ) : null}
-    {type === 'textarea' ? (
-      <textarea
-        class="hw-textarea"
-        id={name}
-        name={name}
-        rows={10}
-        aria-describedby={[hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].join(' ').trim() || undefined}
-      >
-        {values[name] ?? ''}
-      </textarea>
-    ) : (
+}) =>
+  type === 'textarea' ? (
+    <TextArea name={name} label={label} value={values[name] ?? ''} error={errors[name]} hint={hint} rows={10} />
+  ) : (
+    <FieldShell name={name} label={label} hint={hint} error={errors[name]}>
       <input
         class="utrecht-textbox utrecht-textbox--html-input"
         type={type}
@@ -181,11 +154,10 @@ const Field: FC<{ name: string; label: string; values: Values; errors: FieldErro
         name={name}
         value={values[name] ?? ''}
         aria-invalid={errors[name] ? 'true' : undefined}
-        aria-describedby={[hint ? `${name}-hint` : '', errors[name] ? `${name}-error` : ''].join(' ').trim() || undefined}
+        aria-describedby={describedBy(name, hint, errors[name])}
       />
-    )}
-  </div>
-);
+    </FieldShell>
+  );
 
 const Check: FC<{ name: string; label: string; values: Values }> = ({ name, label, values }) => (
   <div class="utrecht-form-field">
@@ -417,6 +389,9 @@ trainingAdminRoutes.get('/:id{[0-9]+}/sessies/nieuw', (c) => {
 trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   const id = idParam(c.req.param('id'));
   if (!id) return c.notFound();
+  // A session for a training that does not exist is a 404, not a foreign-key error.
+  const [training] = await c.get('deps').database.db.select({ id: trainings.id }).from(trainings).where(eq(trainings.id, id));
+  if (!training) return c.notFound();
   const form = await c.req.parseBody();
   const parsed = sessionForm.safeParse(form);
   if (!parsed.success) return newSessionPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
@@ -718,6 +693,8 @@ trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/presentielijst', async (c) => {
 trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/presentielijst', async (c) => {
   const id = sid(c);
   if (!id) return c.notFound();
+  // Nothing to record (and no audit row) for a session that does not exist.
+  if (!(await sessionWithTraining(c.get('deps').database.db, id))) return c.notFound();
   const form = await c.req.parseBody({ all: true });
   const raw = form.aanwezig;
   const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => idParam(String(v))).filter((v): v is number => v !== null);

@@ -189,10 +189,16 @@ export async function sessionRegistrations(db: Queryable, sessionId: number) {
 }
 
 export async function setAttendance(db: Db, actorId: number | null, sessionId: number, attendedIds: number[]): Promise<void> {
+  // Nobody ticked is a list too: everyone absent (`id in (null)` would be null, which the column refuses).
+  const ids = sql.join(
+    attendedIds.map((id) => sql`${id}`),
+    sql`, `,
+  );
+  const attended = attendedIds.length ? sql`${registrations.id} in (${ids})` : sql`false`;
   await db.transaction(async (tx) => {
     await tx
       .update(registrations)
-      .set({ attended: sql`${registrations.id} in (${sql.join(attendedIds.length ? attendedIds.map((id) => sql`${id}`) : [sql`null`], sql`, `)})` })
+      .set({ attended })
       .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')));
     await audit(tx, actorId, 'session.attendance', `sessie ${sessionId}`, { present: attendedIds.length });
   });

@@ -25,6 +25,11 @@ export function amsterdamToUtc(local: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
   if (!m) return null;
   const [y, mo, d, h, mi] = m.slice(1).map(Number) as [number, number, number, number, number];
+  // A day that does not exist (30 February) would roll over into the next month, and Date.UTC reads
+  // years 0–99 as 1900–1999: both are no date, not another one.
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1] ?? 0;
+  if (y < 100 || d > daysInMonth) return null;
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   // The offset of Amsterdam at that moment (+1 or +2 hours), found by formatting the guess there.
   const offset = (at: number) => {

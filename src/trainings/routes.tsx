@@ -40,6 +40,8 @@ trainingRoutes.get('/', async (c) => {
 
 trainingRoutes.get('/sessie/:file{[0-9]+\\.ics}', async (c) => {
   const id = Number.parseInt(c.req.param('file'), 10);
+  // Ids are PostgreSQL integers: a larger number names no session (and would be a database error).
+  if (id >= 2 ** 31) return c.notFound();
   const row = await sessionWithTraining(c.get('deps').database.db, id);
   if (!row?.training.published) return c.notFound();
   return c.body(icsFor(row.session, row.training, trainingSettings(c)), 200, {
@@ -180,7 +182,7 @@ trainingRoutes.get('/:slug', async (c) => {
 async function loadSession(c: Ctx) {
   const deps = c.get('deps');
   const id = Number(c.req.param('session'));
-  if (!Number.isInteger(id) || id <= 0) return null;
+  if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return null;
   const row = await sessionWithTraining(deps.database.db, id);
   if (!row?.training.published || row.training.slug !== c.req.param('slug')) return null;
   const [view] = await sessionViews(deps.database.db, [row.session], deps.now());

@@ -82,7 +82,10 @@ function hashed(name: string, ext: string, body: string, type: string): Asset {
 export function assets(): Promise<{ css: Asset; scripts: Asset[] }> {
   built ??= (async () => ({
     css: hashed('app', 'css', await buildCss(), 'text/css; charset=utf-8'),
-    scripts: [hashed('signalenlijst', 'js', readFileSync(join(srcRoot, 'signals/client.js'), 'utf8'), 'text/javascript; charset=utf-8')],
+    scripts: [
+      hashed('signalenlijst', 'js', readFileSync(join(srcRoot, 'signals/client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
+      hashed('thema-editor', 'js', readFileSync(join(srcRoot, 'themes/editor.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
+    ],
   }))();
   return built;
 }

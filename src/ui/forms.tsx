@@ -1,4 +1,4 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string>;
@@ -35,27 +35,13 @@ export const TextField: FC<{
   label: string;
   value?: string;
   error?: string;
-  type?: 'text' | 'email' | 'password';
+  type?: 'text' | 'email' | 'password' | 'date';
   autocomplete?: string;
   hint?: string;
   required?: boolean;
 }> = ({ name, label, value, error, type = 'text', autocomplete, hint, required = true }) => {
-  const describedBy = [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}`}>
-      <label class="utrecht-form-label" for={name}>
-        {label}
-      </label>
-      {hint ? (
-        <p class="hw-muted" id={`${name}-hint`}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="hw-field-error" id={`${name}-error`}>
-          {error}
-        </p>
-      ) : null}
+    <FieldShell name={name} label={label} hint={hint} error={error}>
       <input
         class={`utrecht-textbox utrecht-textbox--html-input${error ? ' utrecht-textbox--invalid' : ''}`}
         type={type}
@@ -65,8 +51,55 @@ export const TextField: FC<{
         autocomplete={autocomplete}
         required={required}
         aria-invalid={error ? 'true' : undefined}
-        aria-describedby={describedBy}
+        aria-describedby={describedBy(name, hint, error)}
       />
-    </div>
+    </FieldShell>
   );
 };
+
+export const describedBy = (name: string, hint?: string, error?: string) =>
+  [hint ? `${name}-hint` : '', error ? `${name}-error` : ''].filter(Boolean).join(' ') || undefined;
+
+/** Label, hint and error around any control; the control gets id=name and aria-describedby={describedBy(...)}. */
+export const FieldShell: FC<{ name: string; label: string; hint?: string; error?: Child; children?: Child }> = ({ name, label, hint, error, children }) => (
+  <div class={`utrecht-form-field${error ? ' utrecht-form-field--invalid' : ''}`}>
+    <label class="utrecht-form-label" for={name}>
+      {label}
+    </label>
+    {hint ? (
+      <p class="hw-muted" id={`${name}-hint`}>
+        {hint}
+      </p>
+    ) : null}
+    {error ? (
+      <p class="hw-field-error" id={`${name}-error`}>
+        {error}
+      </p>
+    ) : null}
+    {children}
+  </div>
+);
+
+/** A multi-line text field in a FieldShell. */
+export const TextArea: FC<{ name: string; label: string; value: string; error?: string; hint?: string; rows?: number; monospace?: boolean }> = ({
+  name,
+  label,
+  value,
+  error,
+  hint,
+  rows = 6,
+  monospace,
+}) => (
+  <FieldShell name={name} label={label} hint={hint} error={error}>
+    <textarea
+      class={`hw-textarea${monospace ? ' hw-textarea--code' : ''}`}
+      id={name}
+      name={name}
+      rows={rows}
+      aria-invalid={error ? 'true' : undefined}
+      aria-describedby={describedBy(name, hint, error)}
+    >
+      {value}
+    </textarea>
+  </FieldShell>
+);

@@ -31,6 +31,19 @@ export const NAV: Crumb[] = [
   { href: '/zoeken', label: 'Zoeken' },
 ];
 
+/** The editors' menu; `adminOnly` items are for the beheerder role (the routes check it too). */
+const ADMIN_NAV: { href: string; label: string; adminOnly?: boolean; also?: string }[] = [
+  { href: '/beheer', label: 'Beheer' },
+  { href: '/beheer/themas', label: 'Thema’s beheren' },
+  { href: '/beheer/bronnen', label: 'Bronnen' },
+  { href: '/beheer/trainingen', label: 'Trainingen beheren' },
+  { href: '/beheer/netwerk', label: 'Netwerk beheren' },
+  { href: '/beheer/export', label: 'Export en import', also: '/beheer/import' },
+  { href: '/beheer/mail', label: 'Mail' },
+  { href: '/beheer/audit', label: 'Logboek', adminOnly: true },
+  { href: '/beheer/gebruikers', label: 'Gebruikers', adminOnly: true },
+];
+
 export const SITE_NAME = 'Hechtwerk';
 
 /** The Atom feed of theme updates, announced in every page's head. */
@@ -89,33 +102,24 @@ export const Layout: FC<LayoutProps> = (props) => {
           {props.admin ? (
             <nav class="hw-nav hw-nav--admin" aria-label="Beheer">
               <ul class="hw-wrap">
-                <li>
-                  <a href="/beheer" aria-current={props.path === '/beheer' ? 'page' : undefined}>
-                    Beheer
-                  </a>
-                </li>
-                <li>
-                  <a href="/beheer/trainingen" aria-current={isCurrent(props.path, '/beheer/trainingen') ? 'page' : undefined}>
-                    Trainingen beheren
-                  </a>
-                </li>
-                <li>
-                  <a href="/beheer/netwerk" aria-current={isCurrent(props.path, '/beheer/netwerk') ? 'page' : undefined}>
-                    Netwerk beheren
-                  </a>
-                </li>
-                {props.admin.isAdmin ? (
+                {ADMIN_NAV.filter((item) => !item.adminOnly || props.admin?.isAdmin).map((item) => (
                   <li>
-                    <a href="/beheer/gebruikers" aria-current={isCurrent(props.path, '/beheer/gebruikers') ? 'page' : undefined}>
-                      Gebruikers
+                    <a
+                      href={item.href}
+                      aria-current={
+                        (
+                          item.href === '/beheer'
+                            ? props.path === '/beheer'
+                            : isCurrent(props.path, item.href) || (item.also && isCurrent(props.path, item.also))
+                        )
+                          ? 'page'
+                          : undefined
+                      }
+                    >
+                      {item.label}
                     </a>
                   </li>
-                ) : null}
-                <li>
-                  <a href="/beheer/mail" aria-current={isCurrent(props.path, '/beheer/mail') ? 'page' : undefined}>
-                    Mail
-                  </a>
-                </li>
+                ))}
                 <li>
                   <form method="post" action="/beheer/uitloggen" class="hw-inline-form">
                     <input type="hidden" name="_csrf" value={props.admin.csrf} />

@@ -1,0 +1,196 @@
+// npm run bench:search — /zoeken with 10,000 generated Dutch documents indexed, 10 connections,
+// 10 s, on a fresh PGlite and (when one answers) on a fresh database on the PostgreSQL server.
+//
+// Rendered pages are cached per URL (the page cache and the fast path), so a repeated query would
+// be answered from memory. Every request here therefore asks a query not asked before in the run:
+// the figures are those of a real search (database + render) each time.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { type Database, openPglite, openPostgres, rows } from '../src/db/client.ts';
+import { searchDocuments } from '../src/db/schema.ts';
+import { recordResults } from './report.ts';
+import { documents, queries } from './search-data.ts';
+import { startAppProcess } from './server.ts';
+import { ensureCommand, runWrk, type WrkFigures } from './wrk.ts';
+
+const DOCUMENTS = 10_000;
+const CONNECTIONS = 10;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = 2;
+const TARGET_P95_MS = 20;
+const PORT = Number(process.env.BENCH_PORT ?? 3240);
+const ADMIN_URL = process.env.DATABASE_URL_BENCH ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+ensureCommand('wrk', ['wrk']);
+
+async function fill(database: Database) {
+  await database.migrate();
+  const docs = documents(DOCUMENTS);
+  const started = performance.now();
+  for (let i = 0; i < docs.length; i += 500) await database.db.insert(searchDocuments).values(docs.slice(i, i + 500));
+  await database.db.execute(sql`analyze search_documents`);
+  return Math.round(performance.now() - started);
+}
+
+/** How many documents the queries find, for a sample, and the plan of the broadest one. */
+async function profile(database: Database, paths: string[]) {
+  const sample = paths.slice(0, 200).map((p) => new URL(p, 'http://x').searchParams.get('q') as string);
+  const found: { q: string; n: number }[] = [];
+  for (const q of sample) {
+    const [r] = await rows<{ n: number }>(database.db, sql`select count(*)::int as n from search_documents where tsv @@ websearch_to_tsquery('dutch', ${q})`);
+    found.push({ q, n: r?.n ?? 0 });
+  }
+  found.sort((a, b) => a.n - b.n);
+  const at = (share: number) => found[Math.min(found.length - 1, Math.floor(found.length * share))]?.n ?? 0;
+  return {
+    sampled: found.length,
+    withHits: found.filter((f) => f.n > 0).length,
+    medianMatches: at(0.5),
+    p90Matches: at(0.9),
+    maxMatches: found[found.length - 1]?.n ?? 0,
+    broadest: found[found.length - 1]?.q ?? '',
+  };
+}
+
+async function explain(database: Database, q: string): Promise<string> {
+  const plan = await rows<{ 'QUERY PLAN': string }>(
+    database.db,
+    sql`explain analyze with query as (select websearch_to_tsquery('dutch', ${q}) as tsq),
+        ranked as (
+          select d.kind, d.title, d.url, d.summary, d.body, ts_rank_cd(d.tsv, query.tsq, 32) as rank, count(*) over ()::int as total
+          from search_documents d, query where d.tsv @@ query.tsq order by rank desc, d.title limit 10)
+        select r.title, ts_headline('dutch', r.summary || ' — ' || r.body, query.tsq) from ranked r, query`,
+  );
+  return plan.map((r) => r['QUERY PLAN']).join('\n');
+}
+
+interface Run {
+  backend: string;
+  documents: number;
+  fillMs: number;
+  queries: number;
+  requests: number;
+  repeatedRequests: number;
+  matches: Awaited<ReturnType<typeof profile>>;
+  load: WrkFigures;
+  targetMet: boolean;
+}
+
+async function measure(backend: string, database: Database, env: Record<string, string>, warm: string[], paths: string[]): Promise<Run> {
+  const fillMs = await fill(database);
+  const matches = await profile(database, paths);
+  // BENCH_EXPLAIN=1: the plan of the sampled query that finds most documents (where a slow search spends its time).
+  if (process.env.BENCH_EXPLAIN) console.log(`${backend}: ${matches.broadest}\n${await explain(database, matches.broadest)}`);
+  await database.close();
+  const app = await startAppProcess(PORT, { LOG_LEVEL: 'warn', ...env });
+  try {
+    await runWrk(`${app.base}/zoeken`, { seconds: WARMUP_SECONDS, connections: CONNECTIONS, paths: warm });
+    const load = await runWrk(`${app.base}/zoeken`, { seconds: SECONDS, connections: CONNECTIONS, paths });
+    if (load.badStatus || load.socketErrors) console.error(`${backend}: ${load.badStatus} error responses, ${load.socketErrors} socket errors or timeouts`);
+    const run: Run = {
+      backend,
+      documents: DOCUMENTS,
+      fillMs,
+      queries: paths.length,
+      requests: load.requests,
+      repeatedRequests: Math.max(0, load.requests - paths.length),
+      matches,
+      load,
+      targetMet: load.latencyMs.p95 < TARGET_P95_MS && load.badStatus + load.socketErrors === 0,
+    };
+    console.log(
+      `${backend.padEnd(10)} ${String(load.requestsPerSecond).padStart(6)} req/s   p50 ${load.latencyMs.p50} ms   p95 ${load.latencyMs.p95} ms   p99 ${load.latencyMs.p99} ms   ` +
+        `(${load.requests} requests, ${paths.length} distinct queries; ${matches.withHits}/${matches.sampled} sampled queries find documents, median ${matches.medianMatches}, p90 ${matches.p90Matches}, max ${matches.maxMatches}; indexing ${fillMs} ms)`,
+    );
+    if (run.repeatedRequests > 0) console.log(`  note: ${run.repeatedRequests} requests repeated a query (answered from the page cache)`);
+    return run;
+  } finally {
+    await app.stop();
+  }
+}
+
+async function postgresDatabase(): Promise<string | null> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await admin.connect();
+  } catch {
+    return null;
+  }
+  try {
+    const name = `hw_bench_search_${randomBytes(4).toString('hex')}`;
+    await admin.query(`create database ${name}`);
+    const url = new URL(ADMIN_URL);
+    url.pathname = `/${name}`;
+    return url.toString();
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropDatabase(url: string) {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${new URL(url).pathname.slice(1)} with (force)`);
+  await admin.end();
+}
+
+// Enough distinct queries that none repeats, even at a few thousand requests per second.
+const warm = queries(3000);
+const paths = queries(60_000, new Set(warm));
+const runs: Run[] = [];
+
+const dataDir = mkdtempSync(join(tmpdir(), 'hw-search-'));
+try {
+  runs.push(await measure('pglite', await openPglite(dataDir), { DATA_DIR: dataDir }, warm, paths));
+} finally {
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+const pgUrl = await postgresDatabase();
+if (pgUrl) {
+  try {
+    runs.push(await measure('postgres', await openPostgres(pgUrl, 2), { DATABASE_URL: pgUrl }, warm, paths));
+  } finally {
+    await dropDatabase(pgUrl);
+  }
+} else if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but no PostgreSQL server at ${ADMIN_URL}`);
+else console.log(`no PostgreSQL server at ${ADMIN_URL}: measured PGlite only`);
+
+const targetMet = runs.every((r) => r.targetMet);
+console.log(`target p95 < ${TARGET_P95_MS} ms at ${CONNECTIONS} connections: ${targetMet ? 'met' : 'NOT MET'}`);
+const figures = {
+  date: new Date().toISOString(),
+  documents: DOCUMENTS,
+  connections: CONNECTIONS,
+  durationSeconds: SECONDS,
+  targetP95Ms: TARGET_P95_MS,
+  targetMet,
+  runs,
+};
+await recordResults(
+  'search',
+  figures,
+  [
+    `${DOCUMENTS.toLocaleString('en')} generated Dutch documents; wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s; every request a query not asked before in the run (so neither the page cache nor the fast path answers it). Target p95 < ${TARGET_P95_MS} ms.`,
+    '',
+    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...runs.map(
+      (r) =>
+        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} |`,
+    ),
+  ].join('\n'),
+);
+console.log(
+  JSON.stringify({
+    documents: DOCUMENTS,
+    connections: CONNECTIONS,
+    targetMet,
+    runs: Object.fromEntries(runs.map((r) => [r.backend, { requestsPerSecond: r.load.requestsPerSecond, ...r.load.latencyMs }])),
+  }),
+);
+if (runs.some((r) => r.load.badStatus + r.load.socketErrors > 0)) process.exit(1);

@@ -1,0 +1,46 @@
+import type { FC } from 'hono/jsx';
+import type { Ctx } from '../context.ts';
+import { page } from '../ui/render.tsx';
+
+/** Small pieces every /beheer screen shares. */
+
+export const csrf = (c: Ctx) => c.get('user')?.csrf ?? '';
+export const actor = (c: Ctx) => c.get('user')?.id ?? null;
+export const Csrf: FC<{ c: Ctx }> = ({ c }) => <input type="hidden" name="_csrf" value={csrf(c)} />;
+/** The version a form was opened at (optimistic locking). */
+export const Version: FC<{ value: string }> = ({ value }) => <input type="hidden" name="versie" value={value} />;
+
+/** A row id from the path: a positive int4, anything else is no id. */
+export const idParam = (v: string | undefined) => {
+  const n = Number(v);
+  return Number.isInteger(n) && n > 0 && n < 2 ** 31 ? n : null;
+};
+
+/** After a write commits: this instance serves fresh public pages at once (others within a second). */
+export const fresh = (c: Ctx) => c.get('deps').contentVersion.invalidate();
+
+export const Notice: FC<{ text?: string }> = ({ text }) =>
+  text ? (
+    <p class="hw-notice" role="status">
+      {text}
+    </p>
+  ) : null;
+
+/** 404 for something that does not exist (any more), with the way back to its list. */
+export const notFoundPage = (
+  c: Ctx,
+  what: { title: string; heading: string; text?: string; back: { href: string; label: string }; crumbs: { href: string; label: string }[] },
+) =>
+  page(
+    c,
+    { title: what.title, status: 404, crumbs: what.crumbs },
+    <>
+      <h1 class="utrecht-heading-1">{what.heading}</h1>
+      {what.text ? <p>{what.text}</p> : null}
+      <p>
+        <a class="utrecht-link" href={what.back.href}>
+          {what.back.label}
+        </a>
+      </p>
+    </>,
+  );

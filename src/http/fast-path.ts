@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import type { Deps } from '../context.ts';
+import { matches, pickEncoding } from './middleware.ts';
+import { isPageCacheable } from './page-cache.ts';
+
+/**
+ * A fast path in front of Hono for anonymous GET and HEAD requests of public pages.
+ *
+ * It does not render anything itself: it remembers the exact responses Hono sent (status,
+ * headers, compressed body) per URL, content version and variant, and sends them again straight
+ * from memory. A variant is what the response depends on besides the URL: the encoding Hono
+ * picks from Accept-Encoding, and whether If-None-Match names the page's ETag (then Hono's 304 is
+ * remembered). Everything else falls through to Hono: other methods, requests with a cookie or a
+ * body, paths the page cache skips, responses Hono would not cache, and every request while this
+ * instance's content version is stale. Only X-Request-Id is new per request, and each hit gets
+ * the same log line the request log middleware writes.
+ */
+
+interface Entry {
+  version: number;
+  status: number;
+  /** Name, value, name, value, …; the X-Request-Id value at `idIndex` is replaced per request. */
+  headers: string[];
+  idIndex: number;
+  body: Buffer;
+  etag: string;
+  /** The path as Hono's request log writes it (no query string). */
+  logPath: string;
+}
+
+export interface FastPathStats {
+  hits: number;
+  stored: number;
+}
+
+interface Options {
+  /** Remembered responses (each URL has up to six variants); the oldest go first. */
+  limit?: number;
+  /** And at most this many bytes of bodies and headers in all. */
+  maxBytes?: number;
+  /** Off: every request goes to Hono (the equivalence test compares both). */
+  enabled?: boolean;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+type Fetch = (request: Request, env: HttpBindings) => Response | Promise<Response>;
+
+/** Anonymous, bodiless GET/HEAD: the only requests the fast path serves or learns from. */
+function eligible(req: IncomingMessage): boolean {
+  const h = req.headers;
+  return (
+    (req.method === 'GET' || req.method === 'HEAD') &&
+    h.cookie === undefined &&
+    h.authorization === undefined &&
+    h['content-length'] === undefined &&
+    h['transfer-encoding'] === undefined
+  );
+}
+
+const keyOf = (req: IncomingMessage) => `${req.headers.host ?? ''} ${req.url ?? ''}`;
+// Browsers send a handful of distinct Accept-Encoding values; negotiating each once saves the parsing.
+const negotiated = new Map<string, string>();
+function encodingOf(req: IncomingMessage): string {
+  const accept = req.headers['accept-encoding'] ?? '';
+  let encoding = negotiated.get(accept);
+  if (encoding === undefined) {
+    encoding = pickEncoding(accept) ?? 'identity';
+    if (negotiated.size >= 256) negotiated.clear();
+    negotiated.set(accept, encoding);
+  }
+  return encoding;
+}
+
+export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options: Options = {}) {
+  const limit = options.limit ?? 3000;
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+  const enabled = options.enabled ?? true;
+  const entries = new Map<string, Entry>();
+  const stats: FastPathStats = { hits: 0, stored: 0 };
+  let bytes = 0;
+  const sizeOf = (e: Entry) => e.body.byteLength + e.headers.reduce((n, h) => n + h.length, 0);
+
+  function forget(key: string) {
+    const old = entries.get(key);
+    if (!old) return;
+    bytes -= sizeOf(old);
+    entries.delete(key);
+  }
+
+  function remember(key: string, entry: Entry) {
+    forget(key);
+    const size = sizeOf(entry);
+    while (entries.size && (entries.size >= limit || bytes + size > maxBytes)) forget(entries.keys().next().value as string);
+    entries.set(key, entry);
+    bytes += size;
+    stats.stored++;
+  }
+
+  /** Learns from a response Hono gave to an eligible GET; the version is the one read before Hono ran. */
+  async function learn(req: IncomingMessage, request: Request, res: Response, version: number) {
+    const status = res.status;
+    if (status !== 200 && status !== 304) return;
+    if (res.headers.has('set-cookie') || /no-store|private/.test(res.headers.get('cache-control') ?? '')) return;
+    const etag = res.headers.get('etag');
+    if (!etag) return;
+    if (status === 200 && !(res.headers.get('content-type') ?? '').startsWith('text/html')) return;
+    const body = status === 200 ? Buffer.from(await res.clone().arrayBuffer()) : Buffer.alloc(0);
+    if (body.byteLength > MAX_BODY) return;
+    const headers: string[] = [];
+    let idIndex = -1;
+    for (const [name, value] of res.headers) {
+      if (name === 'x-request-id') idIndex = headers.length + 1;
+      headers.push(name, value);
+    }
+    if (idIndex < 0) return;
+    const base = `${keyOf(req)} ${encodingOf(req)}`;
+    // A 304 is only ever sent in place of a remembered page.
+    if (status === 304 && !entries.has(base)) return;
+    remember(status === 200 ? base : `${base} 304`, { version, status, headers, idIndex, body, etag, logPath: new URL(request.url).pathname });
+  }
+
+  const fetch: Fetch = async (request, env) => {
+    const req = env.incoming;
+    if (!enabled || req.method !== 'GET' || !eligible(req) || !isPageCacheable(new URL(request.url).pathname)) return app.fetch(request, env);
+    let version: number;
+    try {
+      version = await deps.contentVersion.current();
+    } catch {
+      // The database is away: Hono answers (with its 503 page) and nothing is learnt.
+      return app.fetch(request, env);
+    }
+    const res = await app.fetch(request, env);
+    await learn(req, request, res, version).catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'));
+    return res;
+  };
+  const hono = getRequestListener(fetch as (request: Request, env: unknown) => Promise<Response>);
+
+  /** Sends a remembered response; false when the request must go to Hono. */
+  function serve(req: IncomingMessage, res: ServerResponse): boolean {
+    if (!enabled || !eligible(req)) return false;
+    const start = performance.now();
+    const base = `${keyOf(req)} ${encodingOf(req)}`;
+    let entry = entries.get(base);
+    if (!entry) return false;
+    const version = deps.contentVersion.peek();
+    if (version === undefined || entry.version !== version) return false;
+    const inm = req.headers['if-none-match'];
+    if (inm !== undefined && matches(inm, entry.etag)) {
+      const notModified = entries.get(`${base} 304`);
+      if (!notModified || notModified.version !== version || notModified.etag !== entry.etag) return false;
+      entry = notModified;
+    }
+    const reqId = randomUUID();
+    entry.headers[entry.idIndex] = reqId;
+    res.writeHead(entry.status, entry.headers);
+    if (req.method === 'HEAD' || entry.status === 304) res.end();
+    else res.end(entry.body);
+    stats.hits++;
+    deps.log.info({ reqId, method: req.method, path: entry.logPath, status: entry.status, ms: Math.round(performance.now() - start) }, 'request');
+    return true;
+  }
+
+  return {
+    listener(req: IncomingMessage, res: ServerResponse) {
+      if (!serve(req, res)) void hono(req, res);
+    },
+    stats,
+    /** Forgets every remembered response (tests). */
+    clear() {
+      entries.clear();
+      bytes = 0;
+    },
+  };
+}
+
+/** The HTTP server `npm start` runs: the fast path, then Hono. */
+export function createHttpServer(app: { fetch: Fetch }, deps: Deps, options: Options = {}): { server: Server; stats: FastPathStats } {
+  const { listener, stats } = createRequestListener(app, deps, options);
+  return { server: createServer(listener), stats };
+}

@@ -1,0 +1,634 @@
+import { Hono } from 'hono';
+import type { Child, FC } from 'hono/jsx';
+import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, SnapshotDiff, yesNo } from '../admin/history.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
+import { renderMarkdown } from '../content/markdown.ts';
+import type { AppEnv, Ctx } from '../context.ts';
+import { formVersion } from '../db/version.ts';
+import { listSourcesForPicker } from '../sources/service.ts';
+import { ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
+import { page } from '../ui/render.tsx';
+import {
+  createTheme,
+  type EditableTheme,
+  emptyFormValues,
+  FIELD_LABELS,
+  type FormErrors,
+  formValuesFromBody,
+  formValuesOf,
+  inputFromRevision,
+  lastRevision,
+  listThemesForAdmin,
+  moveTheme,
+  parseThemeForm,
+  setThemePublished,
+  slugify,
+  ThemeError,
+  type ThemeFormValues,
+  type ThemeInput,
+  themeForEdit,
+  themeOptions,
+  updateTheme,
+} from './editor.ts';
+import type { ThemeSnapshot } from './service.ts';
+import { ThemePage } from './views.tsx';
+
+/** The editors' screens for themes, mounted at /beheer/themas (behind login and CSRF, for every role). */
+export const themeAdminRoutes = new Hono<AppEnv>();
+
+const ROOT = '/beheer/themas';
+const base = [
+  { href: '/beheer', label: 'Beheer' },
+  { href: ROOT, label: 'Thema’s' },
+];
+const db = (c: Ctx) => c.get('deps').database.db;
+const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+const today = (c: Ctx) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(c.get('deps').now());
+
+const NOTICES: Record<string, string> = {
+  aangemaakt: 'Het thema is aangemaakt.',
+  opgeslagen: 'De wijzigingen zijn opgeslagen.',
+  gepubliceerd: 'Het thema staat nu op de site.',
+  teruggetrokken: 'Het thema staat niet meer op de site. Je kunt het later weer publiceren.',
+  teruggezet: 'De oude versie is teruggezet. Dat is opgeslagen als nieuwe versie.',
+  verplaatst: 'De volgorde is aangepast.',
+};
+function noticeOf(c: Ctx): string | undefined {
+  const text = NOTICES[c.req.query('melding') ?? ''];
+  const dropped = Number(c.req.query('weggelaten') ?? 0);
+  if (!text || !Number.isInteger(dropped) || dropped < 1 || dropped > 100) return text;
+  return `${text} ${dropped === 1 ? 'Eén koppeling (verwant thema of bron) bestond' : `${dropped} koppelingen (verwante thema’s of bronnen) bestonden`} niet meer en is weggelaten.`;
+}
+
+function editorScripts(c: Ctx): string[] {
+  return c
+    .get('deps')
+    .assets.scripts.filter((s) => s.path.startsWith('/assets/thema-editor.'))
+    .map((s) => s.path);
+}
+
+// ---------------------------------------------------------------- list and order
+
+themeAdminRoutes.get('/', async (c) => {
+  const list = await listThemesForAdmin(db(c));
+  return page(
+    c,
+    { title: 'Thema’s beheren', crumbs: base },
+    <>
+      <h1 class="utrecht-heading-1">Thema’s</h1>
+      <Notice text={noticeOf(c)} />
+      <p>
+        <a class="utrecht-link" href={`${ROOT}/nieuw`}>
+          Nieuw thema
+        </a>
+      </p>
+      <table class="hw-table">
+        <caption class="hw-muted">Alle thema’s, in de volgorde van de site</caption>
+        <thead>
+          <tr>
+            <th scope="col">Thema</th>
+            <th scope="col">Volgorde</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.map((t, i) => (
+            <tr>
+              <td>
+                <a class="utrecht-link" href={`${ROOT}/${t.id}`}>
+                  {t.title}
+                </a>
+                <br />
+                <span class="hw-muted hw-break">
+                  {t.published ? 'Op de site' : 'Concept, niet op de site'} · /themas/{t.slug}
+                  <br />
+                  Gewijzigd {dateTime.format(t.updatedAt)}
+                  {t.lastBy ? ` door ${t.lastBy}` : ''}
+                </span>
+              </td>
+              <td>
+                <div class="hw-inline-move">
+                  {i > 0 ? (
+                    <form method="post" action={`${ROOT}/${t.id}/omhoog`}>
+                      <Csrf c={c} />
+                      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                        Omhoog<span class="hw-visually-hidden">: {t.title}</span>
+                      </button>
+                    </form>
+                  ) : null}
+                  {i < list.length - 1 ? (
+                    <form method="post" action={`${ROOT}/${t.id}/omlaag`}>
+                      <Csrf c={c} />
+                      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                        Omlaag<span class="hw-visually-hidden">: {t.title}</span>
+                      </button>
+                    </form>
+                  ) : null}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>,
+  );
+});
+
+for (const [action, direction] of [
+  ['omhoog', 'up'],
+  ['omlaag', 'down'],
+] as const) {
+  themeAdminRoutes.post(`/:id{[0-9]+}/${action}`, async (c) => {
+    const id = idParam(c.req.param('id'));
+    try {
+      if (id) await moveTheme(db(c), actor(c), id, direction);
+    } catch (err) {
+      if (err instanceof ThemeError && err.code === 'not-found') return gone(c);
+      throw err;
+    }
+    fresh(c);
+    return c.redirect(`${ROOT}?melding=verplaatst`, 303);
+  });
+}
+
+// ---------------------------------------------------------------- the form
+
+type Options = { themes: { id: number; slug: string; title: string }[]; sources: Awaited<ReturnType<typeof listSourcesForPicker>> };
+
+async function options(c: Ctx): Promise<Options> {
+  const [themes, sources] = await Promise.all([themeOptions(db(c)), listSourcesForPicker(db(c))]);
+  return { themes, sources };
+}
+
+/** Checked sources first, in the theme's order; then the rest of the library by title. */
+function sourcesInFormOrder(values: ThemeFormValues, all: Options['sources']) {
+  const byId = new Map(all.map((s) => [String(s.id), s]));
+  const chosen = values.sources.map((id) => byId.get(id)).filter((s) => s !== undefined);
+  const chosenIds = new Set(chosen.map((s) => s.id));
+  return [...chosen, ...all.filter((s) => !chosenIds.has(s.id))];
+}
+
+const CHECK_LABEL: Record<string, string> = { broken: 'link werkt niet', redirect: 'link verwijst door', unreachable: 'link niet bereikbaar' };
+
+const ThemeForm: FC<{
+  c: Ctx;
+  action: string;
+  values: ThemeFormValues;
+  errors: FormErrors;
+  opts: Options;
+  selfSlug?: string;
+  version?: string;
+  isNew: boolean;
+  notice?: Child;
+}> = ({ c, action, values, errors, opts, selfSlug, version, isNew, notice }) => (
+  <form class="hw-form hw-form--wide" method="post" action={action} novalidate data-theme-editor>
+    <ErrorSummary errors={errors as Record<string, string>} />
+    {notice}
+    <Csrf c={c} />
+    {version !== undefined ? <Version value={version} /> : null}
+    <TextField name="title" label={FIELD_LABELS.title} value={values.title} error={errors.title} />
+    <TextField
+      name="slug"
+      label={FIELD_LABELS.slug}
+      value={values.slug}
+      error={errors.slug}
+      required={false}
+      hint={
+        isNew
+          ? 'Komt in het adres: /themas/slug. Laat leeg om het uit de titel te maken.'
+          : 'Komt in het adres: /themas/slug. Wijzig je het, dan werken oude links naar dit thema niet meer.'
+      }
+    />
+    <TextArea
+      name="summary"
+      label={FIELD_LABELS.summary}
+      value={values.summary}
+      error={errors.summary}
+      rows={3}
+      hint="Eén of twee zinnen; staat bovenaan de pagina en in de zoekresultaten."
+    />
+    <TextField
+      name="reviewed"
+      type="date"
+      label={FIELD_LABELS.reviewed}
+      value={values.reviewed}
+      error={errors.reviewed}
+      hint="De dag waarop iemand de inhoud op juistheid heeft nagekeken."
+    />
+    <TextArea
+      name="body"
+      label={FIELD_LABELS.body}
+      value={values.body}
+      error={errors.body}
+      rows={20}
+      monospace
+      hint="Gebruik ## voor een tussenkop, * voor een opsomming, **vet**, en [linktekst](https://adres). Een witregel begint een nieuwe alinea. HTML wordt niet overgenomen."
+    />
+    <section class="hw-live-preview" id="live-voorbeeld" aria-labelledby="live-voorbeeld-titel" hidden>
+      <h2 class="utrecht-heading-3" id="live-voorbeeld-titel">
+        Voorbeeld terwijl je typt
+      </h2>
+      <p class="hw-visually-hidden" role="status" data-live-status></p>
+      <div class="hw-prose" data-live-body></div>
+    </section>
+    <TextArea
+      name="keyFacts"
+      label={FIELD_LABELS.keyFacts}
+      value={values.keyFacts}
+      error={errors.keyFacts}
+      rows={5}
+      hint="Eén kernfeit per regel, hoogstens 8. Niet verplicht."
+    />
+    <fieldset class="hw-fieldset">
+      <legend class="utrecht-form-label">Training bij dit thema (niet verplicht)</legend>
+      <TextField
+        name="trainingTitle"
+        label={FIELD_LABELS.trainingTitle}
+        value={values.trainingTitle}
+        error={errors.trainingTitle}
+        required={false}
+        hint="Heet een gepubliceerde training precies zo, dan linkt het thema naar die training."
+      />
+      <TextArea name="trainingText" label={FIELD_LABELS.trainingText} value={values.trainingText} error={errors.trainingText} rows={3} />
+    </fieldset>
+    <fieldset class="hw-fieldset" id="related" aria-describedby={errors.related ? 'related-error' : undefined}>
+      <legend class="utrecht-form-label">{FIELD_LABELS.related} (hoogstens 6)</legend>
+      {errors.related ? (
+        <p class="hw-field-error" id="related-error">
+          {errors.related}
+        </p>
+      ) : null}
+      {opts.themes
+        .filter((t) => t.slug !== selfSlug)
+        .map((t) => (
+          <div class="utrecht-form-field">
+            <label class="hw-choice" for={`verwant-${t.id}`}>
+              <input type="checkbox" id={`verwant-${t.id}`} name="related" value={t.slug} checked={values.related.includes(t.slug)} />
+              {t.title}
+            </label>
+          </div>
+        ))}
+    </fieldset>
+    <fieldset class="hw-fieldset" id="sources" aria-describedby={errors.sources ? 'sources-error sources-hint' : 'sources-hint'}>
+      <legend class="utrecht-form-label">{FIELD_LABELS.sources} (hoogstens 20)</legend>
+      <p class="hw-muted" id="sources-hint">
+        Kies uit de{' '}
+        <a class="utrecht-link" href="/beheer/bronnen">
+          bronnenbibliotheek
+        </a>
+        . Gekozen bronnen staan bovenaan, in de volgorde van de pagina; nieuw gekozen bronnen komen achteraan.
+      </p>
+      {errors.sources ? (
+        <p class="hw-field-error" id="sources-error">
+          {errors.sources}
+        </p>
+      ) : null}
+      {sourcesInFormOrder(values, opts.sources).map((s) => (
+        <div class="utrecht-form-field">
+          <label class="hw-choice" for={`bron-${s.id}`}>
+            <input type="checkbox" id={`bron-${s.id}`} name="sources" value={String(s.id)} checked={values.sources.includes(String(s.id))} />
+            <span>
+              {s.title} <span class="hw-muted">({s.organisation})</span>
+              {s.checkResult && CHECK_LABEL[s.checkResult] ? <strong class="hw-warning"> – {CHECK_LABEL[s.checkResult]}</strong> : null}
+            </span>
+          </label>
+        </div>
+      ))}
+    </fieldset>
+    {isNew ? (
+      <div class="utrecht-form-field">
+        <label class="hw-choice" for="published">
+          <input type="checkbox" id="published" name="published" value="ja" checked={values.published} />
+          Meteen publiceren (anders blijft het een concept)
+        </label>
+      </div>
+    ) : null}
+    <div class="hw-actions">
+      <button class="utrecht-button utrecht-button--primary-action" type="submit" name="actie" value="opslaan">
+        {isNew ? 'Thema aanmaken' : 'Wijzigingen opslaan'}
+      </button>
+      <button class="utrecht-button utrecht-button--secondary-action" type="submit" name="actie" value="voorbeeld">
+        Voorbeeld bekijken
+      </button>
+    </div>
+  </form>
+);
+
+/** How the public page will look with what is in the form (not saved). */
+async function Preview(props: { c: Ctx; values: ThemeFormValues; opts: Options }) {
+  const { values, opts } = props;
+  const rendered = renderMarkdown(values.body);
+  const bySlug = new Map(opts.themes.map((t) => [t.slug, t]));
+  const byId = new Map(opts.sources.map((s) => [String(s.id), s]));
+  const theme = {
+    slug: values.slug || slugify(values.title) || 'voorbeeld',
+    title: values.title || '(zonder titel)',
+    summary: values.summary,
+    html: rendered.html,
+    toc: rendered.toc,
+    reviewed: /^\d{4}-\d{2}-\d{2}$/.test(values.reviewed) ? values.reviewed : today(props.c),
+    updatedAt: props.c.get('deps').now(),
+    keyFacts: values.keyFacts
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+    training: values.trainingTitle.trim() ? { title: values.trainingTitle, text: values.trainingText, href: '/trainingen' } : null,
+    sources: values.sources.flatMap((id) => {
+      const s = byId.get(id);
+      return s ? [{ title: s.title, organisation: s.organisation, url: s.url, description: '' }] : [];
+    }),
+    related: values.related.flatMap((slug) => {
+      const t = bySlug.get(slug);
+      return t ? [{ slug: t.slug, title: t.title, summary: '' }] : [];
+    }),
+  };
+  return (
+    <section class="hw-preview" aria-labelledby="voorbeeld-titel">
+      <h2 class="hw-preview__label" id="voorbeeld-titel">
+        Voorbeeld – nog niet opgeslagen
+      </h2>
+      <ThemePage theme={theme} baseUrl={props.c.get('deps').config.baseUrl} />
+    </section>
+  );
+}
+
+const newCrumbs = [...base, { href: `${ROOT}/nieuw`, label: 'Nieuw thema' }];
+
+async function newPage(c: Ctx, values: ThemeFormValues, errors: FormErrors = {}, status?: number, preview = false) {
+  const opts = await options(c);
+  return page(
+    c,
+    { title: 'Nieuw thema', status, crumbs: newCrumbs, scripts: editorScripts(c) },
+    <>
+      <h1 class="utrecht-heading-1">Nieuw thema</h1>
+      {preview ? await Preview({ c, values, opts }) : null}
+      <ThemeForm c={c} action={`${ROOT}/nieuw`} values={values} errors={errors} opts={opts} isNew />
+    </>,
+  );
+}
+
+themeAdminRoutes.get('/nieuw', (c) => newPage(c, emptyFormValues(today(c))));
+
+/** Form values as typed; a blank slug is made from the title. */
+function parseWithSlug(values: ThemeFormValues) {
+  const slugLeftBlank = !values.slug.trim();
+  const result = parseThemeForm(slugLeftBlank ? { ...values, slug: slugify(values.title) } : values);
+  // Without a usable title there is nothing to make an address from; the title's message says enough.
+  if (slugLeftBlank && result.errors.title) delete result.errors.slug;
+  return result;
+}
+
+themeAdminRoutes.post('/nieuw', async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  const values = formValuesFromBody(body);
+  if (body.actie === 'voorbeeld') return newPage(c, values, {}, 200, true);
+  const { input, errors } = parseWithSlug(values);
+  if (!input) return newPage(c, values, errors, 400);
+  try {
+    const id = await createTheme(db(c), actor(c), input);
+    fresh(c);
+    return c.redirect(`${ROOT}/${id}?melding=aangemaakt`, 303);
+  } catch (err) {
+    if (!(err instanceof ThemeError)) throw err;
+    return newPage(c, values, { [err.field ?? 'form']: err.message }, err.code === 'slug-taken' ? 409 : 400);
+  }
+});
+
+/** The live preview (JS): the Markdown body rendered exactly as the public page will render it. */
+themeAdminRoutes.post('/voorbeeld', async (c) => {
+  const body = await c.req.parseBody();
+  const md = typeof body.body === 'string' ? body.body.slice(0, 200_000) : '';
+  c.header('Cache-Control', 'no-store');
+  // Markdown rendered with raw HTML disabled (see content/markdown.ts): safe to insert.
+  return c.html(renderMarkdown(md).html);
+});
+
+// ---------------------------------------------------------------- edit
+
+interface Conflict {
+  current: ThemeSnapshot;
+  change: { at: Date; by: string | null } | null;
+  mine: ThemeFormValues;
+}
+
+/** A theme snapshot's fields as they read in a diff: sources by title, yes/no in Dutch. */
+function diffFields(opts: Options): DiffField[] {
+  const titles = new Map(opts.sources.map((s) => [s.id, s.title]));
+  return [
+    { key: 'title', label: FIELD_LABELS.title },
+    { key: 'slug', label: FIELD_LABELS.slug },
+    { key: 'summary', label: FIELD_LABELS.summary },
+    { key: 'reviewed', label: FIELD_LABELS.reviewed },
+    { key: 'published', label: FIELD_LABELS.published, text: yesNo },
+    { key: 'keyFacts', label: FIELD_LABELS.keyFacts },
+    {
+      key: 'training',
+      label: 'Training',
+      text: (v) => {
+        const t = v as ThemeSnapshot['training'];
+        return t ? `${t.title}\n${t.text}` : '';
+      },
+    },
+    { key: 'related', label: FIELD_LABELS.related },
+    { key: 'sources', label: FIELD_LABELS.sources, text: (v) => ((v as number[]) ?? []).map((id) => titles.get(id) ?? `(verwijderde bron #${id})`).join('\n') },
+    { key: 'bodyMd', label: FIELD_LABELS.body },
+  ];
+}
+
+/** What someone else saved, next to what this editor typed. */
+const ConflictNotice: FC<{ conflict: Conflict; opts: Options }> = ({ conflict, opts }) => {
+  const mine = parseThemeForm(conflict.mine).input;
+  const mineSnapshot: Record<string, unknown> = mine
+    ? { ...mine, bodyMd: mine.bodyMd, sources: mine.sourceIds, published: conflict.current.published }
+    : { ...conflict.current, bodyMd: conflict.mine.body, title: conflict.mine.title };
+  return (
+    <section class="hw-notice hw-conflict" aria-labelledby="conflict-title">
+      <h2 class="utrecht-heading-3" id="conflict-title">
+        Iemand anders heeft dit thema intussen gewijzigd
+      </h2>
+      <p>
+        {conflict.change
+          ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
+          : 'Het thema is gewijzigd nadat jij de pagina opende.'}{' '}
+        Hieronder zie je per onderdeel het verschil tussen die versie (−) en jouw invoer (+).
+      </p>
+      <SnapshotDiff before={conflict.current as unknown as Record<string, unknown>} after={mineSnapshot} fields={diffFields(opts)} headingLevel={3} />
+      <p>
+        Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de andere versie door jouw invoer. Wil je de andere versie houden? Open het
+        thema dan opnieuw.
+      </p>
+    </section>
+  );
+};
+
+const themeCrumbs = (t: { id: number; title: string }) => [...base, { href: `${ROOT}/${t.id}`, label: t.title }];
+
+async function editPage(
+  c: Ctx,
+  theme: EditableTheme,
+  o: { values?: ThemeFormValues; errors?: FormErrors; status?: number; version?: string; conflict?: Conflict; preview?: boolean } = {},
+) {
+  const opts = await options(c);
+  const action = `${ROOT}/${theme.id}`;
+  const values = o.values ?? formValuesOf(theme.snapshot);
+  return page(
+    c,
+    { title: `${theme.title} bewerken`, status: o.status, crumbs: themeCrumbs(theme), scripts: editorScripts(c) },
+    <>
+      <h1 class="utrecht-heading-1">{theme.title}</h1>
+      <Notice text={o.status || o.preview ? undefined : noticeOf(c)} />
+      {o.preview ? await Preview({ c, values, opts }) : null}
+      <div class="hw-tools">
+        <h2 class="utrecht-heading-2 hw-tools__title">Op de site</h2>
+        <form method="post" action={`${action}/${theme.published ? 'terugtrekken' : 'publiceren'}`}>
+          <Csrf c={c} />
+          <Version value={theme.version} />
+          {theme.published ? (
+            <p>
+              Dit thema staat op de site:{' '}
+              <a class="utrecht-link" href={`/themas/${theme.slug}`}>
+                /themas/{theme.slug}
+              </a>
+              .
+            </p>
+          ) : (
+            <p>Dit thema is een concept: het staat niet op de site en is niet te vinden met Zoeken.</p>
+          )}
+          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+            {theme.published ? 'Niet meer publiceren' : 'Publiceren'}
+          </button>
+        </form>
+        <p>
+          <a class="utrecht-link" href={`${action}/geschiedenis`}>
+            Geschiedenis: eerdere versies vergelijken en terugzetten
+          </a>
+        </p>
+      </div>
+      <h2 class="utrecht-heading-2">Bewerken</h2>
+      <ThemeForm
+        c={c}
+        action={action}
+        values={values}
+        errors={o.errors ?? {}}
+        opts={opts}
+        selfSlug={theme.snapshot.slug}
+        version={o.version ?? theme.version}
+        isNew={false}
+        notice={o.conflict ? <ConflictNotice conflict={o.conflict} opts={opts} /> : null}
+      />
+    </>,
+  );
+}
+
+const gone = (c: Ctx) =>
+  notFoundPage(c, { title: 'Thema niet gevonden', heading: 'Dit thema bestaat niet (meer)', back: { href: ROOT, label: 'Naar alle thema’s' }, crumbs: base });
+
+async function loaded(c: Ctx) {
+  const id = idParam(c.req.param('id'));
+  return id ? themeForEdit(db(c), id) : null;
+}
+
+themeAdminRoutes.get('/:id{[0-9]+}', async (c) => {
+  const theme = await loaded(c);
+  return theme ? editPage(c, theme) : gone(c);
+});
+
+async function conflictPage(c: Ctx, id: number, mine: ThemeFormValues, message: string) {
+  const current = await themeForEdit(db(c), id);
+  if (!current) return gone(c);
+  const conflict = { current: current.snapshot, change: await lastRevision(db(c), id), mine };
+  return editPage(c, current, { values: mine, errors: { form: message }, status: 409, conflict });
+}
+
+themeAdminRoutes.post('/:id{[0-9]+}', async (c) => {
+  const theme = await loaded(c);
+  if (!theme) return gone(c);
+  const body = await c.req.parseBody({ all: true });
+  // Publishing has its own button; the edit form leaves it as it is.
+  const values = { ...formValuesFromBody(body), published: theme.published };
+  const version = formVersion(body.versie);
+  if (body.actie === 'voorbeeld') return editPage(c, theme, { values, version, preview: true });
+  const { input, errors } = parseWithSlug(values);
+  // Keep the version the editor started from, so a conflict is still noticed on the next try.
+  if (!input) return editPage(c, theme, { values, errors, status: 400, version });
+  try {
+    await updateTheme(db(c), actor(c), theme.id, version, input);
+  } catch (err) {
+    if (!(err instanceof ThemeError)) throw err;
+    if (err.code === 'not-found') return gone(c);
+    if (err.code === 'conflict') return conflictPage(c, theme.id, values, err.message);
+    return editPage(c, theme, { values, errors: { [err.field ?? 'form']: err.message }, status: err.code === 'slug-taken' ? 409 : 400, version });
+  }
+  fresh(c);
+  return c.redirect(`${ROOT}/${theme.id}?melding=opgeslagen`, 303);
+});
+
+for (const [action, published] of [
+  ['publiceren', true],
+  ['terugtrekken', false],
+] as const) {
+  themeAdminRoutes.post(`/:id{[0-9]+}/${action}`, async (c) => {
+    const theme = await loaded(c);
+    if (!theme) return gone(c);
+    try {
+      await setThemePublished(db(c), actor(c), theme.id, formVersion((await c.req.parseBody()).versie), published);
+    } catch (err) {
+      if (!(err instanceof ThemeError)) throw err;
+      if (err.code === 'not-found') return gone(c);
+      return editPage(c, theme, { errors: { form: `${err.message} Bekijk de huidige versie hieronder en probeer het opnieuw.` }, status: 409 });
+    }
+    fresh(c);
+    return c.redirect(`${ROOT}/${theme.id}?melding=${published ? 'gepubliceerd' : 'teruggetrokken'}`, 303);
+  });
+}
+
+// ---------------------------------------------------------------- history
+
+const subjectOf = (c: Ctx, theme: EditableTheme) => ({
+  c,
+  kind: 'theme' as const,
+  id: theme.id,
+  path: `${ROOT}/${theme.id}`,
+  title: theme.title,
+  crumbs: themeCrumbs(theme),
+  version: theme.version,
+});
+
+themeAdminRoutes.get('/:id{[0-9]+}/geschiedenis', async (c) => {
+  const theme = await loaded(c);
+  return theme ? historyPage(subjectOf(c, theme), db(c)) : gone(c);
+});
+
+themeAdminRoutes.get('/:id{[0-9]+}/vergelijk', async (c) => {
+  const theme = await loaded(c);
+  return theme ? comparePage(subjectOf(c, theme), db(c), diffFields(await options(c))) : gone(c);
+});
+
+themeAdminRoutes.post('/:id{[0-9]+}/versies/:rev{[0-9]+}/terugzetten', async (c) => {
+  const theme = await loaded(c);
+  if (!theme) return gone(c);
+  const rev = await revisionToRestore(c, db(c), 'theme', theme.id);
+  if (!rev) return gone(c);
+  const version = formVersion((await c.req.parseBody()).versie);
+  const { input, dropped } = await inputFromRevision(db(c), rev.data);
+  // Restoring brings back the content, not the publication state: that has its own button.
+  input.published = theme.published;
+  try {
+    await updateTheme(db(c), actor(c), theme.id, version, input, restoredAction(rev));
+  } catch (err) {
+    if (!(err instanceof ThemeError)) throw err;
+    if (err.code === 'not-found') return gone(c);
+    if (err.code === 'conflict') return conflictPage(c, theme.id, formValuesOf({ ...theme.snapshot, ...snapshotOf(input) }), err.message);
+    // The old version no longer fits (its slug is now another theme's): show it in the form to fix.
+    return editPage(c, theme, {
+      values: formValuesOf({ ...theme.snapshot, ...snapshotOf(input) }),
+      errors: { [err.field ?? 'form']: `${err.message} De oude versie staat in het formulier; pas het aan en sla op.` },
+      status: 409,
+      version,
+    });
+  }
+  fresh(c);
+  const note = dropped.length ? `&weggelaten=${encodeURIComponent(String(dropped.length))}` : '';
+  return c.redirect(`${ROOT}/${theme.id}?melding=teruggezet${note}`, 303);
+});
+
+const snapshotOf = ({ sourceIds, ...rest }: ThemeInput): Partial<ThemeSnapshot> => ({ ...rest, sources: sourceIds });
