@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Deps } from '../context.ts';
-import { matches, pickEncoding } from './middleware.ts';
+import { logRequestLine, matches, pickEncoding } from './middleware.ts';
 import { isPageCacheable } from './page-cache.ts';
 
 /**
@@ -159,7 +159,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     if (req.method === 'HEAD' || entry.status === 304) res.end();
     else res.end(entry.body);
     stats.hits++;
-    deps.log.info({ reqId, method: req.method, path: entry.logPath, status: entry.status, ms: Math.round(performance.now() - start) }, 'request');
+    logRequestLine(deps.log, reqId, req.method ?? 'GET', entry.logPath, entry.status, Math.round(performance.now() - start));
     return true;
   }
 
