@@ -4,8 +4,9 @@
  * one place of one route, and a check that refused requests changed no row.
  */
 import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { users } from '../src/db/schema.ts';
-import { type Backend, type Browser, createTestApp, csrfFrom, loginAs } from './helpers.ts';
+import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs } from './helpers.ts';
 import { checkResponse, HOSTILE, HOSTILE_SAMPLE, type Hostile } from './hostile-strings.ts';
 import {
   buildFixture,
@@ -260,3 +261,31 @@ export async function hostileApp(kind: Backend) {
 }
 
 export type HostileApp = Awaited<ReturnType<typeof hostileApp>>;
+
+/**
+ * The POST matrix for a set of form routes, on every backend: each hostile string into each field.
+ * The public and the editors' forms run as two files, so vitest runs them side by side.
+ */
+export function describeFormMatrix(label: string, specs: RouteSpec[]) {
+  describe.each(backends())(`hostile form input on %s: ${label}`, (kind: Backend) => {
+    let h: HostileApp;
+    beforeAll(async () => {
+      h = await hostileApp(kind);
+    });
+    afterAll(async () => {
+      console.info(`hostile form matrix (${label}) on ${kind}: ${h?.sent} requests`);
+      await h?.close();
+    });
+
+    it.each(specs.map((s) => [s.route, s] as const))(
+      '%s',
+      async (_name, spec) => {
+        const { failures, refused, targets } = await h.hostilePost(spec);
+        expect(failures, failures.join('\n')).toEqual([]);
+        // The matrix must reach the refusal paths at all: on every form with input, some hostile values are refused.
+        if (targets) expect(refused).toBeGreaterThan(0);
+      },
+      MATRIX_TIMEOUT_MS,
+    );
+  });
+}
