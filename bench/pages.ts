@@ -12,12 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordResults } from './report.ts';
 import { startAppProcess } from './server.ts';
-import { ensureCommand, nginxVersion, runWrk, track, type WrkFigures, wrkVersion } from './wrk.ts';
+import { cpuSplit, ensureCommand, nginxVersion, pinned, runWrk, track, type WrkFigures, wrkVersion } from './wrk.ts';
 
 const THEME = '/themas/hechting';
 const OTHERS = ['/', '/zoeken?q=hechting'];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
+// Before the first round each server also gets this long (the app's JIT and heap settle in it).
+const FIRST_WARMUP_SECONDS = 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const ENCODING = 'br';
 const APP_PROCESSES = 1; // PGlite lives inside one process.
@@ -28,6 +31,7 @@ const TARGET = { ratio: 0.7, p99Ms: 10 };
 
 ensureCommand('wrk', ['wrk']);
 ensureCommand('nginx', ['nginx']);
+const cpus = cpuSplit();
 
 interface Raw {
   status: number;
@@ -105,7 +109,9 @@ ${addHeaders}
 `;
   writeFileSync(join(dir, 'nginx.conf'), conf);
   const child: ChildProcess = track(
-    spawn('nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: ['ignore', 'inherit', 'inherit'] }),
+    spawn(...pinned(cpus?.servers, 'nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;']), {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
   );
   const base = `http://127.0.0.1:${NGINX_PORT}`;
   const deadline = Date.now() + 10_000;
@@ -152,7 +158,7 @@ async function startBareNode(page: Raw) {
     const server = require('node:http').createServer((req, res) => { res.writeHead(200, headers); res.end(body); });
     server.keepAliveTimeout = 65000;
     server.listen(${BARE_PORT}, '127.0.0.1');`;
-  const child = track(spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'inherit'] }));
+  const child = track(spawn(...pinned(cpus?.servers, process.execPath, ['-e', script]), { stdio: ['ignore', 'ignore', 'inherit'] }));
   const base = `http://127.0.0.1:${BARE_PORT}`;
   const deadline = Date.now() + 10_000;
   for (;;) {
@@ -181,23 +187,53 @@ async function startBareNode(page: Raw) {
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 const headers = { 'Accept-Encoding': ENCODING };
-const load = (url: string, seconds = SECONDS) => runWrk(url, { seconds, connections: CONNECTIONS, headers });
+const load = (url: string, seconds = SECONDS) => runWrk(url, { seconds, connections: CONNECTIONS, headers, cpus: cpus?.load });
 const line = (name: string, f: WrkFigures) =>
   `${name.padEnd(28)} ${String(f.requestsPerSecond).padStart(7)} req/s   p50 ${f.latencyMs.p50.toFixed(2).padStart(6)} ms   p99 ${f.latencyMs.p99.toFixed(2).padStart(6)} ms   ${String(f.bytesPerResponse).padStart(6)} B/resp   errors ${f.badStatus + f.socketErrors}`;
 
-const app = await startAppProcess(APP_PORT);
+/**
+ * Several rounds of nginx, app and bare node:http in turn, each run after its own short warm-up.
+ * This machine's speed drifts by 10 % and more over a minute (the bare server alone moved from 84k
+ * to 62k requests/s between two runs 30 s apart), so one run of each, a minute apart, compares
+ * the machine's moods as much as the servers; in turns, each round's three runs share its mood.
+ */
+function combine(runs: WrkFigures[]): WrkFigures & { rounds: number[] } {
+  const sum = (f: (w: WrkFigures) => number) => runs.reduce((n, w) => n + f(w), 0);
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const requests = sum((w) => w.requests);
+  return {
+    requestsPerSecond: Math.round(sum((w) => w.requestsPerSecond) / runs.length),
+    requests,
+    // The middle round's median; the worst round's tail.
+    latencyMs: {
+      p50: median(runs.map((w) => w.latencyMs.p50)),
+      p90: Math.max(...runs.map((w) => w.latencyMs.p90)),
+      p95: Math.max(...runs.map((w) => w.latencyMs.p95)),
+      p99: Math.max(...runs.map((w) => w.latencyMs.p99)),
+      max: Math.max(...runs.map((w) => w.latencyMs.max)),
+    },
+    badStatus: sum((w) => w.badStatus),
+    socketErrors: sum((w) => w.socketErrors),
+    bytesPerResponse: Math.round(sum((w) => w.bytesPerResponse * w.requests) / Math.max(requests, 1)),
+    rounds: runs.map((w) => w.requestsPerSecond),
+  };
+}
+
+const app = await startAppProcess(APP_PORT, {}, { cpus: cpus?.servers });
 let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
 let bare: Awaited<ReturnType<typeof startBareNode>> | undefined;
-let bareFigures: WrkFigures;
+let bareFigures: ReturnType<typeof combine>;
 const pages: Record<string, WrkFigures> = {};
-let nginxFigures: WrkFigures;
+let nginxFigures: ReturnType<typeof combine>;
 let pageInfo: { bodyBytes: number; appHeaderBytes: number; nginxHeaderBytes: number; sha256: string };
+const roundRatios: number[] = [];
 try {
   const page = await rawGet(app.base + THEME, headers);
   const encoding = page.headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
   if (page.status !== 200 || encoding !== ENCODING)
     throw new Error(`${THEME} answered ${page.status} with encoding ${encoding ?? 'none'}; expected 200 ${ENCODING}`);
   nginx = await startNginx(page, APP_PROCESSES);
+  bare = await startBareNode(page);
   const fromNginx = await rawGet(nginx.base + THEME, headers);
   if (!fromNginx.body.equals(page.body)) throw new Error('nginx does not serve the same bytes as the app');
   pageInfo = { bodyBytes: page.body.length, appHeaderBytes: page.headerBytes, nginxHeaderBytes: fromNginx.headerBytes, sha256: sha(page.body) };
@@ -205,19 +241,26 @@ try {
     `${THEME}: ${pageInfo.bodyBytes} B ${ENCODING} body (sha256 ${pageInfo.sha256}…); headers app ${pageInfo.appHeaderBytes} B, nginx ${pageInfo.nginxHeaderBytes} B`,
   );
 
-  // Warm up both (JIT, page cache, compressed bodies, nginx's open file cache), then measure.
-  await load(nginx.base + THEME, WARMUP_SECONDS);
-  await load(app.base + THEME, WARMUP_SECONDS);
-  nginxFigures = await load(nginx.base + THEME);
-  console.log(line(`nginx ${THEME}`, nginxFigures));
-  pages[THEME] = await load(app.base + THEME);
-  console.log(line(`app   ${THEME}`, pages[THEME]));
+  const servers = { nginx: nginx.base, app: app.base, bare: bare.base };
+  const runs: Record<keyof typeof servers, WrkFigures[]> = { nginx: [], app: [], bare: [] };
+  for (const base of Object.values(servers)) await load(base + THEME, FIRST_WARMUP_SECONDS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, base] of Object.entries(servers) as [keyof typeof servers, string][]) {
+      // Warm-up (JIT, page cache, compressed bodies, nginx's open file cache), then measure.
+      await load(base + THEME, WARMUP_SECONDS);
+      const figures = await load(base + THEME);
+      runs[name].push(figures);
+      console.log(line(`round ${round} ${name === 'bare' ? 'bare node:http' : name} ${THEME}`, figures));
+    }
+    roundRatios.push(
+      Math.round(((runs.app[round - 1] as WrkFigures).requestsPerSecond / (runs.nginx[round - 1] as WrkFigures).requestsPerSecond) * 1000) / 1000,
+    );
+  }
+  nginxFigures = combine(runs.nginx);
+  pages[THEME] = combine(runs.app);
+  bareFigures = combine(runs.bare);
   await nginx.stop();
   nginx = undefined;
-  bare = await startBareNode(page);
-  await load(bare.base + THEME, WARMUP_SECONDS);
-  bareFigures = await load(bare.base + THEME);
-  console.log(line(`bare node:http ${THEME}`, bareFigures));
   await bare.stop();
   bare = undefined;
   for (const path of OTHERS) {
@@ -236,6 +279,10 @@ const nginxRatio = Math.round((theme.requestsPerSecond / nginxFigures.requestsPe
 const targetMet = nginxRatio >= TARGET.ratio && theme.latencyMs.p99 < TARGET.p99Ms;
 const errors = [theme, nginxFigures, bareFigures, ...Object.values(pages)].reduce((n, f) => n + f.badStatus + f.socketErrors, 0);
 const tool = `${wrkVersion()}, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, keep-alive, Accept-Encoding: ${ENCODING}`;
+const placement = cpus
+  ? `nginx, app and bare node:http pinned to CPU ${cpus.servers}, wrk to CPU ${cpus.load} (taskset)`
+  : 'no CPU pinning (taskset missing, one core, or BENCH_PIN=0)';
+const rounds = `${ROUNDS} rounds of nginx, app and bare node:http in turn (after ${FIRST_WARMUP_SECONDS} s of warm-up each, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each); requests/s is the mean of the rounds, p50 the middle round's, p99 the worst round's`;
 console.log(
   `app/nginx on ${THEME}: ${(nginxRatio * 100).toFixed(1)} % of nginx's requests/s, app p99 ${theme.latencyMs.p99} ms — target ≥ ${TARGET.ratio * 100} % and p99 < ${TARGET.p99Ms} ms: ${targetMet ? 'met' : 'NOT MET'}`,
 );
@@ -243,12 +290,16 @@ const bareRatio = bareFigures.requestsPerSecond / nginxFigures.requestsPerSecond
 console.log(
   `for reference, bare node:http with the same bytes: ${(bareRatio * 100).toFixed(1)} % of nginx; the app reaches ${((theme.requestsPerSecond / bareFigures.requestsPerSecond) * 100).toFixed(1)} % of bare node:http`,
 );
-console.log(`${tool}; ${APP_PROCESSES} app process (PGlite), nginx ${nginxVersion()} with ${APP_PROCESSES} worker`);
+console.log(`${tool}; ${placement}; ${rounds}; ${APP_PROCESSES} app process (PGlite), nginx ${nginxVersion()} with ${APP_PROCESSES} worker`);
+console.log(`app/nginx per round: ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`);
 
 const figures = {
   date: new Date().toISOString(),
   tool,
   durationSeconds: SECONDS,
+  rounds: ROUNDS,
+  cpus: cpus ?? null,
+  roundRatios,
   connections: CONNECTIONS,
   appProcesses: APP_PROCESSES,
   nginxWorkers: APP_PROCESSES,
@@ -267,8 +318,10 @@ await recordResults(
   figures,
   [
     `wrk (${tool}); ${APP_PROCESSES} app process on PGlite; nginx ${nginxVersion()} with ${APP_PROCESSES} worker serving the app's exact bytes and headers of \`${THEME}\`.`,
+    `On \`${THEME}\`: ${rounds}; ${placement}.`,
     '',
     `**app/nginx on \`${THEME}\`: ${(nginxRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.ratio * 100} % with p99 < ${TARGET.p99Ms} ms: ${targetMet ? 'met' : 'not met'}).`,
+    `Per round, app/nginx: ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; requests/s nginx ${nginxFigures.rounds.join(', ')}, app ${(pages[THEME] as ReturnType<typeof combine>).rounds.join(', ')}, bare node:http ${bareFigures.rounds.join(', ')}.`,
     `For reference, a bare node:http process sending the same bytes from memory (no framework, no logging) reaches ${(bareRatio * 100).toFixed(1)} % of nginx; the app reaches ${((theme.requestsPerSecond / bareFigures.requestsPerSecond) * 100).toFixed(1)} % of it.`,
     '',
     '| server | page | requests/s | p50 ms | p99 ms | bytes/response | errors |',

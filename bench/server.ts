@@ -2,17 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { track } from './wrk.ts';
+import { pinned, track } from './wrk.ts';
 
 /**
  * Starts `npm start`'s entry point as its own process (on a fresh PGlite directory unless `env`
- * names a DATABASE_URL); resolves once it answers. The process is killed if it never gets ready,
+ * names a DATABASE_URL), on the given cores if any; resolves once it answers. The process is killed if it never gets ready,
  * and when the benchmark exits for whatever reason.
  */
-export async function startAppProcess(port: number, env: Record<string, string> = {}) {
+export async function startAppProcess(port: number, env: Record<string, string> = {}, opts: { cpus?: string } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-bench-'));
   const child: ChildProcess = track(
-    spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    spawn(...pinned(opts.cpus, process.execPath, ['--import', 'tsx', 'src/server.ts']), {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     }),

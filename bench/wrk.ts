@@ -1,7 +1,7 @@
 // Load generation with Debian's wrk, plus the small process helpers the benchmarks share.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** Makes sure a command exists, installing its Debian package with apt-get if it does not; throws otherwise. */
@@ -17,6 +17,27 @@ export function ensureCommand(command: string, aptPackages: string[]): string {
   if (install.status !== 0 || !path)
     throw new Error(`${command} is not installed and "apt-get install -y ${aptPackages.join(' ')}" did not work; install it and run again`);
   return path;
+}
+
+/**
+ * One core for the load generator, the others for the servers, when `taskset` is there and the
+ * machine has at least two cores; otherwise undefined (and nothing is pinned).
+ *
+ * Without it the scheduler decides, run by run, whether a server shares a core with wrk: on this
+ * 2-core machine the same bare node:http server measured 55k requests/s in one run and 78k in
+ * the next (44k when pinned to wrk's core, 72–77k when pinned to the other). Pinned, every server
+ * gets the same core and wrk the other, so a comparison measures the servers, not the scheduler.
+ */
+export function cpuSplit(): { servers: string; load: string } | undefined {
+  const cores = availableParallelism();
+  if (cores < 2 || process.env.BENCH_PIN === '0') return undefined;
+  if (spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim() === '') return undefined;
+  return { servers: cores === 2 ? '0' : `0-${cores - 2}`, load: String(cores - 1) };
+}
+
+/** The command and arguments that run `command` on the given cores (or as it is, without). */
+export function pinned(cpus: string | undefined, command: string, args: string[]): [string, string[]] {
+  return cpus ? ['taskset', ['-c', cpus, command, ...args]] : [command, args];
 }
 
 /** Children started by a benchmark; killed when the benchmark exits, however it exits. */
@@ -56,6 +77,8 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** Request these paths in turn (one a line) instead of the URL's own path. */
   paths?: string[];
+  /** Run wrk on these cores (taskset's list syntax). */
+  cpus?: string;
 }
 
 // wrk's --latency table has no p95, so the figures come from a done() hook with exact percentiles (µs).
@@ -94,7 +117,7 @@ export async function runWrk(url: string, opts: WrkOptions): Promise<WrkFigures>
     const args = [`-t${opts.threads ?? 1}`, `-c${opts.connections}`, `-d${opts.seconds}s`, '--latency', '-s', join(dir, 'script.lua')];
     for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}: ${v}`);
     args.push(url);
-    const child = track(spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = track(spawn(...pinned(opts.cpus, 'wrk', args), { stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
     let err = '';
     child.stdout?.on('data', (d) => (out += d));

@@ -7,6 +7,7 @@ import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
+import { isoTimestamp, LineSink, type Output } from './log-sink.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { loadDefinition } from './signals/definition.ts';
 import { hasContent, importContent } from './themes/service.ts';
@@ -23,20 +24,20 @@ export interface BootOptions {
 }
 
 /**
- * JSON lines on stdout. Lines are gathered up to 4 KB and written together (one system call for
- * many requests instead of one each), and at least every 200 ms, and at exit; error lines, and all
- * lines below 'info', are written at once.
+ * JSON lines on stdout, gathered up to 4 KB and written together (one system call for many
+ * requests instead of one each), at least every 200 ms, and at exit; error lines at once
+ * (src/log-sink.ts).
  */
 export function createLogger(config: Config): Logger {
-  const destination = pino.destination({ dest: 1, minLength: 4096, sync: true });
-  const timer = setInterval(() => destination.flush(), 200);
+  // contentMode 'buffer': sonic-boom takes Buffers (its types only name strings).
+  const sink = new LineSink(pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }) as unknown as Output);
+  const timer = setInterval(() => sink.flush(), 200);
   timer.unref();
   process.once('exit', () => {
     clearInterval(timer);
-    destination.flushSync();
+    sink.flushSync();
   });
-  const log = pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
-  return log;
+  return pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: isoTimestamp }, sink);
 }
 
 /** Everything `npm start` does before listening: open and migrate the database, check and load content, build assets. */

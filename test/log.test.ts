@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { logRequestLine } from '../src/http/middleware.ts';
+import { isoTimestamp, LineSink } from '../src/log-sink.ts';
 
 /** A pino logger like createLogger's, writing into memory. */
 function memoryLogger(level = 'info') {
@@ -36,5 +37,78 @@ describe('request log line', () => {
     logRequestLine(log, 'id', 'GET', '/', 200, 1);
     await new Promise((r) => setImmediate(r));
     expect(lines).toEqual([]);
+  });
+});
+
+describe('LineSink (the buffer in front of stdout)', () => {
+  const output = () => {
+    const chunks: Buffer[] = [];
+    return { chunks, text: () => Buffer.concat(chunks).toString('utf8'), out: { write: (b: Buffer) => chunks.push(b), flushSync: vi.fn() } };
+  };
+  const info = (n: number) => `{"level":30,"msg":"regel ${n} – ü 😀"}\n`;
+
+  it('gathers lines up to the threshold, then hands them over together, in order and whole', () => {
+    const o = output();
+    const sink = new LineSink(o.out, 256);
+    const lines = Array.from({ length: 40 }, (_, i) => info(i));
+    for (const line of lines.slice(0, 3)) sink.write(line);
+    expect(o.chunks).toHaveLength(0);
+    for (const line of lines.slice(3)) sink.write(line);
+    expect(o.chunks.length).toBeGreaterThan(1);
+    expect(o.chunks.length).toBeLessThan(lines.length / 3);
+    sink.flush();
+    expect(o.text()).toBe(lines.join(''));
+  });
+
+  it('writes an error or fatal line at once, with what came before it', () => {
+    for (const level of [50, 60]) {
+      const o = output();
+      const sink = new LineSink(o.out, 4096);
+      sink.write(info(1));
+      sink.write(`{"level":40,"msg":"let op"}\n`);
+      expect(o.chunks).toHaveLength(0);
+      sink.write(`{"level":${level},"msg":"mis"}\n`);
+      expect(o.text()).toBe(`${info(1)}{"level":40,"msg":"let op"}\n{"level":${level},"msg":"mis"}\n`);
+    }
+  });
+
+  it('passes a line longer than its buffer through whole, after what was gathered', () => {
+    const o = output();
+    const sink = new LineSink(o.out, 64);
+    const long = `{"level":30,"msg":"${'é'.repeat(1000)}"}\n`;
+    sink.write(info(1));
+    sink.write(long);
+    sink.write(info(2));
+    sink.flushSync();
+    expect(o.text()).toBe(info(1) + long + info(2));
+    expect(o.out.flushSync).toHaveBeenCalled();
+  });
+
+  it('hands over copies: what the output keeps does not change when the buffer is reused', () => {
+    const o = output();
+    const sink = new LineSink(o.out, 64);
+    sink.write(info(1));
+    sink.flush();
+    const first = Buffer.from(o.chunks[0] as Buffer);
+    sink.write(info(2));
+    sink.flush();
+    expect((o.chunks[0] as Buffer).equals(first)).toBe(true);
+  });
+
+  it('is what createLogger writes through: pino lines and request lines arrive whole and in order', async () => {
+    const o = output();
+    const sink = new LineSink(o.out, 4096);
+    const log = pino({ level: 'info', base: { app: 'hechtwerk' }, timestamp: isoTimestamp }, sink);
+    log.info({ n: 1 }, 'eerst');
+    logRequestLine(log, 'id-1', 'GET', '/themas/hechting', 200, 1);
+    log.error({ n: 3 }, 'fout');
+    const lines = o
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.map((l) => l.msg)).toEqual(['eerst', 'request', 'fout']);
+    expect(typeof lines[0]?.time).toBe('string');
+    expect(Number.isNaN(Date.parse(String(lines[1]?.time)))).toBe(false);
   });
 });

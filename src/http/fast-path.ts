@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Deps } from '../context.ts';
-import { logRequestLine, matches, pickEncoding } from './middleware.ts';
+import { logRequestLine, matches, pickEncoding, requestLineMiddle } from './middleware.ts';
 import { isPageCacheable } from './page-cache.ts';
 
 /**
@@ -28,6 +28,8 @@ interface Entry {
   etag: string;
   /** The path as Hono's request log writes it (no query string). */
   logPath: string;
+  /** The request line's fixed middle part for a GET (see requestLineMiddle). */
+  logMiddle: string;
 }
 
 export interface FastPathStats {
@@ -48,23 +50,61 @@ const MAX_BODY = 1024 * 1024;
 
 type Fetch = (request: Request, env: HttpBindings) => Response | Promise<Response>;
 
-/** Anonymous, bodiless GET/HEAD: the only requests the fast path serves or learns from. */
-function eligible(req: IncomingMessage): boolean {
-  const h = req.headers;
-  return (
-    (req.method === 'GET' || req.method === 'HEAD') &&
-    h.cookie === undefined &&
-    h.authorization === undefined &&
-    h['content-length'] === undefined &&
-    h['transfer-encoding'] === undefined
-  );
+/**
+ * What the fast path reads of a request, taken from `rawHeaders` in one pass: `req.headers` would
+ * first build an object of every header, which costs more than the rest of a hit. As Node's
+ * `req.headers` does, the first Host counts and repeated Accept-Encoding and If-None-Match
+ * headers are joined with ", ". One object, reused: a request is read and answered synchronously.
+ */
+const seen = { eligible: false, host: '', accept: '', ifNoneMatch: undefined as string | undefined };
+
+/** Reads the request into `seen`. Eligible: an anonymous, bodiless GET or HEAD, the only requests the fast path serves or learns from. */
+function look(req: IncomingMessage): typeof seen {
+  seen.eligible = req.method === 'GET' || req.method === 'HEAD';
+  seen.host = '';
+  seen.accept = '';
+  seen.ifNoneMatch = undefined;
+  if (!seen.eligible) return seen;
+  let host: string | undefined;
+  let accept: string | undefined;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i] as string;
+    const value = raw[i + 1] as string;
+    // Only names of these lengths can matter; most headers are passed over without lower-casing.
+    switch (name.length) {
+      case 4:
+        if (host === undefined && name.toLowerCase() === 'host') host = value;
+        break;
+      case 6:
+        if (name.toLowerCase() === 'cookie') seen.eligible = false;
+        break;
+      case 13: {
+        const lower = name.toLowerCase();
+        if (lower === 'authorization') seen.eligible = false;
+        else if (lower === 'if-none-match') seen.ifNoneMatch = seen.ifNoneMatch === undefined ? value : `${seen.ifNoneMatch}, ${value}`;
+        break;
+      }
+      case 14:
+        if (name.toLowerCase() === 'content-length') seen.eligible = false;
+        break;
+      case 15:
+        if (name.toLowerCase() === 'accept-encoding') accept = accept === undefined ? value : `${accept}, ${value}`;
+        break;
+      case 17:
+        if (name.toLowerCase() === 'transfer-encoding') seen.eligible = false;
+        break;
+    }
+    if (!seen.eligible) return seen;
+  }
+  seen.host = host ?? '';
+  seen.accept = accept ?? '';
+  return seen;
 }
 
-const keyOf = (req: IncomingMessage) => `${req.headers.host ?? ''} ${req.url ?? ''}`;
 // Browsers send a handful of distinct Accept-Encoding values; negotiating each once saves the parsing.
 const negotiated = new Map<string, string>();
-function encodingOf(req: IncomingMessage): string {
-  const accept = req.headers['accept-encoding'] ?? '';
+function encodingOf(accept: string): string {
   let encoding = negotiated.get(accept);
   if (encoding === undefined) {
     encoding = pickEncoding(accept) ?? 'identity';
@@ -73,6 +113,9 @@ function encodingOf(req: IncomingMessage): string {
   }
   return encoding;
 }
+
+/** A remembered response's key: host, URL (with its query string) and encoding. */
+const keyOf = (req: IncomingMessage, r: typeof seen) => `${r.host} ${req.url ?? ''} ${encodingOf(r.accept)}`;
 
 export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options: Options = {}) {
   const limit = options.limit ?? 3000;
@@ -116,15 +159,25 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       headers.push(name, value);
     }
     if (idIndex < 0) return;
-    const base = `${keyOf(req)} ${encodingOf(req)}`;
+    const base = keyOf(req, look(req));
     // A 304 is only ever sent in place of a remembered page.
     if (status === 304 && !entries.has(base)) return;
-    remember(status === 200 ? base : `${base} 304`, { version, status, headers, idIndex, body, etag, logPath: new URL(request.url).pathname });
+    const logPath = new URL(request.url).pathname;
+    remember(status === 200 ? base : `${base} 304`, {
+      version,
+      status,
+      headers,
+      idIndex,
+      body,
+      etag,
+      logPath,
+      logMiddle: requestLineMiddle('GET', logPath, status),
+    });
   }
 
   const fetch: Fetch = async (request, env) => {
     const req = env.incoming;
-    if (!enabled || req.method !== 'GET' || !eligible(req) || !isPageCacheable(new URL(request.url).pathname)) return app.fetch(request, env);
+    if (!enabled || req.method !== 'GET' || !look(req).eligible || !isPageCacheable(new URL(request.url).pathname)) return app.fetch(request, env);
     let version: number;
     try {
       version = await deps.contentVersion.current();
@@ -140,14 +193,16 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
 
   /** Sends a remembered response; false when the request must go to Hono. */
   function serve(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!enabled || !eligible(req)) return false;
+    if (!enabled) return false;
     const start = performance.now();
-    const base = `${keyOf(req)} ${encodingOf(req)}`;
+    const r = look(req);
+    if (!r.eligible) return false;
+    const base = keyOf(req, r);
     let entry = entries.get(base);
     if (!entry) return false;
     const version = deps.contentVersion.peek();
     if (version === undefined || entry.version !== version) return false;
-    const inm = req.headers['if-none-match'];
+    const inm = r.ifNoneMatch;
     if (inm !== undefined && matches(inm, entry.etag)) {
       const notModified = entries.get(`${base} 304`);
       if (!notModified || notModified.version !== version || notModified.etag !== entry.etag) return false;
@@ -159,7 +214,9 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     if (req.method === 'HEAD' || entry.status === 304) res.end();
     else res.end(entry.body);
     stats.hits++;
-    logRequestLine(deps.log, reqId, req.method ?? 'GET', entry.logPath, entry.status, Math.round(performance.now() - start));
+    const method = req.method ?? 'GET';
+    const ms = Math.round(performance.now() - start);
+    logRequestLine(deps.log, reqId, method, entry.logPath, entry.status, ms, method === 'GET' ? entry.logMiddle : undefined);
     return true;
   }
 
