@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { loadSecret } from './admin/service.ts';
@@ -9,6 +10,7 @@ import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
 import { isoTimestamp, LineSink, type Output } from './log-sink.ts';
 import { importDemoOrganisations } from './network/demo.ts';
+import { Gate } from './search/gate.ts';
 import { loadDefinition } from './signals/definition.ts';
 import { hasContent, importContent } from './themes/service.ts';
 import { importDemoTrainings } from './trainings/demo.ts';
@@ -67,6 +69,8 @@ export async function boot(opts: BootOptions) {
       assets: await assets(),
       secret,
       contentVersion: new ContentVersion(database.db),
+      // Two per core: a search also spends time on the wire and in this process, so one per core leaves the database idle between them.
+      searchGate: new Gate(config.SEARCH_CONCURRENCY ?? 2 * availableParallelism()),
       signals,
       now: opts.now ?? (() => new Date()),
     };

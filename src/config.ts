@@ -84,6 +84,14 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 32 liggen')
     .max(32, 'moet tussen 1 en 32 liggen')
     .default(4),
+  // Searches running in the database at once (the rest wait their turn, see src/search/gate.ts).
+  // Default: twice this machine's cores (measured best here with the database on the same machine).
+  SEARCH_CONCURRENCY: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 256 liggen')
+    .max(256, 'moet tussen 1 en 256 liggen')
+    .optional(),
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
 });

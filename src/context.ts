@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { ContentVersion } from './http/page-cache.ts';
+import type { Gate } from './search/gate.ts';
 import type { Definition } from './signals/definition.ts';
 import type { Asset } from './ui/assets.ts';
 
@@ -14,6 +15,8 @@ export interface Deps {
   /** HMAC key shared by every instance (kept in the database). */
   secret: Buffer;
   contentVersion: ContentVersion;
+  /** Searches in the database at once, the others in line (src/search/gate.ts). */
+  searchGate: Gate;
   /** The signals list definition (content/signalenlijst.yaml), validated at start-up. */
   signals: Definition;
   /** The clock; tests move it to check expiry. */

@@ -9,6 +9,8 @@ describe('configuration', () => {
     expect(c.baseUrl).toBe('http://127.0.0.1:3000');
     expect(c.secure).toBe(false);
     expect(c.DATABASE_URL).toBeUndefined();
+    // Unset: boot() uses twice the cores.
+    expect(c.SEARCH_CONCURRENCY).toBeUndefined();
   });
 
   it('reads every variable', () => {
@@ -22,8 +24,9 @@ describe('configuration', () => {
       MAIL_FROM: 'Hechtwerk <noreply@hechtwerk.example>',
       LOG_LEVEL: 'debug',
       TRUST_PROXY: 'true',
+      SEARCH_CONCURRENCY: '6',
     });
-    expect(c).toMatchObject({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: '/var/lib/hw', LOG_LEVEL: 'debug', TRUST_PROXY: true });
+    expect(c).toMatchObject({ PORT: 8080, HOST: '0.0.0.0', DATA_DIR: '/var/lib/hw', LOG_LEVEL: 'debug', TRUST_PROXY: true, SEARCH_CONCURRENCY: 6 });
     expect(c.baseUrl).toBe('https://hechtwerk.example');
     expect(c.secure).toBe(true);
   });
@@ -40,6 +43,8 @@ describe('configuration', () => {
     ['MAIL_FROM', 'niemand', 'e-mailadres'],
     ['LOG_LEVEL', 'loud', 'toegestaan: fatal, error, warn, info, debug, trace, silent'],
     ['TRUST_PROXY', 'misschien', 'toegestaan: true, false'],
+    ['SEARCH_CONCURRENCY', '0', 'tussen 1 en 256'],
+    ['SEARCH_CONCURRENCY', 'veel', 'moet een getal zijn'],
   ])('%s=%s is refused naming the variable and what is allowed', (name, value, allowed) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {

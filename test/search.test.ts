@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BusyError, Gate } from '../src/search/gate.ts';
 import { search, searchQuery, splitHeadline, upsertSearchDocument } from '../src/search/service.ts';
 import { type Backend, backends, createTestApp } from './helpers.ts';
 
@@ -154,11 +155,96 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(html).not.toContain('onerror=alert(1)>');
   });
 
+  it('while every search slot is taken past the wait limit: a Dutch 503 with Retry-After, the query kept; then searching works again', async () => {
+    const original = t.deps.searchGate;
+    t.deps.searchGate = new Gate(1, 50);
+    let release = () => {};
+    const held = t.deps.searchGate.run(() => new Promise<void>((r) => (release = r)));
+    try {
+      const res = await t.app.request('/zoeken?q=hechting%20%3Cb%3E');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('Retry-After')).toBe('2');
+      expect(res.headers.get('Cache-Control')).toContain('no-store');
+      const html = await res.text();
+      expect(html).toContain('Zoeken is even druk');
+      expect(html).toContain('value="hechting &lt;b&gt;"');
+    } finally {
+      release();
+      await held;
+      t.deps.searchGate = original;
+    }
+    const again = await t.app.request('/zoeken?q=hechting%20%3Cb%3E');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Hechting');
+  });
+
   it('a bad page number falls back to the first page', async () => {
     for (const p of ['0', '-1', 'abc', '99999', '1e9']) {
       const res = await t.app.request(`/zoeken?q=hechting&p=${p}`);
       expect(res.status).toBe(200);
     }
+  });
+});
+
+describe('search gate', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  function task(log: string[], name: string) {
+    let done = () => {};
+    const promise = new Promise<string>((r) => {
+      done = () => {
+        log.push(`end ${name}`);
+        r(name);
+      };
+    });
+    return {
+      run: () => {
+        log.push(`start ${name}`);
+        return promise;
+      },
+      done: () => done(),
+    };
+  }
+
+  it('runs at most its limit at once, the rest in order of arrival, each slot passed on', async () => {
+    const gate = new Gate(2, 1000);
+    const log: string[] = [];
+    const tasks = ['a', 'b', 'c', 'd', 'e'].map((n) => task(log, n));
+    const results = tasks.map((x) => gate.run(x.run));
+    await tick();
+    expect(log).toEqual(['start a', 'start b']);
+    expect(gate.queued).toBe(3);
+    tasks[1]?.done();
+    await tick();
+    expect(log).toEqual(['start a', 'start b', 'end b', 'start c']);
+    tasks[0]?.done();
+    tasks[2]?.done();
+    await tick();
+    expect(log.slice(4)).toEqual(['end a', 'end c', 'start d', 'start e']);
+    tasks[3]?.done();
+    tasks[4]?.done();
+    expect(await Promise.all(results)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(gate.queued).toBe(0);
+    // All slots free again: two start at once.
+    const more = [task(log, 'f'), task(log, 'g')];
+    const after = more.map((x) => gate.run(x.run));
+    await tick();
+    expect(log.slice(-2)).toEqual(['start f', 'start g']);
+    for (const x of more) x.done();
+    await Promise.all(after);
+  });
+
+  it('a failing search frees its slot; one that waited too long gets BusyError and leaves the line', async () => {
+    const gate = new Gate(1, 30);
+    await expect(gate.run(() => Promise.reject(new Error('kapot')))).rejects.toThrow('kapot');
+    const log: string[] = [];
+    const first = task(log, 'a');
+    const running = gate.run(first.run);
+    const late = gate.run(async () => 'nooit');
+    await expect(late).rejects.toBeInstanceOf(BusyError);
+    expect(gate.queued).toBe(0);
+    first.done();
+    await running;
+    expect(await gate.run(async () => 'weer')).toBe('weer');
   });
 });
 

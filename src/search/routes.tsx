@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
 import { listThemes, type ThemeSummary } from '../themes/service.ts';
 import { page } from '../ui/render.tsx';
+import { BusyError } from './gate.ts';
 import { MAX_QUERY, type SearchOutcome, search, searchQuery } from './service.ts';
 
 export const searchRoutes = new Hono<AppEnv>();
@@ -123,8 +124,25 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
 
 searchRoutes.get('/', async (c) => {
   const input = searchQuery.parse({ q: c.req.query('q') ?? '', p: c.req.query('p') });
-  const db = c.get('deps').database.db;
-  const outcome = await search(db, input);
+  const { database, searchGate } = c.get('deps');
+  const db = database.db;
+  let outcome: Awaited<ReturnType<typeof search>>;
+  try {
+    outcome = await searchGate.run(() => search(db, input));
+  } catch (err) {
+    if (!(err instanceof BusyError)) throw err;
+    c.header('Retry-After', '2');
+    c.header('Cache-Control', 'no-store');
+    return page(
+      c,
+      { title: 'Zoeken is even druk', status: 503, canonicalPath: '/zoeken', crumbs: [{ href: '/zoeken', label: 'Zoeken' }] },
+      <>
+        <h1 class="utrecht-heading-1">Zoeken is even druk</h1>
+        <p class="utrecht-paragraph">Er wordt nu veel gezocht. Probeer het over een paar seconden opnieuw; uw zoekvraag staat nog in het veld.</p>
+        <SearchForm q={input.q} invalid={false} />
+      </>,
+    );
+  }
   // The themes are only suggested when there is nothing to show: one query less for every hit list.
   const themes = outcome.state === 'empty' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
   const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
