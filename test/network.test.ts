@@ -354,8 +354,10 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       ]);
       expect(retry.status).toBe(303);
       expect((await bySlug('opvoedpunt-heuvelrijk'))?.name).toBe('Opvoedpunt Beekdal en Heuvelrijk');
-      // The address moved: the old one is gone from the site and the index, the new one is there.
-      expect((await get('/netwerk/opvoedpunt-beekdal')).status).toBe(404);
+      // The address moved: the old one redirects there and is gone from the index, the new one is there.
+      const old = await t.app.request('/netwerk/opvoedpunt-beekdal');
+      expect(old.status).toBe(301);
+      expect(old.headers.get('location')).toBe('/netwerk/opvoedpunt-heuvelrijk');
       expect((await get('/netwerk/opvoedpunt-heuvelrijk')).status).toBe(200);
       expect(await searchDoc('opvoedpunt-beekdal')).toBeUndefined();
       expect((await searchDoc('opvoedpunt-heuvelrijk'))?.title).toBe('Opvoedpunt Beekdal en Heuvelrijk');
@@ -381,6 +383,30 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       expect(badHtml).toContain('Vul de naam in (minstens 2 tekens).');
       expect(versionIn(badHtml)).toBe(versionIn(current));
       expect(await bySlug('opvoedpunt-heuvelrijk')).toEqual(snapshot);
+    });
+
+    it('a changed slug: every old address redirects (301) to the current one, and renaming back serves the page again', async () => {
+      const org = await bySlug('opvoedpunt-heuvelrijk');
+      const path = `/beheer/netwerk/${org?.id}`;
+      const rename = async (slug: string) => {
+        const form = await (await editor.get(path)).text();
+        const fields = good({ slug, name: org?.name ?? '', description: org?.description ?? '' });
+        const res = await postPairs(editor, path, [['_csrf', csrfFrom(form)], ['versie', versionIn(form)], ...fields]);
+        expect(res.status).toBe(303);
+      };
+      const redirects = async (from: string, to: string) => {
+        const res = await t.app.request(`/netwerk/${from}`);
+        expect(res.status, from).toBe(301);
+        expect(res.headers.get('location'), from).toBe(`/netwerk/${to}`);
+      };
+      await rename('opvoedpunt-beekdal-centrum');
+      await redirects('opvoedpunt-beekdal', 'opvoedpunt-beekdal-centrum');
+      await redirects('opvoedpunt-heuvelrijk', 'opvoedpunt-beekdal-centrum');
+      expect((await t.app.request('/netwerk/opvoedpunt-beekdal-centrum')).status).toBe(200);
+      // And back, so the tests below find it where they expect it.
+      await rename('opvoedpunt-heuvelrijk');
+      expect((await t.app.request('/netwerk/opvoedpunt-heuvelrijk')).status).toBe(200);
+      await redirects('opvoedpunt-beekdal-centrum', 'opvoedpunt-heuvelrijk');
     });
 
     it('publish and unpublish: an unpublished organisation is gone from the list, its page and search', async () => {

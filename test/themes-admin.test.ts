@@ -301,12 +301,14 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     }
   });
 
-  it('renames the slug: the new address works, the old one is gone from the site and from search', async () => {
+  it('renames the slug: the new address works, the old one redirects there and is gone from search', async () => {
     const edit = await (await editor.get(`/beheer/themas/${id}`)).text();
     const res = await postPairs(editor, `/beheer/themas/${id}`, [...withField(formOf(edit), 'slug', 'veerkracht-bij-jonge-kinderen'), ['actie', 'opslaan']]);
     expect(res.status).toBe(303);
     expect((await publicPage('/themas/veerkracht-bij-jonge-kinderen')).status).toBe(200);
-    expect((await publicPage('/themas/veerkracht')).status).toBe(404);
+    const old = await t.app.request('/themas/veerkracht');
+    expect(old.status).toBe(301);
+    expect(old.headers.get('location')).toBe('/themas/veerkracht-bij-jonge-kinderen');
     expect(await searchDoc('veerkracht')).toBeUndefined();
     expect((await searchDoc('veerkracht-bij-jonge-kinderen'))?.url).toBe('/themas/veerkracht-bij-jonge-kinderen');
   });
@@ -379,6 +381,52 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     const stale = await editor.post(`/beheer/themas/${id}/publiceren`, { _csrf: csrfFrom(edit), versie: versionIn(edit) });
     expect(stale.status).toBe(409);
     expect((await themeBySlug('veerkracht'))?.published).toBe(false);
+  });
+
+  it('a changed slug: the old address redirects (301) to the new one, renaming twice makes no chain, and a live slug wins', async () => {
+    const slugOf = async (path: string) => {
+      const res = await t.app.request(path);
+      return { status: res.status, location: res.headers.get('location') };
+    };
+    const saveSlug = async (themeId: number, slug: string) => {
+      const edit = await (await editor.get(`/beheer/themas/${themeId}`)).text();
+      const res = await postPairs(editor, `/beheer/themas/${themeId}`, [...withField(formOf(edit), 'slug', slug), ['actie', 'opslaan']]);
+      expect(res.status).toBe(303);
+    };
+    const hechting = (await themeBySlug('hechting'))?.id as number;
+    expect((await slugOf('/themas/hechting')).status).toBe(200);
+    await saveSlug(hechting, 'hechting-bij-jonge-kinderen');
+    expect(await slugOf('/themas/hechting')).toEqual({ status: 301, location: '/themas/hechting-bij-jonge-kinderen' });
+    expect((await slugOf('/themas/hechting-bij-jonge-kinderen')).status).toBe(200);
+    await saveSlug(hechting, 'hechting-0-4');
+    // Both earlier addresses lead straight to the current one.
+    expect(await slugOf('/themas/hechting')).toEqual({ status: 301, location: '/themas/hechting-0-4' });
+    expect(await slugOf('/themas/hechting-bij-jonge-kinderen')).toEqual({ status: 301, location: '/themas/hechting-0-4' });
+    // Back to the first name: it is served again, and the name it leaves redirects.
+    await saveSlug(hechting, 'hechting');
+    expect((await slugOf('/themas/hechting')).status).toBe(200);
+    expect(await slugOf('/themas/hechting-0-4')).toEqual({ status: 301, location: '/themas/hechting' });
+    // Another theme takes an old address: its own page, not the redirect.
+    const page = await (await editor.get('/beheer/themas/nieuw')).text();
+    const created = await postPairs(editor, '/beheer/themas/nieuw', [
+      ['_csrf', csrfFrom(page)],
+      ['title', 'Hechting van nul tot vier'],
+      ['slug', 'hechting-0-4'],
+      ['summary', 'Een ander thema op een oud adres.'],
+      ['reviewed', '2026-11-20'],
+      ['body', BODY],
+      ['keyFacts', ''],
+      ['actie', 'opslaan'],
+    ]);
+    expect(created.status).toBe(303);
+    const other = (await themeBySlug('hechting-0-4'))?.id as number;
+    // Not yet published: no page, and no redirect either (the address is taken).
+    expect((await slugOf('/themas/hechting-0-4')).status).toBe(404);
+    const edit = await (await editor.get(`/beheer/themas/${other}`)).text();
+    expect((await editor.post(`/beheer/themas/${other}/publiceren`, { _csrf: csrfFrom(edit), versie: versionIn(edit) })).status).toBe(303);
+    expect((await slugOf('/themas/hechting-0-4')).status).toBe(200);
+    // An unpublished theme's old address is a 404 like the theme itself.
+    expect((await slugOf('/themas/bestaat-niet-en-nooit')).status).toBe(404);
   });
 });
 

@@ -388,3 +388,19 @@ export const revisions = pgTable(
   },
   (t) => [index('revisions_subject_idx').on(t.kind, t.ref, t.id), check('revisions_kind_valid', sql`${t.kind} in ('theme', 'organisation', 'source')`)],
 );
+
+/**
+ * Addresses a theme or an organisation had before its slug changed: the old address answers with
+ * a permanent redirect to the current one (links in mails, bookmarks, search engines keep working).
+ * A live slug always wins over a redirect of the same address.
+ */
+export const slugRedirects = pgTable(
+  'slug_redirects',
+  {
+    kind: text('kind').notNull(),
+    oldSlug: text('old_slug').notNull(),
+    targetId: integer('target_id').notNull(),
+    at: ts('at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.oldSlug] }), check('slug_redirects_kind_valid', sql`${t.kind} in ('theme', 'organisation')`)],
+);

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { movedTo } from '../content/redirects.ts';
 import type { AppEnv } from '../context.ts';
 import { page } from '../ui/render.tsx';
 import { listPublished, parseFilter, publishedBySlug, servedMunicipalities, shortDescription, themeTitles } from './service.ts';
@@ -37,7 +38,11 @@ networkRoutes.get('/', async (c) => {
 networkRoutes.get('/:slug', async (c) => {
   const db = c.get('deps').database.db;
   const org = await publishedBySlug(db, c.req.param('slug'));
-  if (!org) return c.notFound();
+  if (!org) {
+    // An address the organisation had before its slug changed: on to where it is now.
+    const moved = await movedTo(db, 'organisation', c.req.param('slug'));
+    return moved ? c.redirect(`/netwerk/${moved}`, 301) : c.notFound();
+  }
   return page(
     c,
     {

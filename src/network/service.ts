@@ -2,6 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { recordRevision } from '../admin/revisions.ts';
 import { audit } from '../admin/service.ts';
+import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { slugify } from '../content/slug.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { type Db, type Queryable, rows } from '../db/client.ts';
@@ -289,6 +290,7 @@ export async function createOrganisation(db: Db, actorId: number | null, input: 
         .values({ ...input, municipalities })
         .returning();
       if (!row) throw new Error('insert returned nothing');
+      await claimAddress(tx, 'organisation', row.slug);
       await reindex(tx, row);
       await audit(tx, actorId, 'organisation.created', subject(row.id), { slug: row.slug, name: row.name, published: row.published });
       await recordRevision(tx, 'organisation', row.id, actorId, 'aangemaakt', organisationSnapshot(row));
@@ -332,6 +334,7 @@ export async function updateOrganisation(
         .where(and(eq(organisations.id, id), atVersion(version)))
         .returning();
       if (!row) throw conflict();
+      await keepOldAddress(tx, 'organisation', id, before.slug, row.slug);
       await reindex(tx, row, before.slug);
       const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
       await audit(tx, actorId, 'organisation.updated', subject(id), { slug: row.slug, name: row.name, changed });

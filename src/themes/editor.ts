@@ -2,6 +2,7 @@ import { and, asc, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-o
 import { z } from 'zod';
 import { type RevisionKind, recordRevision } from '../admin/revisions.ts';
 import { audit } from '../admin/service.ts';
+import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { markdownBody, themeFrontMatter } from '../content/schema.ts';
 import { slugify } from '../content/slug.ts';
 import type { Db, Queryable } from '../db/client.ts';
@@ -318,6 +319,7 @@ export async function createTheme(db: Db, actorId: number | null, input: ThemeIn
         .returning({ id: themes.id });
       if (!row) throw new Error('insert returned nothing');
       await writeLinks(tx, row.id, relatedIds, input.sourceIds);
+      await claimAddress(tx, 'theme', input.slug);
       await afterWrite(tx, actorId, row.id, 'aangemaakt', 'theme.created');
       return row.id;
     }),
@@ -346,6 +348,7 @@ export async function updateTheme(db: Db, actorId: number | null, id: number, ve
         .returning({ id: themes.id });
       if (!row) throw conflict();
       await writeLinks(tx, id, relatedIds, input.sourceIds);
+      await keepOldAddress(tx, 'theme', id, before.slug, input.slug);
       await afterWrite(tx, actorId, id, action, 'theme.updated', before.slug);
     }),
   );

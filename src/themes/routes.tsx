@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { movedTo } from '../content/redirects.ts';
 import type { AppEnv } from '../context.ts';
 import { page } from '../ui/render.tsx';
 import { getTheme, listThemes } from './service.ts';
@@ -17,8 +18,13 @@ themeRoutes.get('/', async (c) => {
 
 themeRoutes.get('/:slug', async (c) => {
   const slug = c.req.param('slug');
-  const theme = /^[a-z0-9-]{1,80}$/.test(slug) ? await getTheme(c.get('deps').database.db, slug) : null;
-  if (!theme) return c.notFound();
+  const db = c.get('deps').database.db;
+  const theme = /^[a-z0-9-]{1,80}$/.test(slug) ? await getTheme(db, slug) : null;
+  if (!theme) {
+    // An address the theme had before its slug changed: on to where it is now.
+    const moved = await movedTo(db, 'theme', slug);
+    return moved ? c.redirect(`/themas/${moved}`, 301) : c.notFound();
+  }
   return page(
     c,
     {
