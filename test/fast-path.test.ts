@@ -168,6 +168,52 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
     expect(servedFast).toBe(true);
   });
 
+  it('while the database cannot be reached: cached pages of the last version are still served, from memory and by Hono; others get 503', async () => {
+    const path = '/themas/kindermishandeling';
+    const br = { 'Accept-Encoding': 'br' };
+    const good = await both(path, { headers: br });
+    expect(good.servedFast).toBe(true);
+    const version = t.deps.contentVersion as unknown as { db: unknown };
+    const realDb = version.db;
+    // Reads of the content version now fail, as they do while the server is away.
+    const failing = () => Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    version.db = { select: () => ({ from: () => ({ where: failing }) }) };
+    try {
+      t.deps.contentVersion.invalidate();
+      // Never read since invalidate(): nothing is known, so nothing stale is served (a 503).
+      const unknown = await raw(honoPort, path, { headers: br });
+      expect(unknown.status).toBe(503);
+      expect(t.deps.contentVersion.lastKnown()).toBeUndefined();
+    } finally {
+      version.db = realDb;
+    }
+    // Read once more while the database is there, then lose it again.
+    await t.deps.contentVersion.current();
+    await both(path, { headers: br });
+    version.db = { select: () => ({ from: () => ({ where: failing }) }) };
+    try {
+      await new Promise((r) => setTimeout(r, 1100)); // the version is no longer fresh: a re-read fails
+      await expect(t.deps.contentVersion.current()).rejects.toThrow('ECONNREFUSED');
+      expect(t.deps.contentVersion.lastKnown()).toBeTypeOf('number');
+      const hits = fast.stats.hits;
+      const fromMemory = await raw(fastPort, path, { headers: br });
+      expect(fromMemory.status).toBe(200);
+      expect(fast.stats.hits).toBe(hits + 1);
+      expect(fromMemory.body.equals(good.viaFast.body)).toBe(true);
+      const fromHono = await raw(honoPort, path, { headers: br });
+      expect(fromHono.status).toBe(200);
+      expect(fromHono.body.equals(good.viaHono.body)).toBe(true);
+      // A page not cached: 503 with Retry-After (the fault test covers a real outage, with trainings and writes).
+      const other = await raw(honoPort, '/themas/complexe-echtscheidingen?nooit=gezien', { headers: br });
+      expect(other.status).toBe(503);
+      expect(other.headers['retry-after']).toMatch(/^\d+$/);
+    } finally {
+      version.db = realDb;
+    }
+    await t.deps.contentVersion.current();
+    expect(t.deps.contentVersion.lastKnown()).toBeUndefined();
+  });
+
   it('serves a fresh page once content changes: at once on this instance, within a second on others', async () => {
     const path = '/themas/hechting';
     const before = decoded(await raw(fastPort, path, { headers: { 'Accept-Encoding': 'br' } }));

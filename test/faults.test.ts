@@ -324,11 +324,12 @@ describe('PostgreSQL server restarted under load', () => {
       expect(appOut).not.toContain('unhandled error');
 
       // While the database was down: 503 with Retry-After and a Dutch page; readiness says so too.
-      // Only a public page the instance had cached (and checked the content version of less than a
-      // second ago) may still come back 200; nothing that writes can.
+      // Only a public page the instance had cached may still come back 200 (the last content version
+      // read, see ContentVersion.lastKnown); nothing that writes can, nor pages with live seats.
       expect(during.length).toBeGreaterThan(20);
+      const cacheable = (a: Answer) => a.kind === 'page' && !a.path.startsWith('/trainingen');
       for (const a of during) {
-        if (a.status === 200 && (a.kind === 'page' || a.kind === 'search')) continue;
+        if (a.status === 200 && (cacheable(a) || a.kind === 'search')) continue;
         expect(`${a.kind} ${a.path} ${a.status}`).toBe(`${a.kind} ${a.path} 503`);
         expect(a.retryAfter).toMatch(/^\d+$/);
         if (a.kind === 'readyz') expect(JSON.parse(a.body)).toMatchObject({ status: 'unavailable' });
@@ -339,7 +340,10 @@ describe('PostgreSQL server restarted under load', () => {
       }
       expect(during.filter((a) => a.kind === 'register').length).toBeGreaterThan(0);
       expect(during.filter((a) => a.kind === 'readyz').length).toBeGreaterThan(0);
-      expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(during.length / 2);
+      expect(during.filter((a) => a.status === 503).length).toBeGreaterThan(during.length / 3);
+      // Readers of cached pages kept their page through the outage.
+      const cachedDuring = during.filter(cacheable);
+      expect(cachedDuring.filter((a) => a.status === 200).length).toBeGreaterThan(cachedDuring.length / 2);
       // Recovered without a restart of the app, within a few seconds.
       for (const o of outages) expect(o.recoveredMs).toBeLessThan(10 * SECOND);
 

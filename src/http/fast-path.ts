@@ -16,6 +16,9 @@ import { isPageCacheable } from './page-cache.ts';
  * body, paths the page cache skips, responses Hono would not cache, and every request while this
  * instance's content version is stale. Only X-Request-Id is new per request, and each hit gets
  * the same log line the request log middleware writes.
+ *
+ * While the database cannot be reached, remembered pages of the last content version read are
+ * served for a while (ContentVersion.lastKnown): readers keep their page, writes get a 503.
  */
 
 interface Entry {
@@ -200,7 +203,8 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     const base = keyOf(req, r);
     let entry = entries.get(base);
     if (!entry) return false;
-    const version = deps.contentVersion.peek();
+    // While the database cannot be reached, pages of the last version read are still served.
+    const version = deps.contentVersion.peek() ?? deps.contentVersion.lastKnown();
     if (version === undefined || entry.version !== version) return false;
     const inm = r.ifNoneMatch;
     if (inm !== undefined && matches(inm, entry.etag)) {

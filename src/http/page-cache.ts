@@ -13,6 +13,8 @@ import { etagOf } from './middleware.ts';
 export class ContentVersion {
   private value = -1;
   private checkedAt = 0;
+  // When the last read failed (the database could not be reached); 0 once a read succeeds.
+  private failedAt = 0;
   private inflight: Promise<number> | undefined;
   // Bumped by invalidate(): a read that started before it must not count as fresh after it.
   private generation = 0;
@@ -20,6 +22,8 @@ export class ContentVersion {
   constructor(
     private readonly db: Db,
     private readonly maxAgeMs = 1000,
+    /** How long pages of the last version read may still be served while the database cannot be reached. */
+    private readonly outageMs = 5 * 60_000,
   ) {}
 
   async current(): Promise<number> {
@@ -38,6 +42,16 @@ export class ContentVersion {
     return undefined;
   }
 
+  /**
+   * While the database cannot be reached (the last read of the version failed): the version read
+   * last, if that was less than `outageMs` ago, so that pages cached under it can still be served.
+   * Otherwise undefined. Never after this instance changed content itself (invalidate()).
+   */
+  lastKnown(): number | undefined {
+    if (this.failedAt === 0 || this.value < 0 || this.checkedAt === 0) return undefined;
+    return Date.now() - this.checkedAt < this.outageMs ? this.value : undefined;
+  }
+
   private async read(): Promise<number> {
     const generation = this.generation;
     const startedAt = Date.now();
@@ -47,8 +61,12 @@ export class ContentVersion {
       if (generation === this.generation) {
         this.value = value;
         this.checkedAt = startedAt;
+        this.failedAt = 0;
       }
       return value;
+    } catch (err) {
+      if (generation === this.generation) this.failedAt = Date.now();
+      throw err;
     } finally {
       if (generation === this.generation) this.inflight = undefined;
     }
@@ -94,7 +112,17 @@ export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !isPageCacheable(c.req.path)) return next();
     const key = c.req.url;
-    const v = await version.current();
+    let v: number;
+    try {
+      v = await version.current();
+    } catch (err) {
+      // The database cannot be reached: a page cached under the last version read is still the page.
+      const stale = version.lastKnown();
+      const kept = entries.get(key);
+      if (stale === undefined || kept?.version !== stale) throw err;
+      c.res = new Response(kept.body, { status: 200, headers: kept.headers });
+      return;
+    }
     const hit = entries.get(key);
     if (hit && hit.version === v) {
       // Refresh its place in the LRU order.
