@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Bundle } from '../../src/bundle/export.ts';
 import { loginAs } from '../helpers.ts';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer, VIEWPORTS } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
 /** Screenshots for looking at the screens by eye; not compared by the test. */
 const SHOTS = join(process.cwd(), 'scratch');
@@ -120,7 +120,7 @@ describe.skipIf(!browserEnabled)('beheer: logboek, export and import in Chromium
         await page.setInputFiles('#bundel', broken);
         await page.getByRole('button', { name: 'Importeren' }).click();
         await page.locator('.hw-error-summary').waitFor();
-        expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+        await expectFocusOn(page, 'foutmeldingen');
         await page.getByText('themas/kansrijke-start.md: veld "summary": is verplicht (min. 10 tekens)').waitFor();
         await page.getByText(/organisatie nummer 1 .*veld "email"/).waitFor();
         await expectNoAxeViolations(page, `import errors at ${viewport.width}px`);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { QUESTIONS } from '../../src/meldcode/steps.ts';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 const GUIDE = '/meldcode/afwegingskader';
 
@@ -91,7 +91,7 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     // "Volgende" without a choice: the error summary takes focus and leads to the first option.
     await tabTo(page, isButton('volgende'), 'Volgende');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-    expect((await focused(page)).id).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     const link = await tabTo(page, (f) => f.tag === 'a', 'the error link', 1);
     expect(link.text).toBe('Kies ja of nee.');
     await page.keyboard.press('Enter');

@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organisations } from '../../src/db/schema.ts';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 describe.skipIf(!browserEnabled)('netwerk in Chromium', () => {
   const env = useBrowserAndServer();
@@ -102,7 +102,7 @@ describe.skipIf(!browserEnabled)('netwerk in Chromium', () => {
     await page.goto(`${env.server.base}/beheer/netwerk/nieuw`);
     await page.getByRole('button', { name: 'Organisatie opslaan' }).click();
     await page.locator('.hw-error-summary').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     await expectNoAxeViolations(page, '/beheer/netwerk/nieuw with errors');
     await page.fill('#name', 'Gezinscoach Heuvelrijk');
     await page.selectOption('#type', 'jeugdhulp');

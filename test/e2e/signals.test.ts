@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 const KEY = 'hechtwerk.signalenlijst';
 
@@ -132,7 +132,7 @@ describe.skipIf(!browserEnabled)('signalenlijst in Chromium', () => {
     await page.focus('form#signalenlijst button[type=submit]');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/signalenlijst\/uitslag$/);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     await expectNoAxeViolations(page, 'signalenlijst errors');
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => (document.activeElement as HTMLAnchorElement)?.hash)).toBe('#datum');

@@ -2,7 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/admin/crypto.ts';
 import { sources, themeSources, users } from '../../src/db/schema.ts';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 describe.skipIf(!browserEnabled)('bronnen in Chromium', () => {
   const env = useBrowserAndServer();
@@ -58,7 +58,7 @@ describe.skipIf(!browserEnabled)('bronnen in Chromium', () => {
     await expectNoAxeViolations(page, 'new');
     await page.getByRole('button', { name: 'Bron opslaan' }).click();
     await page.locator('.hw-error-summary').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     await expectNoAxeViolations(page, 'new with errors');
     await page.getByRole('link', { name: 'Webadres (URL) is verplicht.' }).click();
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('url');

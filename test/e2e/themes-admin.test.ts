@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { organisations, themes } from '../../src/db/schema.ts';
-import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
+import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 describe.skipIf(!browserEnabled)('theme editor in Chromium', () => {
   const env = useBrowserAndServer();
@@ -72,7 +72,7 @@ describe.skipIf(!browserEnabled)('theme editor in Chromium', () => {
     // Saving without a summary: the error summary takes focus and links to the field; input kept.
     await page.getByRole('button', { name: 'Thema aanmaken' }).click();
     await page.locator('.hw-error-summary').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     expect(await page.inputValue('#title')).toBe('Slaap en onrust');
     // (axe needs JavaScript in the page; the same error page is checked with axe in the next test.)
     await context.close();
@@ -119,7 +119,7 @@ describe.skipIf(!browserEnabled)('theme editor in Chromium', () => {
     await page.goto(`${env.server.base}/beheer/themas/nieuw`);
     await page.getByRole('button', { name: 'Thema aanmaken' }).click();
     await page.locator('.hw-error-summary').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('foutmeldingen');
+    await expectFocusOn(page, 'foutmeldingen');
     await expectNoAxeViolations(page, 'new theme with errors');
 
     // Someone else saves while this editor has the form open: a 409 with both versions.
