@@ -4,16 +4,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** The path of a command on PATH, or '' when there is none. */
+const commandPath = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+
 /** Makes sure a command exists, installing its Debian package with apt-get if it does not; throws otherwise. */
 export function ensureCommand(command: string, aptPackages: string[]): string {
-  const find = () => spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
-  let path = find();
+  let path = commandPath(command);
   if (path) return path;
   console.log(`${command} is missing; installing ${aptPackages.join(' ')} with apt-get …`);
   const apt = ['apt-get', 'install', '-y', ...aptPackages];
   const [cmd, ...args] = process.getuid?.() === 0 ? apt : ['sudo', '-n', ...apt];
   const install = spawnSync(cmd as string, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  path = find();
+  path = commandPath(command);
   if (install.status !== 0 || !path)
     throw new Error(`${command} is not installed and "apt-get install -y ${aptPackages.join(' ')}" did not work; install it and run again`);
   return path;
@@ -31,7 +33,7 @@ export function ensureCommand(command: string, aptPackages: string[]): string {
 export function cpuSplit(): { servers: string; load: string } | undefined {
   const cores = availableParallelism();
   if (cores < 2 || process.env.BENCH_PIN === '0') return undefined;
-  if (spawnSync('sh', ['-c', 'command -v taskset'], { encoding: 'utf8' }).stdout.trim() === '') return undefined;
+  if (!commandPath('taskset')) return undefined;
   return { servers: cores === 2 ? '0' : `0-${cores - 2}`, load: String(cores - 1) };
 }
 

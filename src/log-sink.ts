@@ -2,8 +2,9 @@
  * Where the log lines go: JSON lines gathered in one reused buffer and handed to stdout together,
  * so a busy instance makes one system call for about twenty request lines instead of one each.
  *
- * Lines wait at most `flushMs` (and are written at exit); an error line (pino level 50 or 60) is
- * written at once, with everything before it. The hand-over to the file descriptor is
+ * Lines wait until `threshold` bytes are gathered or flush() is called (createLogger does so
+ * every 200 ms and at exit); an error line (pino level 50 or 60) is written at once, with
+ * everything before it. The hand-over to the file descriptor is
  * `pino.destination`'s (sonic-boom, synchronous): it retries when a pipe is full (EAGAIN) instead
  * of dropping lines.
  *

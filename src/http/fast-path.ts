@@ -145,8 +145,8 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     stats.stored++;
   }
 
-  /** Learns from a response Hono gave to an eligible GET; the version is the one read before Hono ran. */
-  async function learn(req: IncomingMessage, request: Request, res: Response, version: number) {
+  /** Learns from a response Hono gave to an eligible GET under key `base`; the version is the one read before Hono ran. */
+  async function learn(base: string, logPath: string, res: Response, version: number) {
     const status = res.status;
     if (status !== 200 && status !== 304) return;
     if (res.headers.has('set-cookie') || /no-store|private/.test(res.headers.get('cache-control') ?? '')) return;
@@ -162,10 +162,8 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       headers.push(name, value);
     }
     if (idIndex < 0) return;
-    const base = keyOf(req, look(req));
     // A 304 is only ever sent in place of a remembered page.
     if (status === 304 && !entries.has(base)) return;
-    const logPath = new URL(request.url).pathname;
     remember(status === 200 ? base : `${base} 304`, {
       version,
       status,
@@ -180,7 +178,12 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
 
   const fetch: Fetch = async (request, env) => {
     const req = env.incoming;
-    if (!enabled || req.method !== 'GET' || !look(req).eligible || !isPageCacheable(new URL(request.url).pathname)) return app.fetch(request, env);
+    if (!enabled || req.method !== 'GET') return app.fetch(request, env);
+    const r = look(req);
+    const path = new URL(request.url).pathname;
+    if (!r.eligible || !isPageCacheable(path)) return app.fetch(request, env);
+    // Taken now: `seen` is reused by the next request while this one waits.
+    const base = keyOf(req, r);
     let version: number;
     try {
       version = await deps.contentVersion.current();
@@ -189,7 +192,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       return app.fetch(request, env);
     }
     const res = await app.fetch(request, env);
-    await learn(req, request, res, version).catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'));
+    await learn(base, path, res, version).catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'));
     return res;
   };
   const hono = getRequestListener(fetch as (request: Request, env: unknown) => Promise<Response>);

@@ -118,10 +118,8 @@ export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
     } catch (err) {
       // The database cannot be reached: a page cached under the last version read is still the page.
       const stale = version.lastKnown();
-      const kept = entries.get(key);
-      if (stale === undefined || kept?.version !== stale) throw err;
-      c.res = new Response(kept.body, { status: 200, headers: kept.headers });
-      return;
+      if (stale === undefined || entries.get(key)?.version !== stale) throw err;
+      v = stale;
     }
     const hit = entries.get(key);
     if (hit && hit.version === v) {

@@ -18,8 +18,9 @@ themeRoutes.get('/', async (c) => {
 
 themeRoutes.get('/:slug', async (c) => {
   const slug = c.req.param('slug');
+  if (!/^[a-z0-9-]{1,80}$/.test(slug)) return c.notFound();
   const db = c.get('deps').database.db;
-  const theme = /^[a-z0-9-]{1,80}$/.test(slug) ? await getTheme(db, slug) : null;
+  const theme = await getTheme(db, slug);
   if (!theme) {
     // An address the theme had before its slug changed: on to where it is now.
     const moved = await movedTo(db, 'theme', slug);
