@@ -37,7 +37,7 @@ async function fill(database: Database) {
   return Math.round(performance.now() - started);
 }
 
-/** How many documents the queries find, for a sample, and the plan of the broadest one. */
+/** How many documents the queries find, for a sample, and the query that finds most. */
 async function profile(database: Database, paths: string[]) {
   const sample = paths.slice(0, 200).map((p) => new URL(p, 'http://x').searchParams.get('q') as string);
   const found: { q: string; n: number }[] = [];
@@ -57,18 +57,6 @@ async function profile(database: Database, paths: string[]) {
   };
 }
 
-async function explain(database: Database, q: string): Promise<string> {
-  const plan = await rows<{ 'QUERY PLAN': string }>(
-    database.db,
-    sql`explain analyze with query as (select websearch_to_tsquery('dutch', ${q}) as tsq),
-        ranked as (
-          select d.kind, d.title, d.url, d.summary, d.body, ts_rank_cd(d.tsv, query.tsq, 32) as rank, count(*) over ()::int as total
-          from search_documents d, query where d.tsv @@ query.tsq order by rank desc, d.title limit 10)
-        select r.title, ts_headline('dutch', r.summary || ' — ' || r.body, query.tsq) from ranked r, query`,
-  );
-  return plan.map((r) => r['QUERY PLAN']).join('\n');
-}
-
 interface Run {
   backend: string;
   documents: number;
@@ -84,8 +72,6 @@ interface Run {
 async function measure(backend: string, database: Database, env: Record<string, string>, warm: string[], paths: string[]): Promise<Run> {
   const fillMs = await fill(database);
   const matches = await profile(database, paths);
-  // BENCH_EXPLAIN=1: the plan of the sampled query that finds most documents (where a slow search spends its time).
-  if (process.env.BENCH_EXPLAIN) console.log(`${backend}: ${matches.broadest}\n${await explain(database, matches.broadest)}`);
   await database.close();
   const app = await startAppProcess(PORT, { LOG_LEVEL: 'warn', ...env });
   try {
@@ -144,20 +130,24 @@ const warm = queries(3000);
 const paths = queries(60_000, new Set(warm));
 const runs: Run[] = [];
 
+// BENCH_ONLY=postgres or BENCH_ONLY=pglite: measure one database only (for quick comparisons).
+const only = process.env.BENCH_ONLY;
 const dataDir = mkdtempSync(join(tmpdir(), 'hw-search-'));
 try {
-  runs.push(await measure('pglite', await openPglite(dataDir), { DATA_DIR: dataDir }, warm, paths));
+  if (only !== 'postgres') runs.push(await measure('pglite', await openPglite(dataDir), { DATA_DIR: dataDir }, warm, paths));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const pgUrl = await postgresDatabase();
+const pgUrl = only === 'pglite' ? null : await postgresDatabase();
 if (pgUrl) {
   try {
     runs.push(await measure('postgres', await openPostgres(pgUrl, 2), { DATABASE_URL: pgUrl }, warm, paths));
   } finally {
     await dropDatabase(pgUrl);
   }
+} else if (only === 'pglite') {
+  // measured PGlite only, as asked
 } else if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but no PostgreSQL server at ${ADMIN_URL}`);
 else console.log(`no PostgreSQL server at ${ADMIN_URL}: measured PGlite only`);
 

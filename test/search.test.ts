@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../src/db/client.ts';
 import { BusyError, Gate } from '../src/search/gate.ts';
-import { search, searchQuery, splitHeadline, upsertSearchDocument } from '../src/search/service.ts';
+import { anyWord, search, searchQuery, splitHeadline, upsertSearchDocument } from '../src/search/service.ts';
 import { type Backend, backends, createTestApp } from './helpers.ts';
 
 describe.each(backends())('search on %s', (kind: Backend) => {
@@ -98,6 +100,82 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     // Under the cap, the count is exact and nothing is said about more.
     const few = await run('peuterspeelzaal');
     expect(few.state === 'results' && few.more).toBe(false);
+  });
+
+  // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three
+  // marker words placed far apart. (Words of three letters or fewer would not be shown as context.)
+  const filler = (i: number) => `tekst${[676, 26, 1].map((d) => String.fromCharCode(97 + (Math.floor(i / d) % 26))).join('')}`;
+  const longBody = Array.from({ length: 1000 }, (_, i) =>
+    i === 37 ? 'zeepbelletjes' : i === 512 ? 'knikkerbaan' : i === 913 ? 'vliegervrij' : filler(i),
+  ).join(' ');
+  const passagesOf = (ref: string) =>
+    rows<{ n: number; text: string }>(t.deps.database.db, sql`select n, text from search_passages where kind = 'test-lang' and ref = ${ref} order by n`);
+
+  it('keeps each document as short overlapping passages: the summary, then 40-word windows 30 words apart, covering every word', async () => {
+    await upsertSearchDocument(t.deps.database.db, {
+      kind: 'test-lang',
+      ref: 'a',
+      title: 'Een lang document',
+      url: '/test/lang',
+      summary: 'Samenvatting van het lange stuk.',
+      body: longBody,
+    });
+    const passages = await passagesOf('a');
+    expect(passages[0]).toEqual({ n: 0, text: 'Samenvatting van het lange stuk.' });
+    const windows = passages.slice(1).map((p) => p.text.split(' '));
+    expect(windows.every((w) => w.length <= 40)).toBe(true);
+    // Each window starts 30 words after the previous one; together they hold the body, in order.
+    expect(windows.map((w) => w[0])).toEqual(windows.map((_, i) => filler(i * 30)));
+    expect(windows.length).toBe(33); // starts 0, 30, …, 960: the last window reaches word 999
+    expect(windows.at(-1)?.at(-1)).toBe(filler(999));
+    const covered = new Set(windows.flat());
+    expect(longBody.split(' ').every((word) => covered.has(word))).toBe(true);
+
+    // A changed body replaces the passages; a deleted document takes them along.
+    await upsertSearchDocument(t.deps.database.db, {
+      kind: 'test-lang',
+      ref: 'a',
+      title: 'Een lang document',
+      url: '/test/lang',
+      summary: '',
+      body: 'Nu kort.',
+    });
+    expect(await passagesOf('a')).toEqual([{ n: 1, text: 'Nu kort.' }]);
+    await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang' and ref = 'a'`);
+    expect(await passagesOf('a')).toEqual([]);
+  });
+
+  it('makes the snippet from the passage that holds the words, wherever it is in a long text', async () => {
+    await upsertSearchDocument(t.deps.database.db, {
+      kind: 'test-lang',
+      ref: 'b',
+      title: 'Nog een lang document',
+      url: '/test/lang-b',
+      summary: 'Over iets anders.',
+      body: longBody,
+    });
+    const snippet = async (q: string) => {
+      const r = await run(q);
+      if (r.state !== 'results') throw new Error(`no results for ${q}`);
+      const hit = r.hits.find((h) => h.url === '/test/lang-b');
+      if (!hit) throw new Error(`document not found for ${q}`);
+      return hit.snippet;
+    };
+    for (const [word, i] of [
+      ['knikkerbaan', 512],
+      ['vliegervrij', 913],
+      ['zeepbelletjes', 37],
+    ] as const) {
+      const parts = await snippet(word);
+      expect(parts.filter((_, k) => k % 2 === 1)).toContain(word);
+      expect(parts.join('')).toContain(` ${filler(i + 1)}`); // with its context
+    }
+    // Words in different passages: no passage holds both, one of them is shown marked.
+    const spread = await snippet('knikkerbaan vliegervrij');
+    expect(spread.filter((_, k) => k % 2 === 1).some((w) => w === 'knikkerbaan' || w === 'vliegervrij')).toBe(true);
+    // A word found in the title only: the snippet is the summary.
+    expect((await snippet('"nog een lang document"')).join('')).toBe('Over iets anders.');
+    await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang'`);
   });
 
   it('the results page highlights matches and escapes them', async () => {
@@ -253,5 +331,14 @@ describe('headline markers', () => {
     expect(splitHeadline('a \u0002b\u0003 c \u0002d\u0003')).toEqual(['a ', 'b', ' c ', 'd', '']);
     expect(splitHeadline('geen treffer')).toEqual(['geen treffer']);
     expect(splitHeadline('half \u0002open')).toEqual(['half \u0002open']);
+  });
+});
+
+describe('any of the words', () => {
+  it('joins the words with "or", without quotes, minus signs, punctuation or a typed "or"', () => {
+    expect(anyWord('hechting')).toBe('hechting');
+    expect(anyWord('"veilig thuis" -baby')).toBe('veilig or thuis or baby');
+    expect(anyWord('ouder-kind, relatie or OR gedrag')).toBe('ouder or kind or relatie or gedrag');
+    expect(anyWord('!!! ---')).toBe('');
   });
 });

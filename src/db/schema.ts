@@ -1,5 +1,20 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, date, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  customType,
+  date,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
@@ -106,6 +121,28 @@ export const searchDocuments = pgTable(
       ),
   },
   (t) => [primaryKey({ columns: [t.kind, t.ref] }), index('search_documents_tsv_idx').using('gin', t.tsv)],
+);
+
+/**
+ * A search document cut into short overlapping passages (the summary, then windows of the body's
+ * words), so a result's snippet is made from one short passage instead of the whole text. Kept by a
+ * trigger on search_documents (migration 0005), never written by the app itself.
+ */
+export const searchPassages = pgTable(
+  'search_passages',
+  {
+    kind: text('kind').notNull(),
+    ref: text('ref').notNull(),
+    n: integer('n').notNull(),
+    text: text('text').notNull(),
+    tsv: tsvector('tsv').notNull().generatedAlwaysAs(sql`to_tsvector('dutch'::regconfig, text)`),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.ref, t.n] }),
+    foreignKey({ columns: [t.kind, t.ref], foreignColumns: [searchDocuments.kind, searchDocuments.ref] })
+      .onDelete('cascade')
+      .onUpdate('cascade'),
+  ],
 );
 
 export const users = pgTable(

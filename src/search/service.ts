@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
@@ -60,36 +60,24 @@ export interface SearchHit {
 const START = '\u0002';
 const STOP = '\u0003';
 
+const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
+
+/**
+ * The search itself: one page of ranked matches with their snippets, and how many matched (at most
+ * MAX_RESULTS + 1: one more tells there are more). The query lives in the database as the function
+ * search_page (migration 0005), where its plan is kept instead of made anew for every search.
+ */
+export function searchSql(q: string, offset: number): SQL {
+  return sql`select kind, title, url, summary, total, headline
+    from search_page(${q}, ${anyWord(q)}, ${PAGE_SIZE}, ${offset}, ${MAX_RESULTS + 1}, ${HEADLINE_OPTIONS})`;
+}
+
 export async function search(db: Queryable, input: SearchInput): Promise<SearchOutcome> {
   const q = input.q;
   if (!q) return { state: 'empty' };
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
   const offset = (input.p - 1) * PAGE_SIZE;
-  const found = await rows<{ kind: string; title: string; url: string; summary: string; headline: string; total: number }>(
-    db,
-    // Every match costs a row read and a rank, so a query that matches most documents ("kind")
-    // would cost milliseconds per thousand documents: at most MAX_RESULTS + 1 matches are taken (in
-    // storage order, where the content loaded first sits) and ranked; one more tells there are more.
-    // Then one page is cut, and ts_headline (the costly part per row) runs on those ten rows only.
-    sql`with query as (select websearch_to_tsquery('dutch', ${q}) as tsq),
-        matches as (
-          select d.kind, d.title, d.url, d.summary, d.body, d.tsv
-          from search_documents d, query
-          where d.tsv @@ query.tsq
-          limit ${MAX_RESULTS + 1}
-        ),
-        ranked as (
-          select m.kind, m.title, m.url, m.summary, m.body, ts_rank_cd(m.tsv, query.tsq, 32) as rank, count(*) over ()::int as total
-          from matches m, query
-          order by rank desc, m.title
-          limit ${PAGE_SIZE} offset ${offset}
-        )
-        select r.kind, r.title, r.url, r.summary, r.total,
-          ts_headline('dutch', r.summary || ' — ' || r.body, query.tsq,
-            ${`StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`}) as headline
-        from ranked r, query
-        order by r.rank desc, r.title`,
-  );
+  const found = await rows<{ kind: string; title: string; url: string; summary: string; headline: string; total: number }>(db, searchSql(q, offset));
   // A page past the end (an old link, a typed number): show the first page instead of "no results".
   if (!found.length && input.p > 1) return search(db, { ...input, p: 1 });
   const counted = found[0]?.total ?? 0;
@@ -108,6 +96,18 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
       snippet: splitHeadline(r.headline),
     })),
   };
+}
+
+/**
+ * The query's words joined with "or", for choosing and marking a snippet's passage when no single
+ * passage holds the whole query (its words spread over the document). Quotes and minus signs are
+ * dropped: a left-out word is in no matching document, so it never marks anything.
+ */
+export function anyWord(q: string): string {
+  return q
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w && w.toLowerCase() !== 'or')
+    .join(' or ');
 }
 
 export function splitHeadline(headline: string): string[] {
