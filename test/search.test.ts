@@ -108,18 +108,13 @@ describe.each(backends())('search on %s', (kind: Backend) => {
   const longBody = Array.from({ length: 1000 }, (_, i) =>
     i === 37 ? 'zeepbelletjes' : i === 512 ? 'knikkerbaan' : i === 913 ? 'vliegervrij' : filler(i),
   ).join(' ');
+  const putLong = (ref: string, title: string, summary: string, body: string) =>
+    upsertSearchDocument(t.deps.database.db, { kind: 'test-lang', ref, title, url: `/test/lang-${ref}`, summary, body });
   const passagesOf = (ref: string) =>
     rows<{ n: number; text: string }>(t.deps.database.db, sql`select n, text from search_passages where kind = 'test-lang' and ref = ${ref} order by n`);
 
   it('keeps each document as short overlapping passages: the summary, then 40-word windows 30 words apart, covering every word', async () => {
-    await upsertSearchDocument(t.deps.database.db, {
-      kind: 'test-lang',
-      ref: 'a',
-      title: 'Een lang document',
-      url: '/test/lang',
-      summary: 'Samenvatting van het lange stuk.',
-      body: longBody,
-    });
+    await putLong('a', 'Een lang document', 'Samenvatting van het lange stuk.', longBody);
     const passages = await passagesOf('a');
     expect(passages[0]).toEqual({ n: 0, text: 'Samenvatting van het lange stuk.' });
     const windows = passages.slice(1).map((p) => p.text.split(' '));
@@ -132,28 +127,14 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(longBody.split(' ').every((word) => covered.has(word))).toBe(true);
 
     // A changed body replaces the passages; a deleted document takes them along.
-    await upsertSearchDocument(t.deps.database.db, {
-      kind: 'test-lang',
-      ref: 'a',
-      title: 'Een lang document',
-      url: '/test/lang',
-      summary: '',
-      body: 'Nu kort.',
-    });
+    await putLong('a', 'Een lang document', '', 'Nu kort.');
     expect(await passagesOf('a')).toEqual([{ n: 1, text: 'Nu kort.' }]);
     await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang' and ref = 'a'`);
     expect(await passagesOf('a')).toEqual([]);
   });
 
   it('makes the snippet from the passage that holds the words, wherever it is in a long text', async () => {
-    await upsertSearchDocument(t.deps.database.db, {
-      kind: 'test-lang',
-      ref: 'b',
-      title: 'Nog een lang document',
-      url: '/test/lang-b',
-      summary: 'Over iets anders.',
-      body: longBody,
-    });
+    await putLong('b', 'Nog een lang document', 'Over iets anders.', longBody);
     const snippet = async (q: string) => {
       const r = await run(q);
       if (r.state !== 'results') throw new Error(`no results for ${q}`);
