@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Deps } from '../context.ts';
 import { logRequestLine, matches, pickEncoding, requestLineMiddle } from './middleware.ts';
-import { isPageCacheable } from './page-cache.ts';
+import { Doorkeeper, isPageCacheable } from './page-cache.ts';
 
 /**
  * A fast path in front of Hono for anonymous GET and HEAD requests of public pages.
@@ -125,6 +125,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
   const enabled = options.enabled ?? true;
   const entries = new Map<string, Entry>();
+  const doorkeeper = new Doorkeeper();
   const stats: FastPathStats = { hits: 0, stored: 0 };
   let bytes = 0;
   const sizeOf = (e: Entry) => e.body.byteLength + e.headers.reduce((n, h) => n + h.length, 0);
@@ -192,6 +193,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       return app.fetch(request, env);
     }
     const res = await app.fetch(request, env);
+    if (!doorkeeper.admit(base, req.url ?? '')) return res;
     await learn(base, path, res, version).catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'));
     return res;
   };

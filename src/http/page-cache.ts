@@ -97,6 +97,24 @@ interface Entry {
 const LIMIT = 1000;
 
 /**
+ * Lets a page whose URL has a query string into a cache only from its second request on (among
+ * the last `size` such URLs seen). One-off searches, and query strings anyone can make up, would
+ * otherwise push the pages people really read out of the cache, and cost a copy and a hash each.
+ * URLs without a query string (the site's own pages, a few hundred) are let in at once.
+ */
+export class Doorkeeper {
+  private readonly seen = new Set<string>();
+  constructor(private readonly size = 10_000) {}
+
+  admit(key: string, url: string): boolean {
+    if (!url.includes('?') || this.seen.has(key)) return true;
+    if (this.seen.size >= this.size) this.seen.clear();
+    this.seen.add(key);
+    return false;
+  }
+}
+
+/**
  * Paths whose pages are never cached: the editors' area, probes, assets (cached by the browser),
  * trainings (live seat counts, not covered by the content version) and the API.
  */
@@ -109,6 +127,7 @@ export const isPageCacheable = (path: string) => !UNCACHED.test(path);
  */
 export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
+  const doorkeeper = new Doorkeeper();
   return async (c, next) => {
     if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !isPageCacheable(c.req.path)) return next();
     const key = c.req.url;
@@ -134,6 +153,7 @@ export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
     const type = res.headers.get('Content-Type') ?? '';
     if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(res.headers.get('Cache-Control') ?? ''))
       return;
+    if (!doorkeeper.admit(key, key)) return;
     const body = await res.clone().text();
     res.headers.set('ETag', etagOf(body));
     if (entries.size >= LIMIT) entries.delete(entries.keys().next().value as string);
