@@ -20,6 +20,10 @@ interface PageResult {
   /** Audits that cost points, per category below 100. */
   failing: Record<string, { id: string; title: string; score: number | null; displayValue?: string }[]>;
   metrics: { fcpMs: number; lcpMs: number; tbtMs: number; cls: number; speedIndexMs: number };
+  /** Lighthouse's measure of this machine's speed (its throttling assumes roughly 1,000 or more). */
+  benchmarkIndex: number;
+  /** The longest main-thread tasks (ms) and what Lighthouse attributes them to: where a TBT comes from. */
+  longTasks: { url: string; ms: number }[];
 }
 
 const app = await startAppProcess(PORT);
@@ -58,12 +62,19 @@ try {
       cls: num('cumulative-layout-shift'),
       speedIndexMs: Math.round(num('speed-index')),
     };
-    results.push({ path, scores, failing, metrics });
+    const longTasks = ((lhr.audits['long-tasks']?.details as { items?: { url: string; duration: number }[] } | undefined)?.items ?? [])
+      .slice(0, 5)
+      .map((t) => ({ url: t.url.replace(app.base, ''), ms: Math.round(t.duration) }));
+    results.push({ path, scores, failing, metrics, benchmarkIndex: Math.round(lhr.environment.benchmarkIndex), longTasks });
     console.log(
       `${path.padEnd(44)} performance ${String(scores.performance).padStart(3)}   accessibility ${String(scores.accessibility).padStart(3)}   best-practices ${String(scores['best-practices']).padStart(3)}   seo ${String(scores.seo).padStart(3)}   (FCP ${metrics.fcpMs} ms, LCP ${metrics.lcpMs} ms, TBT ${metrics.tbtMs} ms, CLS ${metrics.cls})`,
     );
     for (const [c, audits] of Object.entries(failing))
       for (const a of audits) console.log(`    ${c}: ${a.id} — ${a.title} (score ${a.score}${a.displayValue ? `, ${a.displayValue}` : ''})`);
+    if (metrics.tbtMs > 0)
+      console.log(
+        `    benchmark index ${Math.round(lhr.environment.benchmarkIndex)}; longest tasks: ${longTasks.map((t) => `${t.ms} ms ${t.url}`).join(', ')}`,
+      );
   }
 } finally {
   chrome?.kill();
@@ -74,7 +85,7 @@ const all100 = results.every((r) => CATEGORIES.every((c) => r.scores[c] === 100)
 const version = (await import('lighthouse/package.json', { with: { type: 'json' } })).default.version as string;
 const figures = { date: new Date().toISOString(), lighthouse: version, preset: `default (${settings})`, chromium: CHROME, pages: results, all100 };
 await recordResults('lighthouse', figures, {
-  columns: ['page', 'performance', 'accessibility', 'best practices', 'SEO', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS'],
+  columns: ['page', 'performance', 'accessibility', 'best practices', 'SEO', 'FCP ms', 'LCP ms', 'TBT ms', 'CLS', 'benchmark index'],
   rows: results.map((r) => [
     `\`${r.path}\``,
     r.scores.performance,
@@ -85,6 +96,7 @@ await recordResults('lighthouse', figures, {
     r.metrics.lcpMs,
     r.metrics.tbtMs,
     r.metrics.cls,
+    r.benchmarkIndex,
   ]),
 });
 console.log(`Lighthouse ${version}, default preset (${settings}), ${CHROME}: ${all100 ? 'every score 100' : 'NOT every score 100'}`);
