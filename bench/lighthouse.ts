@@ -65,16 +65,14 @@ try {
     const longTasks = ((lhr.audits['long-tasks']?.details as { items?: { url: string; duration: number }[] } | undefined)?.items ?? [])
       .slice(0, 5)
       .map((t) => ({ url: t.url.replace(app.base, ''), ms: Math.round(t.duration) }));
-    results.push({ path, scores, failing, metrics, benchmarkIndex: Math.round(lhr.environment.benchmarkIndex), longTasks });
+    const benchmarkIndex = Math.round(lhr.environment.benchmarkIndex);
+    results.push({ path, scores, failing, metrics, benchmarkIndex, longTasks });
     console.log(
       `${path.padEnd(44)} performance ${String(scores.performance).padStart(3)}   accessibility ${String(scores.accessibility).padStart(3)}   best-practices ${String(scores['best-practices']).padStart(3)}   seo ${String(scores.seo).padStart(3)}   (FCP ${metrics.fcpMs} ms, LCP ${metrics.lcpMs} ms, TBT ${metrics.tbtMs} ms, CLS ${metrics.cls})`,
     );
     for (const [c, audits] of Object.entries(failing))
       for (const a of audits) console.log(`    ${c}: ${a.id} — ${a.title} (score ${a.score}${a.displayValue ? `, ${a.displayValue}` : ''})`);
-    if (metrics.tbtMs > 0)
-      console.log(
-        `    benchmark index ${Math.round(lhr.environment.benchmarkIndex)}; longest tasks: ${longTasks.map((t) => `${t.ms} ms ${t.url}`).join(', ')}`,
-      );
+    if (metrics.tbtMs > 0) console.log(`    benchmark index ${benchmarkIndex}; longest tasks: ${longTasks.map((t) => `${t.ms} ms ${t.url}`).join(', ')}`);
   }
 } finally {
   chrome?.kill();

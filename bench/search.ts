@@ -132,24 +132,26 @@ const runs: Run[] = [];
 
 // BENCH_ONLY=postgres or BENCH_ONLY=pglite: measure one database only (for quick comparisons).
 const only = process.env.BENCH_ONLY;
-const dataDir = mkdtempSync(join(tmpdir(), 'hw-search-'));
-try {
-  if (only !== 'postgres') runs.push(await measure('pglite', await openPglite(dataDir), { DATA_DIR: dataDir }, warm, paths));
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+if (only !== 'postgres') {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hw-search-'));
+  try {
+    runs.push(await measure('pglite', await openPglite(dataDir), { DATA_DIR: dataDir }, warm, paths));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
-const pgUrl = only === 'pglite' ? null : await postgresDatabase();
-if (pgUrl) {
-  try {
-    runs.push(await measure('postgres', await openPostgres(pgUrl, 2), { DATABASE_URL: pgUrl }, warm, paths));
-  } finally {
-    await dropDatabase(pgUrl);
-  }
-} else if (only === 'pglite') {
-  // measured PGlite only, as asked
-} else if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but no PostgreSQL server at ${ADMIN_URL}`);
-else console.log(`no PostgreSQL server at ${ADMIN_URL}: measured PGlite only`);
+if (only !== 'pglite') {
+  const pgUrl = await postgresDatabase();
+  if (pgUrl) {
+    try {
+      runs.push(await measure('postgres', await openPostgres(pgUrl, 2), { DATABASE_URL: pgUrl }, warm, paths));
+    } finally {
+      await dropDatabase(pgUrl);
+    }
+  } else if (process.env.REQUIRE_POSTGRES === '1') throw new Error(`REQUIRE_POSTGRES=1 but no PostgreSQL server at ${ADMIN_URL}`);
+  else console.log(`no PostgreSQL server at ${ADMIN_URL}: measured PGlite only`);
+}
 
 const targetMet = runs.every((r) => r.targetMet);
 console.log(`target p95 < ${TARGET_P95_MS} ms at ${CONNECTIONS} connections: ${targetMet ? 'met' : 'NOT MET'}`);
