@@ -32,7 +32,7 @@ export interface BootOptions {
  */
 export function createLogger(config: Config): Logger {
   // contentMode 'buffer': sonic-boom takes Buffers (its types only name strings).
-  const sink = new LineSink(pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }) as unknown as Output);
+  const sink = new LineSink(pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }) as unknown as Output, 32 * 1024);
   const timer = setInterval(() => sink.flush(), 200);
   timer.unref();
   process.once('exit', () => {

@@ -47,6 +47,25 @@ export class LineSink {
     return true;
   }
 
+  /**
+   * One whole line given as parts, written one after the other into the buffer: joining them first
+   * would make a string to copy once more and to collect (the request log line, written for every
+   * cached page, cost a fifth of the front door's throughput that way). Never an error line.
+   */
+  writeParts(parts: readonly string[]): void {
+    let chars = 0;
+    for (const part of parts) chars += part.length;
+    if (chars * 3 > this.buf.length - this.len) {
+      this.flush();
+      if (chars * 3 > this.buf.length) {
+        this.out.write(Buffer.from(parts.join(''), 'utf8'));
+        return;
+      }
+    }
+    for (const part of parts) this.len += this.buf.write(part, this.len, 'utf8');
+    if (this.len >= this.threshold) this.flush();
+  }
+
   /** Hands what is gathered to the output (a copy: the output may keep it while a pipe is full). */
   flush(): void {
     if (this.len === 0) return;

@@ -87,6 +87,8 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
     t = await createTestApp(kind);
     fast = createRequestListener(t.app, t.deps);
     fastServer = createServer(fast.listener);
+    // With the front door, as `npm start` runs it: plain requests are answered there, the others by Node's HTTP server.
+    fast.attach(fastServer);
     // The same app without the fast path: what every request got before it existed.
     honoServer = createServer(createRequestListener(t.app, t.deps, { enabled: false }).listener);
     fastPort = await listen(fastServer);
@@ -110,10 +112,12 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
     t.deps.contentVersion.invalidate();
     await t.deps.contentVersion.current();
     const hitsBefore = fast.stats.hits;
+    const frontDoorBefore = fast.stats.frontDoor;
     const viaFast = await raw(fastPort, path, init);
     const servedFast = fast.stats.hits > hitsBefore;
+    const atFrontDoor = fast.stats.frontDoor > frontDoorBefore;
     const viaHono = await raw(honoPort, path, init);
-    return { viaFast, viaHono, servedFast };
+    return { viaFast, viaHono, servedFast, atFrontDoor };
   }
 
   it.each(PUBLIC_PAGES)('%s: same status, headers and bytes from memory as from Hono, for every encoding, GET and HEAD', async (path) => {
@@ -123,8 +127,10 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
     for (const method of ['GET', 'HEAD']) {
       for (const encoding of ENCODINGS) {
         const headers: Record<string, string> = encoding ? { 'Accept-Encoding': encoding } : {};
-        const { viaFast, viaHono, servedFast } = await both(path, { method, headers });
+        const { viaFast, viaHono, servedFast, atFrontDoor } = await both(path, { method, headers });
         const label = `${method} ${path} accept-encoding=${encoding ?? '(none)'}`;
+        // A plain request (as http.request sends it) is answered by the front door, not Node's HTTP server.
+        expect(atFrontDoor, label).toBe(servedFast);
         expect(viaFast.status, label).toBe(200);
         expect(viaFast.headers, label).toEqual(viaHono.headers);
         expect(viaFast.body.equals(viaHono.body), label).toBe(true);
@@ -270,6 +276,7 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
     for (const options of [{ limit: 2 }, { maxBytes }]) {
       const small = createRequestListener(t.app, t.deps, options);
       const server = createServer(small.listener);
+      small.attach(server);
       const port = await listen(server);
       try {
         for (const p of pages) await raw(port, p);
@@ -292,6 +299,7 @@ describe.each(backends())('fast path on %s', (kind: Backend) => {
   it('keeps a URL with a query string from its second request on; one-off query strings push no page out', async () => {
     const small = createRequestListener(t.app, t.deps, { limit: 2 });
     const server = createServer(small.listener);
+    small.attach(server);
     const port = await listen(server);
     const fresh = async () => {
       t.deps.contentVersion.invalidate();

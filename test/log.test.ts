@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { logRequestLine } from '../src/http/middleware.ts';
+import { logRequestLine, requestLineMiddle, requestLineZeroTail } from '../src/http/middleware.ts';
 import { isoTimestamp, LineSink } from '../src/log-sink.ts';
 
 /** A pino logger like createLogger's, writing into memory. */
@@ -29,6 +29,30 @@ describe('request log line', () => {
       expect(typeof direct?.time).toBe('string');
       expect({ ...direct, time: 'x' }).toEqual({ ...viaPino, time: 'x' });
       expect(Object.keys(direct ?? {})).toEqual(Object.keys(viaPino ?? {}));
+    }
+  });
+
+  it('is the same line through the LineSink (written in parts), with or without the line end made beforehand', () => {
+    for (const path of ['/themas/hechting', '/a"b\\c/\u2028', '/ünïcode/😀']) {
+      for (const ms of [0, 3, 1234]) {
+        const chunks: Buffer[] = [];
+        // A threshold this small makes each line go out on its own, after the one before it.
+        const sink = new LineSink({ write: (c) => chunks.push(c) }, 64);
+        const log = pino({ level: 'info', base: { app: 'hechtwerk' }, timestamp: isoTimestamp }, sink);
+        const fields = { reqId: '7f0c6a4e-1c5d-4a8e-9a59-1b2f3c4d5e6f', method: 'GET', path, status: 200, ms };
+        log.info(fields, 'request');
+        logRequestLine(log, fields.reqId, fields.method, fields.path, fields.status, fields.ms);
+        const middle = requestLineMiddle(fields.method, fields.path, fields.status);
+        logRequestLine(log, fields.reqId, fields.method, fields.path, fields.status, fields.ms, middle, requestLineZeroTail(middle));
+        sink.flush();
+        const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean);
+        expect(lines, `${path} ${ms} ms`).toHaveLength(3);
+        const [viaPino, ...direct] = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+        for (const d of direct) {
+          expect({ ...d, time: 'x' }).toEqual({ ...viaPino, time: 'x' });
+          expect(Object.keys(d)).toEqual(Object.keys(viaPino ?? {}));
+        }
+      }
     }
   });
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Deps } from '../context.ts';
-import { logRequestLine, matches, pickEncoding, requestLineMiddle } from './middleware.ts';
+import { attachFrontDoor, type SimpleRequest } from './front-door.ts';
+import { logRequestLine, matches, pickEncoding, requestLineMiddle, requestLineZeroTail } from './middleware.ts';
 import { Doorkeeper, isPageCacheable } from './page-cache.ts';
 
 /**
@@ -33,10 +35,38 @@ interface Entry {
   logPath: string;
   /** The request line's fixed middle part for a GET (see requestLineMiddle). */
   logMiddle: string;
+  /** What follows the request id in a GET's request line that took 0 ms. */
+  logZeroTail: string;
+  /**
+   * For the front door: the response head as Node writes it, before and after the request id,
+   * up to where Node adds Date and Connection. Absent when Node would add more (no Content-Length).
+   */
+  rawHead?: [string, string];
+  /** The front door's keep-alive response in one buffer (made at its first use; `body` is then a view into it). */
+  packed?: Packed;
 }
+
+/**
+ * A whole response (head, then body) that the front door sends with one write after writing this
+ * request's id and the date into it. The buffer is reused once the write that used it is done;
+ * a request that comes while it is still being written gets a copy.
+ */
+interface Packed {
+  buf: Buffer;
+  headBytes: number;
+  idAt: number;
+  dateAt: number;
+  keepAliveSeconds: number;
+  busy: boolean;
+  release: () => void;
+}
+
+const UUID_CHARS = 36;
 
 export interface FastPathStats {
   hits: number;
+  /** Of the hits, those the front door answered (the rest went through Node's HTTP server). */
+  frontDoor: number;
   stored: number;
 }
 
@@ -118,7 +148,57 @@ function encodingOf(accept: string): string {
 }
 
 /** A remembered response's key: host, URL (with its query string) and encoding. */
-const keyOf = (req: IncomingMessage, r: typeof seen) => `${r.host} ${req.url ?? ''} ${encodingOf(r.accept)}`;
+const keyOf = (host: string, url: string, accept: string) => `${host} ${url} ${encodingOf(accept)}`;
+
+/** The head of a remembered response as Node's writeHead writes it, split around the request id. */
+function rawHeadOf(status: number, headers: string[], idIndex: number, bodyBytes: number): [string, string] | undefined {
+  if (status === 200 && headers.findIndex((h, i) => i % 2 === 0 && h === 'content-length' && headers[i + 1] === String(bodyBytes)) < 0) return undefined;
+  let before = `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n`;
+  let after = '';
+  for (let i = 0; i < headers.length; i += 2) {
+    const line = `${headers[i]}: ${i + 1 === idIndex ? '' : headers[i + 1]}\r\n`;
+    if (i + 1 < idIndex) before += line;
+    else if (i + 1 === idIndex) before += line.slice(0, -2);
+    else after += line;
+  }
+  return [before, `\r\n${after}`];
+}
+
+/** The value of Node's Date header (always 29 characters), made once a second. */
+let dateSecond = -1;
+let dateValue = '';
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateValue = new Date(now).toUTCString();
+  }
+  return dateValue;
+}
+
+/** Packs a remembered response with its keep-alive head; the entry's body becomes a view into the pack. */
+function pack(entry: Entry, rawHead: [string, string], keepAliveSeconds: number): Packed {
+  const [before, after] = rawHead;
+  const head = Buffer.from(
+    `${before}${'0'.repeat(UUID_CHARS)}${after}Date: ${httpDate()}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`,
+    'latin1',
+  );
+  const buf = Buffer.concat([head, entry.body]);
+  entry.body = buf.subarray(head.length);
+  const packed: Packed = {
+    buf,
+    headBytes: head.length,
+    idAt: before.length,
+    dateAt: before.length + UUID_CHARS + after.length + 'Date: '.length,
+    keepAliveSeconds,
+    busy: false,
+    release: () => {
+      packed.busy = false;
+    },
+  };
+  return packed;
+}
 
 export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options: Options = {}) {
   const limit = options.limit ?? 3000;
@@ -126,7 +206,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
   const enabled = options.enabled ?? true;
   const entries = new Map<string, Entry>();
   const doorkeeper = new Doorkeeper();
-  const stats: FastPathStats = { hits: 0, stored: 0 };
+  const stats: FastPathStats = { hits: 0, frontDoor: 0, stored: 0 };
   let bytes = 0;
   const sizeOf = (e: Entry) => e.body.byteLength + e.headers.reduce((n, h) => n + h.length, 0);
 
@@ -165,6 +245,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     if (idIndex < 0) return;
     // A 304 is only ever sent in place of a remembered page.
     if (status === 304 && !entries.has(base)) return;
+    const middle = requestLineMiddle('GET', logPath, status);
     remember(status === 200 ? base : `${base} 304`, {
       version,
       status,
@@ -173,7 +254,9 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       body,
       etag,
       logPath,
-      logMiddle: requestLineMiddle('GET', logPath, status),
+      logMiddle: middle,
+      logZeroTail: requestLineZeroTail(middle),
+      rawHead: rawHeadOf(status, headers, idIndex, body.byteLength),
     });
   }
 
@@ -184,7 +267,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     const path = new URL(request.url).pathname;
     if (!r.eligible || !isPageCacheable(path)) return app.fetch(request, env);
     // Taken now: `seen` is reused by the next request while this one waits.
-    const base = keyOf(req, r);
+    const base = keyOf(r.host, req.url ?? '', r.accept);
     let version: number;
     try {
       version = await deps.contentVersion.current();
@@ -199,33 +282,97 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
   };
   const hono = getRequestListener(fetch as (request: Request, env: unknown) => Promise<Response>);
 
-  /** Sends a remembered response; false when the request must go to Hono. */
+  /** The remembered response for an eligible GET or HEAD, or undefined: Hono answers. */
+  function find(base: string, ifNoneMatch: string | undefined): Entry | undefined {
+    if (!enabled) return undefined;
+    const entry = entries.get(base);
+    if (!entry) return undefined;
+    // While the database cannot be reached, pages of the last version read are still served.
+    const version = deps.contentVersion.peek() ?? deps.contentVersion.lastKnown();
+    if (version === undefined || entry.version !== version) return undefined;
+    if (ifNoneMatch === undefined || !matches(ifNoneMatch, entry.etag)) return entry;
+    const notModified = entries.get(`${base} 304`);
+    if (!notModified || notModified.version !== version || notModified.etag !== entry.etag) return undefined;
+    return notModified;
+  }
+
+  /** Counts a hit and writes its log line. */
+  /** `start`: when the request began to wait (performance.now()); undefined when it was answered at once (0 ms). */
+  function served(entry: Entry, reqId: string, method: string, start: number | undefined) {
+    stats.hits++;
+    const ms = start === undefined ? 0 : Math.round(performance.now() - start);
+    if (method === 'GET') logRequestLine(deps.log, reqId, method, entry.logPath, entry.status, ms, entry.logMiddle, entry.logZeroTail);
+    else logRequestLine(deps.log, reqId, method, entry.logPath, entry.status, ms);
+  }
+
+  /** Sends a remembered response through Node's HTTP server; false when the request must go to Hono. */
   function serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (!enabled) return false;
     const start = performance.now();
     const r = look(req);
     if (!r.eligible) return false;
-    const base = keyOf(req, r);
-    let entry = entries.get(base);
+    const entry = find(keyOf(r.host, req.url ?? '', r.accept), r.ifNoneMatch);
     if (!entry) return false;
-    // While the database cannot be reached, pages of the last version read are still served.
-    const version = deps.contentVersion.peek() ?? deps.contentVersion.lastKnown();
-    if (version === undefined || entry.version !== version) return false;
-    const inm = r.ifNoneMatch;
-    if (inm !== undefined && matches(inm, entry.etag)) {
-      const notModified = entries.get(`${base} 304`);
-      if (!notModified || notModified.version !== version || notModified.etag !== entry.etag) return false;
-      entry = notModified;
-    }
     const reqId = randomUUID();
     entry.headers[entry.idIndex] = reqId;
     res.writeHead(entry.status, entry.headers);
     if (req.method === 'HEAD' || entry.status === 304) res.end();
     else res.end(entry.body);
-    stats.hits++;
-    const method = req.method ?? 'GET';
-    const ms = Math.round(performance.now() - start);
-    logRequestLine(deps.log, reqId, method, entry.logPath, entry.status, ms, method === 'GET' ? entry.logMiddle : undefined);
+    served(entry, reqId, req.method ?? 'GET', start);
+    return true;
+  }
+
+  /**
+   * Sends a remembered response straight onto the socket (see front-door.ts), byte for byte what
+   * `serve` would have Node write; false when Node's HTTP server must take the request. When the
+   * page is remembered but this instance's view of the content version is more than a second old,
+   * the answer waits for the version to be read again (one read for all waiting requests), so that
+   * the connection is not handed to Node's HTTP server for good once a second.
+   */
+  function answer(server: Server, request: SimpleRequest, socket: Socket): boolean | Promise<boolean> {
+    // The same request head is the same request object (front-door.ts): its key is made once.
+    request.key ??= keyOf(request.host, request.url, request.accept);
+    const base = request.key;
+    const entry = find(base, request.ifNoneMatch);
+    if (entry?.rawHead) return send(server, request, socket, entry, undefined);
+    if (entry || deps.contentVersion.peek() !== undefined || !entries.has(base)) return false;
+    const start = performance.now();
+    return deps.contentVersion
+      .current()
+      .catch(() => undefined)
+      .then(() => {
+        const fresh = find(base, request.ifNoneMatch);
+        return fresh?.rawHead !== undefined && send(server, request, socket, fresh, start);
+      });
+  }
+
+  function send(server: Server, request: SimpleRequest, socket: Socket, entry: Entry, start: number | undefined): true {
+    const reqId = randomUUID();
+    const rawHead = entry.rawHead as [string, string];
+    const bodiless = request.method === 'HEAD' || entry.status === 304;
+    if (request.close) {
+      // The last request on a connection: rare enough to be written in two parts.
+      socket.cork();
+      socket.write(`${rawHead[0]}${reqId}${rawHead[1]}Date: ${httpDate()}\r\nConnection: close\r\n\r\n`, 'latin1');
+      if (!bodiless) socket.write(entry.body);
+      socket.uncork();
+    } else {
+      const keepAliveSeconds = Math.floor(server.keepAliveTimeout / 1000);
+      let packed = entry.packed;
+      if (packed?.keepAliveSeconds !== keepAliveSeconds) packed = entry.packed = pack(entry, rawHead, keepAliveSeconds);
+      const bytes = bodiless ? packed.headBytes : packed.buf.length;
+      const own = !packed.busy;
+      const buf = own ? packed.buf : Buffer.from(packed.buf.subarray(0, bytes));
+      buf.write(reqId, packed.idAt, 'latin1');
+      buf.write(httpDate(), packed.dateAt, 'latin1');
+      const out = bytes === buf.length ? buf : buf.subarray(0, bytes);
+      if (own) {
+        packed.busy = true;
+        socket.write(out, packed.release);
+      } else socket.write(out);
+    }
+    stats.frontDoor++;
+    served(entry, reqId, request.method, start);
     return true;
   }
 
@@ -234,6 +381,10 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       if (!serve(req, res)) void hono(req, res);
     },
     stats,
+    /** Lets the front door answer remembered pages on `server`'s connections before Node's HTTP server reads them. */
+    attach(server: Server) {
+      if (enabled) attachFrontDoor(server, (request, socket) => answer(server, request, socket));
+    },
     /** Forgets every remembered response (tests). */
     clear() {
       entries.clear();
@@ -244,6 +395,8 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
 
 /** The HTTP server `npm start` runs: the fast path, then Hono. */
 export function createHttpServer(app: { fetch: Fetch }, deps: Deps, options: Options = {}): { server: Server; stats: FastPathStats } {
-  const { listener, stats } = createRequestListener(app, deps, options);
-  return { server: createServer(listener), stats };
+  const { listener, stats, attach } = createRequestListener(app, deps, options);
+  const server = createServer(listener);
+  attach(server);
+  return { server, stats };
 }

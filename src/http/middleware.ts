@@ -3,7 +3,7 @@ import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import pino, { type Logger } from 'pino';
 import type { AppEnv } from '../context.ts';
-import { isoNow } from '../log-sink.ts';
+import { isoNow, LineSink } from '../log-sink.ts';
 
 /** Request id and one structured log line per request: no query string, no body, no personal data. */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -128,10 +128,15 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
 export const requestLineMiddle = (method: string, path: string, status: number) =>
   `","method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":`;
 
+/** What follows the request id in a request line that took 0 ms (see logRequestLine's `zeroTail`). */
+export const requestLineZeroTail = (middle: string) => `${middle}0${LINE_END}`;
+const LINE_END = ',"msg":"request"}\n';
+
 /**
  * The request log line, as log.info(fields, 'request') writes it, built directly: the hot path
  * (cached pages) writes one per request, and pino's general serialiser costs more than the page.
- * `middle` may be passed in when it was made once beforehand (see requestLineMiddle).
+ * `middle` may be passed in when it was made once beforehand (see requestLineMiddle), and so may
+ * `zeroTail`, used when `ms` is 0 (requestLineZeroTail(middle)).
  */
 export function logRequestLine(
   log: Logger,
@@ -141,6 +146,7 @@ export function logRequestLine(
   status: number,
   ms: number,
   middle: string = requestLineMiddle(method, path, status),
+  zeroTail?: string,
 ): void {
   if (!log.isLevelEnabled('info')) return;
   const stream = (log as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym];
@@ -148,5 +154,32 @@ export function logRequestLine(
     log.info({ reqId, method, path, status, ms }, 'request');
     return;
   }
-  stream.write(`{"level":30,"time":"${isoNow()}","app":"hechtwerk","reqId":"${reqId}${middle}${ms},"msg":"request"}\n`);
+  if (stream instanceof LineSink) {
+    const parts = ms === 0 && zeroTail !== undefined ? shortParts : lineParts;
+    parts[0] = linePrefix();
+    parts[1] = reqId;
+    if (parts === shortParts) parts[2] = zeroTail as string;
+    else {
+      parts[2] = middle;
+      parts[3] = String(ms);
+    }
+    stream.writeParts(parts);
+    return;
+  }
+  stream.write(`${linePrefix()}${reqId}${middle}${ms}${LINE_END}`);
+}
+
+/** The request line in parts, reused: the last stays, the others are set per line. */
+const lineParts = ['', '', '', '', LINE_END];
+const shortParts = ['', '', ''];
+let prefixIso = '';
+let prefix = '';
+/** Everything before the request id, made once per millisecond. */
+function linePrefix(): string {
+  const iso = isoNow();
+  if (iso !== prefixIso) {
+    prefixIso = iso;
+    prefix = `{"level":30,"time":"${iso}","app":"hechtwerk","reqId":"`;
+  }
+  return prefix;
 }
