@@ -65,6 +65,27 @@ describe.each(backends())('database on %s', (kind: Backend) => {
     expect(r?.v).toContain("'scheiding'");
     expect(r?.v).toContain("'gehecht'");
   });
+
+  it('keeps a search document with its tsvector in the table row (no TOAST fetch per ranked match)', async () => {
+    await t.database.migrate();
+    // About 3 KB in all: over the default 2 KB at which PostgreSQL compresses or moves values out of the row.
+    const body = Array.from({ length: 120 }, (_, i) => `woord${i}`).join(' ');
+    await t.database.db.execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body) values ('thema', 'lang', 'Lang', '/themas/lang', 'Samenvatting', ${body})`,
+    );
+    try {
+      const [r] = await rows<{ options: string[]; stored: number; bytes: number }>(
+        t.database.db,
+        sql`select c.reloptions as options, pg_column_size(d.body) as stored, octet_length(d.body) as bytes
+            from pg_class c, search_documents d where c.relname = 'search_documents' and d.ref = 'lang'`,
+      );
+      expect(r?.options).toContain('toast_tuple_target=8160');
+      // Stored as it is: PostgreSQL did not have to compress (or move) values to fit the row.
+      expect(r?.stored).toBeGreaterThanOrEqual(r?.bytes as number);
+    } finally {
+      await t.database.db.execute(sql`delete from search_documents where ref = 'lang'`);
+    }
+  });
 });
 
 describe.skipIf(!backends().includes('postgres'))('two instances starting at once (PostgreSQL server)', () => {
