@@ -74,14 +74,17 @@ describe.each(backends())('database on %s', (kind: Backend) => {
       sql`insert into search_documents (kind, ref, title, url, summary, body) values ('thema', 'lang', 'Lang', '/themas/lang', 'Samenvatting', ${body})`,
     );
     try {
-      const [r] = await rows<{ options: string[]; stored: number; bytes: number }>(
+      // The tsvector as stored against the same tsvector made anew (never compressed).
+      const [r] = await rows<{ options: string[]; stored: number; bytes: number; tsvStored: number; tsvBytes: number }>(
         t.database.db,
-        sql`select c.reloptions as options, pg_column_size(d.body) as stored, octet_length(d.body) as bytes
+        sql`select c.reloptions as options, pg_column_size(d.body) as stored, octet_length(d.body) as bytes,
+              pg_column_size(d.tsv) as "tsvStored", pg_column_size(d.tsv::text::tsvector) as "tsvBytes"
             from pg_class c, search_documents d where c.relname = 'search_documents' and d.ref = 'lang'`,
       );
       expect(r?.options).toContain('toast_tuple_target=8160');
       // Stored as it is: PostgreSQL did not have to compress (or move) values to fit the row.
       expect(r?.stored).toBeGreaterThanOrEqual(r?.bytes as number);
+      expect(r?.tsvStored).toBe(r?.tsvBytes);
     } finally {
       await t.database.db.execute(sql`delete from search_documents where ref = 'lang'`);
     }

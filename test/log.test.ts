@@ -36,14 +36,15 @@ describe('request log line', () => {
     for (const path of ['/themas/hechting', '/a"b\\c/\u2028', '/ünïcode/😀']) {
       for (const ms of [0, 3, 1234]) {
         const chunks: Buffer[] = [];
-        // A threshold this small makes each line go out on its own, after the one before it.
-        const sink = new LineSink({ write: (c) => chunks.push(c) }, 64);
+        // The lines are gathered in the buffer (written in parts), then handed over by flush().
+        const sink = new LineSink({ write: (c) => chunks.push(c) }, 4096);
         const log = pino({ level: 'info', base: { app: 'hechtwerk' }, timestamp: isoTimestamp }, sink);
         const fields = { reqId: '7f0c6a4e-1c5d-4a8e-9a59-1b2f3c4d5e6f', method: 'GET', path, status: 200, ms };
         log.info(fields, 'request');
         logRequestLine(log, fields.reqId, fields.method, fields.path, fields.status, fields.ms);
         const middle = requestLineMiddle(fields.method, fields.path, fields.status);
         logRequestLine(log, fields.reqId, fields.method, fields.path, fields.status, fields.ms, middle, requestLineZeroTail(middle));
+        expect(chunks, 'nothing handed over before flush()').toHaveLength(0);
         sink.flush();
         const lines = Buffer.concat(chunks).toString('utf8').split('\n').filter(Boolean);
         expect(lines, `${path} ${ms} ms`).toHaveLength(3);

@@ -49,10 +49,13 @@ interface Entry {
 /**
  * A whole response (head, then body) that the front door sends with one write after writing this
  * request's id and the date into it. The buffer is reused once the write that used it is done;
- * a request that comes while it is still being written gets a copy.
+ * a request that comes while it is still being written takes a spare (or a new copy, kept as a
+ * spare when its write is done, up to SPARES): a client that does not read holds one buffer, not
+ * the page's reuse.
  */
 interface Packed {
   buf: Buffer;
+  spares: Buffer[];
   headBytes: number;
   idAt: number;
   dateAt: number;
@@ -62,6 +65,7 @@ interface Packed {
 }
 
 const UUID_CHARS = 36;
+const SPARES = 4;
 
 export interface FastPathStats {
   hits: number;
@@ -188,6 +192,7 @@ function pack(entry: Entry, rawHead: [string, string], keepAliveSeconds: number)
   entry.body = buf.subarray(head.length);
   const packed: Packed = {
     buf,
+    spares: [],
     headBytes: head.length,
     idAt: before.length,
     dateAt: before.length + UUID_CHARS + after.length + 'Date: '.length,
@@ -342,6 +347,8 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       .catch(() => undefined)
       .then(() => {
         const fresh = find(base, request.ifNoneMatch);
+        // The connection may have gone (or been closed) while the version was read.
+        if (socket.destroyed || socket.writableEnded) return false;
         return fresh?.rawHead !== undefined && send(server, request, socket, fresh, start);
       });
   }
@@ -362,14 +369,18 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
       if (packed?.keepAliveSeconds !== keepAliveSeconds) packed = entry.packed = pack(entry, rawHead, keepAliveSeconds);
       const bytes = bodiless ? packed.headBytes : packed.buf.length;
       const own = !packed.busy;
-      const buf = own ? packed.buf : Buffer.from(packed.buf.subarray(0, bytes));
+      // A spare or a copy holds another request's id and date until they are written over below.
+      const buf = own ? packed.buf : (packed.spares.pop() ?? Buffer.from(packed.buf));
       buf.write(reqId, packed.idAt, 'latin1');
       buf.write(httpDate(), packed.dateAt, 'latin1');
       const out = bytes === buf.length ? buf : buf.subarray(0, bytes);
       if (own) {
         packed.busy = true;
         socket.write(out, packed.release);
-      } else socket.write(out);
+      } else
+        socket.write(out, () => {
+          if (packed.spares.length < SPARES) packed.spares.push(buf);
+        });
     }
     stats.frontDoor++;
     served(entry, reqId, request.method, start);

@@ -40,7 +40,18 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const TARGET = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
 const VALUE = /^[\t\x20-\x7e]*$/;
 /** Headers that give a request a body, change the connection or make the request personal. */
-const REFUSED = new Set(['content-length', 'transfer-encoding', 'upgrade', 'expect', 'cookie', 'authorization', 'http2-settings', 'keep-alive']);
+const REFUSED = new Set([
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'cookie',
+  'authorization',
+  'http2-settings',
+  'keep-alive',
+  // Read by Node's parser as a second Connection header.
+  'proxy-connection',
+]);
 
 /**
  * Reads one request head, the text before its blank line (latin1, without the final CRLF CRLF).
@@ -116,28 +127,60 @@ export type Answer = (request: SimpleRequest, socket: Socket) => boolean | Promi
 
 const END = Buffer.from('\r\n\r\n');
 
+/** A connection while it is at the front door. */
+interface Door {
+  /** Stops reading and ends the connection once what was written has gone out (idle connections only). */
+  close(): void;
+  /** An answer is waiting (for the database, or for the client to read what was written). */
+  busy(): boolean;
+}
+
 /**
  * Puts the front door before `server`'s own connection handling. `server.closeIdleConnections()`
- * (called by `server.close()`) and `closeAllConnections()` also close the connections still at the
- * front door, after what was written to them has gone out.
+ * (called by `server.close()`, and by `npm start`'s shutdown every 50 ms) also closes the idle
+ * connections still at the front door, and `closeAllConnections()` all of them.
+ *
+ * Of Node's server settings it follows `keepAliveTimeout` (as the idle limit between requests);
+ * with `maxRequestsPerSocket` set, or `keepAliveTimeout` 0, it answers nothing and every
+ * connection goes to Node.
  */
 export function attachFrontDoor(server: Server, answer: Answer): void {
   const [httpConnection] = server.listeners('connection') as ((socket: Socket) => void)[];
   if (!httpConnection) throw new Error('the HTTP server has no connection listener');
   server.removeAllListeners('connection');
-  const open = new Set<Socket>();
+  const open = new Map<Socket, Door>();
 
   server.on('connection', (socket: Socket) => {
-    open.add(socket);
+    if (server.maxRequestsPerSocket || !server.keepAliveTimeout) {
+      httpConnection.call(server, socket);
+      return;
+    }
     /** Reading is paused while an answer waits or the socket's writes drain. */
     let held = false;
+    /** Still at the front door: not handed to Node, not closed. */
+    let here = true;
     const onTimeout = () => socket.destroy();
     const onError = () => socket.destroy();
+    /** The client is done sending: our side ends too once its last answer is written (as Node does). */
+    let clientDone = false;
+    const onEnd = () => {
+      clientDone = true;
+      if (!held) leave(true);
+    };
     const onClose = () => open.delete(socket);
 
-    const handOff = (rest: Buffer) => {
+    /** Stops serving this connection: `end` it, or (handOff) leave it to the caller. */
+    function leave(end: boolean) {
+      here = false;
       socket.off('data', read);
+      socket.off('end', onEnd);
       socket.off('timeout', onTimeout);
+      // Closed for good once what was written has gone out, whatever the client does.
+      if (end) socket.end(() => socket.destroy());
+    }
+
+    const handOff = (rest: Buffer) => {
+      leave(false);
       socket.off('error', onError);
       socket.off('close', onClose);
       open.delete(socket);
@@ -154,21 +197,24 @@ export function attachFrontDoor(server: Server, answer: Answer): void {
       socket.pause();
     };
 
-    /** After an answer: false when this connection is done with (Connection: close). */
-    const answered = (request: SimpleRequest) => {
-      if (!request.close) return true;
-      // Anything sent after a Connection: close goes unanswered, as Node does.
-      socket.off('data', read);
-      open.delete(socket);
-      socket.end();
-      return false;
-    };
+    /**
+     * The start of a request cut off by the end of what was read (pipelined requests, a read's
+     * edge): kept for the next read. If that read does not complete it either, the connection goes
+     * to Node, whose header timeout then applies (a client trickling a request in byte by byte).
+     */
+    let partial: Buffer | undefined;
+    /** `chunk` begins with a kept start of a request. */
+    let carried = false;
 
     /** Answers the requests in `chunk` from `at` on, in order. */
     function serve(chunk: Buffer, at: number): void {
       while (at < chunk.length) {
         const end = chunk.indexOf(END, at);
-        // Part of a request (it may go on in the next packet), or one that is anything but plain.
+        if (end === -1 && !(carried && at === 0) && !clientDone && chunk.length - at <= MAX_HEAD) {
+          partial = Buffer.from(chunk.subarray(at));
+          break;
+        }
+        // Part of a request twice over, or one that is anything but plain.
         if (end === -1 || end - at > MAX_HEAD) {
           handOff(chunk.subarray(at));
           return;
@@ -183,40 +229,60 @@ export function attachFrontDoor(server: Server, answer: Answer): void {
         at = end + 4;
         if (result !== true) {
           hold();
-          result.then(
-            (ok) => {
-              if (socket.destroyed || !open.has(socket)) return;
+          result
+            .then((ok) => {
+              if (socket.destroyed || !here) return;
               if (!ok) handOff(chunk.subarray(from));
-              else if (answered(request)) serve(chunk, at);
-            },
-            () => socket.destroy(),
-          );
+              else answered(request, chunk, at);
+            })
+            .catch(() => socket.destroy());
           return;
         }
-        if (!answered(request)) return;
-        // A client that sends faster than it reads waits, as it would at Node's HTTP server.
-        if (socket.writableNeedDrain && at < chunk.length) {
-          hold();
-          const rest = at;
-          socket.once('drain', () => {
-            if (!socket.destroyed && open.has(socket)) serve(chunk, rest);
-          });
+        if (request.close || socket.writableNeedDrain) {
+          answered(request, chunk, at);
           return;
         }
       }
-      if (held) {
+      if (clientDone) leave(true);
+      else if (held) {
         held = false;
         socket.resume();
       }
     }
 
+    /** After an answer: close, wait for the client to read, or go on with the rest of `chunk`. */
+    function answered(request: SimpleRequest, chunk: Buffer, at: number) {
+      // Anything sent after a Connection: close goes unanswered.
+      if (request.close) leave(true);
+      else if (socket.writableNeedDrain) {
+        // A client that sends faster than it reads waits, as it would at Node's HTTP server: no
+        // more is read (nor answered) until what was written has gone out.
+        hold();
+        socket.once('drain', () => {
+          if (!socket.destroyed && here) serve(chunk, at);
+        });
+      } else serve(chunk, at);
+    }
+
     function read(chunk: Buffer) {
+      carried = partial !== undefined;
+      if (partial) {
+        chunk = Buffer.concat([partial, chunk]);
+        partial = undefined;
+      }
       serve(chunk, 0);
     }
 
-    socket.setTimeout(server.keepAliveTimeout || 5000);
+    open.set(socket, {
+      close: () => {
+        if (here) leave(true);
+      },
+      busy: () => held || partial !== undefined || socket.writableLength > 0,
+    });
+    socket.setTimeout(server.keepAliveTimeout);
     socket.on('timeout', onTimeout);
     socket.on('error', onError);
+    socket.on('end', onEnd);
     socket.on('close', onClose);
     socket.on('data', read);
   });
@@ -224,15 +290,13 @@ export function attachFrontDoor(server: Server, answer: Answer): void {
   const closeIdle = server.closeIdleConnections.bind(server);
   const closeAll = server.closeAllConnections.bind(server);
   server.closeIdleConnections = () => {
-    for (const socket of open) {
-      socket.removeAllListeners('data');
-      socket.end();
-    }
-    open.clear();
+    // A connection whose answer is still waiting is left for a later call, as Node leaves one
+    // with a request in progress.
+    for (const door of open.values()) if (!door.busy()) door.close();
     closeIdle();
   };
   server.closeAllConnections = () => {
-    for (const socket of open) socket.destroy();
+    for (const socket of open.keys()) socket.destroy();
     open.clear();
     closeAll();
   };
