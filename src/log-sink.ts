@@ -34,13 +34,9 @@ export class LineSink {
 
   /** One or more whole lines, each ending in "\n" (pino's stream interface). */
   write(line: string): boolean {
-    // A character takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2 characters).
-    if (line.length * 3 > this.buf.length - this.len) {
-      this.flush();
-      if (line.length * 3 > this.buf.length) {
-        this.out.write(Buffer.from(line, 'utf8'));
-        return true;
-      }
+    if (!this.room(line.length)) {
+      this.out.write(Buffer.from(line, 'utf8'));
+      return true;
     }
     this.len += this.buf.write(line, this.len, 'utf8');
     if (this.len >= this.threshold || urgent(line)) this.flush();
@@ -55,15 +51,23 @@ export class LineSink {
   writeParts(parts: readonly string[]): void {
     let chars = 0;
     for (const part of parts) chars += part.length;
-    if (chars * 3 > this.buf.length - this.len) {
-      this.flush();
-      if (chars * 3 > this.buf.length) {
-        this.out.write(Buffer.from(parts.join(''), 'utf8'));
-        return;
-      }
+    if (!this.room(chars)) {
+      this.out.write(Buffer.from(parts.join(''), 'utf8'));
+      return;
     }
     for (const part of parts) this.len += this.buf.write(part, this.len, 'utf8');
     if (this.len >= this.threshold) this.flush();
+  }
+
+  /**
+   * Makes room for a line of `chars` characters, handing over what is gathered when it would not
+   * fit after it; false when the line is longer than the whole buffer (it then goes out on its own,
+   * after what was gathered). A character takes at most 3 bytes in UTF-8 (a surrogate pair 4 for 2).
+   */
+  private room(chars: number): boolean {
+    if (chars * 3 <= this.buf.length - this.len) return true;
+    this.flush();
+    return chars * 3 <= this.buf.length;
   }
 
   /** Hands what is gathered to the output (a copy: the output may keep it while a pipe is full). */

@@ -1,12 +1,12 @@
 import { createServer, request, type Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { connect } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { themes } from '../src/db/schema.ts';
 import { createRequestListener } from '../src/http/fast-path.ts';
 import { bumpContentVersion, isPageCacheable } from '../src/http/page-cache.ts';
-import { type Backend, backends, createTestApp, loginAs } from './helpers.ts';
+import { type Backend, backends, close, createTestApp, listen, loginAs } from './helpers.ts';
 import { PUBLIC_PAGES } from './pages.ts';
 
 interface Raw {
@@ -59,13 +59,6 @@ function rawLines(port: number, path: string, lines: string[]): Promise<Raw> {
     });
   });
 }
-
-const listen = (server: Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
-const close = (server: Server) =>
-  new Promise<void>((r) => {
-    server.close(() => r());
-    server.closeAllConnections();
-  });
 
 function decoded(r: Raw): string {
   const enc = r.headers['content-encoding'];

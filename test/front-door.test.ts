@@ -1,17 +1,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { type AddressInfo, connect, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRequestListener } from '../src/http/fast-path.ts';
 import { attachFrontDoor, MAX_HEAD, parseSimpleRequest } from '../src/http/front-door.ts';
-import { type Backend, backends, createTestApp } from './helpers.ts';
-
-const listen = (server: Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
-const close = (server: Server) =>
-  new Promise<void>((r) => {
-    server.close(() => r());
-    server.closeAllConnections();
-  });
+import { type Backend, backends, close, createTestApp, listen } from './helpers.ts';
 
 const head = (lines: string[]) => lines.join('\r\n');
 const plain = ['GET /themas/hechting HTTP/1.1', 'Host: 127.0.0.1:3000', 'Accept-Encoding: br'];

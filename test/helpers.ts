@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
@@ -159,3 +161,13 @@ export async function loginAs(
   if (res.status !== 303) throw new Error(`login failed: ${res.status}`);
   return browser;
 }
+
+/** Listens on a free loopback port; resolves with the port. */
+export const listen = (server: Server) => new Promise<number>((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+
+/** Closes the server and every connection it still has. */
+export const close = (server: Server) =>
+  new Promise<void>((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });

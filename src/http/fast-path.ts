@@ -181,13 +181,13 @@ function httpDate(): string {
   return dateValue;
 }
 
+/** A whole response head as Node writes it: the remembered headers, the request id, Date and `connection` (its header lines). */
+const headText = ([before, after]: [string, string], reqId: string, connection: string) => `${before}${reqId}${after}Date: ${httpDate()}\r\n${connection}\r\n`;
+
 /** Packs a remembered response with its keep-alive head; the entry's body becomes a view into the pack. */
 function pack(entry: Entry, rawHead: [string, string], keepAliveSeconds: number): Packed {
   const [before, after] = rawHead;
-  const head = Buffer.from(
-    `${before}${'0'.repeat(UUID_CHARS)}${after}Date: ${httpDate()}\r\nConnection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n\r\n`,
-    'latin1',
-  );
+  const head = Buffer.from(headText(rawHead, '0'.repeat(UUID_CHARS), `Connection: keep-alive\r\nKeep-Alive: timeout=${keepAliveSeconds}\r\n`), 'latin1');
   const buf = Buffer.concat([head, entry.body]);
   entry.body = buf.subarray(head.length);
   const packed: Packed = {
@@ -301,8 +301,10 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     return notModified;
   }
 
-  /** Counts a hit and writes its log line. */
-  /** `start`: when the request began to wait (performance.now()); undefined when it was answered at once (0 ms). */
+  /**
+   * Counts a hit and writes its log line. `start`: when the request began to wait
+   * (performance.now()); undefined when it was answered at once (0 ms).
+   */
   function served(entry: Entry, reqId: string, method: string, start: number | undefined) {
     stats.hits++;
     const ms = start === undefined ? 0 : Math.round(performance.now() - start);
@@ -360,7 +362,7 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     if (request.close) {
       // The last request on a connection: rare enough to be written in two parts.
       socket.cork();
-      socket.write(`${rawHead[0]}${reqId}${rawHead[1]}Date: ${httpDate()}\r\nConnection: close\r\n\r\n`, 'latin1');
+      socket.write(headText(rawHead, reqId, 'Connection: close\r\n'), 'latin1');
       if (!bodiless) socket.write(entry.body);
       socket.uncork();
     } else {
