@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readContent } from '../src/content/loader.ts';
-import { openPglite, rows } from '../src/db/client.ts';
+import { openPglite, prepareStatements, rows } from '../src/db/client.ts';
 import { hasContent, importContent } from '../src/themes/service.ts';
 import { type Backend, backends, createTestDatabase, type TestDatabase, tableCounts } from './helpers.ts';
 
@@ -102,6 +103,74 @@ describe.skipIf(!backends().includes('postgres'))('two instances starting at onc
       expect(r?.n).toBe(journal.entries.length);
     } finally {
       await t.dispose();
+    }
+  });
+});
+
+describe.skipIf(!backends().includes('postgres'))('named prepared statements (PostgreSQL server)', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(() => t.dispose());
+  const poolOf = (limit?: number) => {
+    const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    return { pool, prepared: prepareStatements(pool, limit) };
+  };
+  const preparedOnConnection = async (client: pg.PoolClient) =>
+    (await client.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
+
+  it('each parameterised statement is prepared once per connection and reused; plain ones are not', async () => {
+    const { pool, prepared } = poolOf();
+    try {
+      for (let i = 0; i < 5; i++) expect((await pool.query('select $1::int + 1 as n', [i])).rows[0].n).toBe(i + 1);
+      await pool.query('select 42 as answer');
+      const client = await pool.connect();
+      try {
+        const statements = await preparedOnConnection(client);
+        expect(statements.filter((s) => s === 'select $1::int + 1 as n')).toHaveLength(1);
+        expect(statements.some((s) => s.includes('42 as answer'))).toBe(false);
+      } finally {
+        client.release();
+      }
+      expect(prepared.named()).toBe(1);
+      // The drizzle layer goes through it too: the app's own pool names what it sends.
+      await t.database.db.execute(sql`select ${7}::int as seven`);
+      await t.database.db.transaction(async (tx) => {
+        await tx.execute(sql`select ${8}::int as seven`);
+        const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where statement = ${'select $1::int as seven'}`);
+        expect(r?.n).toBe(1);
+      });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('past the limit statements run unnamed, and give the same answers', async () => {
+    const { pool, prepared } = poolOf(2);
+    try {
+      for (const k of [1, 2, 3, 4]) expect((await pool.query(`select $1::int * ${k} as n`, [5])).rows[0].n).toBe(5 * k);
+      expect(prepared.named()).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('a statement whose cached plan a migration broke fails once, then runs unnamed', async () => {
+    const { pool, prepared } = poolOf();
+    try {
+      await pool.query('create table prepared_probe (a integer)');
+      await pool.query('insert into prepared_probe values (1)');
+      const probe = () => pool.query('select * from prepared_probe where a::text = $1', ['1']);
+      expect((await probe()).rows).toEqual([{ a: 1 }]);
+      expect(prepared.named()).toBe(1);
+      // What a newer instance's migration may do while this one runs.
+      await pool.query('alter table prepared_probe alter column a type text');
+      await expect(probe()).rejects.toMatchObject({ code: '0A000' });
+      expect(prepared.named()).toBe(0);
+      for (let i = 0; i < 3; i++) expect((await probe()).rows).toEqual([{ a: '1' }]);
+    } finally {
+      await pool.end();
     }
   });
 });

@@ -20,6 +20,8 @@ export interface TestDatabase {
   database: Database;
   /** For a second connection to the same database (a second "instance"). */
   open(): Promise<Database>;
+  /** The PostgreSQL server's database (not for PGlite). */
+  url?: string;
   dispose(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function createTestDatabase(kind: Backend): Promise<TestDatabase> {
   return {
     database,
     open,
+    url: url.toString(),
     async dispose() {
       for (const d of opened) await d.close().catch(() => {});
       const a = new pg.Client({ connectionString: ADMIN_PG_URL });

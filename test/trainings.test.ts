@@ -261,6 +261,28 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await res.text()).toContain('Je aanmelding is bevestigd');
   });
 
+  it('a hold that lapsed before the schedule ran: a new registration offers that seat to the waiting list first, then waits behind', async () => {
+    const s = await makeSession(t, { capacity: 1 });
+    await t.app.request(`${s.path}/aanmelden`, form(person('lap0')));
+    expect(await (await t.app.request(`${s.path}/aanmelden`, form(person('lap1')))).text()).toContain('op plaats 1');
+    t.clock.advance(settings().holdHours * HOUR + 1000);
+    // No expireDue here: the seat is free, but lap1 was waiting for it.
+    const html = await (await t.app.request(`${s.path}/aanmelden`, form(person('lap2')))).text();
+    expect(html).toContain('op plaats 1');
+    expect(await statusOf(t, 'deelnemerlap1@example.org', s.sessionId)).toBe('offered');
+    expect((await mailsTo(t, 'deelnemerlap1@example.org')).filter((m) => m.subject.startsWith('Er is een plek vrij'))).toHaveLength(1);
+    expect(await statusOf(t, 'deelnemerlap2@example.org', s.sessionId)).toBe('waitlisted');
+    const lap2 = await mailsTo(t, 'deelnemerlap2@example.org');
+    expect(lap2.map((m) => m.subject.slice(0, 9))).toEqual(['Wachtlijs']);
+    expect(lap2[0]?.text).toContain('plaats 1');
+    // Its manage link works: the token was stored in the same statement as the registration.
+    expect(await (await t.app.request(linkIn(lap2[0]?.text ?? '', 'aanmelding'))).text()).toContain('wachtlijst');
+    // A seat that frees later goes to lap2, not to a newcomer.
+    const manage1 = linkIn((await mailsTo(t, 'deelnemerlap1@example.org')).at(-1)?.text ?? '', 'aanmelding');
+    await t.app.request(manage1, form({ actie: 'decline' }));
+    expect(await statusOf(t, 'deelnemerlap2@example.org', s.sessionId)).toBe('offered');
+  });
+
   it('after the cancellation deadline the page explains whom to contact', async () => {
     const s = await makeSession(t, { capacity: 2, inDays: 3, cancelUntilDays: 2 });
     await t.app.request(`${s.path}/aanmelden`, form(person('dl')));

@@ -74,6 +74,65 @@ export const POSTGRES_LIMITS = {
   idleInTransactionMs: 60_000,
 };
 
+/**
+ * The most distinct statements that become named prepared statements (per process; PostgreSQL
+ * keeps each on every connection that ran it). The app has a few hundred; statements past the
+ * limit run unnamed, as before.
+ */
+export const PREPARED_LIMIT = 500;
+
+type QueryConfig = { text: string; name?: string; values?: unknown[] };
+type Callback = (err: Error | null, res?: unknown) => void;
+
+/**
+ * Sends every parameterised statement as a named prepared statement, so PostgreSQL parses and
+ * plans it once per connection instead of on every call. Planning alone was more than a third of
+ * the server's time per statement under bench:scale; node-postgres otherwise sends each as a new
+ * unnamed statement. A statement PostgreSQL refuses to run from its cached plan (a migration by a
+ * newer instance changed a result type, SQLSTATE 0A000) runs unnamed from then on, so an upgrade
+ * across instances costs one failed request per connection, not a broken instance.
+ */
+export function prepareStatements(pool: pg.Pool, limit = PREPARED_LIMIT): { named: () => number } {
+  const names = new Map<string, string | null>();
+  const nameFor = (text: string): string | null => {
+    const known = names.get(text);
+    if (known !== undefined) return known;
+    if (names.size >= limit) return null;
+    const name = `hw${names.size}`;
+    names.set(text, name);
+    return name;
+  };
+  const forget = (text: string, err: unknown) => {
+    if ((err as { code?: string } | null)?.code === '0A000') names.set(text, null);
+  };
+  pool.on('connect', (client) => {
+    const query = client.query as (...args: unknown[]) => unknown;
+    (client as unknown as { query: unknown }).query = function (this: pg.Client, config: unknown, values?: unknown, callback?: unknown) {
+      // pg-pool and drizzle call query(text | config, values?, callback?); cursors and other
+      // submittables pass through untouched.
+      const text = typeof config === 'string' ? config : (config as QueryConfig | null)?.text;
+      const cb = typeof values === 'function' ? (values as Callback) : typeof callback === 'function' ? (callback as Callback) : undefined;
+      const params = Array.isArray(values) ? values : (config as QueryConfig | null)?.values;
+      const plain =
+        typeof text === 'string' &&
+        (typeof config === 'string' || (typeof (config as { submit?: unknown }).submit !== 'function' && !(config as QueryConfig).name));
+      const name = plain && params?.length ? nameFor(text) : null;
+      if (!name || text === undefined) return query.call(this, config, values, callback);
+      const named = { ...(typeof config === 'string' ? {} : (config as QueryConfig)), text, values: params, name };
+      if (cb)
+        return query.call(this, named, (err: Error | null, res?: unknown) => {
+          if (err) forget(text, err);
+          cb(err, res);
+        });
+      return (query.call(this, named) as Promise<unknown>).catch((err: unknown) => {
+        forget(text, err);
+        throw err;
+      });
+    };
+  });
+  return { named: () => [...names.values()].filter(Boolean).length };
+}
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
@@ -95,6 +154,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
+  prepareStatements(pool);
   const db = drizzleNodePg({ client: pool, schema }) as unknown as Db;
   return {
     kind: 'postgres',

@@ -3,19 +3,29 @@ import type { Queryable } from '../db/client.ts';
 import { rateLimits } from '../db/schema.ts';
 
 /**
- * Counts one hit for `key` in a fixed window and says whether it is still within `limit`.
- * Kept in the database, so the limit holds across instances and restarts.
+ * Counts one hit for `key` in a fixed window: whether it is still within `limit`, the count so far
+ * and when the window resets (for RateLimit headers). Kept in the database, so the limit holds
+ * across instances and restarts.
  */
-export async function hit(db: Queryable, key: string, limit: number, windowMs: number, now: Date): Promise<boolean> {
-  return (await count(db, key, limit, windowMs, now)).ok;
+export async function count(db: Queryable, key: string, limit: number, windowMs: number, now: Date): Promise<{ ok: boolean; count: number; resetAt: Date }> {
+  const [counted] = await countAll(db, [{ key, limit }], windowMs, now);
+  return counted as { ok: boolean; count: number; resetAt: Date };
 }
 
-/** As hit(), with the count so far and when the window resets (for RateLimit headers). */
-export async function count(db: Queryable, key: string, limit: number, windowMs: number, now: Date): Promise<{ ok: boolean; count: number; resetAt: Date }> {
+/**
+ * Counts one hit for each of several keys (distinct, sharing one window length) in one statement,
+ * so a request checked against two limits costs one round trip. Results in the order of `limits`.
+ */
+export async function countAll(
+  db: Queryable,
+  limits: { key: string; limit: number }[],
+  windowMs: number,
+  now: Date,
+): Promise<{ ok: boolean; count: number; resetAt: Date }[]> {
   const windowStart = new Date(now.getTime() - windowMs);
-  const [row] = await db
+  const counted = await db
     .insert(rateLimits)
-    .values({ key, windowStart: now, count: 1 })
+    .values(limits.map(({ key }) => ({ key, windowStart: now, count: 1 })))
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {
@@ -23,7 +33,11 @@ export async function count(db: Queryable, key: string, limit: number, windowMs:
         windowStart: sql`case when ${rateLimits.windowStart} < ${windowStart} then ${now} else ${rateLimits.windowStart} end`,
       },
     })
-    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
-  const n = row?.count ?? 0;
-  return { ok: n <= limit, count: n, resetAt: new Date((row?.windowStart ?? now).getTime() + windowMs) };
+    .returning({ key: rateLimits.key, count: rateLimits.count, windowStart: rateLimits.windowStart });
+  const byKey = new Map(counted.map((row) => [row.key, row]));
+  return limits.map(({ key, limit }) => {
+    const row = byKey.get(key);
+    const n = row?.count ?? 0;
+    return { ok: n <= limit, count: n, resetAt: new Date((row?.windowStart ?? now).getTime() + windowMs) };
+  });
 }

@@ -13,7 +13,12 @@ export interface Mail {
 
 /** Call inside the transaction that causes the mail: it is sent if and only if that commits. */
 export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
-  await tx.insert(outbox).values({ ...mail, attachments: mail.attachments ?? [] });
+  await outboxInsert(tx, mail);
+}
+
+/** The insert itself, to run on its own or inside a larger statement (a data-modifying WITH). */
+export function outboxInsert(tx: Queryable, mail: Mail) {
+  return tx.insert(outbox).values({ ...mail, attachments: mail.attachments ?? [] });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
-import { type PublicStatus, publicStatus, type Session, type Training } from './service.ts';
+import { type PublicStatus, publicStatus, type Session, type Training, takesSeat } from './service.ts';
 
 export interface SessionView {
   session: Session;
@@ -16,7 +16,7 @@ async function seatCounts(db: Queryable, ids: number[], now: Date) {
   const rows = await db
     .select({
       sessionId: registrations.sessionId,
-      taken: sql<number>`count(*) filter (where ${registrations.status} = 'confirmed' or (${registrations.status} = 'held' and ${registrations.holdExpiresAt} > ${now}) or (${registrations.status} = 'offered' and ${registrations.offerExpiresAt} > ${now}))::int`,
+      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
       waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
     })
     .from(registrations)

@@ -4,13 +4,13 @@ import { z } from 'zod';
 import { clientAddress } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
-import { hit } from '../http/rate-limit.ts';
+import { countAll } from '../http/rate-limit.ts';
 import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
-import { allPublicSessions, publishedTrainings, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
-import { confirm, icsFor, manage, register, registrationPage, TrainingError, type TrainingSettings } from './service.ts';
+import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
+import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError, type TrainingSettings } from './service.ts';
 import { ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
 export const trainingRoutes = new Hono<AppEnv>();
@@ -179,14 +179,23 @@ trainingRoutes.get('/:slug', async (c) => {
   );
 });
 
-async function loadSession(c: Ctx) {
-  const deps = c.get('deps');
+async function findSession(c: Ctx) {
   const id = Number(c.req.param('session'));
   if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return null;
-  const row = await sessionWithTraining(deps.database.db, id);
-  if (!row?.training.published || row.training.slug !== c.req.param('slug')) return null;
+  const row = await sessionWithTraining(c.get('deps').database.db, id);
+  return row?.training.published && row.training.slug === c.req.param('slug') ? row : null;
+}
+
+/** The session with its live seat count, as its page shows it. */
+async function viewOf(c: Ctx, row: { training: Training; session: Session }) {
+  const deps = c.get('deps');
   const [view] = await sessionViews(deps.database.db, [row.session], deps.now());
-  return view ? { training: row.training, view } : null;
+  return { training: row.training, view: view as SessionView };
+}
+
+async function loadSession(c: Ctx) {
+  const row = await findSession(c);
+  return row ? viewOf(c, row) : null;
 }
 
 const sessionCrumbs = (t: { slug: string; title: string }, path: string) => [
@@ -229,8 +238,9 @@ export const REGISTRATION_LIMITS = { perEmail: 5, windowMs: 60 * 60 * 1000 };
 trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const deps = c.get('deps');
   noStore(c);
-  const found = await loadSession(c);
-  if (!found) return c.notFound();
+  // The seat count is only shown when the form comes back with errors: read it only then.
+  const row = await findSession(c);
+  if (!row) return c.notFound();
   const form = await c.req.parseBody();
   const values = {
     name: String(form.name ?? '').slice(0, 100),
@@ -239,9 +249,10 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     role: String(form.role ?? '').slice(0, 80),
     consent: form.consent === 'ja',
   };
-  const path = sessionPath(found.training, found.view.session);
-  const again = (errors: FieldErrors, status: number) =>
-    page(
+  const path = sessionPath(row.training, row.session);
+  const again = async (errors: FieldErrors, status: number) => {
+    const found = await viewOf(c, row);
+    return page(
       c,
       { title: `Aanmelden: ${found.training.title}`, status, crumbs: sessionCrumbs(found.training, path) },
       <SessionPage
@@ -253,10 +264,11 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
         errors={errors}
       />,
     );
+  };
   const sent = (title: string, lines: string[]) =>
     page(
       c,
-      { title, crumbs: sessionCrumbs(found.training, path) },
+      { title, crumbs: sessionCrumbs(row.training, path) },
       <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
     );
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
@@ -266,16 +278,23 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const now = deps.now();
   const { windowMs, perEmail } = REGISTRATION_LIMITS;
   const perClient = deps.config.REGISTRATION_LIMIT;
-  const clientOk = await hit(deps.database.db, `register:client:${clientAddress(c)}`, perClient, windowMs, now);
-  const emailOk = await hit(deps.database.db, `register:email:${parsed.data.email}`, perEmail, windowMs, now);
-  if (!clientOk || !emailOk) {
+  const limits = await countAll(
+    deps.database.db,
+    [
+      { key: `register:client:${clientAddress(c)}`, limit: perClient },
+      { key: `register:email:${parsed.data.email}`, limit: perEmail },
+    ],
+    windowMs,
+    now,
+  );
+  if (!limits.every((l) => l.ok)) {
     c.header('Retry-After', '3600');
     return again({ form: 'Er zijn in korte tijd te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.' }, 429);
   }
   try {
     const outcome = await register(
       deps.database.db,
-      found.view.session.id,
+      row.session.id,
       { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role },
       trainingSettings(c),
       now,

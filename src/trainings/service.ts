@@ -1,9 +1,9 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
 import { randomToken, sha256 } from '../admin/crypto.ts';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail, type Mail, outboxInsert } from '../mail/outbox.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
@@ -32,21 +32,21 @@ export class TrainingError extends Error {
   }
 }
 
-/** Seats that are taken now: confirmed, plus holds and offers that have not expired. */
+/** Which registrations hold a seat now: confirmed, plus holds and offers that have not expired. */
+export function takesSeat(now: Date): SQL {
+  return or(
+    eq(registrations.status, 'confirmed'),
+    and(eq(registrations.status, 'held'), gt(registrations.holdExpiresAt, now)),
+    and(eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
+  ) as SQL;
+}
+
+/** Seats that are taken now. */
 export function takenSeats(db: Queryable, sessionId: number, now: Date) {
   return db
     .select({ n: count() })
     .from(registrations)
-    .where(
-      and(
-        eq(registrations.sessionId, sessionId),
-        or(
-          eq(registrations.status, 'confirmed'),
-          and(eq(registrations.status, 'held'), gt(registrations.holdExpiresAt, now)),
-          and(eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
-        ),
-      ),
-    )
+    .where(and(eq(registrations.sessionId, sessionId), takesSeat(now)))
     .then((r) => Number(r[0]?.n ?? 0));
 }
 
@@ -170,18 +170,65 @@ export interface RegistrationInput {
 
 export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitlisted'; position: number } | { kind: 'resent'; status: string };
 
+/**
+ * What register() needs to know of a session's registrations, read in one statement once the lock
+ * is held (so it sees every registration committed before): seats taken, people waiting (all, and
+ * those who came before `now`), and an active registration of this e-mail address, if any.
+ */
+async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
+  const [row] = await tx
+    .select({
+      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
+      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
+      waitingBefore: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted' and ${registrations.waitlistedAt} <= ${now})::int`,
+      existing: sql<number | null>`min(${registrations.id}) filter (where ${registrations.email} = ${email} and ${inArray(registrations.status, [...ACTIVE])})`,
+    })
+    .from(registrations)
+    .where(eq(registrations.sessionId, sessionId));
+  return {
+    taken: Number(row?.taken ?? 0),
+    waiting: Number(row?.waiting ?? 0),
+    waitingBefore: Number(row?.waitingBefore ?? 0),
+    existing: row?.existing == null ? null : Number(row.existing),
+  };
+}
+
+interface NewToken {
+  token: string;
+  purpose: 'confirm' | 'manage';
+  expiresAt: Date;
+}
+
+const token = (purpose: NewToken['purpose'], expiresAt: Date): NewToken => ({ token: randomToken(), purpose, expiresAt });
+
+/**
+ * Stores a new registration, its tokens and its first mail in one statement: one round trip to
+ * the database while the session's lock is held, instead of one per row.
+ */
+async function storeRegistration(tx: Tx, values: typeof registrations.$inferInsert, tokens: NewToken[], mail: Mail): Promise<void> {
+  const list = sql.join(
+    tokens.map((t) => sql`(${sha256(t.token)}, ${t.purpose}, ${t.expiresAt.toISOString()}::timestamptz)`),
+    sql`, `,
+  );
+  await tx.execute(sql`with reg as (${tx.insert(registrations).values(values).returning({ id: registrations.id }).getSQL()}),
+    tok as (
+      insert into ${registrationTokens} (token_hash, registration_id, purpose, expires_at)
+      select v.hash, reg.id, v.purpose, v.expires_at from reg, (values ${list}) as v (hash, purpose, expires_at)
+    )
+    ${outboxInsert(tx, mail).getSQL()}`);
+}
+
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
     if (!locked?.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const { session, training } = locked;
     const ms = mailSession(session, training);
-    const [existing] = await tx
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.email, input.email), inArray(registrations.status, [...ACTIVE])));
-    if (existing) {
+    let seats = await seatState(tx, sessionId, input.email, now);
+    if (seats.existing !== null) {
       // Registering twice makes no duplicate: the links go out again.
+      const [existing] = await tx.select().from(registrations).where(eq(registrations.id, seats.existing));
+      if (!existing) throw new Error(`registration ${seats.existing} vanished under the session lock`);
       const manage = await newToken(tx, existing.id, 'manage', manageExpiry(session, settings));
       const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
       await enqueueMail(
@@ -201,37 +248,31 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     if (state === 'afgelopen') throw new TrainingError('Deze bijeenkomst is al geweest.', 'past');
     if (state === 'nog-niet-open') throw new TrainingError('Aanmelden voor deze bijeenkomst kan nog niet.', 'not-open');
     if (state === 'gesloten') throw new TrainingError('Aanmelden voor deze bijeenkomst is gesloten.', 'closed');
-    await promote(tx, session, training, settings, now);
-    const free = session.capacity - (await takenSeats(tx, sessionId, now));
-    if (free > 0) {
+    // A free seat while people wait (capacity raised, a lapsed hold not yet expired by the
+    // schedule): it goes to the waiting list first, as offers, before this registration is seen.
+    if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
+      seats = await seatState(tx, sessionId, input.email, now);
+    const manage = token('manage', manageExpiry(session, settings));
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage.token}`;
+    if (seats.taken < session.capacity) {
       const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
-      const [reg] = await tx
-        .insert(registrations)
-        .values({ sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now })
-        .returning();
-      const regId = (reg as Registration).id;
-      const confirm = await newToken(tx, regId, 'confirm', session.startsAt);
-      const manage = await newToken(tx, regId, 'manage', manageExpiry(session, settings));
-      await enqueueMail(
+      const confirm = token('confirm', session.startsAt);
+      await storeRegistration(
         tx,
-        mails.confirmRequest(
-          input.email,
-          input.name,
-          ms,
-          `${settings.baseUrl}/trainingen/bevestigen/${confirm}`,
-          `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
-          holdUntil,
-        ),
+        { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
+        [confirm, manage],
+        mails.confirmRequest(input.email, input.name, ms, `${settings.baseUrl}/trainingen/bevestigen/${confirm.token}`, manageUrl, holdUntil),
       );
       return { kind: 'held', holdUntil };
     }
-    const [reg] = await tx
-      .insert(registrations)
-      .values({ sessionId, ...input, status: 'waitlisted', waitlistedAt: now, createdAt: now, updatedAt: now })
-      .returning();
-    const position = await waitlistPosition(tx, reg as Registration);
-    const manage = await newToken(tx, (reg as Registration).id, 'manage', manageExpiry(session, settings));
-    await enqueueMail(tx, mails.waitlisted(input.email, input.name, ms, position, `${settings.baseUrl}/trainingen/aanmelding/${manage}`));
+    // Everyone already waiting came first (the new row's id is the highest, its time `now`).
+    const position = seats.waitingBefore + 1;
+    await storeRegistration(
+      tx,
+      { sessionId, ...input, status: 'waitlisted', waitlistedAt: now, createdAt: now, updatedAt: now },
+      [manage],
+      mails.waitlisted(input.email, input.name, ms, position, manageUrl),
+    );
     return { kind: 'waitlisted', position };
   });
 }
