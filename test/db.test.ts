@@ -90,6 +90,17 @@ describe.each(backends())('database on %s', (kind: Backend) => {
       await t.database.db.execute(sql`delete from search_documents where ref = 'lang'`);
     }
   });
+
+  it('keeps rate-limit counters in an unlogged table (no log flush per counted request), the rest logged', async () => {
+    await t.database.migrate();
+    const tables = await rows<{ name: string; persistence: string }>(
+      t.database.db,
+      sql`select relname as name, relpersistence as persistence from pg_class where relkind = 'r' and relnamespace = 'public'::regnamespace`,
+    );
+    expect(tables.find((r) => r.name === 'rate_limits')?.persistence).toBe('u');
+    expect(tables.filter((r) => r.persistence !== 'p').map((r) => r.name)).toEqual(['rate_limits']);
+    expect(tables.length).toBeGreaterThan(10);
+  });
 });
 
 describe.skipIf(!backends().includes('postgres'))('two instances starting at once (PostgreSQL server)', () => {

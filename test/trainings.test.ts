@@ -15,6 +15,7 @@ import {
   setAttendance,
   updateSession,
 } from '../src/trainings/editor.ts';
+import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
 import { anonymiseOld, expireDue, register, sendReminders } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
@@ -568,6 +569,16 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     } finally {
       await new Promise<void>((r) => server.close(() => r()));
     }
+  });
+
+  it('the list page counts seats in one query exactly as each session page counts them', async () => {
+    const now = t.clock.now();
+    const list = await publishedTrainings(t.deps.database.db, now);
+    const views = list.flatMap((l) => l.sessions);
+    // Earlier tests left holds, confirmations, offers and waiting lists behind: a real comparison.
+    expect(views.some((v) => v.seatsLeft < v.session.capacity)).toBe(true);
+    expect(views.some((v) => v.waiting > 0)).toBe(true);
+    for (const { training, sessions } of list) expect(sessions).toEqual(await sessionsOf(t.deps.database.db, training.id, now));
   });
 
   it('the iCalendar feed lists public sessions', async () => {

@@ -138,7 +138,7 @@ searchRoutes.get('/', async (c) => {
       { title: 'Zoeken is even druk', status: 503, canonicalPath: '/zoeken', crumbs: [{ href: '/zoeken', label: 'Zoeken' }] },
       <>
         <h1 class="utrecht-heading-1">Zoeken is even druk</h1>
-        <p class="utrecht-paragraph">Er wordt nu veel gezocht. Probeer het over een paar seconden opnieuw; uw zoekvraag staat nog in het veld.</p>
+        <p class="utrecht-paragraph">Er wordt nu veel gezocht. Probeer het over een paar seconden opnieuw; je zoekvraag staat nog in het veld.</p>
         <SearchForm q={input.q} invalid={false} />
       </>,
     );

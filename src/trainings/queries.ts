@@ -25,6 +25,10 @@ async function seatCounts(db: Queryable, ids: number[], now: Date) {
   return new Map(rows.map((r) => [r.sessionId, { taken: Number(r.taken), waiting: Number(r.waiting) }]));
 }
 
+function toView(session: Session, taken: number, waiting: number, now: Date): SessionView {
+  return { session, status: publicStatus(session, taken, now), seatsLeft: Math.max(0, session.capacity - taken), waiting };
+}
+
 export async function sessionViews(db: Queryable, sessions: Session[], now: Date): Promise<SessionView[]> {
   const counts = await seatCounts(
     db,
@@ -33,29 +37,37 @@ export async function sessionViews(db: Queryable, sessions: Session[], now: Date
   );
   return sessions.map((session) => {
     const c = counts.get(session.id) ?? { taken: 0, waiting: 0 };
-    return { session, status: publicStatus(session, c.taken, now), seatsLeft: Math.max(0, session.capacity - c.taken), waiting: c.waiting };
+    return toView(session, c.taken, c.waiting, now);
   });
 }
 
+/** Published trainings by title, each with its coming sessions and their live seat counts: one query. */
 export async function publishedTrainings(db: Queryable, now: Date) {
-  const list = await db.select().from(trainings).where(eq(trainings.published, true)).orderBy(asc(trainings.title));
-  const sessions = list.length
-    ? await db
-        .select()
-        .from(trainingSessions)
-        .where(
-          and(
-            inArray(
-              trainingSessions.trainingId,
-              list.map((t) => t.id),
-            ),
-            gt(trainingSessions.endsAt, now),
-          ),
-        )
-        .orderBy(asc(trainingSessions.startsAt))
-    : [];
-  const views = await sessionViews(db, sessions, now);
-  return list.map((training) => ({ training, sessions: views.filter((v) => v.session.trainingId === training.id) }));
+  const counts = db
+    .select({
+      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`.as('taken'),
+      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`.as('waiting'),
+    })
+    .from(registrations)
+    .where(eq(registrations.sessionId, trainingSessions.id))
+    .as('counts');
+  const rows = await db
+    .select({ training: trainings, session: trainingSessions, taken: counts.taken, waiting: counts.waiting })
+    .from(trainings)
+    .leftJoin(trainingSessions, and(eq(trainingSessions.trainingId, trainings.id), gt(trainingSessions.endsAt, now)))
+    .leftJoinLateral(counts, sql`true`)
+    .where(eq(trainings.published, true))
+    .orderBy(asc(trainings.title), asc(trainings.id), asc(trainingSessions.startsAt), asc(trainingSessions.id));
+  const list: { training: Training; sessions: SessionView[] }[] = [];
+  for (const row of rows) {
+    let last = list[list.length - 1];
+    if (last?.training.id !== row.training.id) {
+      last = { training: row.training, sessions: [] };
+      list.push(last);
+    }
+    if (row.session) last.sessions.push(toView(row.session, Number(row.taken ?? 0), Number(row.waiting ?? 0), now));
+  }
+  return list;
 }
 
 export async function trainingBySlug(db: Queryable, slug: string) {
