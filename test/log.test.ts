@@ -1,7 +1,9 @@
 import { Writable } from 'node:stream';
+import { Hono } from 'hono';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import { logRequestLine, requestLineMiddle, requestLineZeroTail } from '../src/http/middleware.ts';
+import type { AppEnv, Deps } from '../src/context.ts';
+import { logRequestLine, requestLineMiddle, requestLineZeroTail, requestLog } from '../src/http/middleware.ts';
 import { isoTimestamp, LineSink } from '../src/log-sink.ts';
 
 /** A pino logger like createLogger's, writing into memory. */
@@ -55,6 +57,29 @@ describe('request log line', () => {
         }
       }
     }
+  });
+
+  it('logs a 503 with Retry-After (declined for a moment) as a warning, every other 5xx as an error', async () => {
+    const { log, lines } = memoryLogger();
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set('deps', { log } as unknown as Deps);
+      await next();
+    });
+    app.use(requestLog);
+    app.get('/druk', (c) => c.text('druk', 503, { 'Retry-After': '2' }));
+    app.get('/stuk', (c) => c.text('stuk', 503));
+    app.get('/fout', (c) => c.text('fout', 500, { 'Retry-After': '2' }));
+    app.get('/goed', (c) => c.text('goed'));
+    for (const path of ['/druk', '/stuk', '/fout', '/goed']) await app.request(path);
+    await new Promise((r) => setImmediate(r));
+    const levels = lines.map((l) => JSON.parse(l) as { level: number; path: string; msg: string }).map((l) => [l.path, l.level, l.msg]);
+    expect(levels).toEqual([
+      ['/druk', 40, 'request declined for now'],
+      ['/stuk', 50, 'request failed'],
+      ['/fout', 50, 'request failed'],
+      ['/goed', 30, 'request'],
+    ]);
   });
 
   it('writes nothing when the level is above info', async () => {
