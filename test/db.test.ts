@@ -5,7 +5,8 @@ import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readContent } from '../src/content/loader.ts';
-import { openPglite, prepareStatements, rows } from '../src/db/client.ts';
+import { openPglite, PREPARE_AFTER, prepareStatements, rows } from '../src/db/client.ts';
+import { countAll } from '../src/http/rate-limit.ts';
 import { hasContent, importContent } from '../src/themes/service.ts';
 import { type Backend, backends, createTestDatabase, type TestDatabase, tableCounts } from './helpers.ts';
 
@@ -91,6 +92,31 @@ describe.each(backends())('database on %s', (kind: Backend) => {
     }
   });
 
+  it('counts several rate limits in one statement, each key once, also when a key is listed twice', async () => {
+    await t.database.migrate();
+    const now = new Date('2026-11-29T10:00:00Z');
+    const limits = [
+      { key: 'test:a', limit: 2 },
+      { key: 'test:b', limit: 1 },
+      { key: 'test:a', limit: 5 },
+    ];
+    const first = await countAll(t.database.db, limits, 60_000, now);
+    expect(first.map((r) => [r.count, r.ok])).toEqual([
+      [1, true],
+      [1, true],
+      [1, true],
+    ]);
+    const second = await countAll(t.database.db, limits, 60_000, new Date(now.getTime() + 1000));
+    expect(second.map((r) => [r.count, r.ok])).toEqual([
+      [2, true],
+      [2, false],
+      [2, true],
+    ]);
+    // A new window starts from one again.
+    const later = await countAll(t.database.db, limits.slice(0, 1), 60_000, new Date(now.getTime() + 61_000));
+    expect(later.map((r) => [r.count, r.resetAt.toISOString()])).toEqual([[1, new Date(now.getTime() + 121_000).toISOString()]]);
+  });
+
   it('keeps rate-limit counters in an unlogged table (no log flush per counted request), the rest logged', async () => {
     await t.database.migrate();
     const tables = await rows<{ name: string; persistence: string }>(
@@ -131,56 +157,66 @@ describe.skipIf(!backends().includes('postgres'))('named prepared statements (Po
   const preparedOnConnection = async (client: pg.PoolClient) =>
     (await client.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
 
-  it('each parameterised statement is prepared once per connection and reused; plain ones are not', async () => {
+  it('a statement sent three times is prepared once per connection and reused; one-offs, IN lists and plain ones are not', async () => {
     const { pool, prepared } = poolOf();
+    const client = await pool.connect();
     try {
-      for (let i = 0; i < 5; i++) expect((await pool.query('select $1::int + 1 as n', [i])).rows[0].n).toBe(i + 1);
-      await pool.query('select 42 as answer');
-      const client = await pool.connect();
-      try {
-        const statements = await preparedOnConnection(client);
-        expect(statements.filter((s) => s === 'select $1::int + 1 as n')).toHaveLength(1);
-        expect(statements.some((s) => s.includes('42 as answer'))).toBe(false);
-      } finally {
-        client.release();
-      }
+      for (let i = 0; i < 5; i++) expect((await client.query('select $1::int + 1 as n', [i])).rows[0].n).toBe(i + 1);
+      for (let i = 0; i < 2; i++) await client.query('select $1::int as twice', [i]);
+      for (let i = 0; i < 5; i++) expect((await client.query('select 7 in ($1, $2) as hit', [i, 7])).rows[0].hit).toBe(true);
+      await client.query('select 42 as answer');
+      const statements = await preparedOnConnection(client);
+      expect(statements).toEqual(['select $1::int + 1 as n']);
       expect(prepared.named()).toBe(1);
-      // The drizzle layer goes through it too: the app's own pool names what it sends.
-      await t.database.db.execute(sql`select ${7}::int as seven`);
-      await t.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select ${8}::int as seven`);
-        const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where statement = ${'select $1::int as seven'}`);
-        expect(r?.n).toBe(1);
-      });
     } finally {
+      client.release();
       await pool.end();
     }
+    // The drizzle layer goes through it too: the app's own pool names what it sends often.
+    await t.database.db.transaction(async (tx) => {
+      for (let i = 0; i < PREPARE_AFTER; i++) await tx.execute(sql`select ${i}::int as seven`);
+      const [r] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from pg_prepared_statements where statement = ${'select $1::int as seven'}`);
+      expect(r?.n).toBe(1);
+    });
   });
 
   it('past the limit statements run unnamed, and give the same answers', async () => {
     const { pool, prepared } = poolOf(2);
     try {
-      for (const k of [1, 2, 3, 4]) expect((await pool.query(`select $1::int * ${k} as n`, [5])).rows[0].n).toBe(5 * k);
+      for (let round = 0; round < PREPARE_AFTER + 1; round++)
+        for (const k of [1, 2, 3, 4]) expect((await pool.query(`select $1::int * ${k} as n`, [5])).rows[0].n).toBe(5 * k);
       expect(prepared.named()).toBe(2);
     } finally {
       await pool.end();
     }
   });
 
-  it('a statement whose cached plan a migration broke fails once, then runs unnamed', async () => {
+  it('a statement a migration broke fails once, then runs unnamed on the same connection (as inside a transaction)', async () => {
     const { pool, prepared } = poolOf();
+    // One connection held throughout: the pool cannot hide a broken statement by reconnecting.
+    const client = await pool.connect();
     try {
-      await pool.query('create table prepared_probe (a integer)');
-      await pool.query('insert into prepared_probe values (1)');
-      const probe = () => pool.query('select * from prepared_probe where a::text = $1', ['1']);
-      expect((await probe()).rows).toEqual([{ a: 1 }]);
-      expect(prepared.named()).toBe(1);
+      await client.query('create table prepared_probe (a integer, b integer)');
+      await client.query('insert into prepared_probe values (1, 2)');
+      const byText = () => client.query('select * from prepared_probe where a::text = $1', ['1']);
+      const byValue = () => client.query('select b from prepared_probe where a = $1', [1]);
+      for (let i = 0; i < PREPARE_AFTER; i++) {
+        expect((await byText()).rows).toEqual([{ a: 1, b: 2 }]);
+        expect((await byValue()).rows).toEqual([{ b: 2 }]);
+      }
+      expect(prepared.named()).toBe(2);
       // What a newer instance's migration may do while this one runs.
-      await pool.query('alter table prepared_probe alter column a type text');
-      await expect(probe()).rejects.toMatchObject({ code: '0A000' });
+      await client.query('alter table prepared_probe alter column a type text');
+      // The result type changed (0A000); the parameter's type no longer fits (42883).
+      await expect(byText()).rejects.toMatchObject({ code: '0A000' });
+      await expect(byValue()).rejects.toMatchObject({ code: '42883' });
       expect(prepared.named()).toBe(0);
-      for (let i = 0; i < 3; i++) expect((await probe()).rows).toEqual([{ a: '1' }]);
+      for (let i = 0; i < 3; i++) {
+        expect((await byText()).rows).toEqual([{ a: '1', b: 2 }]);
+        expect((await byValue()).rows).toEqual([{ b: 2 }]);
+      }
     } finally {
+      client.release();
       await pool.end();
     }
   });

@@ -2,7 +2,7 @@ import { inflateSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox, registrations } from '../src/db/schema.ts';
+import { outbox, registrations, trainings } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import {
   cancelSession,
@@ -16,7 +16,7 @@ import {
   updateSession,
 } from '../src/trainings/editor.ts';
 import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
-import { anonymiseOld, expireDue, register, sendReminders } from '../src/trainings/service.ts';
+import { anonymiseOld, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
 const DAY = 86_400_000;
@@ -482,6 +482,24 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(statuses[5]).toBe(429);
   });
 
+  it('a request that read the clock earlier but got the lock later waits behind: nobody is told the same place', async () => {
+    const s = await makeSession(t, { capacity: 1 });
+    const db = t.deps.database.db;
+    const at = (ms: number) => new Date(t.clock.now().getTime() + ms);
+    const who = (n: string) => ({ name: `Volgorde ${n}`, email: `volgorde-${n}@example.org`, organisation: 'X', role: 'Y' });
+    expect((await register(db, s.sessionId, who('0'), settings(), at(0))).kind).toBe('held');
+    // b reached the lock first with a later time; a, whose time was read earlier, comes after.
+    expect(await register(db, s.sessionId, who('b'), settings(), at(2000))).toEqual({ kind: 'waitlisted', position: 1 });
+    expect(await register(db, s.sessionId, who('a'), settings(), at(1000))).toEqual({ kind: 'waitlisted', position: 2 });
+    const stored = await db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'waitlisted')));
+    const position = async (n: string) => waitlistPosition(db, stored.find((r) => r.email === `volgorde-${n}@example.org`) as (typeof stored)[0]);
+    // The place told is the place kept: the registrant's page and the offer order agree.
+    expect([await position('b'), await position('a')]).toEqual([1, 2]);
+  });
+
   it('concurrent registrations never overbook (database row lock)', async () => {
     const s = await makeSession(t, { capacity: 5 });
     const db2 = kind === 'postgres' ? (await t.testDb.open()).db : t.deps.database.db;
@@ -572,8 +590,27 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
   });
 
   it('the list page counts seats in one query exactly as each session page counts them', async () => {
+    const db = t.deps.database.db;
+    // Next to what earlier tests left: a hidden training with a session, a published one without.
+    const hidden = await makeSession(t, { capacity: 4 });
+    await db.update(trainings).set({ published: false }).where(eq(trainings.slug, hidden.slug));
+    const bare = await createTraining(db, null, {
+      slug: 'zonder-bijeenkomsten',
+      title: 'Zonder bijeenkomsten',
+      summary: 'Nog niet gepland.',
+      descriptionMd: 'Uitleg.',
+      audience: [],
+      themes: [],
+      durationHours: 2,
+      accreditation: '',
+      published: true,
+    });
     const now = t.clock.now();
-    const list = await publishedTrainings(t.deps.database.db, now);
+    const list = await publishedTrainings(db, now);
+    // The same trainings, in the same order, as a plain query for the published ones.
+    const expected = await db.select({ id: trainings.id }).from(trainings).where(eq(trainings.published, true)).orderBy(trainings.title, trainings.id);
+    expect(list.map((l) => l.training.id)).toEqual(expected.map((e) => e.id));
+    expect(list.find((l) => l.training.id === bare)?.sessions).toEqual([]);
     const views = list.flatMap((l) => l.sessions);
     // Earlier tests left holds, confirmations, offers and waiting lists behind: a real comparison.
     expect(views.some((v) => v.seatsLeft < v.session.capacity)).toBe(true);

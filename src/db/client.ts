@@ -84,26 +84,50 @@ export const PREPARED_LIMIT = 500;
 type QueryConfig = { text: string; name?: string; values?: unknown[] };
 type Callback = (err: Error | null, res?: unknown) => void;
 
+/** A statement text is named once it has been sent this often: one-off texts stay unnamed. */
+export const PREPARE_AFTER = 3;
+/** An `IN ($1, $2, …)` list: its text changes with the list's length, so it is never named. */
+const IN_LIST = /\bin \(\$\d/i;
 /**
- * Sends every parameterised statement as a named prepared statement, so PostgreSQL parses and
- * plans it once per connection instead of on every call. Planning alone was more than a third of
- * the server's time per statement under bench:scale; node-postgres otherwise sends each as a new
- * unnamed statement. A statement PostgreSQL refuses to run from its cached plan (a migration by a
- * newer instance changed a result type, SQLSTATE 0A000) runs unnamed from then on, so an upgrade
- * across instances costs one failed request per connection, not a broken instance.
+ * SQLSTATE classes after which a named statement must not be used again: 0A (cached plan must not
+ * change result type), 26 (the statement is gone from the server) and 42 (it no longer fits the
+ * schema, e.g. a parameter's type changed).
+ */
+const STALE_STATEMENT = /^(0A|26|42)/;
+
+/**
+ * Sends parameterised statements as named prepared statements, so PostgreSQL parses and plans each
+ * once per connection instead of on every call. Planning alone was more than a third of the
+ * server's time per statement under bench:scale; node-postgres otherwise sends each as a new
+ * unnamed statement. Only texts seen PREPARE_AFTER times are named (at most `limit` of them), and
+ * never those with an IN list, so one-off and variable texts do not use up names or server memory.
+ * A named statement that fails in a way that its cached form can cause (a migration by a newer
+ * instance changed a column's type, say) runs unnamed from then on, on every connection: an upgrade
+ * across instances costs one failed statement per connection, not a broken one. Transactions keep
+ * their connection, so this matters there: the pool does not replace it after an error.
  */
 export function prepareStatements(pool: pg.Pool, limit = PREPARED_LIMIT): { named: () => number } {
   const names = new Map<string, string | null>();
+  const seen = new Map<string, number>();
+  let named = 0;
   const nameFor = (text: string): string | null => {
     const known = names.get(text);
     if (known !== undefined) return known;
-    if (names.size >= limit) return null;
-    const name = `hw${names.size}`;
+    if (named >= limit || IN_LIST.test(text)) return null;
+    const times = (seen.get(text) ?? 0) + 1;
+    if (times < PREPARE_AFTER) {
+      // Counting stops at a bound too: past it, texts not yet counted simply stay unnamed.
+      if (seen.size < limit * 4 || seen.has(text)) seen.set(text, times);
+      return null;
+    }
+    seen.delete(text);
+    const name = `hw${named++}`;
     names.set(text, name);
     return name;
   };
   const forget = (text: string, err: unknown) => {
-    if ((err as { code?: string } | null)?.code === '0A000') names.set(text, null);
+    const code = (err as { code?: unknown } | null)?.code;
+    if (typeof code === 'string' && STALE_STATEMENT.test(code)) names.set(text, null);
   };
   pool.on('connect', (client) => {
     const query = client.query as (...args: unknown[]) => unknown;

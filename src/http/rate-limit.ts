@@ -13,7 +13,7 @@ export async function count(db: Queryable, key: string, limit: number, windowMs:
 }
 
 /**
- * Counts one hit for each of several keys (distinct, sharing one window length) in one statement,
+ * Counts one hit for each of several keys (sharing one window length) in one statement,
  * so a request checked against two limits costs one round trip. Results in the order of `limits`.
  */
 export async function countAll(
@@ -25,7 +25,8 @@ export async function countAll(
   const windowStart = new Date(now.getTime() - windowMs);
   const counted = await db
     .insert(rateLimits)
-    .values(limits.map(({ key }) => ({ key, windowStart: now, count: 1 })))
+    // One row per key: a key listed twice counts once (PostgreSQL cannot update a row twice in one statement).
+    .values([...new Set(limits.map((l) => l.key))].map((key) => ({ key, windowStart: now, count: 1 })))
     .onConflictDoUpdate({
       target: rateLimits.key,
       set: {

@@ -172,15 +172,17 @@ export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitl
 
 /**
  * What register() needs to know of a session's registrations, read in one statement once the lock
- * is held (so it sees every registration committed before): seats taken, people waiting (all, and
- * those who came before `now`), and an active registration of this e-mail address, if any.
+ * is held (so it sees every registration committed before): seats taken, people waiting and when
+ * the last of them joined, and an active registration of this e-mail address, if any.
  */
 async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   const [row] = await tx
     .select({
       taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
       waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
-      waitingBefore: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted' and ${registrations.waitlistedAt} <= ${now})::int`,
+      lastWaitlistedAt: sql<Date | null>`max(${registrations.waitlistedAt}) filter (where ${registrations.status} = 'waitlisted')`.mapWith(
+        registrations.waitlistedAt,
+      ),
       existing: sql<number | null>`min(${registrations.id}) filter (where ${registrations.email} = ${email} and ${inArray(registrations.status, [...ACTIVE])})`,
     })
     .from(registrations)
@@ -188,7 +190,7 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   return {
     taken: Number(row?.taken ?? 0),
     waiting: Number(row?.waiting ?? 0),
-    waitingBefore: Number(row?.waitingBefore ?? 0),
+    lastWaitlistedAt: row?.lastWaitlistedAt ?? null,
     existing: row?.existing == null ? null : Number(row.existing),
   };
 }
@@ -265,11 +267,15 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       );
       return { kind: 'held', holdUntil };
     }
-    // Everyone already waiting came first (the new row's id is the highest, its time `now`).
-    const position = seats.waitingBefore + 1;
+    // Everyone already waiting came first. `now` was read before the lock was granted, so another
+    // request that read a later time may have joined meanwhile: the new place is never before the
+    // last one's, and the id (the highest) breaks the tie. The order waitlistPosition() and
+    // promote() use then matches the place told here.
+    const position = seats.waiting + 1;
+    const waitlistedAt = seats.lastWaitlistedAt && seats.lastWaitlistedAt > now ? seats.lastWaitlistedAt : now;
     await storeRegistration(
       tx,
-      { sessionId, ...input, status: 'waitlisted', waitlistedAt: now, createdAt: now, updatedAt: now },
+      { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
       [manage],
       mails.waitlisted(input.email, input.name, ms, position, manageUrl),
     );
