@@ -32,7 +32,7 @@ const PAGES = [
   '/signalenlijst',
   '/meldcode',
   '/netwerk',
-  '/trainingen', // not cached: live seat counts
+  '/trainingen', // not cached (seat counts at most a second old)
 ];
 const WORDS = [
   'hechting',

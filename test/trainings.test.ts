@@ -16,6 +16,7 @@ import {
   updateSession,
 } from '../src/trainings/editor.ts';
 import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
+import { LIST_COUNTS_MS } from '../src/trainings/seat-cache.ts';
 import { anonymiseOld, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
@@ -616,6 +617,33 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(views.some((v) => v.seatsLeft < v.session.capacity)).toBe(true);
     expect(views.some((v) => v.waiting > 0)).toBe(true);
     for (const { training, sessions } of list) expect(sessions).toEqual(await sessionsOf(t.deps.database.db, training.id, now));
+  });
+
+  it('the list may show seat counts up to a second old when another instance changed them; a change here shows at once', async () => {
+    const s = await makeSession(t, { capacity: 5 });
+    const db = t.deps.database.db;
+    const t0 = t.clock.now().getTime();
+    const seatsOnList = async (ms: number) =>
+      (await publishedTrainings(db, new Date(t0 + ms))).flatMap((l) => l.sessions).find((v) => v.session.id === s.sessionId)?.seatsLeft;
+    expect(await seatsOnList(0)).toBe(5);
+    // Another instance confirms someone: this process has not seen it happen.
+    await db.insert(registrations).values({
+      sessionId: s.sessionId,
+      name: 'Elders',
+      email: 'elders@example.org',
+      organisation: 'X',
+      role: 'Y',
+      status: 'confirmed',
+      createdAt: new Date(t0),
+      updatedAt: new Date(t0),
+    });
+    expect(await seatsOnList(500)).toBe(5);
+    // The session page counts anew every time.
+    expect((await sessionsOf(db, s.trainingId, new Date(t0 + 500)))[0]?.seatsLeft).toBe(4);
+    expect(await seatsOnList(LIST_COUNTS_MS)).toBe(4);
+    // A registration through this process shows on the list at once.
+    await register(db, s.sessionId, { name: 'Hier', email: 'hier@example.org', organisation: 'X', role: 'Y' }, settings(), new Date(t0 + LIST_COUNTS_MS));
+    expect(await seatsOnList(LIST_COUNTS_MS + 1)).toBe(3);
   });
 
   it('the iCalendar feed lists public sessions', async () => {

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { listSeatCounts, type SeatCounts } from './seat-cache.ts';
 import { type PublicStatus, publicStatus, type Session, type Training, takesSeat } from './service.ts';
 
 export interface SessionView {
@@ -11,8 +12,8 @@ export interface SessionView {
 }
 
 /** Seats taken and people waiting for many sessions in one query. */
-async function seatCounts(db: Queryable, ids: number[], now: Date) {
-  if (!ids.length) return new Map<number, { taken: number; waiting: number }>();
+async function seatCounts(db: Queryable, ids: number[], now: Date): Promise<SeatCounts> {
+  if (!ids.length) return new Map();
   const rows = await db
     .select({
       sessionId: registrations.sessionId,
@@ -41,23 +42,19 @@ export async function sessionViews(db: Queryable, sessions: Session[], now: Date
   });
 }
 
-/** Published trainings by title, each with its coming sessions and their live seat counts: one query. */
+/**
+ * Published trainings by title, each with its coming sessions and their seat counts. The counts
+ * may be up to LIST_COUNTS_MS old (seat-cache.ts); trainings and sessions are always read anew.
+ */
 export async function publishedTrainings(db: Queryable, now: Date) {
-  const counts = db
-    .select({
-      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`.as('taken'),
-      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`.as('waiting'),
-    })
-    .from(registrations)
-    .where(eq(registrations.sessionId, trainingSessions.id))
-    .as('counts');
   const rows = await db
-    .select({ training: trainings, session: trainingSessions, taken: counts.taken, waiting: counts.waiting })
+    .select({ training: trainings, session: trainingSessions })
     .from(trainings)
     .leftJoin(trainingSessions, and(eq(trainingSessions.trainingId, trainings.id), gt(trainingSessions.endsAt, now)))
-    .leftJoinLateral(counts, sql`true`)
     .where(eq(trainings.published, true))
     .orderBy(asc(trainings.title), asc(trainings.id), asc(trainingSessions.startsAt), asc(trainingSessions.id));
+  const ids = rows.flatMap((r) => (r.session ? [r.session.id] : []));
+  const counts = ids.length ? await listSeatCounts(db, ids, now, () => seatCounts(db, ids, now)) : new Map();
   const list: { training: Training; sessions: SessionView[] }[] = [];
   for (const row of rows) {
     let last = list[list.length - 1];
@@ -65,7 +62,10 @@ export async function publishedTrainings(db: Queryable, now: Date) {
       last = { training: row.training, sessions: [] };
       list.push(last);
     }
-    if (row.session) last.sessions.push(toView(row.session, Number(row.taken ?? 0), Number(row.waiting ?? 0), now));
+    if (row.session) {
+      const c = counts.get(row.session.id) ?? { taken: 0, waiting: 0 };
+      last.sessions.push(toView(row.session, c.taken, c.waiting, now));
+    }
   }
   return list;
 }
