@@ -6,7 +6,6 @@ import { registrations, registrationTokens, reminders, trainingSessions, trainin
 import { enqueueMail, type Mail, outboxInsert } from '../mail/outbox.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
-import { seatsChanged } from './seat-cache.ts';
 
 export interface TrainingSettings {
   baseUrl: string;
@@ -222,68 +221,66 @@ async function storeRegistration(tx: Tx, values: typeof registrations.$inferInse
 }
 
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
-  return db
-    .transaction(async (tx): Promise<RegisterOutcome> => {
-      const locked = await lockSession(tx, sessionId);
-      if (!locked?.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
-      const { session, training } = locked;
-      const ms = mailSession(session, training);
-      let seats = await seatState(tx, sessionId, input.email, now);
-      if (seats.existing !== null) {
-        // Registering twice makes no duplicate: the links go out again.
-        const [existing] = await tx.select().from(registrations).where(eq(registrations.id, seats.existing));
-        if (!existing) throw new Error(`registration ${seats.existing} vanished under the session lock`);
-        const manage = await newToken(tx, existing.id, 'manage', manageExpiry(session, settings));
-        const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
-        await enqueueMail(
-          tx,
-          mails.resend(
-            input.email,
-            existing.name as string,
-            ms,
-            `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
-            confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
-          ),
-        );
-        return { kind: 'resent', status: existing.status };
-      }
-      const state = publicStatus(session, 0, now);
-      if (state === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is geannuleerd.', 'cancelled');
-      if (state === 'afgelopen') throw new TrainingError('Deze bijeenkomst is al geweest.', 'past');
-      if (state === 'nog-niet-open') throw new TrainingError('Aanmelden voor deze bijeenkomst kan nog niet.', 'not-open');
-      if (state === 'gesloten') throw new TrainingError('Aanmelden voor deze bijeenkomst is gesloten.', 'closed');
-      // A free seat while people wait (capacity raised, a lapsed hold not yet expired by the
-      // schedule): it goes to the waiting list first, as offers, before this registration is seen.
-      if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
-        seats = await seatState(tx, sessionId, input.email, now);
-      const manage = token('manage', manageExpiry(session, settings));
-      const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage.token}`;
-      if (seats.taken < session.capacity) {
-        const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
-        const confirm = token('confirm', session.startsAt);
-        await storeRegistration(
-          tx,
-          { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
-          [confirm, manage],
-          mails.confirmRequest(input.email, input.name, ms, `${settings.baseUrl}/trainingen/bevestigen/${confirm.token}`, manageUrl, holdUntil),
-        );
-        return { kind: 'held', holdUntil };
-      }
-      // Everyone already waiting came first. `now` was read before the lock was granted, so another
-      // request that read a later time may have joined meanwhile: the new place is never before the
-      // last one's, and the id (the highest) breaks the tie. The order waitlistPosition() and
-      // promote() use then matches the place told here.
-      const position = seats.waiting + 1;
-      const waitlistedAt = seats.lastWaitlistedAt && seats.lastWaitlistedAt > now ? seats.lastWaitlistedAt : now;
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked?.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    const ms = mailSession(session, training);
+    let seats = await seatState(tx, sessionId, input.email, now);
+    if (seats.existing !== null) {
+      // Registering twice makes no duplicate: the links go out again.
+      const [existing] = await tx.select().from(registrations).where(eq(registrations.id, seats.existing));
+      if (!existing) throw new Error(`registration ${seats.existing} vanished under the session lock`);
+      const manage = await newToken(tx, existing.id, 'manage', manageExpiry(session, settings));
+      const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
+      await enqueueMail(
+        tx,
+        mails.resend(
+          input.email,
+          existing.name as string,
+          ms,
+          `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+          confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
+        ),
+      );
+      return { kind: 'resent', status: existing.status };
+    }
+    const state = publicStatus(session, 0, now);
+    if (state === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is geannuleerd.', 'cancelled');
+    if (state === 'afgelopen') throw new TrainingError('Deze bijeenkomst is al geweest.', 'past');
+    if (state === 'nog-niet-open') throw new TrainingError('Aanmelden voor deze bijeenkomst kan nog niet.', 'not-open');
+    if (state === 'gesloten') throw new TrainingError('Aanmelden voor deze bijeenkomst is gesloten.', 'closed');
+    // A free seat while people wait (capacity raised, a lapsed hold not yet expired by the
+    // schedule): it goes to the waiting list first, as offers, before this registration is seen.
+    if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
+      seats = await seatState(tx, sessionId, input.email, now);
+    const manage = token('manage', manageExpiry(session, settings));
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage.token}`;
+    if (seats.taken < session.capacity) {
+      const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
+      const confirm = token('confirm', session.startsAt);
       await storeRegistration(
         tx,
-        { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
-        [manage],
-        mails.waitlisted(input.email, input.name, ms, position, manageUrl),
+        { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
+        [confirm, manage],
+        mails.confirmRequest(input.email, input.name, ms, `${settings.baseUrl}/trainingen/bevestigen/${confirm.token}`, manageUrl, holdUntil),
       );
-      return { kind: 'waitlisted', position };
-    })
-    .finally(() => seatsChanged(db));
+      return { kind: 'held', holdUntil };
+    }
+    // Everyone already waiting came first. `now` was read before the lock was granted, so another
+    // request that read a later time may have joined meanwhile: the new place is never before the
+    // last one's, and the id (the highest) breaks the tie. The order waitlistPosition() and
+    // promote() use then matches the place told here.
+    const position = seats.waiting + 1;
+    const waitlistedAt = seats.lastWaitlistedAt && seats.lastWaitlistedAt > now ? seats.lastWaitlistedAt : now;
+    await storeRegistration(
+      tx,
+      { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
+      [manage],
+      mails.waitlisted(input.email, input.name, ms, position, manageUrl),
+    );
+    return { kind: 'waitlisted', position };
+  });
 }
 
 async function findByToken(db: Queryable, token: string, purpose: 'confirm' | 'manage', now: Date) {
@@ -307,41 +304,39 @@ export async function confirm(
 ): Promise<{ outcome: ConfirmOutcome; position?: number; manage?: string }> {
   const found = await findByToken(db, token, 'confirm', now);
   if (!found) return { outcome: 'invalid' };
-  return db
-    .transaction(async (tx) => {
-      const locked = await lockSession(tx, found.sessionId);
-      if (!locked) return { outcome: 'invalid' as const };
-      const { session, training } = locked;
-      const [reg] = await tx.select().from(registrations).where(eq(registrations.id, found.id)).for('update');
-      if (!reg) return { outcome: 'invalid' as const };
-      if (session.status === 'geannuleerd') return { outcome: 'session-cancelled' as const };
-      if (reg.status === 'confirmed') return { outcome: 'already' as const };
-      if (reg.status === 'cancelled') return { outcome: 'cancelled' as const };
-      if (reg.status === 'waitlisted') return { outcome: 'waitlisted' as const, position: await waitlistPosition(tx, reg) };
-      if (reg.status === 'offered') return { outcome: 'offered' as const };
-      const manage = await newToken(tx, reg.id, 'manage', manageExpiry(session, settings));
-      const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage}`;
-      const holdValid = reg.status === 'held' && reg.holdExpiresAt && reg.holdExpiresAt > now;
-      if (!holdValid) {
-        // The hold lapsed: a seat is only ours if one is free and nobody is waiting for it.
-        await tx.update(registrations).set({ status: 'expired', updatedAt: now }).where(eq(registrations.id, reg.id));
-        await promote(tx, session, training, settings, now);
-        const free = session.capacity - (await takenSeats(tx, session.id, now));
-        if (free <= 0 || session.startsAt <= now) {
-          await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-          const position = await waitlistPosition(tx, { ...reg, waitlistedAt: now });
-          await enqueueMail(tx, mails.movedToWaitlist(reg.email as string, reg.name as string, mailSession(session, training), position, manageUrl));
-          return { outcome: 'waitlisted' as const, position, manage };
-        }
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, found.sessionId);
+    if (!locked) return { outcome: 'invalid' as const };
+    const { session, training } = locked;
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, found.id)).for('update');
+    if (!reg) return { outcome: 'invalid' as const };
+    if (session.status === 'geannuleerd') return { outcome: 'session-cancelled' as const };
+    if (reg.status === 'confirmed') return { outcome: 'already' as const };
+    if (reg.status === 'cancelled') return { outcome: 'cancelled' as const };
+    if (reg.status === 'waitlisted') return { outcome: 'waitlisted' as const, position: await waitlistPosition(tx, reg) };
+    if (reg.status === 'offered') return { outcome: 'offered' as const };
+    const manage = await newToken(tx, reg.id, 'manage', manageExpiry(session, settings));
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage}`;
+    const holdValid = reg.status === 'held' && reg.holdExpiresAt && reg.holdExpiresAt > now;
+    if (!holdValid) {
+      // The hold lapsed: a seat is only ours if one is free and nobody is waiting for it.
+      await tx.update(registrations).set({ status: 'expired', updatedAt: now }).where(eq(registrations.id, reg.id));
+      await promote(tx, session, training, settings, now);
+      const free = session.capacity - (await takenSeats(tx, session.id, now));
+      if (free <= 0 || session.startsAt <= now) {
+        await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
+        const position = await waitlistPosition(tx, { ...reg, waitlistedAt: now });
+        await enqueueMail(tx, mails.movedToWaitlist(reg.email as string, reg.name as string, mailSession(session, training), position, manageUrl));
+        return { outcome: 'waitlisted' as const, position, manage };
       }
-      await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, holdExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
-      await enqueueMail(
-        tx,
-        mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), manageUrl, icsFor(session, training, settings)),
-      );
-      return { outcome: 'confirmed' as const, manage };
-    })
-    .finally(() => seatsChanged(db));
+    }
+    await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, holdExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
+    await enqueueMail(
+      tx,
+      mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), manageUrl, icsFor(session, training, settings)),
+    );
+    return { outcome: 'confirmed' as const, manage };
+  });
 }
 
 export async function registrationPage(db: Queryable, token: string, now: Date) {
@@ -363,61 +358,59 @@ type ManageAction = 'cancel' | 'accept' | 'decline' | 'delete';
 export async function manage(db: Db, token: string, action: ManageAction, settings: TrainingSettings, now: Date): Promise<string> {
   const found = await findByToken(db, token, 'manage', now);
   if (!found) throw new TrainingError('Deze link is verlopen of ongeldig.', 'invalid');
-  return db
-    .transaction(async (tx) => {
-      const locked = await lockSession(tx, found.sessionId);
-      if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
-      const { session, training } = locked;
-      const [reg] = await tx.select().from(registrations).where(eq(registrations.id, found.id)).for('update');
-      if (!reg) throw new TrainingError('Deze aanmelding bestaat niet meer.', 'not-found');
-      const active = (ACTIVE as readonly string[]).includes(reg.status);
-      if (action === 'delete') {
-        await tx
-          .update(registrations)
-          .set({
-            name: null,
-            email: null,
-            organisation: null,
-            role: null,
-            status: active ? 'cancelled' : reg.status,
-            cancelledAt: active ? now : reg.cancelledAt,
-            anonymisedAt: now,
-            updatedAt: now,
-          })
-          .where(eq(registrations.id, reg.id));
-        await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
-        await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
-        if (active) await promote(tx, session, training, settings, now);
-        return 'Je gegevens zijn verwijderd.';
-      }
-      if (action === 'accept') {
-        if (reg.status !== 'offered') throw new TrainingError('Er staat geen aanbod voor je klaar.', 'invalid');
-        if (!reg.offerExpiresAt || reg.offerExpiresAt <= now) throw new TrainingError('Het aanbod is verlopen.', 'deadline');
-        await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, offerExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
-        await enqueueMail(
-          tx,
-          mails.confirmed(
-            reg.email as string,
-            reg.name as string,
-            mailSession(session, training),
-            `${settings.baseUrl}/trainingen/aanmelding/${token}`,
-            icsFor(session, training, settings),
-          ),
-        );
-        return 'Je hebt de plek aangenomen. Je aanmelding is bevestigd.';
-      }
-      if (!active) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
-      if (action === 'decline' && reg.status !== 'offered') throw new TrainingError('Er staat geen aanbod voor je klaar.', 'invalid');
-      if (action === 'cancel' && now >= session.cancelUntil && reg.status === 'confirmed')
-        throw new TrainingError(`Afmelden via de site kan niet meer.${session.contact ? ` Neem contact op: ${session.contact}.` : ''}`, 'deadline');
-      await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-      await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)));
-      await promote(tx, session, training, settings, now);
-      return action === 'decline'
-        ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
-        : 'Je bent afgemeld. Je plek is vrijgegeven.';
-    })
-    .finally(() => seatsChanged(db));
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, found.sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, found.id)).for('update');
+    if (!reg) throw new TrainingError('Deze aanmelding bestaat niet meer.', 'not-found');
+    const active = (ACTIVE as readonly string[]).includes(reg.status);
+    if (action === 'delete') {
+      await tx
+        .update(registrations)
+        .set({
+          name: null,
+          email: null,
+          organisation: null,
+          role: null,
+          status: active ? 'cancelled' : reg.status,
+          cancelledAt: active ? now : reg.cancelledAt,
+          anonymisedAt: now,
+          updatedAt: now,
+        })
+        .where(eq(registrations.id, reg.id));
+      await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
+      await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
+      if (active) await promote(tx, session, training, settings, now);
+      return 'Je gegevens zijn verwijderd.';
+    }
+    if (action === 'accept') {
+      if (reg.status !== 'offered') throw new TrainingError('Er staat geen aanbod voor je klaar.', 'invalid');
+      if (!reg.offerExpiresAt || reg.offerExpiresAt <= now) throw new TrainingError('Het aanbod is verlopen.', 'deadline');
+      await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, offerExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
+      await enqueueMail(
+        tx,
+        mails.confirmed(
+          reg.email as string,
+          reg.name as string,
+          mailSession(session, training),
+          `${settings.baseUrl}/trainingen/aanmelding/${token}`,
+          icsFor(session, training, settings),
+        ),
+      );
+      return 'Je hebt de plek aangenomen. Je aanmelding is bevestigd.';
+    }
+    if (!active) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
+    if (action === 'decline' && reg.status !== 'offered') throw new TrainingError('Er staat geen aanbod voor je klaar.', 'invalid');
+    if (action === 'cancel' && now >= session.cancelUntil && reg.status === 'confirmed')
+      throw new TrainingError(`Afmelden via de site kan niet meer.${session.contact ? ` Neem contact op: ${session.contact}.` : ''}`, 'deadline');
+    await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
+    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)));
+    await promote(tx, session, training, settings, now);
+    return action === 'decline'
+      ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
+      : 'Je bent afgemeld. Je plek is vrijgegeven.';
+  });
 }
 
 /** Scheduled: lapsed holds and offers free their seats, which are then offered on. Safe on every instance at once. */
@@ -453,7 +446,6 @@ export async function expireDue(db: Db, settings: TrainingSettings, now: Date): 
       return lapsed.length;
     });
   }
-  if (changed) seatsChanged(db);
   return changed;
 }
 
