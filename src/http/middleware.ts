@@ -16,11 +16,15 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const status = c.res.status;
   const path = new URL(c.req.url).pathname;
   const ms = Math.round(performance.now() - start);
+  if (status < 500) {
+    logRequestLine(log, reqId, c.req.method, path, status, ms);
+    return;
+  }
+  const fields = { reqId, method: c.req.method, path, status, ms };
   // A 503 with Retry-After is the app declining on purpose for a moment (searches queued too long,
   // the database unreachable): a warning. Any other 5xx is a failure.
-  if (status === 503 && c.res.headers.has('Retry-After')) log.warn({ reqId, method: c.req.method, path, status, ms }, 'request declined for now');
-  else if (status >= 500) log.error({ reqId, method: c.req.method, path, status, ms }, 'request failed');
-  else logRequestLine(log, reqId, c.req.method, path, status, ms);
+  if (status === 503 && c.res.headers.has('Retry-After')) log.warn(fields, 'request declined for now');
+  else log.error(fields, 'request failed');
 };
 
 export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {

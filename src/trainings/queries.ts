@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { listSeatCounts, type SeatCounts } from './seat-cache.ts';
-import { type PublicStatus, publicStatus, type Session, type Training, takesSeat } from './service.ts';
+import { type PublicStatus, publicStatus, type Session, seatCountColumns, type Training } from './service.ts';
 
 export interface SessionView {
   session: Session;
@@ -15,18 +15,16 @@ export interface SessionView {
 async function seatCounts(db: Queryable, ids: number[], now: Date): Promise<SeatCounts> {
   if (!ids.length) return new Map();
   const rows = await db
-    .select({
-      sessionId: registrations.sessionId,
-      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
-      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
-    })
+    .select({ sessionId: registrations.sessionId, ...seatCountColumns(now) })
     .from(registrations)
     .where(inArray(registrations.sessionId, ids))
     .groupBy(registrations.sessionId);
   return new Map(rows.map((r) => [r.sessionId, { taken: Number(r.taken), waiting: Number(r.waiting) }]));
 }
 
-function toView(session: Session, taken: number, waiting: number, now: Date): SessionView {
+/** A session with its counts (none in `counts`: nobody registered). */
+function toView(session: Session, counts: SeatCounts, now: Date): SessionView {
+  const { taken, waiting } = counts.get(session.id) ?? { taken: 0, waiting: 0 };
   return { session, status: publicStatus(session, taken, now), seatsLeft: Math.max(0, session.capacity - taken), waiting };
 }
 
@@ -36,10 +34,7 @@ export async function sessionViews(db: Queryable, sessions: Session[], now: Date
     sessions.map((s) => s.id),
     now,
   );
-  return sessions.map((session) => {
-    const c = counts.get(session.id) ?? { taken: 0, waiting: 0 };
-    return toView(session, c.taken, c.waiting, now);
-  });
+  return sessions.map((session) => toView(session, counts, now));
 }
 
 /**
@@ -62,10 +57,7 @@ export async function publishedTrainings(db: Queryable, now: Date) {
       last = { training: row.training, sessions: [] };
       list.push(last);
     }
-    if (row.session) {
-      const c = counts.get(row.session.id) ?? { taken: 0, waiting: 0 };
-      last.sessions.push(toView(row.session, c.taken, c.waiting, now));
-    }
+    if (row.session) last.sessions.push(toView(row.session, counts, now));
   }
   return list;
 }

@@ -41,6 +41,14 @@ export function takesSeat(now: Date): SQL {
   ) as SQL;
 }
 
+/** Per session: seats taken now and people waiting, as columns of a query over its registrations. */
+export function seatCountColumns(now: Date) {
+  return {
+    taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
+    waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
+  };
+}
+
 /** Seats that are taken now. */
 export function takenSeats(db: Queryable, sessionId: number, now: Date) {
   return db
@@ -178,8 +186,7 @@ export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitl
 async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   const [row] = await tx
     .select({
-      taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
-      waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
+      ...seatCountColumns(now),
       lastWaitlistedAt: sql<Date | null>`max(${registrations.waitlistedAt}) filter (where ${registrations.status} = 'waitlisted')`.mapWith(
         registrations.waitlistedAt,
       ),
