@@ -1,0 +1,103 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite, rows } from '../src/db/client.ts';
+import { type PgliteThread, startPgliteThread, ThreadDatabaseError } from '../src/db/pglite-thread.ts';
+
+// PGlite in its own thread (src/db/pglite-thread.ts): the behaviour the app relies on, across the thread.
+describe('PGlite in its own thread', () => {
+  let db: PgliteThread;
+  beforeAll(async () => {
+    db = await startPgliteThread(undefined);
+    await db.exec('create table t (id int primary key, at timestamptz, n int)');
+  });
+  afterAll(() => db.close());
+
+  it('answers queries in the order sent, as objects or arrays, with PostgreSQL types', async () => {
+    const sent = Array.from({ length: 50 }, (_, i) => db.query<{ i: number }>('select $1::int as i', [i]));
+    expect((await Promise.all(sent)).map((r) => r.rows[0]?.i)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const r = await db.query('select 1::int as a, true as b, $1::jsonb as j', ['{"x":[1]}'], { rowMode: 'array' });
+    expect(r.rows).toEqual([[1, true, { x: [1] }]]);
+    expect(r.fields.map((f) => f.name)).toEqual(['a', 'b', 'j']);
+  });
+
+  it('returns dates and times as text, as Drizzle asks, and refuses parsers that cannot cross', async () => {
+    const r = await db.query<{ d: unknown }>("select '2026-11-29 10:00:00+00'::timestamptz as d");
+    expect(typeof r.rows[0]?.d).toBe('string');
+    await expect(db.query('select 1', [], { parsers: { 23: (v: string) => Number(v) * 2 } })).rejects.toThrow(/cannot cross/);
+  });
+
+  it('carries PostgreSQL error fields across: code, constraint, message', async () => {
+    await db.query('insert into t (id) values (1)');
+    const err = await db.query('insert into t (id) values (1)').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThreadDatabaseError);
+    expect(err).toMatchObject({ code: '23505', constraint: 't_pkey' });
+    expect((err as Error).message).toMatch(/duplicate key/);
+  });
+
+  it('commits a transaction; rolls it back when its function throws; others wait while it is open', async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const tx = db.transaction(async (q) => {
+      await q.query('insert into t (id, n) values (2, 1)');
+      await held;
+      await q.query('update t set n = 2 where id = 2');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    // A statement from outside waits for the transaction, so it sees the committed end state.
+    const outside = db.query<{ n: number }>('select n from t where id = 2');
+    let answered = false;
+    void outside.then(() => {
+      answered = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    release();
+    await tx;
+    expect((await outside).rows).toEqual([{ n: 2 }]);
+
+    await expect(
+      db.transaction(async (q) => {
+        await q.query('insert into t (id) values (3)');
+        throw new Error('stop');
+      }),
+    ).rejects.toThrow('stop');
+    // A failed statement inside: the error reaches the caller and nothing of the transaction stays.
+    await expect(
+      db.transaction(async (q) => {
+        await q.query('insert into t (id) values (4)');
+        await q.query('insert into t (id) values (1)');
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect((await db.query<{ id: number }>('select id from t order by id')).rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it('after close, a query fails at once instead of waiting for ever', async () => {
+    const other = await startPgliteThread(undefined);
+    await other.close();
+    await expect(other.query('select 1')).rejects.toThrow(/closed/);
+  });
+});
+
+describe('Drizzle on the PGlite thread', () => {
+  it('runs nested transactions (savepoints) and rolls back the inner one alone', async () => {
+    const database = await openPglite(undefined);
+    try {
+      await database.db.execute(sql`create table u (id int primary key)`);
+      await database.db.transaction(async (tx) => {
+        await tx.execute(sql`insert into u values (1)`);
+        await tx
+          .transaction(async (inner) => {
+            await inner.execute(sql`insert into u values (2)`);
+            throw new Error('inner');
+          })
+          .catch(() => {});
+        await tx.execute(sql`insert into u values (3)`);
+      });
+      expect((await rows<{ id: number }>(database.db, sql`select id from u order by id`)).map((r) => r.id)).toEqual([1, 3]);
+    } finally {
+      await database.close();
+    }
+  });
+});
