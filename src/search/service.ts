@@ -65,7 +65,7 @@ const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWo
 /**
  * The search itself: one page of ranked matches with their snippets, and how many matched (at most
  * MAX_RESULTS + 1: one more tells there are more). The query lives in the database as the function
- * search_page (migration 0005), where its plan is kept instead of made anew for every search.
+ * search_page (migration 0005; rank since 0009: ts_rank), where its plan is kept instead of made anew for every search.
  */
 export function searchSql(q: string, offset: number): SQL {
   return sql`select kind, title, url, summary, total, headline
