@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, rows } from '../src/db/client.ts';
@@ -24,6 +25,22 @@ describe('PGlite in its own thread', () => {
     const r = await db.query<{ d: unknown }>("select '2026-11-29 10:00:00+00'::timestamptz as d");
     expect(typeof r.rows[0]?.d).toBe('string');
     await expect(db.query('select 1', [], { parsers: { 23: (v: string) => Number(v) * 2 } })).rejects.toThrow(/cannot cross/);
+  });
+
+  it('a parameter that cannot cross to the thread fails that query alone', async () => {
+    await expect(db.query('select $1::text as x', [() => 1])).rejects.toThrow(/could not be cloned/);
+    expect((await db.query('select 1::int as x')).rows).toEqual([{ x: 1 }]);
+  });
+
+  it('never keeps the process alive by itself: a script that is done exits, its database still open', () => {
+    const module = JSON.stringify(new URL('../src/db/pglite-thread.ts', import.meta.url).href);
+    const script = `import { startPgliteThread } from ${module};
+      const db = await startPgliteThread(undefined);
+      await db.query('select $1::text', [() => 1]).catch(() => {});
+      console.log((await db.query('select 41 + 1 as n')).rows[0].n);`;
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+    expect(run.stdout.trim(), run.stderr).toBe('42');
+    expect(run.status).toBe(0);
   });
 
   it('carries PostgreSQL error fields across: code, constraint, message', async () => {

@@ -56,7 +56,11 @@ function checkParsers(parsers: QueryOptions['parsers']) {
 }
 
 export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
-  const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), { workerData: { dataDir, keptAsText: KEPT_AS_TEXT } });
+  const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
+    workerData: { dataDir, keptAsText: KEPT_AS_TEXT },
+    // The thread takes the process's flags (--import tsx, say), but not one that only fits `node -e`.
+    execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
+  });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stopped: Error | null = null;
@@ -75,6 +79,7 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
     };
     worker.once('message', first);
     worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`the database thread stopped while opening (exit code ${code})`)));
   });
   worker.unref();
   worker.on('message', (msg: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
@@ -95,7 +100,14 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
     if (!pending.size) worker.ref();
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ ...msg, id });
+      try {
+        worker.postMessage({ ...msg, id });
+      } catch (err) {
+        // A parameter that cannot be copied to the thread (a function, say): this call fails alone.
+        pending.delete(id);
+        if (!pending.size) worker.unref();
+        reject(err);
+      }
     });
   };
 
