@@ -17,7 +17,7 @@ import {
 } from '../src/trainings/editor.ts';
 import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
 import { LIST_COUNTS_MS } from '../src/trainings/seat-cache.ts';
-import { anonymiseOld, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
+import { anonymiseOld, confirm, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
 const DAY = 86_400_000;
@@ -499,6 +499,30 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const position = async (n: string) => waitlistPosition(db, stored.find((r) => r.email === `volgorde-${n}@example.org`) as (typeof stored)[0]);
     // The place told is the place kept: the registrant's page and the offer order agree.
     expect([await position('b'), await position('a')]).toEqual([1, 2]);
+  });
+
+  it('a hold confirmed after it lapsed, with the session full, waits behind everyone waiting, even one whose clock read later', async () => {
+    const s = await makeSession(t, { capacity: 1 });
+    const db = t.deps.database.db;
+    const start = t.clock.now().getTime();
+    const at = (ms: number) => new Date(start + ms);
+    const hold = settings().holdHours * HOUR;
+    const who = (n: string) => ({ name: `Laat ${n}`, email: `laat-${n}@example.org`, organisation: 'X', role: 'Y' });
+    expect((await register(db, s.sessionId, who('0'), settings(), at(0))).kind).toBe('held');
+    // 0's hold lapsed unconfirmed: the free seat goes to x; b waits.
+    expect((await register(db, s.sessionId, who('x'), settings(), at(hold + 1000))).kind).toBe('held');
+    expect(await register(db, s.sessionId, who('b'), settings(), at(hold + 3000))).toEqual({ kind: 'waitlisted', position: 1 });
+    const token = linkIn((await mailsTo(t, 'laat-0@example.org'))[0]?.text ?? '', 'bevestigen')
+      .split('/')
+      .at(-1) as string;
+    // 0 read the clock before b did, but reached the lock after b: place 2, not a second place 1.
+    expect(await confirm(db, token, settings(), at(hold + 2000))).toMatchObject({ outcome: 'waitlisted', position: 2 });
+    const stored = await db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'waitlisted')));
+    const position = async (n: string) => waitlistPosition(db, stored.find((r) => r.email === `laat-${n}@example.org`) as (typeof stored)[0]);
+    expect([await position('b'), await position('0')]).toEqual([1, 2]);
   });
 
   it('concurrent registrations never overbook (database row lock)', async () => {

@@ -329,10 +329,15 @@ export async function confirm(
       // The hold lapsed: a seat is only ours if one is free and nobody is waiting for it.
       await tx.update(registrations).set({ status: 'expired', updatedAt: now }).where(eq(registrations.id, reg.id));
       await promote(tx, session, training, settings, now);
-      const free = session.capacity - (await takenSeats(tx, session.id, now));
-      if (free <= 0 || session.startsAt <= now) {
-        await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-        const position = await waitlistPosition(tx, { ...reg, waitlistedAt: now });
+      const seats = await seatState(tx, session.id, reg.email as string, now);
+      if (seats.taken >= session.capacity || session.startsAt <= now) {
+        // Behind everyone already waiting: `now` was read before the lock, so someone who joined
+        // while this request waited for it may hold a later time. This registration is older than
+        // theirs, so an equal time would put it first: it gets a millisecond more.
+        const last = seats.lastWaitlistedAt;
+        const waitlistedAt = last && last >= now ? new Date(last.getTime() + 1) : now;
+        await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt, updatedAt: now }).where(eq(registrations.id, reg.id));
+        const position = await waitlistPosition(tx, { ...reg, waitlistedAt });
         await enqueueMail(tx, mails.movedToWaitlist(reg.email as string, reg.name as string, mailSession(session, training), position, manageUrl));
         return { outcome: 'waitlisted' as const, position, manage };
       }
