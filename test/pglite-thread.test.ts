@@ -1,6 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isDatabaseUnavailable } from '../src/app.tsx';
 import { openPglite, rows } from '../src/db/client.ts';
 import { type PgliteThread, startPgliteThread, ThreadDatabaseError } from '../src/db/pglite-thread.ts';
 
@@ -32,15 +36,41 @@ describe('PGlite in its own thread', () => {
     expect((await db.query('select 1::int as x')).rows).toEqual([{ x: 1 }]);
   });
 
+  it('an answer too deep to copy across fails its own call, also inside a transaction, and nothing waits for ever', async () => {
+    const deep = (n: number) => `select (repeat('[', ${n}) || repeat(']', ${n}))::json as j`;
+    for (const n of [5000, 20000]) {
+      const outcome = await db.query(deep(n)).then(
+        () => 'answered',
+        (err: Error) => `failed: ${err.message}`,
+      );
+      expect(outcome).toMatch(/^(answered|failed: .+)$/);
+    }
+    await expect(
+      db.transaction(async (q) => {
+        await q.query(deep(20000));
+      }),
+    ).rejects.toThrow();
+    expect((await db.query('select 2::int as x')).rows).toEqual([{ x: 2 }]);
+  });
+
   it('never keeps the process alive by itself: a script that is done exits, its database still open', () => {
     const module = JSON.stringify(new URL('../src/db/pglite-thread.ts', import.meta.url).href);
     const script = `import { startPgliteThread } from ${module};
       const db = await startPgliteThread(undefined);
       await db.query('select $1::text', [() => 1]).catch(() => {});
       console.log((await db.query('select 41 + 1 as n')).rows[0].n);`;
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
-    expect(run.stdout.trim(), run.stderr).toBe('42');
-    expect(run.status).toBe(0);
+    // As `node -e` (whose --input-type a worker refuses), and as a file with a flag Node refuses for a
+    // worker when given explicitly (--max-old-space-size): the thread starts either way.
+    const file = join(mkdtempSync(join(tmpdir(), 'hw-thread-')), 'script.mjs');
+    writeFileSync(file, script);
+    for (const args of [
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      ['--max-old-space-size=256', '--import', 'tsx', file],
+    ]) {
+      const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+      expect(run.stdout.trim(), run.stderr).toBe('42');
+      expect(run.status).toBe(0);
+    }
   });
 
   it('carries PostgreSQL error fields across: code, constraint, message', async () => {
@@ -94,6 +124,17 @@ describe('PGlite in its own thread', () => {
     const other = await startPgliteThread(undefined);
     await other.close();
     await expect(other.query('select 1')).rejects.toThrow(/closed/);
+  });
+
+  it('a thread that dies fails the waiting and later calls as "database unavailable" (a 503), not a hang or a 500', async () => {
+    const other = await startPgliteThread(undefined);
+    const waiting = other.query('select pg_sleep(0.5)');
+    await other.kill();
+    for (const call of [waiting, other.query('select 1')]) {
+      const err = await call.catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: '57P01' });
+      expect(isDatabaseUnavailable(err)).toBe(true);
+    }
   });
 });
 

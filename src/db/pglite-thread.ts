@@ -1,3 +1,4 @@
+import { deserialize } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -30,6 +31,16 @@ export interface ThreadClient {
 export interface PgliteThread extends ThreadClient {
   transaction<T>(fn: (tx: ThreadClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** Stops the thread at once, as a crash would (for tests of what follows). */
+  kill(): Promise<void>;
+}
+
+/**
+ * The thread is gone: closed, or stopped by a fault. SQLSTATE 57P01 (the server ended the
+ * connection) marks it as "database unavailable", so requests get a 503 with Retry-After.
+ */
+class ThreadStopped extends Error {
+  readonly code = '57P01';
 }
 
 /** A statement's failure as PostgreSQL reported it: message, code, constraint, detail, … */
@@ -56,11 +67,12 @@ function checkParsers(parsers: QueryOptions['parsers']) {
 }
 
 export async function startPgliteThread(dataDir: string | undefined): Promise<PgliteThread> {
-  const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), {
-    workerData: { dataDir, keptAsText: KEPT_AS_TEXT },
-    // The thread takes the process's flags (--import tsx, say), but not one that only fits `node -e`.
-    execArgv: process.execArgv.filter((flag) => !flag.startsWith('--input-type')),
-  });
+  // The thread takes the process's flags (--import tsx, say), except node -e's --input-type, which
+  // fails a worker; only then are flags given explicitly (Node checks those, and refuses some).
+  const flags = process.execArgv;
+  const inputType = flags.findIndex((flag) => flag.startsWith('--input-type'));
+  const execArgv = inputType < 0 ? undefined : flags.filter((_, k) => k !== inputType && !(flags[inputType] === '--input-type' && k === inputType + 1));
+  const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), { workerData: { dataDir, keptAsText: KEPT_AS_TEXT }, execArgv });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stopped: Error | null = null;
@@ -82,16 +94,28 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
     worker.once('exit', (code) => failed(new Error(`the database thread stopped while opening (exit code ${code})`)));
   });
   worker.unref();
-  worker.on('message', (msg: { id: number; result?: unknown; error?: Record<string, unknown> }) => {
+  worker.on('message', (msg: { id: number; data?: Uint8Array; error?: Record<string, unknown> }) => {
     const p = pending.get(msg.id);
     if (!p) return;
     pending.delete(msg.id);
     if (!pending.size) worker.unref();
-    if (msg.error) p.reject(new ThreadDatabaseError(msg.error));
-    else p.resolve(msg.result);
+    if (msg.error) return p.reject(new ThreadDatabaseError(msg.error));
+    try {
+      p.resolve(deserialize(msg.data as Uint8Array));
+    } catch (err) {
+      p.reject(new Error(`the database's answer could not be read: ${(err as Error).message}`));
+    }
   });
-  worker.on('error', (err) => stop(new Error(`the database thread failed: ${err.message}`, { cause: err })));
-  worker.on('exit', (code) => stop(new Error(`the database thread stopped (exit code ${code})`)));
+  // A fault in the thread: every waiting and later call fails at once (a 503), and it is said on
+  // stderr, since nothing else would tell. /readyz answers 503 from then on, for a supervisor.
+  const fault = (why: string, cause?: unknown) => {
+    if (stopped) return;
+    console.error(`PGlite: ${why}`, cause ?? '');
+    stop(new ThreadStopped(why, { cause }));
+  };
+  worker.on('error', (err) => fault(`the database thread failed: ${err.message}`, err));
+  worker.on('messageerror', (err) => fault('a message from the database thread could not be read', err));
+  worker.on('exit', (code) => fault(`the database thread stopped (exit code ${code})`));
 
   const call = <T>(msg: Record<string, unknown>): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
@@ -133,10 +157,13 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
       await call({ op: 'end', tx, commit: true });
       return result;
     },
+    async kill() {
+      await worker.terminate();
+    },
     async close() {
       if (stopped) return;
       await call({ op: 'close' });
-      stop(new Error('the database is closed'));
+      stop(new ThreadStopped('the database is closed'));
       await worker.terminate();
     },
   };

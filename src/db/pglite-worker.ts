@@ -3,6 +3,7 @@
 // server's thread only parses requests and renders pages while the database works beside it.
 //
 // Written in erasable TypeScript only (no enums, no parameter properties): Node runs it as is.
+import { serialize } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 
@@ -20,8 +21,10 @@ const { dataDir } = workerData as { dataDir?: string };
 
 /** What crosses back to the caller of a failed statement: the message and PostgreSQL's fields (code, constraint, …). */
 function describe(err: unknown): Record<string, unknown> {
-  if (!(err instanceof Error)) return { message: String(err) };
-  const out: Record<string, unknown> = { message: err.message, name: err.name };
+  if (typeof err !== 'object' || err === null) return { message: String(err) };
+  // An Error, or what Emscripten throws (an ExitStatus, say): its message and simple fields.
+  const { message, name } = err as { message?: unknown; name?: unknown };
+  const out: Record<string, unknown> = { message: typeof message === 'string' ? message : String(err), name: typeof name === 'string' ? name : 'Error' };
   for (const [key, value] of Object.entries(err)) {
     if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) out[key] = value;
   }
@@ -88,9 +91,21 @@ try {
         return null;
     }
   };
+  // A result is sent serialised, so one that cannot be copied (too deeply nested, say) fails its own
+  // call here, and one that cannot be read fails its own call on the other side: never a lost answer.
+  const answer = (id: number, result: unknown) => {
+    let data: Buffer;
+    try {
+      data = serialize(result);
+    } catch (err) {
+      port.postMessage({ id, error: describe(err) });
+      return;
+    }
+    port.postMessage({ id, data });
+  };
   port.on('message', (msg: Request) => {
     run(msg).then(
-      (result) => port.postMessage({ id: msg.id, result }),
+      (result) => answer(msg.id, result),
       (err: unknown) => port.postMessage({ id: msg.id, error: describe(err) }),
     );
   });
