@@ -483,6 +483,16 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(statuses[5]).toBe(429);
   });
 
+  /** Where each of these addresses stands on a session's waiting list, as its page and the offer order see it. */
+  const waitingPlaces = async (sessionId: number, emails: string[]) => {
+    const db = t.deps.database.db;
+    const stored = await db
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'waitlisted')));
+    return Promise.all(emails.map((email) => waitlistPosition(db, stored.find((r) => r.email === email) as (typeof stored)[0])));
+  };
+
   it('a request that read the clock earlier but got the lock later waits behind: nobody is told the same place', async () => {
     const s = await makeSession(t, { capacity: 1 });
     const db = t.deps.database.db;
@@ -492,13 +502,8 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     // b reached the lock first with a later time; a, whose time was read earlier, comes after.
     expect(await register(db, s.sessionId, who('b'), settings(), at(2000))).toEqual({ kind: 'waitlisted', position: 1 });
     expect(await register(db, s.sessionId, who('a'), settings(), at(1000))).toEqual({ kind: 'waitlisted', position: 2 });
-    const stored = await db
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'waitlisted')));
-    const position = async (n: string) => waitlistPosition(db, stored.find((r) => r.email === `volgorde-${n}@example.org`) as (typeof stored)[0]);
     // The place told is the place kept: the registrant's page and the offer order agree.
-    expect([await position('b'), await position('a')]).toEqual([1, 2]);
+    expect(await waitingPlaces(s.sessionId, [who('b').email, who('a').email])).toEqual([1, 2]);
   });
 
   it('a hold confirmed after it lapsed, with the session full, waits behind everyone waiting, even one whose clock read later', async () => {
@@ -517,12 +522,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
       .at(-1) as string;
     // 0 read the clock before b did, but reached the lock after b: place 2, not a second place 1.
     expect(await confirm(db, token, settings(), at(hold + 2000))).toMatchObject({ outcome: 'waitlisted', position: 2 });
-    const stored = await db
-      .select()
-      .from(registrations)
-      .where(and(eq(registrations.sessionId, s.sessionId), eq(registrations.status, 'waitlisted')));
-    const position = async (n: string) => waitlistPosition(db, stored.find((r) => r.email === `laat-${n}@example.org`) as (typeof stored)[0]);
-    expect([await position('b'), await position('0')]).toEqual([1, 2]);
+    expect(await waitingPlaces(s.sessionId, [who('b').email, who('0').email])).toEqual([1, 2]);
   });
 
   it('concurrent registrations never overbook (database row lock)', async () => {
