@@ -59,7 +59,7 @@ export const KEPT_AS_TEXT = [1114, 1184, 1186, 1082, 1231, 1115, 1185, 1187, 118
 const checked = new WeakSet<object>();
 function checkParsers(parsers: QueryOptions['parsers']) {
   if (!parsers || checked.has(parsers)) return;
-  for (const [oid, parse] of Object.entries(parsers ?? {})) {
+  for (const [oid, parse] of Object.entries(parsers)) {
     if (!KEPT_AS_TEXT.includes(Number(oid)) || parse('\u0001probe', Number(oid)) !== '\u0001probe')
       throw new Error(`PGlite thread: a result parser for type ${oid} cannot cross to the database thread`);
   }
@@ -94,11 +94,16 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
     worker.once('exit', (code) => failed(new Error(`the database thread stopped while opening (exit code ${code})`)));
   });
   worker.unref();
-  worker.on('message', (msg: { id: number; data?: Uint8Array; error?: Record<string, unknown> }) => {
-    const p = pending.get(msg.id);
-    if (!p) return;
-    pending.delete(msg.id);
+  // The thread keeps the process alive only while it owes an answer, like a socket with a request out.
+  const settle = (id: number) => {
+    const p = pending.get(id);
+    pending.delete(id);
     if (!pending.size) worker.unref();
+    return p;
+  };
+  worker.on('message', (msg: { id: number; data?: Uint8Array; error?: Record<string, unknown> }) => {
+    const p = settle(msg.id);
+    if (!p) return;
     if (msg.error) return p.reject(new ThreadDatabaseError(msg.error));
     try {
       p.resolve(deserialize(msg.data as Uint8Array));
@@ -120,7 +125,6 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
   const call = <T>(msg: Record<string, unknown>): Promise<T> => {
     if (stopped) return Promise.reject(stopped);
     const id = nextId++;
-    // The thread keeps the process alive only while it owes an answer, like a socket with a request out.
     if (!pending.size) worker.ref();
     return new Promise<T>((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -128,8 +132,7 @@ export async function startPgliteThread(dataDir: string | undefined): Promise<Pg
         worker.postMessage({ ...msg, id });
       } catch (err) {
         // A parameter that cannot be copied to the thread (a function, say): this call fails alone.
-        pending.delete(id);
-        if (!pending.size) worker.unref();
+        settle(id);
         reject(err);
       }
     });

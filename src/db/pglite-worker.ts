@@ -45,17 +45,21 @@ let nextTx = 1;
 try {
   const db = await PGlite.create(dataDir ? { dataDir } : {});
   for (const oid of keptAsText) db.parsers[oid] = (value: string) => value;
+  /** The database, or the open transaction a statement belongs to. */
+  const targetOf = (tx: number) => {
+    const target = tx ? open.get(tx)?.tx : db;
+    if (!target) throw new Error(`transaction ${tx} is not open`);
+    return target;
+  };
   const run = async (msg: Request): Promise<unknown> => {
     switch (msg.op) {
       case 'query': {
-        const target = msg.tx ? open.get(msg.tx)?.tx : db;
-        if (!target) throw new Error(`transaction ${msg.tx} is not open`);
+        const target = targetOf(msg.tx);
         const result = await target.query(msg.text, msg.params, { rowMode: msg.rowMode });
         return { rows: result.rows, fields: result.fields, affectedRows: result.affectedRows };
       }
       case 'exec': {
-        const target = msg.tx ? open.get(msg.tx)?.tx : db;
-        if (!target) throw new Error(`transaction ${msg.tx} is not open`);
+        const target = targetOf(msg.tx);
         return (await target.exec(msg.text)).map((r) => ({ rows: r.rows, fields: r.fields, affectedRows: r.affectedRows }));
       }
       case 'begin': {

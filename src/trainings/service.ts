@@ -179,6 +179,16 @@ export interface RegistrationInput {
 export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitlisted'; position: number } | { kind: 'resent'; status: string };
 
 /**
+ * The time that puts a registration joining the waiting list behind everyone on it. `now` was read
+ * before the session's lock was granted, so someone who joined while this request waited for the
+ * lock may hold a later time; and a registration confirmed late is older (lower id) than those
+ * waiting, so an equal time would sort it first. Hence: `now`, or a millisecond after the last one.
+ */
+function behindTheLine(lastWaitlistedAt: Date | null, now: Date): Date {
+  return lastWaitlistedAt && lastWaitlistedAt >= now ? new Date(lastWaitlistedAt.getTime() + 1) : now;
+}
+
+/**
  * What register() needs to know of a session's registrations, read in one statement once the lock
  * is held (so it sees every registration committed before): seats taken, people waiting and when
  * the last of them joined, and an active registration of this e-mail address, if any.
@@ -274,12 +284,10 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       );
       return { kind: 'held', holdUntil };
     }
-    // Everyone already waiting came first. `now` was read before the lock was granted, so another
-    // request that read a later time may have joined meanwhile: the new place is never before the
-    // last one's, and the id (the highest) breaks the tie. The order waitlistPosition() and
-    // promote() use then matches the place told here.
+    // Everyone already waiting came first; the order waitlistPosition() and promote() use then
+    // matches the place told here.
     const position = seats.waiting + 1;
-    const waitlistedAt = seats.lastWaitlistedAt && seats.lastWaitlistedAt > now ? seats.lastWaitlistedAt : now;
+    const waitlistedAt = behindTheLine(seats.lastWaitlistedAt, now);
     await storeRegistration(
       tx,
       { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
@@ -331,11 +339,7 @@ export async function confirm(
       await promote(tx, session, training, settings, now);
       const seats = await seatState(tx, session.id, reg.email as string, now);
       if (seats.taken >= session.capacity || session.startsAt <= now) {
-        // Behind everyone already waiting: `now` was read before the lock, so someone who joined
-        // while this request waited for it may hold a later time. This registration is older than
-        // theirs, so an equal time would put it first: it gets a millisecond more.
-        const last = seats.lastWaitlistedAt;
-        const waitlistedAt = last && last >= now ? new Date(last.getTime() + 1) : now;
+        const waitlistedAt = behindTheLine(seats.lastWaitlistedAt, now);
         await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt, updatedAt: now }).where(eq(registrations.id, reg.id));
         const position = await waitlistPosition(tx, { ...reg, waitlistedAt });
         await enqueueMail(tx, mails.movedToWaitlist(reg.email as string, reg.name as string, mailSession(session, training), position, manageUrl));
