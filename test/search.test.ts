@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import { BusyError, Gate } from '../src/search/gate.ts';
-import { anyWord, search, searchQuery, splitHeadline, upsertSearchDocument } from '../src/search/service.ts';
+import { anyWord, search, searchQuery, upsertSearchDocument } from '../src/search/service.ts';
 import { type Backend, backends, createTestApp } from './helpers.ts';
 
 describe.each(backends())('search on %s', (kind: Backend) => {
@@ -304,14 +304,6 @@ describe('search gate', () => {
     first.done();
     await running;
     expect(await gate.run(async () => 'weer')).toBe('weer');
-  });
-});
-
-describe('headline markers', () => {
-  it('splits into plain and marked parts', () => {
-    expect(splitHeadline('a \u0002b\u0003 c \u0002d\u0003')).toEqual(['a ', 'b', ' c ', 'd', '']);
-    expect(splitHeadline('geen treffer')).toEqual(['geen treffer']);
-    expect(splitHeadline('half \u0002open')).toEqual(['half \u0002open']);
   });
 });
 

@@ -136,6 +136,8 @@ export const searchPassages = pgTable(
     n: integer('n').notNull(),
     text: text('text').notNull(),
     tsv: tsvector('tsv').notNull().generatedAlwaysAs(sql`to_tsvector('dutch'::regconfig, text)`),
+    /** The lexemes of each word of `text`, for marking a snippet's words in the app (migration 0010). */
+    lexemes: text('lexemes').notNull().generatedAlwaysAs(sql`search_word_lexemes(text)`),
   },
   (t) => [
     primaryKey({ columns: [t.kind, t.ref, t.n] }),

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
+import { cutSnippet, queryLexemes } from './snippet.ts';
 
 export interface SearchDocument {
   kind: string;
@@ -56,20 +57,27 @@ export interface SearchHit {
   snippet: string[];
 }
 
-// Start/stop markers for ts_headline that cannot occur in our content after the control-char strip.
-const START = '\u0002';
-const STOP = '\u0003';
-
-const HEADLINE_OPTIONS = `StartSel=${START}, StopSel=${STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "`;
-
 /**
- * The search itself: one page of ranked matches with their snippets, and how many matched (at most
- * MAX_RESULTS + 1: one more tells there are more). The query lives in the database as the function
- * search_page (migration 0005; rank since 0009: ts_rank), where its plan is kept instead of made anew for every search.
+ * The search itself: one page of ranked matches, each with the passage its snippet is cut from, and
+ * how many matched (at most MAX_RESULTS + 1: one more tells there are more). The query lives in the
+ * database as the function search_hits (migration 0010; ranking as search_page had it since 0005 and
+ * 0009), where its plan is kept instead of made anew for every search.
  */
 export function searchSql(q: string, offset: number): SQL {
-  return sql`select kind, title, url, summary, total, headline
-    from search_page(${q}, ${anyWord(q)}, ${PAGE_SIZE}, ${offset}, ${MAX_RESULTS + 1}, ${HEADLINE_OPTIONS})`;
+  return sql`select kind, title, url, summary, total, passage, passage_n, lexemes, marks
+    from search_hits(${q}, ${anyWord(q)}, ${PAGE_SIZE}, ${offset}, ${MAX_RESULTS + 1})`;
+}
+
+interface HitRow {
+  kind: string;
+  title: string;
+  url: string;
+  summary: string;
+  total: number;
+  passage: string;
+  passage_n: number;
+  lexemes: string | null;
+  marks: string;
 }
 
 export async function search(db: Queryable, input: SearchInput): Promise<SearchOutcome> {
@@ -77,11 +85,12 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
   if (!q) return { state: 'empty' };
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
   const offset = (input.p - 1) * PAGE_SIZE;
-  const found = await rows<{ kind: string; title: string; url: string; summary: string; headline: string; total: number }>(db, searchSql(q, offset));
+  const found = await rows<HitRow>(db, searchSql(q, offset));
   // A page past the end (an old link, a typed number): show the first page instead of "no results".
   if (!found.length && input.p > 1) return search(db, { ...input, p: 1 });
   const counted = found[0]?.total ?? 0;
   const total = Math.min(counted, MAX_RESULTS);
+  const marks = queryLexemes(found[0]?.marks ?? '');
   return {
     state: 'results',
     total,
@@ -93,7 +102,7 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
       title: r.title,
       url: r.url,
       summary: r.summary,
-      snippet: splitHeadline(r.headline),
+      snippet: cutSnippet({ passage: r.passage, n: r.passage_n, lexemes: r.lexemes }, marks),
     })),
   };
 }
@@ -108,19 +117,4 @@ export function anyWord(q: string): string {
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w && w.toLowerCase() !== 'or')
     .join(' or ');
-}
-
-export function splitHeadline(headline: string): string[] {
-  const parts: string[] = [];
-  let rest = headline;
-  for (;;) {
-    const s = rest.indexOf(START);
-    if (s < 0) break;
-    const e = rest.indexOf(STOP, s);
-    if (e < 0) break;
-    parts.push(rest.slice(0, s), rest.slice(s + 1, e));
-    rest = rest.slice(e + 1);
-  }
-  parts.push(rest);
-  return parts;
 }
