@@ -10,6 +10,8 @@ import {
   checkSources,
   checkUrl,
   isPrivateAddress,
+  publicOnlyLookup,
+  type Resolver,
   recordOutcome,
   releaseLease,
   runExclusive,
@@ -180,6 +182,55 @@ describe('checkUrl against a loopback server', () => {
     expect(site.seen).toEqual([]);
     // The same address with the option set is checked as usual.
     expect((await checkUrl(`http://localhost:${port}/ok`, loopback)).result).toBe('ok');
+  });
+
+  it('refuses a name that resolves to a public address first and to an internal one when connecting (DNS rebinding)', async () => {
+    site.reset();
+    const port = new URL(site.base).port;
+    const answers: string[] = [];
+    // A hostile DNS server: a documentation (public) address for the first question, loopback after.
+    const rebinding: Resolver = (hostname, callback) => {
+      const address = answers.length === 0 ? '203.0.113.7' : '127.0.0.1';
+      answers.push(`${hostname} ${address}`);
+      queueMicrotask(() => callback(null, [{ address, family: 4 }]));
+    };
+    expect(await checkUrl(`http://herbind.example:${port}/ok`, { timeoutMs: 2000, resolve: rebinding })).toEqual({
+      result: 'unreachable',
+      status: null,
+      redirectTo: null,
+      error: 'Dit adres wijst naar een intern netwerk. Dat controleren we niet.',
+    });
+    // Asked twice: once before sending (public then), once by the connection itself (internal now).
+    expect(answers).toEqual(['herbind.example 203.0.113.7', 'herbind.example 127.0.0.1']);
+    expect(site.seen).toEqual([]);
+  });
+
+  it('the connection lookup passes public addresses on in the form the socket asks for, and refuses mixed answers', async () => {
+    const answer =
+      (...addresses: [string, number][]): Resolver =>
+      (_host, callback) =>
+        callback(
+          null,
+          addresses.map(([address, family]) => ({ address, family })),
+        );
+    const ask = (resolve: Resolver, options: { all?: boolean; family?: number }) =>
+      new Promise<unknown>((done) =>
+        publicOnlyLookup(resolve)('x.example', options as never, (err, address, family) => done(err ? err.message : { address, family })),
+      );
+    const both = answer(['203.0.113.7', 4], ['2001:db8::7', 6]);
+    expect(await ask(both, {})).toEqual({ address: '203.0.113.7', family: 4 });
+    expect(await ask(both, { family: 6 })).toEqual({ address: '2001:db8::7', family: 6 });
+    expect(await ask(both, { all: true })).toEqual({
+      address: [
+        { address: '203.0.113.7', family: 4 },
+        { address: '2001:db8::7', family: 6 },
+      ],
+      family: undefined,
+    });
+    const internal = 'Dit adres wijst naar een intern netwerk. Dat controleren we niet.';
+    expect(await ask(answer(['203.0.113.7', 4], ['10.0.0.8', 4]), {})).toBe(internal);
+    expect(await ask(answer(['::ffff:127.0.0.1', 6]), { all: true })).toBe(internal);
+    expect(await ask(answer(), {})).toBe(internal);
   });
 
   it('knows which addresses are not public', () => {

@@ -1,5 +1,7 @@
-import { lookup as dnsLookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { type LookupAddress, lookup as systemLookup } from 'node:dns';
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import { normaliseUrl } from '../content/url.ts';
@@ -31,7 +33,13 @@ export interface CheckOptions {
   userAgent?: string;
   /** Redirect hops followed to find the final address. */
   maxRedirects?: number;
+  /** How names are resolved: the system's resolver unless a test gives its own. */
+  resolve?: Resolver;
 }
+
+/** dns.lookup's shape with `all: true`: every address of a name. */
+export type Resolver = (hostname: string, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+const systemResolver: Resolver = (hostname, callback) => systemLookup(hostname, { all: true, verbatim: true }, callback);
 
 export const DEFAULT_USER_AGENT = 'Hechtwerk-linkcontrole/1.0';
 export const userAgentFor = (baseUrl: string) => `${DEFAULT_USER_AGENT} (+${baseUrl})`;
@@ -98,27 +106,47 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 class Refused extends Error {}
+const INTERNAL = 'Dit adres wijst naar een intern netwerk. Dat controleren we niet.';
 
 /**
- * Refuses a host that is, or resolves to, a non-public address. The connection itself resolves the
- * name again, so a DNS server that answers differently the second time (rebinding) is not stopped
- * here; what this stops is an editor, or a redirect, pointing the checker at the internal network.
+ * A lookup for the connection itself that refuses a name resolving to any non-public address. It
+ * runs as the socket connects, on the very addresses it will connect to: a DNS server answering
+ * with a public address for a first lookup and an internal one for the next (DNS rebinding) is
+ * refused as well.
  */
-async function assertPublicHost(hostname: string, signal: AbortSignal): Promise<void> {
+export function publicOnlyLookup(resolve: Resolver): LookupFunction {
+  return (hostname, options, callback) => {
+    resolve(hostname, (err, found) => {
+      if (err) return callback(err, '', 0);
+      const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
+      const addresses = family ? found.filter((a) => a.family === family) : found;
+      if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) return callback(new Refused(INTERNAL), '', 0);
+      if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+      const first = addresses[0] as LookupAddress;
+      callback(null, first.address, first.family);
+    });
+  };
+}
+
+/**
+ * Refuses a host that is, or resolves to, a non-public address before anything is sent: an editor,
+ * or a redirect, pointing the checker at the internal network gets a clear reason at once. The
+ * connection then resolves the name again through publicOnlyLookup, which checks again.
+ */
+async function assertPublicHost(hostname: string, signal: AbortSignal, resolve: Resolver): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
-    if (isPrivateAddress(host)) throw new Refused('Dit adres wijst naar een intern netwerk. Dat controleren we niet.');
+    if (isPrivateAddress(host)) throw new Refused(INTERNAL);
     return;
   }
   const addresses = await Promise.race([
-    dnsLookup(host, { all: true, verbatim: true }),
+    new Promise<LookupAddress[]>((ok, fail) => resolve(host, (err, found) => (err ? fail(err) : ok(found)))),
     new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     }),
   ]);
-  if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address)))
-    throw new Refused('Dit adres wijst naar een intern netwerk. Dat controleren we niet.');
+  if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) throw new Refused(INTERNAL);
 }
 
 // ---------------------------------------------------------------- one URL
@@ -153,25 +181,42 @@ function sameAfterNormalising(a: string, b: string): boolean {
   }
 }
 
-async function request(url: URL, method: 'HEAD' | 'GET', signal: AbortSignal, userAgent: string): Promise<{ status: number; location: string | null }> {
-  const res = await fetch(url, {
+/**
+ * One request, no redirect followed, no body read: node:http and node:https rather than fetch,
+ * because they take the lookup the connection uses (`lookup`; without one, the system resolves).
+ */
+function request(
+  url: URL,
+  method: 'HEAD' | 'GET',
+  signal: AbortSignal,
+  userAgent: string,
+  lookup: LookupFunction | undefined,
+): Promise<{ status: number; location: string | null }> {
+  const options: RequestOptions = {
     method,
-    redirect: 'manual',
     signal,
+    agent: false,
     headers: { 'User-Agent': userAgent, Accept: 'text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8' },
+    ...(lookup ? { lookup } : {}),
+  };
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, options, (res) => {
+      resolve({ status: res.statusCode ?? 0, location: res.headers.location ?? null });
+      // We only want the status: never download a body.
+      res.destroy();
+    });
+    req.once('error', reject);
+    req.end();
   });
-  // We only want the status: never download a body.
-  await res.body?.cancel().catch(() => {});
-  return { status: res.status, location: res.headers.get('location') };
 }
 
 /**
  * HEAD first (no body); GET when HEAD is not allowed (405, 501) or refused for another reason than
  * "gone" (some servers answer HEAD with 403 or 500 while GET works). 404 and 410 are final.
  */
-async function ask(url: URL, signal: AbortSignal, userAgent: string) {
-  const head = await request(url, 'HEAD', signal, userAgent);
-  if (head.status >= 400 && head.status !== 404 && head.status !== 410) return request(url, 'GET', signal, userAgent);
+async function ask(url: URL, signal: AbortSignal, userAgent: string, lookup: LookupFunction | undefined) {
+  const head = await request(url, 'HEAD', signal, userAgent, lookup);
+  if (head.status >= 400 && head.status !== 404 && head.status !== 410) return request(url, 'GET', signal, userAgent, lookup);
   return head;
 }
 
@@ -186,6 +231,8 @@ export async function checkUrl(input: string, opts: CheckOptions): Promise<Check
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const maxRedirects = opts.maxRedirects ?? 5;
+  const resolve = opts.resolve ?? systemResolver;
+  const lookup = opts.allowPrivateHosts ? undefined : publicOnlyLookup(resolve);
   let current: URL;
   try {
     current = new URL(input);
@@ -196,8 +243,8 @@ export async function checkUrl(input: string, opts: CheckOptions): Promise<Check
   let firstRedirect: number | null = null;
   try {
     for (let hop = 0; ; hop++) {
-      if (!opts.allowPrivateHosts) await assertPublicHost(current.hostname, signal);
-      const { status, location } = await ask(current, signal, userAgent);
+      if (!opts.allowPrivateHosts) await assertPublicHost(current.hostname, signal, resolve);
+      const { status, location } = await ask(current, signal, userAgent, lookup);
       const redirectTo = hop > 0 ? current.toString() : null;
       if (REDIRECT.has(status)) {
         if (!location) return { result: 'broken', status, redirectTo, error: 'De site verwijst door, maar zegt niet waarheen.' };
