@@ -23,6 +23,7 @@ import { type Backend, backends, createTestDatabase, type TestDatabase } from '.
 /** A loopback web server with one route per kind of answer; it records every request and how many were in flight at once. */
 async function startSite() {
   const seen: { method: string; path: string; userAgent: string }[] = [];
+  const headers: IncomingMessage['headers'][] = [];
   let inFlight = 0;
   let maxInFlight = 0;
   const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void> = {
@@ -37,6 +38,7 @@ async function startSite() {
     '/loop': (_req, res) => res.writeHead(302, { Location: '/loop' }).end(),
     '/to-gone': (_req, res) => res.writeHead(308, { Location: '/gone' }).end(),
     '/no-location': (_req, res) => res.writeHead(302).end(),
+    '/with-password': (_req, res) => res.writeHead(302, { Location: `${site.base.replace('//', '//geheim:wachtwoord@')}/ok` }).end(),
     // http → https and a trailing slash are the same page once normalised: not worth an editor's time.
     '/slash': (_req, res) => res.writeHead(301, { Location: '/slash/' }).end(),
     '/slash/': (_req, res) => res.writeHead(200).end(),
@@ -45,6 +47,7 @@ async function startSite() {
   const server: Server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     seen.push({ method: req.method ?? '', path, userAgent: req.headers['user-agent'] ?? '' });
+    headers.push(req.headers);
     if (path.startsWith('/slow/')) {
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
@@ -62,11 +65,13 @@ async function startSite() {
   const site = {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
+    headers,
     get maxInFlight() {
       return maxInFlight;
     },
     reset() {
       seen.length = 0;
+      headers.length = 0;
       maxInFlight = 0;
     },
     async stop() {
@@ -166,6 +171,17 @@ describe('checkUrl against a loopback server', () => {
     expect(await checkUrl(`${site.base}/slash`, loopback)).toEqual({ result: 'ok', status: 200, redirectTo: null, error: null });
   });
 
+  it('asks like a browser (Accept, Accept-Language, Accept-Encoding) and never passes on a name and password from a redirect', async () => {
+    site.reset();
+    expect(await checkUrl(`${site.base}/with-password`, loopback)).toMatchObject({ result: 'redirect', status: 302 });
+    expect(site.seen.map((r) => r.path)).toEqual(['/with-password', '/ok']);
+    for (const h of site.headers) {
+      expect(h['accept-language']).toBe('nl,en;q=0.8,*;q=0.5');
+      expect(h['accept-encoding']).toBe('gzip, deflate, br');
+      expect(h.authorization).toBeUndefined();
+    }
+  });
+
   it('refuses loopback and private hosts unless allowPrivateHosts is set: no request reaches them', async () => {
     site.reset();
     const port = new URL(site.base).port;
@@ -230,7 +246,16 @@ describe('checkUrl against a loopback server', () => {
     const internal = 'Dit adres wijst naar een intern netwerk. Dat controleren we niet.';
     expect(await ask(answer(['203.0.113.7', 4], ['10.0.0.8', 4]), {})).toBe(internal);
     expect(await ask(answer(['::ffff:127.0.0.1', 6]), { all: true })).toBe(internal);
-    expect(await ask(answer(), {})).toBe(internal);
+    expect(await ask(answer(), {})).toBe('no address for x.example');
+    expect(await ask(answer(['203.0.113.7', 4]), { family: 6 })).toBe('no address for x.example');
+  });
+
+  it('a name without any address is "not found", not "internal"', async () => {
+    const nothing: Resolver = (_host, callback) => callback(null, []);
+    expect(await checkUrl('http://leeg.example/', { timeoutMs: 2000, resolve: nothing })).toMatchObject({
+      result: 'unreachable',
+      error: 'De servernaam is niet gevonden.',
+    });
   });
 
   it('knows which addresses are not public', () => {

@@ -159,6 +159,15 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang'`);
   });
 
+  it('during a rolling upgrade an instance of the previous release still searches: search_page outlives migration 0010', async () => {
+    const found = await rows<{ title: string; headline: string }>(
+      t.deps.database.db,
+      sql`select title, headline from search_page('scheidingen', 'scheidingen', 10, 0, 1001, 'StartSel=<, StopSel=>')`,
+    );
+    expect(found.map((r) => r.title)).toContain('Complexe (v)echtscheidingen');
+    expect(found.some((r) => /<[Ss]cheiding/.test(r.headline))).toBe(true);
+  });
+
   it('the results page highlights matches and escapes them', async () => {
     const html = await (await t.app.request('/zoeken?q=scheidingen')).text();
     expect(html).toMatch(/<mark>[Ss]cheiding/);

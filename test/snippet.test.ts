@@ -17,6 +17,12 @@ describe('cutting a snippet', () => {
     expect(parts).toEqual(['Het kind zoekt (', 'troost', ') bij een ', 'ouder', ', ook als de ', 'ouder', ' boos is.']);
   });
 
+  it('marks a word with an accent typed as a combining character whole', () => {
+    const passage = 'Het cafe\u0301 is open.';
+    const lexemes = ['het', 'cafe\u0301', 'is', 'open'].join('\t');
+    expect(cutSnippet({ passage, n: 0, lexemes }, new Set(['cafe\u0301']))).toEqual(['Het ', 'cafe\u0301', ' is open.']);
+  });
+
   it('says where text was left out: a window of the body, or a cut passage', () => {
     const short = 'midden in de tekst';
     expect(cutSnippet({ passage: short, n: 3, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual([`${ELLIPSIS} midden in de `, 'tekst', '']);
@@ -60,6 +66,10 @@ describe('cutting a snippet', () => {
     expect([...queryLexemes(`'gezin' | 'kind'`)]).toEqual(['gezin', 'kind']);
     expect([...queryLexemes(`'veilig' <-> 'thuis' & !'baby'`)]).toEqual(['veilig', 'thuis']);
     expect([...queryLexemes(`'o''neill' & 'a\\\\b'`)]).toEqual(["o'neill", 'a\\b']);
+    // A negated group leaves out all its words; weights and prefix marks are not part of a lexeme.
+    expect([...queryLexemes(`!( 'a' | 'b' ) & 'c'`)]).toEqual(['c']);
+    expect([...queryLexemes(`'x' & !( 'y' & !'z' ) & ( 'w' | 'v' )`)]).toEqual(['x', 'w', 'v']);
+    expect([...queryLexemes(`'kind':*AB <2> !!'ouder'`)]).toEqual(['kind', 'ouder']);
     expect(queryLexemes('').size).toBe(0);
   });
 

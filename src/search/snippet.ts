@@ -12,20 +12,34 @@ export const ELLIPSIS = '…';
 // ASCII whitespace only: the database splits passages on exactly these (search_word_lexemes).
 const SPACE = /[ \t\n\r\f\v]+/;
 const EDGES = /^[ \t\n\r\f\v]+|[ \t\n\r\f\v]+$/g;
-// A word's leading and trailing punctuation is shown but not marked: "(kind)," marks "kind".
-const CORE = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su;
+// A word's leading and trailing punctuation is shown but not marked: "(kind)," marks "kind". Combining
+// marks (an accent typed as its own character) belong to the word.
+const CORE = /^([^\p{L}\p{M}\p{N}]*)(.*?)([^\p{L}\p{M}\p{N}]*)$/su;
 
 export const splitWords = (text: string): string[] => text.replace(EDGES, '').split(SPACE);
 
 /**
- * The lexemes a tsquery's text names (`'gezin' | 'kind'`), without negated ones. PostgreSQL writes
- * each lexeme in single quotes, doubling a quote or backslash inside.
+ * The lexemes a tsquery's text names (`'gezin' | 'kind'`), without negated ones: neither `!'a'` nor
+ * the words of a negated group `!( 'a' | 'b' )`. PostgreSQL writes each lexeme in single quotes,
+ * doubling a quote or backslash inside; weights and prefix marks (`:*AB`) follow the closing quote.
  */
 export function queryLexemes(tsquery: string): Set<string> {
   const out = new Set<string>();
-  for (const m of tsquery.matchAll(/(!?)\s*'((?:[^'\\]|''|\\.)*)'/g)) {
-    if (m[1]) continue;
-    out.add((m[2] ?? '').replace(/''|\\(.)/g, (_, c: string | undefined) => c ?? "'"));
+  // Per open parenthesis: whether the group is negated (as is everything around it, if it is).
+  const groups: boolean[] = [];
+  let negate = false;
+  for (const m of tsquery.matchAll(/'((?:[^'\\]|''|\\.)*)'|[!()]/g)) {
+    const token = m[0];
+    const inNegated = groups.at(-1) ?? false;
+    if (token === '!') negate = !negate;
+    else if (token === '(') {
+      groups.push(inNegated || negate);
+      negate = false;
+    } else if (token === ')') groups.pop();
+    else {
+      if (!(inNegated || negate)) out.add((m[1] ?? '').replace(/''|\\(.)/g, (_, c: string | undefined) => c ?? "'"));
+      negate = false;
+    }
   }
   return out;
 }

@@ -120,7 +120,8 @@ export function publicOnlyLookup(resolve: Resolver): LookupFunction {
       if (err) return callback(err, '', 0);
       const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
       const addresses = family ? found.filter((a) => a.family === family) : found;
-      if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) return callback(new Refused(INTERNAL), '', 0);
+      if (!addresses.length) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
+      if (addresses.some((a) => isPrivateAddress(a.address))) return callback(new Refused(INTERNAL), '', 0);
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const first = addresses[0] as LookupAddress;
       callback(null, first.address, first.family);
@@ -146,7 +147,8 @@ async function assertPublicHost(hostname: string, signal: AbortSignal, resolve: 
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     }),
   ]);
-  if (!addresses.length || addresses.some((a) => isPrivateAddress(a.address))) throw new Refused(INTERNAL);
+  if (!addresses.length) throw Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' });
+  if (addresses.some((a) => isPrivateAddress(a.address))) throw new Refused(INTERNAL);
 }
 
 // ---------------------------------------------------------------- one URL
@@ -168,7 +170,7 @@ function explain(err: unknown, timedOut: boolean, timeoutMs: number): string {
   if (code === 'ECONNREFUSED') return 'De server weigert de verbinding.';
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE') return 'De verbinding werd onderbroken.';
   if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'De server is niet te bereiken.';
-  if (/CERT|TLS|SSL|SELF_SIGNED/.test(code)) return 'Het beveiligingscertificaat van de site klopt niet.';
+  if (/CERT|TLS|SSL|SELF_SIGNED|VERIFY|ISSUER/.test(code)) return 'Het beveiligingscertificaat van de site klopt niet.';
   return `De site is niet bereikbaar${code ? ` (${code})` : ''}.`;
 }
 
@@ -196,7 +198,13 @@ function request(
     method,
     signal,
     agent: false,
-    headers: { 'User-Agent': userAgent, Accept: 'text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8' },
+    // What a browser sends (fetch sent these too): some sites refuse requests without them.
+    headers: {
+      'User-Agent': userAgent,
+      Accept: 'text/html,application/xhtml+xml,application/pdf;q=0.9,*/*;q=0.8',
+      'Accept-Language': 'nl,en;q=0.8,*;q=0.5',
+      'Accept-Encoding': 'gzip, deflate, br',
+    },
     ...(lookup ? { lookup } : {}),
   };
   return new Promise((resolve, reject) => {
@@ -252,6 +260,9 @@ export async function checkUrl(input: string, opts: CheckOptions): Promise<Check
         try {
           next = new URL(location, current);
           if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error('protocol');
+          // A name and password in a redirect's address are never sent on (node:http would, as Basic auth).
+          next.username = '';
+          next.password = '';
         } catch {
           return { result: 'broken', status, redirectTo, error: 'De site verwijst door naar een ongeldig adres.' };
         }

@@ -50,5 +50,5 @@ BEGIN
   ORDER BY r.rank DESC, r.title;
 END
 $$;
---> statement-breakpoint
-DROP FUNCTION search_page(text, text, integer, integer, integer, text);
+-- search_page stays: instances of the previous release still call it during a rolling upgrade
+-- (docs/deploy.md), and it works with the new column. A later release's migration drops it.
