@@ -131,24 +131,22 @@ export function publicOnlyLookup(resolve: Resolver): LookupFunction {
 
 /**
  * Refuses a host that is, or resolves to, a non-public address before anything is sent: an editor,
- * or a redirect, pointing the checker at the internal network gets a clear reason at once. The
- * connection then resolves the name again through publicOnlyLookup, which checks again.
+ * or a redirect, pointing the checker at the internal network gets a clear reason at once. A name
+ * is resolved and judged by the same lookup the connection then uses again (publicOnlyLookup).
  */
-async function assertPublicHost(hostname: string, signal: AbortSignal, resolve: Resolver): Promise<void> {
+async function assertPublicHost(hostname: string, signal: AbortSignal, lookup: LookupFunction): Promise<void> {
   const host = hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) {
     if (isPrivateAddress(host)) throw new Refused(INTERNAL);
     return;
   }
-  const addresses = await Promise.race([
-    new Promise<LookupAddress[]>((ok, fail) => resolve(host, (err, found) => (err ? fail(err) : ok(found)))),
+  await Promise.race([
+    new Promise<void>((ok, fail) => lookup(host, { all: true }, (err) => (err ? fail(err) : ok()))),
     new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     }),
   ]);
-  if (!addresses.length) throw Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' });
-  if (addresses.some((a) => isPrivateAddress(a.address))) throw new Refused(INTERNAL);
 }
 
 // ---------------------------------------------------------------- one URL
@@ -239,8 +237,7 @@ export async function checkUrl(input: string, opts: CheckOptions): Promise<Check
   const signal = opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout;
   const userAgent = opts.userAgent ?? DEFAULT_USER_AGENT;
   const maxRedirects = opts.maxRedirects ?? 5;
-  const resolve = opts.resolve ?? systemResolver;
-  const lookup = opts.allowPrivateHosts ? undefined : publicOnlyLookup(resolve);
+  const lookup = opts.allowPrivateHosts ? undefined : publicOnlyLookup(opts.resolve ?? systemResolver);
   let current: URL;
   try {
     current = new URL(input);
@@ -251,7 +248,7 @@ export async function checkUrl(input: string, opts: CheckOptions): Promise<Check
   let firstRedirect: number | null = null;
   try {
     for (let hop = 0; ; hop++) {
-      if (!opts.allowPrivateHosts) await assertPublicHost(current.hostname, signal, resolve);
+      if (lookup) await assertPublicHost(current.hostname, signal, lookup);
       const { status, location } = await ask(current, signal, userAgent, lookup);
       const redirectTo = hop > 0 ? current.toString() : null;
       if (REDIRECT.has(status)) {
