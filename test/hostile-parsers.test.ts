@@ -31,8 +31,8 @@ import { exportBundle } from '../src/bundle/export.ts';
 import { parseBundle } from '../src/bundle/import.ts';
 import { normaliseUrl } from '../src/content/url.ts';
 import { formVersion, VERSION_PATTERN } from '../src/db/version.ts';
-import { decide, nextScreen } from '../src/meldcode/service.ts';
-import { ANSWERS, QUESTION_IDS } from '../src/meldcode/steps.ts';
+import { ACTIONS, decide, GUIDES, nextScreen } from '../src/meldcode/service.ts';
+import { ANSWERS, type Answer, QUESTION_IDS } from '../src/meldcode/steps.ts';
 import { ORGANISATION_TYPES, organisationInput, parseFilter, slugify as slugifyName } from '../src/network/service.ts';
 import { searchQuery } from '../src/search/service.ts';
 import { parseSourceForm } from '../src/sources/service.ts';
@@ -215,42 +215,50 @@ describe('parsers of user input, with arbitrary input', () => {
   });
 
   it('Meldcode guide: any posted state gives a screen; every answer on every reachable question leads where the rules say', () => {
-    const names = [...QUESTION_IDS, 'antwoord', 'actie'];
-    fc.assert(
-      fc.property(
-        fc.dictionary(
-          fc.oneof(fc.constantFrom(...names), text(10)),
-          fc.oneof(fc.constantFrom('ja', 'nee', 'volgende', 'terug'), text(20), fc.array(text(5), { maxLength: 3 })),
+    const names = [...QUESTION_IDS, ...QUESTION_IDS.map((id) => `afweging-${id}`), 'antwoord', 'afweging', 'actie'];
+    for (const guide of Object.values(GUIDES)) {
+      fc.assert(
+        fc.property(
+          fc.dictionary(
+            fc.oneof(fc.constantFrom(...names), text(10)),
+            fc.oneof(fc.constantFrom(...ANSWERS, ...ACTIONS), text(20), fc.array(text(5), { maxLength: 3 })),
+          ),
+          (form) => {
+            expect(['question', 'advice', 'invalid']).toContain(nextScreen(guide, form).kind);
+          },
         ),
-        (form) => {
-          expect(['question', 'advice', 'invalid']).toContain(nextScreen(form).kind);
-        },
-      ),
-      { numRuns: 1000 },
-    );
-    // A walk through the guide: the answers so far as hidden fields, plus the answer on screen.
-    fc.assert(
-      fc.property(fc.array(fc.constantFrom(...ANSWERS), { minLength: 1, maxLength: QUESTION_IDS.length }), (walk) => {
-        const answers: string[] = [];
-        for (const a of walk) {
-          if (decide(answers as never)?.kind !== 'question') break;
-          const hidden = Object.fromEntries(answers.map((v, i) => [QUESTION_IDS[i], v]));
-          const screen = nextScreen({ ...hidden, antwoord: a });
-          const expected = decide([...answers, a] as never);
-          expect(screen.kind).toBe(expected?.kind);
-          if (screen.kind === 'question' && expected?.kind === 'question') expect(screen.question.id).toBe(expected.question.id);
-          if (screen.kind === 'advice' && expected?.kind === 'advice') expect(screen.outcome).toBe(expected.outcome);
-          // And back: the same question again, with the answer given there selected.
-          if (answers.length) {
-            const back = nextScreen({ ...hidden, actie: 'terug' });
-            expect(back.kind).toBe('question');
-            if (back.kind === 'question') expect(back.selected).toBe(answers.at(-1));
+        { numRuns: 500 },
+      );
+      // A walk through the guide: the answers so far as hidden fields, plus the answer on screen.
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...ANSWERS), { minLength: 1, maxLength: guide.questions.length }), (walk) => {
+          const answers: Answer[] = [];
+          for (const a of walk) {
+            const at = decide(guide, answers);
+            if (at?.kind !== 'question') break;
+            const hidden = Object.fromEntries(answers.map((v, i) => [guide.questions[i], v]));
+            const screen = nextScreen(guide, { ...hidden, antwoord: a });
+            if (!at.question.answers.includes(a)) {
+              // An answer the question does not offer can only come from a tampered form.
+              expect(screen.kind).toBe('invalid');
+              break;
+            }
+            const expected = decide(guide, [...answers, a]);
+            expect(screen.kind).toBe(expected?.kind);
+            if (screen.kind === 'question' && expected?.kind === 'question') expect(screen.question.id).toBe(expected.question.id);
+            if (screen.kind === 'advice' && expected?.kind === 'advice') expect(screen.outcome).toBe(expected.outcome);
+            // And back: the same question again, with the answer given there selected.
+            if (answers.length) {
+              const back = nextScreen(guide, { ...hidden, actie: 'terug' });
+              expect(back.kind).toBe('question');
+              if (back.kind === 'question') expect(back.selected).toBe(answers.at(-1));
+            }
+            answers.push(a);
           }
-          answers.push(a);
-        }
-      }),
-      { numRuns: 300 },
-    );
+        }),
+        { numRuns: 300 },
+      );
+    }
   });
 
   it('session times: anything gives a date or nothing; a real minute in Amsterdam survives the round trip', () => {

@@ -16,6 +16,7 @@ export const PUBLIC_PAGES = [
   '/signalenlijst',
   '/meldcode',
   '/meldcode/afwegingskader',
+  '/meldcode/afwegingskader/evaluatie',
   '/trainingen',
   '/trainingen/hechting-voor-professionals',
   '/trainingen/hechting-voor-professionals/1',

@@ -1,112 +1,189 @@
 import { z } from 'zod';
-import { ANSWERS, type Answer, OUTCOMES, type Outcome, type OutcomeId, QUESTION_IDS, QUESTIONS, type Question, type QuestionId } from './steps.ts';
+import {
+  AFWEGINGSKADER_PATH,
+  ANSWERS,
+  type Answer,
+  EVALUATIE_PATH,
+  OUTCOMES,
+  type Outcome,
+  type OutcomeId,
+  type Question,
+  type QuestionId,
+  questionById,
+} from './steps.ts';
 
 /**
  * The afwegingskader's rules: where each answer leads. The questions are asked in a fixed order, so
- * a route either goes on to the next question or ends in an advice. Every "nee" after the first
- * question ends in a report, except at the safety question, which is asked the other way round:
- * there "ja" (there is acute or structural unsafety) means report.
+ * a route either goes on to the next question or ends in an advice. Question 5 is not asked right
+ * after question 4: "ja" at question 4 ends in offering help with an evaluation moment, and
+ * question 5 is answered at that moment, in the evaluation guide.
  */
-const ROUTES: Record<QuestionId, Record<Answer, QuestionId | OutcomeId>> = {
-  vermoeden: { ja: 'veiligheid', nee: 'geen-vermoeden' },
+const ROUTES: Record<QuestionId, Partial<Record<Answer, QuestionId | OutcomeId>>> = {
+  vermoeden: { ja: 'veiligheid', nee: 'geen-vermoeden', twijfel: 'twijfel' },
   veiligheid: { ja: 'melden-onveilig', nee: 'hulp' },
   hulp: { ja: 'medewerking', nee: 'melden-geen-passende-hulp' },
-  medewerking: { ja: 'resultaat', nee: 'melden-geen-medewerking' },
-  resultaat: { ja: 'hulp-en-volgen', nee: 'melden-onvoldoende-resultaat' },
+  medewerking: { ja: 'hulp-bieden', nee: 'melden-geen-medewerking' },
+  resultaat: { ja: 'hulp-afsluiten', nee: 'melden-onvoldoende-resultaat' },
 };
 
-const questionById = new Map(QUESTIONS.map((q) => [q.id, q]));
-const isQuestion = (id: QuestionId | OutcomeId): id is QuestionId => questionById.has(id as QuestionId);
+export type GuideId = 'afwegingskader' | 'evaluatie';
+
+export interface Guide {
+  id: GuideId;
+  path: string;
+  /** The questions this guide asks, in order. */
+  questions: readonly QuestionId[];
+}
+
+export const GUIDES: Record<GuideId, Guide> = {
+  afwegingskader: { id: 'afwegingskader', path: AFWEGINGSKADER_PATH, questions: ['vermoeden', 'veiligheid', 'hulp', 'medewerking'] },
+  evaluatie: { id: 'evaluatie', path: EVALUATIE_PATH, questions: ['resultaat'] },
+};
+
+const isOutcome = (id: QuestionId | OutcomeId): id is OutcomeId => id in OUTCOMES;
 
 export type Decision = { kind: 'question'; question: Question } | { kind: 'advice'; outcome: Outcome };
 
 /**
- * Given the answers so far (to question 1, 2, … in order), the question to ask next or the advice
- * they lead to. `undefined` when the answers go on past an advice: such a state cannot be reached
- * by following the afwegingskader.
+ * Given the answers so far (to the guide's questions, in order), the question to ask next or the
+ * advice they lead to. `undefined` when the answers cannot be given by following the guide: an
+ * answer a question does not offer, or answers that go on past an advice.
  */
-export function decide(answers: readonly Answer[]): Decision | undefined {
-  let at: QuestionId | OutcomeId = 'vermoeden';
+export function decide(guide: Guide, answers: readonly Answer[]): Decision | undefined {
+  let at: QuestionId | OutcomeId = guide.questions[0] as QuestionId;
   for (const answer of answers) {
-    if (!isQuestion(at)) return undefined;
-    at = ROUTES[at][answer];
+    if (isOutcome(at)) return undefined;
+    const next: QuestionId | OutcomeId | undefined = ROUTES[at][answer];
+    if (!next) return undefined;
+    at = next;
   }
-  return isQuestion(at) ? { kind: 'question', question: questionById.get(at) as Question } : { kind: 'advice', outcome: OUTCOMES[at] };
+  return isOutcome(at) ? { kind: 'advice', outcome: OUTCOMES[at] } : { kind: 'question', question: questionById(at) };
 }
 
+/** One answered question with the professional's own reasoning ("mijn afweging"), which may be empty. */
 export interface AnsweredQuestion {
   question: Question;
   answer: Answer;
+  note: string;
 }
 
-/** The answers paired with their questions, for the summary. */
-export const answered = (answers: readonly Answer[]): AnsweredQuestion[] =>
-  answers.slice(0, QUESTIONS.length).map((answer, i) => ({ question: QUESTIONS[i] as Question, answer }));
+/** The longest "mijn afweging" per question, in characters, counting a line break as one. */
+export const NOTE_MAX = 2000;
 
-const answer = z.enum(ANSWERS, { error: 'Kies ja of nee.' });
+/** Line breaks as the browser counts them for maxlength (CR LF is one), surrounding blanks dropped. */
+export const normaliseNote = (text: string): string => text.replace(/\r\n?/g, '\n').trim();
+
+export const MISSING_ANSWER: Record<'twee' | 'drie', string> = {
+  twee: 'Kies ja of nee.',
+  drie: 'Kies ja, nee of ik twijfel.',
+};
+export const missingAnswerMessage = (q: Question) => (q.answers.length === 3 ? MISSING_ANSWER.drie : MISSING_ANSWER.twee);
+export const noteTooLongMessage = (length: number) =>
+  `Je afweging is te lang: maximaal ${NOTE_MAX.toLocaleString('nl-NL')} tekens, en het zijn er nu ${length.toLocaleString('nl-NL')}. Maak hem korter.`;
+
+export const ACTIONS = ['volgende', 'terug', 'bijzondere-vorm', 'verder'] as const;
+
+const answer = z.enum(ANSWERS);
+const note = z
+  .string()
+  .transform(normaliseNote)
+  .refine((s) => s.length <= NOTE_MAX);
 
 /**
  * The posted state of one screen: the answers given so far as hidden fields named after their
- * question, the answer to the question on screen (`antwoord`) and the button pressed (`actie`).
- * Anything else is refused: unknown fields, repeated fields, values other than ja/nee, a gap in
- * the answers (a question skipped) and answers beyond an advice. None of these can come from our
- * own forms, so they mean a stale page or a tampered form.
+ * question, each with its "mijn afweging" (`afweging-<vraag>`); the answer and reasoning for the
+ * question on screen (`antwoord`, `afweging`); and the button pressed (`actie`). Anything else is
+ * refused: unknown or repeated fields, answers a question does not offer, a gap in the answers, a
+ * reasoning without its answer and answers beyond an advice. None of these can come from our own
+ * forms, so they mean a stale page or a tampered form. Only the reasoning on screen may be too
+ * long: that is the one thing a person can get wrong here, and it gets its own message.
  */
-export const postedStateSchema = z
-  .strictObject({
-    ...(Object.fromEntries(QUESTION_IDS.map((id) => [id, answer.optional()])) as Record<QuestionId, z.ZodOptional<typeof answer>>),
-    antwoord: answer.optional(),
-    actie: z.enum(['volgende', 'terug']).default('volgende'),
-  })
-  .transform((form, ctx) => {
-    const answers: Answer[] = [];
-    let gap = false;
-    for (const id of QUESTION_IDS) {
-      const a = form[id];
-      if (a === undefined) gap = true;
-      else if (gap) {
-        ctx.addIssue({ code: 'custom', message: 'Er is een vraag overgeslagen.' });
-        return z.NEVER;
-      } else answers.push(a);
-    }
-    if (!decide(answers)) {
-      ctx.addIssue({ code: 'custom', message: 'Er zijn antwoorden na het einde van het afwegingskader.' });
-      return z.NEVER;
-    }
-    return { answers, current: form.antwoord, action: form.actie };
-  });
-
-export type PostedState = z.infer<typeof postedStateSchema>;
-
-/** What to show after a post. Pure: the route only renders it. */
-export type Screen =
-  | { kind: 'question'; answers: Answer[]; question: Question; selected?: Answer; missingAnswer?: boolean }
-  | { kind: 'advice'; answers: Answer[]; outcome: Outcome }
-  | { kind: 'invalid' };
-
-function screenFor(answers: Answer[], selected?: Answer): Screen {
-  const decision = decide(answers);
-  if (!decision) return { kind: 'invalid' };
-  return decision.kind === 'question'
-    ? { kind: 'question', answers, question: decision.question, selected }
-    : { kind: 'advice', answers, outcome: decision.outcome };
+export function postedStateSchema(guide: Guide) {
+  const shape: Record<string, z.ZodType> = {};
+  for (const id of guide.questions) {
+    shape[id] = answer.optional();
+    shape[`afweging-${id}`] = note.optional();
+  }
+  return z
+    .strictObject({
+      ...shape,
+      antwoord: answer.optional(),
+      afweging: z.string().transform(normaliseNote).optional(),
+      actie: z.enum(ACTIONS).default('volgende'),
+    })
+    .transform((raw, ctx) => {
+      const form = raw as Record<string, string | undefined> & { actie: (typeof ACTIONS)[number] };
+      const answers: AnsweredQuestion[] = [];
+      let gap = false;
+      for (const id of guide.questions) {
+        const a = form[id] as Answer | undefined;
+        const n = form[`afweging-${id}`];
+        if (a === undefined) {
+          gap = true;
+          if (n !== undefined) ctx.addIssue({ code: 'custom', message: 'Er is een afweging zonder antwoord.' });
+        } else if (gap) ctx.addIssue({ code: 'custom', message: 'Er is een vraag overgeslagen.' });
+        else answers.push({ question: questionById(id), answer: a, note: n ?? '' });
+      }
+      if (
+        !decide(
+          guide,
+          answers.map((a) => a.answer),
+        )
+      )
+        ctx.addIssue({ code: 'custom', message: 'De antwoorden passen niet bij het afwegingskader.' });
+      return { answers, current: form.antwoord as Answer | undefined, currentNote: form.afweging ?? '', action: form.actie };
+    });
 }
 
-export const firstScreen = (): Screen => screenFor([]);
+export type PostedState = z.infer<ReturnType<typeof postedStateSchema>>;
 
-/** One step of the guide: read the posted form, go forward with the answer or back one question. */
-export function nextScreen(form: Record<string, unknown>): Screen {
-  const parsed = postedStateSchema.safeParse(form);
-  if (!parsed.success) return { kind: 'invalid' };
-  const { answers, current, action } = parsed.data;
+export interface ScreenErrors {
+  antwoord?: string;
+  afweging?: string;
+}
+
+/** What to show. Pure: the route only renders it. */
+export type Screen =
+  | { kind: 'question'; guide: Guide; answers: AnsweredQuestion[]; question: Question; selected?: Answer; note: string; errors?: ScreenErrors }
+  | { kind: 'advice'; guide: Guide; answers: AnsweredQuestion[]; outcome: Outcome }
+  | { kind: 'invalid'; guide: Guide };
+
+function screenFor(guide: Guide, answers: AnsweredQuestion[], selected?: Answer, note = ''): Screen {
+  const decision = decide(
+    guide,
+    answers.map((a) => a.answer),
+  );
+  if (!decision) return { kind: 'invalid', guide };
+  return decision.kind === 'question'
+    ? { kind: 'question', guide, answers, question: decision.question, selected, note }
+    : { kind: 'advice', guide, answers, outcome: decision.outcome };
+}
+
+export const firstScreen = (guide: Guide): Screen => screenFor(guide, []);
+
+/** One step of a guide: read the posted form, go forward with the answer, back one question, or out. */
+export function nextScreen(guide: Guide, form: Record<string, unknown>): Screen {
+  const parsed = postedStateSchema(guide).safeParse(form);
+  if (!parsed.success) return { kind: 'invalid', guide };
+  const { answers, current, currentNote, action } = parsed.data;
+  const here = screenFor(guide, answers);
   if (action === 'terug') {
-    // Back one question, with the answer given there already chosen so "Volgende" returns here.
+    // Back one question, with the answer and reasoning given there filled in, so "Volgende" returns here.
     const last = answers.at(-1);
-    return screenFor(answers.slice(0, -1), last);
+    if (!last) return here.kind === 'question' ? { ...here, selected: current, note: currentNote } : here;
+    return screenFor(guide, answers.slice(0, -1), last.answer, last.note);
   }
-  const here = screenFor(answers);
-  if (here.kind === 'advice') return current === undefined ? here : { kind: 'invalid' };
-  if (here.kind !== 'question') return here;
-  if (current === undefined) return { ...here, missingAnswer: true };
-  return screenFor([...answers, current]);
+  if (action === 'verder') return here;
+  if (action === 'bijzondere-vorm') {
+    // The early exit for the special forms of violence: the answers so far go onto the summary.
+    if (guide.id !== 'afwegingskader' || here.kind !== 'question') return { kind: 'invalid', guide };
+    return { kind: 'advice', guide, answers, outcome: OUTCOMES['bijzondere-vorm'] };
+  }
+  if (here.kind !== 'question') return current === undefined ? here : { kind: 'invalid', guide };
+  const errors: ScreenErrors = {};
+  if (current === undefined) errors.antwoord = missingAnswerMessage(here.question);
+  else if (!here.question.answers.includes(current)) return { kind: 'invalid', guide };
+  if (currentNote.length > NOTE_MAX) errors.afweging = noteTooLongMessage(currentNote.length);
+  if (errors.antwoord || errors.afweging) return { ...here, selected: current, note: currentNote, errors };
+  return screenFor(guide, [...answers, { question: here.question, answer: current as Answer, note: currentNote }]);
 }

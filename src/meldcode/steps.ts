@@ -1,8 +1,8 @@
 /**
- * The Meldcode huiselijk geweld en kindermishandeling as data: the five steps, the questions of
+ * The Meldcode huiselijk geweld en kindermishandeling as data: the five steps, the five questions of
  * the afwegingskader and the advice each path ends in. The wording is ours; the structure follows
- * the law (Wet verplichte meldcode, with the afwegingskader mandatory since 1 January 2019).
- * Where an answer leads is decided in service.ts, not here.
+ * the basismodel (Rijksoverheid 2018, with the afwegingskader in force since 1 January 2019) and
+ * the NJi's description of the afwegingskader. Where an answer leads is decided in service.ts.
  */
 
 export interface StepLink {
@@ -19,12 +19,24 @@ export interface Step {
   /** What the professional writes down in their own file in this step. */
   record: readonly string[];
   links: readonly StepLink[];
+  /** A warning that changes the route (the special forms of violence). */
+  warning?: string;
 }
 
 export const VEILIG_THUIS = { label: 'Veilig Thuis', display: '0800-2000', tel: 'tel:08002000' } as const;
 export const EMERGENCY = { display: '112', tel: 'tel:112' } as const;
 
+export const MELDCODE_PATH = '/meldcode';
 export const AFWEGINGSKADER_PATH = '/meldcode/afwegingskader';
+export const EVALUATIE_PATH = '/meldcode/afwegingskader/evaluatie';
+/** The section on the overview that lists the acute routes (numbers and what each is for). */
+export const ACUTE_ANCHOR = '#direct-hulp';
+
+/** The special forms of violence for which the normal route does not apply (Augeo stappenplan). */
+export const SPECIAL_FORMS = ['eergerelateerd geweld', 'huwelijksdwang', 'vrouwelijke genitale verminking (meisjesbesnijdenis)', 'mensenhandel'] as const;
+const specialFormsText = `${SPECIAL_FORMS.slice(0, -1).join(', ')} of ${SPECIAL_FORMS.at(-1)}`;
+
+export const SPECIAL_FORMS_WARNING = `Gaat het om ${specialFormsText}? Volg dan niet de gewone route. Neem direct contact op met Veilig Thuis en bespreek je zorgen niet eerst met de ouders of de familie: dat kan het slachtoffer in gevaar brengen.`;
 
 export const STEPS: readonly Step[] = [
   {
@@ -35,6 +47,7 @@ export const STEPS: readonly Step[] = [
       'Observeer het kind en de omgang met de ouders, zo feitelijk mogelijk.',
       'Gebruik een hulpmiddel, zoals de signalenlijst voor verstoord gehechtheidsgedrag bij jonge kinderen.',
       'Verzamel ook signalen van anderen, bijvoorbeeld van collega’s die het kind kennen.',
+      'Werk je met volwassenen, bijvoorbeeld als huisarts, in de ggz, de verslavingszorg of bij de politie? Doe dan de Kindcheck: ga na of je cliënt voor kinderen zorgt en of die kinderen veilig zijn.',
     ],
     record: [
       'Wat je zag en hoorde, met de datum en de situatie.',
@@ -45,29 +58,30 @@ export const STEPS: readonly Step[] = [
   },
   {
     number: 2,
-    title: 'Overleg met een collega en raadpleeg zo nodig Veilig Thuis',
+    title: 'Overleg met een collega en raadpleeg zo nodig Veilig Thuis of een deskundige op het gebied van letselduiding',
     summary:
-      'Bespreek je zorgen met een collega of met de aandachtsfunctionaris. Vraag zo nodig advies aan Veilig Thuis, of aan een deskundige op het gebied van letselduiding, zoals een forensisch arts.',
+      'Bespreek je zorgen met een collega of met de aandachtsfunctionaris. Vraag zo nodig advies aan Veilig Thuis, of aan een deskundige op het gebied van letselduiding.',
     todo: [
       'Leg de signalen voor aan een collega of aan de aandachtsfunctionaris huiselijk geweld en kindermishandeling van je organisatie.',
-      'Bel Veilig Thuis voor advies. Dat kan zonder de naam van het gezin te noemen.',
-      'Zie je letsel en twijfel je hoe het is ontstaan? Vraag een deskundige op het gebied van letselduiding.',
+      'Vraag Veilig Thuis om advies. Dat kan anoniem: je hoeft de naam van het gezin niet te noemen.',
+      'Zie je letsel en twijfel je hoe het is ontstaan? Vraag een deskundige op het gebied van letselduiding. Ben je arts? Bel dan het LECK (Landelijk Expertisecentrum Kindermishandeling), 0900-44 45 444, dag en nacht, of een forensisch arts van de GGD.',
     ],
     record: ['Met wie je overlegde en wanneer.', 'Welk advies je kreeg.', 'Welke afspraken je maakte en wie wat doet.'],
     links: [
       { href: '/netwerk', label: 'Netwerk: met wie kun je overleggen in de regio?' },
-      { href: VEILIG_THUIS.tel, label: `Veilig Thuis bellen voor advies: ${VEILIG_THUIS.display}` },
+      { href: ACUTE_ANCHOR, label: 'Veilig Thuis, het LECK en andere nummers' },
     ],
+    warning: SPECIAL_FORMS_WARNING,
   },
   {
     number: 3,
-    title: 'Ga in gesprek met de ouders of de cliënt',
+    title: 'Ga in gesprek met de betrokkenen',
     summary:
       'Bespreek je zorgen met de ouders of de cliënt en, als dat kan, met het kind. Dat doe je in een passende vorm voor de leeftijd en de ontwikkeling van het kind.',
     todo: [
       'Vertel wat je zag en hoorde en waarom je je zorgen maakt.',
       'Vraag de ouders of de cliënt om hun uitleg en luister goed.',
-      'Brengt een gesprek de veiligheid van het kind, van jou of van een ander in gevaar? Dan mag je het overslaan. Overleg daarover met Veilig Thuis.',
+      'Je mag het gesprek overslaan als het de veiligheid van het kind, van jou of van een ander in gevaar brengt, of als de cliënt dan waarschijnlijk het contact met je verbreekt. Overleg daarover met Veilig Thuis.',
     ],
     record: [
       'Wanneer je het gesprek voerde en met wie.',
@@ -75,101 +89,136 @@ export const STEPS: readonly Step[] = [
       'Heb je het gesprek niet gevoerd? Schrijf op waarom niet.',
     ],
     links: [],
+    warning: SPECIAL_FORMS_WARNING,
   },
   {
     number: 4,
-    title: 'Weeg het geweld of de kindermishandeling met het afwegingskader',
+    title: 'Weeg de signalen met het afwegingskader',
     summary:
-      'Beoordeel met het afwegingskader of er een vermoeden is, hoe onveilig de situatie is en of jij passende hulp kunt bieden of organiseren. Twijfel je? Raadpleeg Veilig Thuis.',
+      'Beantwoord vraag 1 en 2 van het afwegingskader: is er een vermoeden van huiselijk geweld of kindermishandeling, en is er acute of structurele onveiligheid? Twijfel je? Overleg dan altijd met Veilig Thuis.',
     todo: [
-      'Beantwoord de vragen van het afwegingskader, in de volgorde van het kader.',
       'Betrek wat je in stap 1 tot en met 3 hebt vastgelegd.',
-      'Vraag zo nodig opnieuw advies aan Veilig Thuis.',
+      'Beantwoord de vragen in de volgorde van het kader.',
+      'Twijfel je? Vraag Veilig Thuis om advies.',
     ],
-    record: ['Je antwoord op elke vraag van het afwegingskader, met je afwegingen.', 'De uitkomst: melden, hulp bieden of organiseren, of afsluiten.'],
+    record: ['Je antwoord op vraag 1 en 2, met je afweging.'],
     links: [{ href: AFWEGINGSKADER_PATH, label: 'Doorloop het afwegingskader, vraag voor vraag' }],
   },
   {
     number: 5,
-    title: 'Beslis: hulp organiseren en de effecten volgen, en/of melden',
+    title: 'Beslis: is melden noodzakelijk, en is zelf hulp bieden of organiseren (ook) mogelijk?',
     summary:
-      'Neem een besluit op basis van het afwegingskader. Je meldt bij Veilig Thuis, je biedt of organiseert zelf hulp en volgt wat die oplevert, of je doet allebei.',
+      'Je neemt twee besluiten, in deze volgorde. Eerst: is melden bij Veilig Thuis noodzakelijk? Dan: kun je zelf passende hulp bieden of organiseren, in plaats van of naast een melding? Daarvoor zijn vraag 3, 4 en 5 van het afwegingskader.',
     todo: [
-      'Meld bij Veilig Thuis als het afwegingskader daartoe leidt. Bespreek de melding vooraf met de ouders of de cliënt, tenzij dat de veiligheid in gevaar brengt.',
-      'Bied of organiseer je zelf hulp? Maak afspraken over wat er moet veranderen en wanneer, en volg of de hulp werkt.',
-      'Wordt het niet veilig genoeg? Dan meld je alsnog bij Veilig Thuis.',
+      'Acute of structurele onveiligheid meld je altijd bij Veilig Thuis.',
+      'Kun je geen passende hulp bieden of organiseren, of aanvaarden de betrokkenen de hulp niet? Dan meld je.',
+      'Bied of organiseer je zelf hulp? Maak afspraken over wat er moet veranderen en wanneer, en evalueer dan met vraag 5. Leidt de hulp niet tot de nodige veiligheid? Dan meld je alsnog.',
+      'Bespreek een melding vooraf met de betrokkenen, tenzij dat de veiligheid van iemand in gevaar brengt.',
     ],
     record: [
       'Je besluit en waarom je het nam.',
       'Als je meldde: wanneer, wat je meldde en welke afspraken je met Veilig Thuis maakte.',
-      'Als je hulp biedt of organiseert: de afspraken, de momenten van evaluatie en wat daaruit kwam.',
+      'Als je hulp biedt of organiseert: de afspraken, het evaluatiemoment en wat daaruit kwam.',
     ],
-    links: [{ href: VEILIG_THUIS.tel, label: `Veilig Thuis bellen om te melden: ${VEILIG_THUIS.display}` }],
+    links: [
+      { href: AFWEGINGSKADER_PATH, label: 'Doorloop het afwegingskader, vraag voor vraag' },
+      { href: EVALUATIE_PATH, label: 'Evalueer de hulp (vraag 5)' },
+    ],
   },
 ];
 
-export const ANSWERS = ['ja', 'nee'] as const;
+export const ANSWERS = ['ja', 'nee', 'twijfel'] as const;
 export type Answer = (typeof ANSWERS)[number];
-export const ANSWER_LABELS: Record<Answer, string> = { ja: 'Ja', nee: 'Nee' };
+export const ANSWER_LABELS: Record<Answer, string> = { ja: 'Ja', nee: 'Nee', twijfel: 'Ik twijfel' };
 
 export const QUESTION_IDS = ['vermoeden', 'veiligheid', 'hulp', 'medewerking', 'resultaat'] as const;
 export type QuestionId = (typeof QUESTION_IDS)[number];
 
 export interface Question {
   id: QuestionId;
-  /** 1-based position in the afwegingskader; questions are always asked in this order. */
+  /** 1-based number in the afwegingskader. */
   number: number;
+  /** The step of the basismodel the question belongs to: 4 (wegen) or 5 (beslissen). */
+  step: 4 | 5;
   text: string;
   hint: string;
+  /** Definitions the answer depends on, shown under the hint. */
+  definitions?: readonly { term: string; text: string }[];
+  answers: readonly Answer[];
 }
 
 export const QUESTIONS: readonly Question[] = [
   {
     id: 'vermoeden',
     number: 1,
-    text: 'Is er na stap 1 tot en met 3 een vermoeden van huiselijk geweld of kindermishandeling?',
-    hint: 'Je hebt de signalen in kaart gebracht, erover overlegd en met de ouders of de cliënt gesproken. Denk je nu dat er sprake is van huiselijk geweld of kindermishandeling? Twijfel je? Vraag Veilig Thuis om advies.',
+    step: 4,
+    text: 'Heb je, op basis van stap 1 tot en met 3, een vermoeden van (dreiging van) huiselijk geweld of kindermishandeling?',
+    hint: 'Je hebt de signalen in kaart gebracht, erover overlegd en zo mogelijk met de betrokkenen gesproken. Weet je het niet zeker? Kies dan “Ik twijfel”.',
+    answers: ['ja', 'nee', 'twijfel'],
   },
   {
     id: 'veiligheid',
     number: 2,
-    text: 'Is er sprake van acute onveiligheid of structurele onveiligheid?',
-    hint: 'Acuut onveilig: iemand loopt nu of in de komende dagen gevaar, bijvoorbeeld op ernstig letsel. Structureel onveilig: het geweld of de mishandeling gaat door of komt steeds terug, ook als er al hulp was.',
+    step: 4,
+    text: 'Vermoed je, of weet je, dat er sprake is van acute onveiligheid of structurele onveiligheid?',
+    hint: 'Een vermoeden is genoeg: je hoeft het niet zeker te weten. Twijfel je? Overleg dan met Veilig Thuis voordat je verdergaat.',
+    definitions: [
+      {
+        term: 'Acute onveiligheid',
+        text: 'Iemand loopt direct fysiek gevaar en zijn veiligheid is nu en in de komende dagen niet gegarandeerd. Denk aan (dreiging van) lichamelijk of seksueel geweld, met of zonder letsel; het ontbreken van de meest basale zorg (eten, drinken, kleding, onderdak) bij een kind dat van zorg afhankelijk is; een ouder in een acute crisis die de kinderen in gevaar brengt. Vertelt een kind uit zichzelf over geweld of misbruik (disclosure)? Dan is dat ook acute onveiligheid.',
+      },
+      {
+        term: 'Structurele onveiligheid',
+        text: 'Een patroon van geweld, verwaarlozing of dreiging dat zich herhaalt of voortduurt, ook als er al hulp was en die hulp daar niets aan veranderde.',
+      },
+    ],
+    answers: ['ja', 'nee'],
   },
   {
     id: 'hulp',
     number: 3,
-    text: 'Kun je, gezien je deskundigheid en je rol, passende hulp bieden of organiseren?',
-    hint: 'Passende hulp stopt het geweld of de mishandeling en maakt de situatie veilig. Je kunt die hulp zelf geven of samen met anderen regelen, bijvoorbeeld met het wijkteam of de jeugdgezondheidszorg.',
+    step: 5,
+    text: 'Ben je in staat om effectieve hulp te bieden of te organiseren om (toekomstig) geweld of mishandeling af te wenden?',
+    hint: 'Denk aan je deskundigheid, je rol en je mogelijkheden. Je kunt de hulp zelf bieden of samen met anderen organiseren, bijvoorbeeld met het wijkteam of de jeugdgezondheidszorg.',
+    answers: ['ja', 'nee'],
   },
   {
     id: 'medewerking',
     number: 4,
-    text: 'Aanvaarden de betrokkenen die hulp en werken zij mee?',
+    step: 5,
+    text: 'Aanvaarden de betrokkenen die hulp en zijn zij bereid zich daarvoor in te zetten?',
     hint: 'Denk aan de ouders, de cliënt en, als dat kan, het kind. Zeggen zij ja tegen de hulp en doen zij ook echt mee?',
+    answers: ['ja', 'nee'],
   },
   {
     id: 'resultaat',
     number: 5,
-    text: 'Leidt de hulp binnen de afgesproken tijd tot de nodige veiligheid en het welzijn van alle betrokkenen?',
-    hint: 'Kijk naar de afspraken die je maakte: wat moest er veranderen en wanneer? Is het binnen die tijd veilig genoeg en gaat het goed met iedereen, ook met het kind?',
+    step: 5,
+    text: 'Leidt de hulp binnen de afgesproken tijd tot de nodige veiligheid en het welzijn (herstel) van alle betrokkenen?',
+    hint: 'Kijk naar de afspraken die je maakte toen je de hulp begon: wat moest er veranderen en wanneer? Is het binnen die tijd veilig genoeg en gaat het goed met iedereen, ook met het kind?',
+    answers: ['ja', 'nee'],
   },
 ];
 
+export const questionById = (id: QuestionId): Question => QUESTIONS.find((q) => q.id === id) as Question;
+
 export const OUTCOME_IDS = [
   'geen-vermoeden',
+  'twijfel',
   'melden-onveilig',
   'melden-geen-passende-hulp',
   'melden-geen-medewerking',
+  'hulp-bieden',
   'melden-onvoldoende-resultaat',
-  'hulp-en-volgen',
+  'hulp-afsluiten',
+  'bijzondere-vorm',
 ] as const;
 export type OutcomeId = (typeof OUTCOME_IDS)[number];
 
 export interface Outcome {
   id: OutcomeId;
-  /** Report to Veilig Thuis; offer or organise help and follow it; or close without a report. */
-  kind: 'melden' | 'hulp' | 'afsluiten';
+  /** Report to Veilig Thuis; contact Veilig Thuis first (doubt, special forms); offer help; or close. */
+  kind: 'melden' | 'overleggen' | 'hulp' | 'afsluiten';
   title: string;
   /** Why the afwegingskader ends here. */
   reason: string;
@@ -178,14 +227,14 @@ export interface Outcome {
 }
 
 const REPORT_ADVICE = [
-  'Meld het vermoeden bij Veilig Thuis. Veilig Thuis onderzoekt de situatie of zorgt samen met anderen voor hulp.',
+  'Meld bij Veilig Thuis. Veilig Thuis onderzoekt de situatie of zorgt samen met anderen voor hulp.',
   'Je mag melden zonder toestemming van de betrokkenen, ook als je een beroepsgeheim hebt.',
   'Melden en hulp bieden kunnen samengaan: bespreek met Veilig Thuis wat jouw rol na de melding is.',
 ];
 
 const REPORT_STEPS = [
-  `Bel Veilig Thuis: ${VEILIG_THUIS.display}, gratis en dag en nacht bereikbaar.`,
-  'Bespreek de melding vooraf met de ouders of de cliënt, tenzij dat de veiligheid van het kind, van jou of van een ander in gevaar brengt.',
+  'Bel Veilig Thuis. Er wordt gevraagd naar een plaatsnaam: noem de woonplaats van het kind.',
+  'Bespreek de melding vooraf met de betrokkenen, tenzij dat de veiligheid van het kind, van jou of van een ander in gevaar brengt.',
   'Vertel Veilig Thuis wat je zag en hoorde, en wat je al hebt gedaan.',
   'Leg vast wanneer je meldde, wat je meldde en welke afspraken je met Veilig Thuis maakte.',
 ];
@@ -194,28 +243,48 @@ export const OUTCOMES: Record<OutcomeId, Outcome> = {
   'geen-vermoeden': {
     id: 'geen-vermoeden',
     kind: 'afsluiten',
-    title: 'Geen vermoeden: je sluit de meldcode af',
-    reason: 'Na stap 1 tot en met 3 is er geen vermoeden van huiselijk geweld of kindermishandeling.',
-    advice: ['Je hoeft niet te melden bij Veilig Thuis.', 'Blijf alert: de zorgen kunnen later terugkomen.'],
+    title: 'Geen vermoeden: leg het vast en sluit af',
+    reason: 'Na stap 1 tot en met 3 heb je geen vermoeden van huiselijk geweld of kindermishandeling.',
+    advice: [
+      'Leg in het dossier vast dat je geen vermoeden hebt, en waarom. Daarmee sluit je de meldcode af.',
+      'Twijfel je toch? Bel dan Veilig Thuis voor advies. Dat kan anoniem.',
+    ],
     nextSteps: [
-      'Leg vast dat er geen vermoeden is en waarom. Daarmee sluit je de meldcode af.',
-      'Zie je nieuwe signalen? Begin dan opnieuw bij stap 1.',
       'Heb je wel zorgen over de opvoeding of de ontwikkeling? Bespreek met de ouders welke steun kan helpen, bijvoorbeeld van het wijkteam of de jeugdgezondheidszorg.',
+      'Zie je later nieuwe signalen? Begin dan opnieuw bij stap 1.',
+    ],
+  },
+  twijfel: {
+    id: 'twijfel',
+    kind: 'overleggen',
+    title: 'Je twijfelt: overleg eerst',
+    reason: 'Je weet nog niet of je een vermoeden van huiselijk geweld of kindermishandeling hebt.',
+    advice: [
+      'Overleg met Veilig Thuis of met de aandachtsfunctionaris van je organisatie voordat je verdergaat. Advies vragen bij Veilig Thuis kan anoniem: je hoeft de naam van het gezin niet te noemen.',
+      'Beantwoord vraag 1 daarna opnieuw, met wat het overleg opleverde.',
+    ],
+    nextSteps: [
+      'Leg vast met wie je overlegde, wanneer, en welk advies je kreeg.',
+      'Kom terug naar vraag 1 zodra je het advies hebt. Je antwoorden zijn nergens bewaard: neem deze samenvatting mee of druk hem af.',
     ],
   },
   'melden-onveilig': {
     id: 'melden-onveilig',
     kind: 'melden',
     title: 'Meld bij Veilig Thuis',
-    reason: 'Er is sprake van acute of structurele onveiligheid. Dan meld je altijd bij Veilig Thuis. Bij acuut gevaar bel je eerst 112.',
-    advice: REPORT_ADVICE,
-    nextSteps: [`Is er acuut gevaar? Bel eerst ${EMERGENCY.display}.`, ...REPORT_STEPS],
+    reason: 'Je vermoedt of weet dat er acute of structurele onveiligheid is. Dan meld je altijd bij Veilig Thuis.',
+    advice: [
+      'Is er nu direct gevaar? Bel eerst 112.',
+      ...REPORT_ADVICE,
+      'Vraag 3, 4 en 5 van het afwegingskader loop je daarna samen met Veilig Thuis door: welke hulp nodig is en wie die biedt, beslis je niet alleen.',
+    ],
+    nextSteps: REPORT_STEPS,
   },
   'melden-geen-passende-hulp': {
     id: 'melden-geen-passende-hulp',
     kind: 'melden',
     title: 'Meld bij Veilig Thuis',
-    reason: 'Je kunt, gezien je deskundigheid en je rol, geen passende hulp bieden of organiseren.',
+    reason: 'Je bent niet in staat om effectieve hulp te bieden of te organiseren.',
     advice: REPORT_ADVICE,
     nextSteps: REPORT_STEPS,
   },
@@ -223,35 +292,105 @@ export const OUTCOMES: Record<OutcomeId, Outcome> = {
     id: 'melden-geen-medewerking',
     kind: 'melden',
     title: 'Meld bij Veilig Thuis',
-    reason: 'De betrokkenen aanvaarden de hulp niet of werken er niet aan mee.',
+    reason: 'De betrokkenen aanvaarden de hulp niet of zijn niet bereid zich ervoor in te zetten.',
     advice: REPORT_ADVICE,
     nextSteps: REPORT_STEPS,
+  },
+  'hulp-bieden': {
+    id: 'hulp-bieden',
+    kind: 'hulp',
+    title: 'Hulp bieden of organiseren',
+    reason: 'Je kunt effectieve hulp bieden of organiseren en de betrokkenen aanvaarden die hulp.',
+    advice: [
+      'Bied of organiseer de hulp. Maak met de betrokkenen concrete afspraken: wat moet er veranderen, wie doet wat, en wanneer is het veilig genoeg.',
+      'Spreek een evaluatiemoment af en schrijf het hieronder op. Op dat moment beantwoord je vraag 5: leidt de hulp tot de nodige veiligheid en het welzijn van alle betrokkenen?',
+      'Het afwegingskader is pas af na vraag 5. Wordt het in de tussentijd onveilig, of houden de betrokkenen zich niet aan de afspraken? Meld dan alsnog bij Veilig Thuis.',
+    ],
+    nextSteps: [
+      'Leg de afspraken over de hulp vast, met het evaluatiemoment.',
+      'Volg in de tussentijd of de situatie veilig is.',
+      'Beantwoord op het evaluatiemoment vraag 5 van het afwegingskader (de evaluatie van de hulp).',
+    ],
   },
   'melden-onvoldoende-resultaat': {
     id: 'melden-onvoldoende-resultaat',
     kind: 'melden',
-    title: 'Meld bij Veilig Thuis',
+    title: 'Meld (opnieuw) bij Veilig Thuis',
     reason: 'De hulp leidt binnen de afgesproken tijd niet tot de nodige veiligheid en het welzijn van alle betrokkenen.',
     advice: REPORT_ADVICE,
     nextSteps: REPORT_STEPS,
   },
-  'hulp-en-volgen': {
-    id: 'hulp-en-volgen',
-    kind: 'hulp',
-    title: 'Bied of organiseer hulp en volg de effecten',
-    reason: 'Je kunt passende hulp bieden of organiseren, de betrokkenen werken mee en de hulp leidt tot de nodige veiligheid.',
+  'hulp-afsluiten': {
+    id: 'hulp-afsluiten',
+    kind: 'afsluiten',
+    title: 'Sluit de hulp af en spreek af hoe je de veiligheid blijft volgen',
+    reason: 'De hulp leidt binnen de afgesproken tijd tot de nodige veiligheid en het welzijn van alle betrokkenen.',
     advice: [
-      'Je hoeft nu niet te melden bij Veilig Thuis.',
-      'Blijf volgen of de situatie veilig blijft. Wordt het weer onveilig? Doorloop het afwegingskader dan opnieuw.',
+      'Sluit de hulp af. Maak met de betrokkenen en de samenwerkingspartners afspraken over hoe jullie signalen van nieuwe onveiligheid opmerken en wat er dan gebeurt.',
+      'Wordt het later weer onveilig? Begin dan opnieuw bij stap 1 van de meldcode, en twijfel je: bel Veilig Thuis.',
     ],
-    nextSteps: [
-      'Maak met de betrokkenen afspraken over de hulp: wat moet er veranderen, wie doet wat en binnen welke tijd.',
-      'Plan vaste momenten om te bekijken of het veilig is en of de hulp werkt.',
-      'Komt de veiligheid terug in gevaar of werkt de hulp niet genoeg? Doorloop het afwegingskader opnieuw. Dan meld je alsnog bij Veilig Thuis.',
-      'Leg de afspraken, de evaluaties en je besluiten vast.',
+    nextSteps: ['Leg de evaluatie, je besluit en de afspraken over het volgen van de veiligheid vast in het dossier.'],
+  },
+  'bijzondere-vorm': {
+    id: 'bijzondere-vorm',
+    kind: 'overleggen',
+    title: 'Neem direct contact op met Veilig Thuis',
+    reason: `Het gaat om ${specialFormsText}. Dan volg je niet de gewone route van de meldcode.`,
+    advice: [
+      'Neem direct contact op met Veilig Thuis, voordat je verdere stappen zet.',
+      'Bespreek je zorgen niet eerst met de ouders, de familie of de gemeenschap (stap 3): daarmee kun je het slachtoffer in gevaar brengen.',
+      'Is er nu direct gevaar? Bel 112.',
     ],
+    nextSteps: ['Leg vast wat je zag en hoorde, wanneer je Veilig Thuis sprak en welke afspraken jullie maakten.'],
   },
 };
 
-/** The sector versions a professional may work with; the guide names that their own applies. */
-export const SECTORS = ['kinderopvang', 'onderwijs', 'jeugdgezondheidszorg (JGZ)', 'huisartsen', 'kraamzorg en verloskunde', 'wijkteams en jeugdhulp'] as const;
+/**
+ * Who the Wet verplichte meldcode binds (since 1 July 2013): organisations and independent
+ * professionals in these six sectors.
+ */
+export const SECTORS = ['gezondheidszorg', 'onderwijs', 'kinderopvang', 'maatschappelijke ondersteuning', 'jeugdhulp', 'justitie'] as const;
+
+/** Numbers to call, with what each is for. Checked against the sources in ../shared/meldcode.md. */
+export interface AcuteRoute {
+  name: string;
+  display: string;
+  tel: string;
+  forWhat: string;
+}
+
+export const ACUTE_ROUTES: readonly AcuteRoute[] = [
+  {
+    name: 'Veilig Thuis',
+    display: VEILIG_THUIS.display,
+    tel: VEILIG_THUIS.tel,
+    forWhat:
+      'Advies of een melding over huiselijk geweld en kindermishandeling. Gratis, dag en nacht. Je wordt gevraagd naar een plaatsnaam: noem de woonplaats van het kind.',
+  },
+  { name: 'Alarmnummer', display: EMERGENCY.display, tel: EMERGENCY.tel, forWhat: 'Bij direct gevaar voor een kind of een volwassene.' },
+  {
+    name: 'Centrum Seksueel Geweld',
+    display: '0800-0188',
+    tel: 'tel:08000188',
+    forWhat: 'Hulp na seksueel geweld, vooral in de eerste 7 dagen daarna.',
+  },
+  {
+    name: 'De Kindertelefoon',
+    display: '0800-0432',
+    tel: 'tel:08000432',
+    forWhat: 'Voor kinderen en jongeren zelf: om anoniem en gratis met iemand te praten.',
+  },
+  {
+    name: 'LECK (Landelijk Expertisecentrum Kindermishandeling)',
+    display: '0900-44 45 444',
+    tel: 'tel:09004445444',
+    forWhat: 'Voor artsen: forensisch-pediatrisch advies over letsel of andere medische signalen. Dag en nacht.',
+  },
+  {
+    name: 'Vertrouwensinspecteurs van de Inspectie van het Onderwijs',
+    display: '0900-111 3 111',
+    tel: 'tel:09001113111',
+    forWhat:
+      'Bij een vermoeden van seksueel misbruik, geweld of radicalisering door een medewerker in het onderwijs of de kinderopvang. Op werkdagen van 8 tot 17 uur.',
+  },
+];

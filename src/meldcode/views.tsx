@@ -1,25 +1,32 @@
 import type { FC } from 'hono/jsx';
 import { VeiligThuis } from '../site/views.tsx';
-import { ErrorSummary } from '../ui/forms.tsx';
-import { answered } from './service.ts';
+import { describedBy, ErrorSummary, FieldShell, TextField } from '../ui/forms.tsx';
+import { type AnsweredQuestion, GUIDES, type Guide, NOTE_MAX, type ScreenErrors } from './service.ts';
 import {
+  ACUTE_ROUTES,
   AFWEGINGSKADER_PATH,
   ANSWER_LABELS,
-  ANSWERS,
   type Answer,
+  EVALUATIE_PATH,
+  MELDCODE_PATH,
   type Outcome,
-  QUESTIONS,
   type Question,
   SECTORS,
+  SPECIAL_FORMS,
   STEPS,
   type Step,
   type StepLink,
 } from './steps.ts';
 
-const MISSING_ANSWER = 'Kies ja of nee.';
-
 // Whole class names, so the CSS purger sees them in the source.
-const ADVICE_CLASS: Record<Outcome['kind'], string> = { melden: 'hw-advice hw-advice--melden', hulp: 'hw-advice', afsluiten: 'hw-advice' };
+const ADVICE_CLASS: Record<Outcome['kind'], string> = {
+  melden: 'hw-advice hw-advice--melden',
+  overleggen: 'hw-advice hw-advice--melden',
+  hulp: 'hw-advice',
+  afsluiten: 'hw-advice',
+};
+
+const STEP_NAME: Record<4 | 5, string> = { 4: 'stap 4 van de meldcode: wegen', 5: 'stap 5 van de meldcode: beslissen' };
 
 const Links: FC<{ links: readonly StepLink[] }> = ({ links }) =>
   links.length ? (
@@ -40,6 +47,11 @@ const StepCard: FC<{ step: Step }> = ({ step }) => (
       <span class="hw-step__number">Stap {step.number}</span> {step.title}
     </h3>
     <p>{step.summary}</p>
+    {step.warning ? (
+      <p class="hw-step__warning">
+        <strong>Let op:</strong> {step.warning}
+      </p>
+    ) : null}
     <div class="hw-step__cols">
       <div>
         <h4>Wat doe je?</h4>
@@ -62,35 +74,70 @@ const StepCard: FC<{ step: Step }> = ({ step }) => (
   </li>
 );
 
-const sectorList = (() => {
-  const names = [...SECTORS];
-  const last = names.pop();
-  return `${names.join(', ')} en ${last}`;
-})();
+const listText = (items: readonly string[], last = 'en') => `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
+
+/**
+ * The numbers a professional may need at once, each with what it is for. Shown on the Meldcode
+ * overview and on the network page; it is the Veilig Thuis notice of the page it stands on.
+ */
+export const AcuteRoutes: FC<{ id?: string; headingLevel?: 2 | 3 }> = ({ id = 'direct-hulp', headingLevel = 2 }) => {
+  const Heading = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <section class="hw-notice hw-acute" id={id} aria-labelledby={`${id}-titel`}>
+      <Heading id={`${id}-titel`} class={headingLevel === 2 ? 'utrecht-heading-2' : 'utrecht-heading-3'}>
+        Direct hulp of advies
+      </Heading>
+      <dl class="hw-acute__list">
+        {ACUTE_ROUTES.map((r) => (
+          <div class="hw-acute__item">
+            <dt>
+              {r.name}: <a href={r.tel}>{r.display}</a>
+            </dt>
+            <dd>{r.forWhat}</dd>
+          </div>
+        ))}
+      </dl>
+    </section>
+  );
+};
 
 export const MeldcodeOverview: FC = () => (
   <>
     <h1 class="utrecht-heading-1">Meldcode huiselijk geweld en kindermishandeling</h1>
     <p class="hw-lead">
-      Maak je je zorgen over een kind of een gezin? De meldcode helpt je in vijf stappen van een zorg naar een besluit: hulp bieden of organiseren, melden bij
-      Veilig Thuis, of allebei.
+      Maak je je zorgen over een kind of een gezin? De meldcode helpt je in vijf stappen van een zorg naar een besluit: melden bij Veilig Thuis, zelf hulp
+      bieden of organiseren, of allebei.
     </p>
-    <VeiligThuis />
+    <AcuteRoutes />
     <p>
       <a class="utrecht-link" href={AFWEGINGSKADER_PATH}>
-        Direct naar het afwegingskader (stap 4)
+        Direct naar het afwegingskader (stap 4 en 5)
       </a>
     </p>
-    <section class="hw-facts" aria-labelledby="eigen-meldcode">
-      <h2 id="eigen-meldcode">Werk met de meldcode van je eigen sector</h2>
+    <section class="hw-facts" aria-labelledby="wie-moet">
+      <h2 id="wie-moet">Wie werkt met de meldcode?</h2>
       <p>
-        Werk je met kinderen of gezinnen? Dan ben je wettelijk verplicht om met een meldcode te werken. Elke sector heeft een eigen versie, bijvoorbeeld voor de{' '}
-        {sectorList}. Voor jou geldt de meldcode van je eigen sector en organisatie. De vijf stappen zijn in elke versie hetzelfde.
+        De Wet verplichte meldcode huiselijk geweld en kindermishandeling (sinds 1 juli 2013) verplicht{' '}
+        <strong>organisaties en zelfstandige professionals</strong> in zes sectoren om een meldcode te hebben en het gebruik ervan te bevorderen:{' '}
+        {listText(SECTORS)}. De meldcode gaat ook over huiselijk geweld tegen volwassenen.
       </p>
       <p>
-        Sinds 2019 is het <strong>afwegingskader verplicht</strong>. Daarmee beslis je in stap 4 en 5 of je meldt bij Veilig Thuis.
+        Werk je volgens de meldcode van je eigen organisatie of beroepsgroep? Die gaat voor. De vijf stappen en het afwegingskader zijn in elke versie
+        hetzelfde.
       </p>
-      <p>Gaat je zorg over een collega, bijvoorbeeld in de kinderopvang of het onderwijs? Daarvoor staat een aparte route in de meldcode van je sector.</p>
+      <p>
+        Sinds 1 januari 2019 hoort het <strong>afwegingskader</strong> bij de meldcode. Daarin staat de norm:{' '}
+        <strong>acute of structurele onveiligheid meld je altijd</strong> bij Veilig Thuis. Je meldt ook als je geen passende hulp kunt bieden of organiseren,
+        en als de hulp wordt geweigerd of niet tot de nodige veiligheid leidt.
+      </p>
+      <p>Heb je een beroepsgeheim? Dan mag je toch zonder toestemming melden bij Veilig Thuis (meldrecht).</p>
+      <p>
+        Gaat je zorg over een medewerker in het onderwijs of de kinderopvang? Bel dan de vertrouwensinspecteurs (zie{' '}
+        <a class="utrecht-link" href="#direct-hulp">
+          direct hulp of advies
+        </a>
+        ).
+      </p>
     </section>
     <h2 class="utrecht-heading-2">De vijf stappen</h2>
     <ol class="hw-steps">
@@ -103,97 +150,136 @@ export const MeldcodeOverview: FC = () => (
         Het afwegingskader, vraag voor vraag
       </h2>
       <p>
-        Beantwoord de vragen van stap 4 één voor één. Aan het eind zie je het advies en een samenvatting met de datum. Die kun je afdrukken voor je eigen
-        dossier. Je antwoorden worden nergens bewaard.
+        Beantwoord de vragen van stap 4 en 5 één voor één, en schrijf bij elke vraag je afweging op als je wilt. Aan het eind zie je het advies en een
+        samenvatting met de datum, die je kunt afdrukken voor het dossier. Je antwoorden en afwegingen worden nergens bewaard.
       </p>
       <p>
         <a class="utrecht-button utrecht-button--primary-action hw-button-link" href={AFWEGINGSKADER_PATH}>
           Start het afwegingskader
         </a>
       </p>
+      <p>
+        Bied of organiseer je hulp en is het afgesproken evaluatiemoment gekomen?{' '}
+        <a class="utrecht-link" href={EVALUATIE_PATH}>
+          Evalueer de hulp met vraag 5
+        </a>
+        .
+      </p>
     </section>
     <p class="hw-muted">Deze gids helpt je de meldcode toe te passen. Hij vervangt de meldcode van je organisatie en je eigen professionele oordeel niet.</p>
   </>
 );
 
-/** The answers so far as hidden fields, named after their question: the whole state of the guide. */
-const HiddenAnswers: FC<{ answers: readonly Answer[] }> = ({ answers }) => (
+/** The answers so far as hidden fields, named after their question, each with its reasoning: the whole state of the guide. */
+const HiddenState: FC<{ answers: readonly AnsweredQuestion[] }> = ({ answers }) => (
   <>
-    {answered(answers).map((a) => (
-      <input type="hidden" name={a.question.id} value={a.answer} />
+    {answers.map((a) => (
+      <>
+        <input type="hidden" name={a.question.id} value={a.answer} />
+        {a.note ? <input type="hidden" name={`afweging-${a.question.id}`} value={a.note} /> : null}
+      </>
     ))}
   </>
 );
 
-const AnswerTable: FC<{ answers: readonly Answer[]; caption: string }> = ({ answers, caption }) => (
-  <table class="hw-table hw-answers">
-    <caption class="hw-visually-hidden">{caption}</caption>
-    <thead>
-      <tr>
-        <th scope="col">Vraag</th>
-        <th scope="col">Antwoord</th>
-      </tr>
-    </thead>
-    <tbody>
-      {answered(answers).map((a) => (
-        <tr>
-          <td>
-            {a.question.number}. {a.question.text}
-          </td>
-          <td>
-            <strong>{ANSWER_LABELS[a.answer]}</strong>
-          </td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+/** The answers with the reasoning, as a list that reads on a phone and on paper. */
+const AnswerList: FC<{ answers: readonly AnsweredQuestion[] }> = ({ answers }) => (
+  <ol class="hw-answers">
+    {answers.map((a) => (
+      <li value={a.question.number}>
+        <p class="hw-answers__question">{a.question.text}</p>
+        <p>
+          Antwoord: <strong data-answer={a.answer}>{ANSWER_LABELS[a.answer]}</strong>
+        </p>
+        <p class="hw-answers__note">{a.note ? <>Mijn afweging: {a.note}</> : <span class="hw-muted">Geen afweging opgeschreven.</span>}</p>
+      </li>
+    ))}
+  </ol>
 );
 
-const Restart: FC = () => (
-  <a class="utrecht-link" href={AFWEGINGSKADER_PATH}>
+const Restart: FC<{ guide: Guide }> = ({ guide }) => (
+  <a class="utrecht-link" href={guide.path}>
     Opnieuw beginnen
   </a>
 );
 
-export const QuestionScreen: FC<{ answers: readonly Answer[]; question: Question; selected?: Answer; missingAnswer?: boolean }> = ({
-  answers,
-  question,
-  selected,
-  missingAnswer,
-}) => {
-  const firstRadio = `antwoord-${ANSWERS[0]}`;
+const radioId = (a: Answer) => `antwoord-${a}`;
+
+export const QuestionScreen: FC<{
+  guide: Guide;
+  answers: readonly AnsweredQuestion[];
+  question: Question;
+  selected?: Answer;
+  note: string;
+  errors?: ScreenErrors;
+}> = ({ guide, answers, question, selected, note, errors = {} }) => {
+  const firstRadio = radioId(question.answers[0] as Answer);
+  const summary: Record<string, string> = {};
+  if (errors.antwoord) summary[firstRadio] = errors.antwoord;
+  if (errors.afweging) summary.afweging = errors.afweging;
+  const fieldsetDescribedBy = ['vraag-uitleg', question.definitions ? 'vraag-begrippen' : '', errors.antwoord ? 'antwoord-error' : '']
+    .filter(Boolean)
+    .join(' ');
   return (
     <>
       <h1 class="utrecht-heading-1">
-        Afwegingskader: vraag {question.number} van {QUESTIONS.length}
+        {guide.id === 'evaluatie' ? 'Evaluatie van de hulp: vraag 5 van het afwegingskader' : `Afwegingskader: vraag ${question.number} van 5`}
       </h1>
-      <p class="hw-muted">Stap 4 van de meldcode, één vraag per scherm. Je antwoorden worden nergens bewaard.</p>
-      <VeiligThuis />
-      <form method="post" action={AFWEGINGSKADER_PATH} class="hw-guide" novalidate>
-        <ErrorSummary errors={missingAnswer ? { [firstRadio]: MISSING_ANSWER } : {}} />
-        <HiddenAnswers answers={answers} />
-        <fieldset
-          class={`hw-fieldset hw-question${missingAnswer ? ' hw-signal--invalid' : ''}`}
-          aria-describedby={missingAnswer ? 'vraag-uitleg antwoord-error' : 'vraag-uitleg'}
-        >
+      <p class="hw-muted">
+        {guide.id === 'evaluatie'
+          ? 'Je bood of organiseerde hulp na vraag 4 en sprak een evaluatiemoment af. Dat moment is nu. Dit hoort bij stap 5 van de meldcode: beslissen.'
+          : `Deze vraag hoort bij ${STEP_NAME[question.step]}. Je antwoorden en afwegingen worden nergens bewaard.`}
+      </p>
+      <form method="post" action={guide.path} class="hw-guide" novalidate>
+        <ErrorSummary errors={summary} />
+        <HiddenState answers={answers} />
+        <fieldset class={`hw-fieldset hw-question${errors.antwoord ? ' hw-signal--invalid' : ''}`} aria-describedby={fieldsetDescribedBy}>
           <legend>
             <h2 class="utrecht-heading-2">{question.text}</h2>
           </legend>
           <p id="vraag-uitleg">{question.hint}</p>
-          {missingAnswer ? (
+          {question.definitions ? (
+            <dl id="vraag-begrippen" class="hw-definitions">
+              {question.definitions.map((d) => (
+                <>
+                  <dt>{d.term}</dt>
+                  <dd>{d.text}</dd>
+                </>
+              ))}
+            </dl>
+          ) : null}
+          {errors.antwoord ? (
             <p class="hw-field-error" id="antwoord-error">
-              {MISSING_ANSWER}
+              {errors.antwoord}
             </p>
           ) : null}
           <div class="hw-scale">
-            {ANSWERS.map((a) => (
-              <label class="hw-choice" for={`antwoord-${a}`}>
-                <input type="radio" id={`antwoord-${a}`} name="antwoord" value={a} checked={selected === a} />
+            {question.answers.map((a) => (
+              <label class="hw-choice" for={radioId(a)}>
+                <input type="radio" id={radioId(a)} name="antwoord" value={a} checked={selected === a} />
                 {ANSWER_LABELS[a]}
               </label>
             ))}
           </div>
         </fieldset>
+        <FieldShell
+          name="afweging"
+          label="Mijn afweging (niet verplicht)"
+          hint={`Waarom kies je dit antwoord? Je afweging komt op de samenvatting voor het dossier en wordt nergens bewaard. Hoogstens ${NOTE_MAX.toLocaleString('nl-NL')} tekens.`}
+          error={errors.afweging}
+        >
+          <textarea
+            class="hw-textarea"
+            id="afweging"
+            name="afweging"
+            rows={4}
+            maxlength={NOTE_MAX}
+            aria-invalid={errors.afweging ? 'true' : undefined}
+            aria-describedby={describedBy('afweging', 'hint', errors.afweging)}
+          >
+            {note}
+          </textarea>
+        </FieldShell>
         {/* "Volgende" comes first: Enter in the form submits the first button, and that must go forward. */}
         <div class="hw-actions">
           <button type="submit" name="actie" value="volgende" class="utrecht-button utrecht-button--primary-action">
@@ -204,38 +290,57 @@ export const QuestionScreen: FC<{ answers: readonly Answer[]; question: Question
               <button type="submit" name="actie" value="terug" class="utrecht-button utrecht-button--secondary-action">
                 Vorige vraag
               </button>
-              <Restart />
+              <Restart guide={guide} />
             </>
           ) : (
-            <a class="utrecht-link" href="/meldcode">
+            <a class="utrecht-link" href={MELDCODE_PATH}>
               Terug naar de vijf stappen
             </a>
           )}
         </div>
+        {guide.id === 'afwegingskader' ? (
+          <section class="hw-special" aria-labelledby="bijzondere-vormen">
+            <h2 id="bijzondere-vormen" class="utrecht-heading-3">
+              Gaat het om {listText(SPECIAL_FORMS, 'of')}?
+            </h2>
+            <p>Dan geldt een andere route: neem direct contact op met Veilig Thuis en praat niet eerst met de ouders of de familie.</p>
+            <button type="submit" name="actie" value="bijzondere-vorm" class="utrecht-button utrecht-button--secondary-action">
+              Het gaat om een van deze vormen
+            </button>
+          </section>
+        ) : null}
       </form>
       {answers.length ? (
         <section aria-labelledby="tot-nu-toe">
           <h2 id="tot-nu-toe" class="utrecht-heading-2">
             Je antwoorden tot nu toe
           </h2>
-          <AnswerTable answers={answers} caption="Je antwoorden tot nu toe" />
+          <AnswerList answers={answers} />
         </section>
       ) : null}
     </>
   );
 };
 
-export const AdviceScreen: FC<{ answers: readonly Answer[]; outcome: Outcome; date: { iso: string; label: string } }> = ({ answers, outcome, date }) => (
+export const AdviceScreen: FC<{ guide: Guide; answers: readonly AnsweredQuestion[]; outcome: Outcome; date: { iso: string; label: string } }> = ({
+  guide,
+  answers,
+  outcome,
+  date,
+}) => (
   <article class="hw-result">
-    <h1 class="utrecht-heading-1">Uitkomst van het afwegingskader</h1>
-    <VeiligThuis />
+    <h1 class="utrecht-heading-1">{guide.id === 'evaluatie' ? 'Uitkomst van de evaluatie' : 'Uitkomst van het afwegingskader'}</h1>
     <dl class="hw-meta">
       <dt>Datum</dt>
       <dd>
         <time datetime={date.iso}>{date.label}</time>
       </dd>
       <dt>Onderdeel</dt>
-      <dd>Meldcode huiselijk geweld en kindermishandeling, stap 4 en 5</dd>
+      <dd>
+        {guide.id === 'evaluatie'
+          ? 'Meldcode huiselijk geweld en kindermishandeling, stap 5: vraag 5 (evaluatie van de hulp)'
+          : 'Meldcode huiselijk geweld en kindermishandeling, afwegingskader (stap 4 en 5)'}
+      </dd>
     </dl>
     <section class={ADVICE_CLASS[outcome.kind]} aria-labelledby="advies" data-outcome={outcome.id}>
       <h2 id="advies" class="utrecht-heading-2">
@@ -248,12 +353,36 @@ export const AdviceScreen: FC<{ answers: readonly Answer[]; outcome: Outcome; da
         <p>{p}</p>
       ))}
     </section>
-    <section aria-labelledby="antwoorden">
-      <h2 id="antwoorden" class="utrecht-heading-2">
-        Je antwoorden
-      </h2>
-      <AnswerTable answers={answers} caption="Je antwoorden op de vragen van het afwegingskader" />
-    </section>
+    <VeiligThuis />
+    {outcome.id === 'hulp-bieden' ? (
+      <section class="hw-evaluation" aria-labelledby="evaluatiemoment-titel">
+        <h2 id="evaluatiemoment-titel" class="utrecht-heading-2">
+          Evaluatiemoment
+        </h2>
+        <TextField
+          name="evaluatiemoment"
+          type="date"
+          label="Wanneer evalueer je de hulp?"
+          hint="Vul de afgesproken datum in. Die staat alleen op deze pagina en op je afdruk: hij wordt niet verstuurd en nergens bewaard."
+          required={false}
+        />
+        <p class="hw-no-print">
+          Is het evaluatiemoment gekomen?{' '}
+          <a class="utrecht-link" href={GUIDES.evaluatie.path}>
+            Beantwoord vraag 5: evaluatie van de hulp
+          </a>
+          .
+        </p>
+      </section>
+    ) : null}
+    {answers.length ? (
+      <section aria-labelledby="antwoorden">
+        <h2 id="antwoorden" class="utrecht-heading-2">
+          Je antwoorden en afwegingen
+        </h2>
+        <AnswerList answers={answers} />
+      </section>
+    ) : null}
     <section aria-labelledby="vervolg">
       <h2 id="vervolg" class="utrecht-heading-2">
         Volgende stappen
@@ -264,19 +393,25 @@ export const AdviceScreen: FC<{ answers: readonly Answer[]; outcome: Outcome; da
         ))}
       </ul>
       <p>
-        Dit advies volgt uit je antwoorden. Het besluit neem je zelf, volgens de meldcode van je eigen sector. Bewaar deze samenvatting met je afwegingen in je
-        eigen dossier.
+        Dit advies volgt uit je antwoorden. Het besluit neem je zelf, volgens de meldcode van je eigen organisatie. Bewaar deze samenvatting met je afwegingen
+        in het dossier.
       </p>
     </section>
     <div class="hw-actions hw-no-print">
-      <form method="post" action={AFWEGINGSKADER_PATH}>
-        <HiddenAnswers answers={answers} />
-        <button type="submit" name="actie" value="terug" class="utrecht-button utrecht-button--secondary-action">
-          Vorige vraag
-        </button>
+      <form method="post" action={guide.path}>
+        <HiddenState answers={answers} />
+        {outcome.id === 'bijzondere-vorm' ? (
+          <button type="submit" name="actie" value="verder" class="utrecht-button utrecht-button--secondary-action">
+            Terug naar de vraag
+          </button>
+        ) : (
+          <button type="submit" name="actie" value="terug" class="utrecht-button utrecht-button--secondary-action">
+            {outcome.id === 'twijfel' ? 'Terug naar vraag 1' : 'Vorige vraag'}
+          </button>
+        )}
       </form>
-      <Restart />
-      <a class="utrecht-link" href="/meldcode">
+      <Restart guide={guide} />
+      <a class="utrecht-link" href={MELDCODE_PATH}>
         Terug naar de vijf stappen
       </a>
       <p class="hw-muted">Afdrukken of bewaren als pdf: gebruik de afdrukfunctie van je browser (Ctrl+P of ⌘+P).</p>
@@ -284,7 +419,7 @@ export const AdviceScreen: FC<{ answers: readonly Answer[]; outcome: Outcome; da
   </article>
 );
 
-export const InvalidState: FC = () => (
+export const InvalidState: FC<{ guide: Guide }> = ({ guide }) => (
   <>
     <h1 class="utrecht-heading-1">Begin het afwegingskader opnieuw</h1>
     <ErrorSummary
@@ -294,10 +429,9 @@ export const InvalidState: FC = () => (
     />
     <p>Er is niets bewaard en er is niets misgegaan met je gegevens. Begin opnieuw bij de eerste vraag; dat duurt maar een paar minuten.</p>
     <p>
-      <a class="utrecht-button utrecht-button--primary-action hw-button-link" href={AFWEGINGSKADER_PATH}>
+      <a class="utrecht-button utrecht-button--primary-action hw-button-link" href={guide.path}>
         Opnieuw beginnen
       </a>
     </p>
-    <VeiligThuis />
   </>
 );

@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx';
+import { AcuteRoutes } from '../meldcode/views.tsx';
 import { formatDate } from '../themes/views.tsx';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
 import { DEMO_MARKER, displayUrl, ORGANISATION_TYPES, type Organisation, shortDescription, TYPE_LABEL, telHref } from './service.ts';
@@ -76,7 +77,7 @@ export const NetworkList: FC<NetworkListProps> = ({ organisations, municipalitie
       <div class="hw-notice">
         <p>
           <strong>Let op: dit zijn grotendeels demo-gegevens.</strong> De organisaties met het label “{DEMO_MARKER}” bestaan niet; hun telefoonnummers en
-          adressen zijn verzonnen. Alleen Veilig Thuis (0800-2000) is echt.
+          adressen zijn verzonnen. Alleen Veilig Thuis is echt.
         </p>
       </div>
     ) : null}
@@ -139,6 +140,7 @@ export const NetworkList: FC<NetworkListProps> = ({ organisations, municipalitie
         </a>
       </p>
     )}
+    <AcuteRoutes />
   </>
 );
 
