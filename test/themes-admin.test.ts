@@ -248,7 +248,7 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     expect(row?.summary).toBe('Een kleine taalcorrectie in de samenvatting van Kansrijke Start.');
     expect(row?.reviewed).toBe('2025-01-15');
     expect((await publicPage('/themas/kansrijke-start')).html).toContain('Laatst inhoudelijk gecontroleerd op <time datetime="2025-01-15">');
-    expect(((await revisionsOf(themeId)).at(-1)?.data as { reviewed?: string }).reviewed).toBe('2025-01-15');
+    expect(((await revisionsOf(themeId)).at(-1)?.data as { reviewed?: string } | undefined)?.reviewed).toBe('2025-01-15');
   });
 
   it('the check "Ik heb de inhoud inhoudelijk gecontroleerd" sets the review date to today, on the public page too', async () => {
