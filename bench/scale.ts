@@ -12,7 +12,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import type { Db } from '../src/db/client.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { recordResults } from './report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -335,12 +338,14 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** Confirms held seats through the link in their mail, as a participant would: the small session's, and some of the rest. */
 async function confirmSome(db: pg.Client, base: string[], seed: Awaited<ReturnType<typeof seedRound>>) {
-  const { rows } = await db.query<{ email: string; text: string; session_id: number }>(
-    `select r.email, o.text, r.session_id from registrations r join outbox o on o."to" = r.email
+  // The stored mail holds placeholders; mailAsSent makes its links as the sender does.
+  const { rows: stored } = await db.query<{ email: string; id: number; session_id: number }>(
+    `select r.email, o.id, r.session_id from registrations r join outbox o on o."to" = r.email
       where r.session_id = any($1) and r.status = 'held' and o.subject like 'Bevestig je aanmelding%'
       order by (r.session_id = $2) desc, r.id limit 200`,
     [[...seed.big, seed.small], seed.small],
   );
+  const rows = await Promise.all(stored.map(async (r) => ({ ...r, text: (await mailAsSent(drizzle(db) as unknown as Db, r.id)).text })));
   const confirmed = new Set<string>();
   await Promise.all(
     rows.map(async ({ email, text }, k) => {

@@ -72,6 +72,13 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 120 liggen')
     .max(120, 'moet tussen 1 en 120 liggen')
     .default(12),
+  // Months a mail stays in the outbox after it was sent (or given up on); then it is deleted.
+  OUTBOX_RETENTION_MONTHS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 120 liggen')
+    .max(120, 'moet tussen 1 en 120 liggen')
+    .default(3),
   LINKCHECK_TIMEOUT_MS: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')

@@ -5,6 +5,7 @@ import { safeReturnPath } from '../src/admin/routes.tsx';
 import { createFirstAdminToken, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../src/admin/service.ts';
 import { rows } from '../src/db/client.ts';
 import { auditLog, loginTokens, outbox, sessions, users } from '../src/db/schema.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { type Backend, Browser, backends, createTestApp, csrfFrom } from './helpers.ts';
 
 const PASSWORD = 'een lange zin als wachtwoord';
@@ -236,8 +237,12 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     expect(invitedPage).toMatch(/Openstaande uitnodigingen[\s\S]*redacteur@hechtwerk\.example \(redacteur\), geldig tot/);
     const [mail] = await db().select().from(outbox).where(eq(outbox.to, 'redacteur@hechtwerk.example'));
     expect(mail?.subject).toBe('Uitnodiging voor Hechtwerk');
-    const link = /http:\/\/localhost:3000(\/beheer\/welkom\/[\w-]+)/.exec(mail?.text ?? '')?.[1];
+    // The stored mail holds no link that works: its token is made when the mail is sent.
+    expect(mail?.text).not.toMatch(/\/beheer\/welkom\/[\w-]{16,}/);
+    const sent = await mailAsSent(t.deps.database.db, mail?.id as number);
+    const link = /http:\/\/localhost:3000(\/beheer\/welkom\/[\w-]+)/.exec(sent.text)?.[1];
     expect(link).toBeDefined();
+    expect(sent.html).toContain(`href="http://localhost:3000${link}"`);
     // Only the hash of the token is stored.
     const tokenRows = await db().select().from(loginTokens);
     expect(JSON.stringify(tokenRows)).not.toContain((link as string).split('/').pop());
@@ -246,6 +251,9 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     const outboxPage = await (await admin.get('/beheer/mail')).text();
     expect(outboxPage).toContain('Uitnodiging voor Hechtwerk');
     expect(outboxPage).toContain('Er is geen mailserver ingesteld');
+    const shown = await (await admin.get(`/beheer/mail/${mail?.id}`)).text();
+    expect(shown).toContain('[persoonlijke link]');
+    expect(shown).not.toContain(link);
 
     const invitee = new Browser(t.app);
     const form = await (await invitee.get(link as string)).text();

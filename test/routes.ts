@@ -28,6 +28,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import { inviteUser } from '../src/admin/service.ts';
 import { organisations, outbox, registrations, revisions, users } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { createOrganisation, organisationById, organisationInput } from '../src/network/service.ts';
 import { createSource, sourceById } from '../src/sources/service.ts';
 import { createTheme, themeForEdit } from '../src/themes/editor.ts';
@@ -634,7 +635,8 @@ export async function openApiQueryParams(t: TestApp): Promise<Map<string, string
 async function latestLink(db: Fixture['db'], to: string, kind: string): Promise<string> {
   const mails = await db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.id);
   for (const m of mails.reverse()) {
-    const match = new RegExp(`/${kind}/([\\w-]+)`).exec(m.text);
+    // The stored mail holds placeholders; its links are made as it is sent.
+    const match = new RegExp(`/${kind}/([\\w-]+)`).exec((await mailAsSent(db, m.id)).text);
     if (match?.[1]) return match[1];
   }
   throw new Error(`no ${kind} link in mail to ${to}`);

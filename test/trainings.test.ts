@@ -4,6 +4,7 @@ import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, registrations, trainings } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import {
   cancelSession,
   createSession,
@@ -69,8 +70,10 @@ function form(fields: Record<string, string>) {
   return { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } };
 }
 
+/** The mails to `to` as received: links are made when a mail is sent, so the stored text has placeholders. */
 async function mailsTo(t: T, to: string) {
-  return t.deps.database.db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.id);
+  const rows = await t.deps.database.db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.id);
+  return Promise.all(rows.map(async (row) => ({ ...row, ...(await mailAsSent(t.deps.database.db, row.id)) })));
 }
 const linkIn = (text: string, kind: 'bevestigen' | 'aanmelding') => {
   const m = new RegExp(`http://localhost:3000(/trainingen/${kind}/[\\w-]+)`).exec(text);

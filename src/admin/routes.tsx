@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { exportRoutes, importRoutes } from '../bundle/routes.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
+import { countPending, forDisplay, getMail, listOutbox } from '../mail/outbox.ts';
 import { networkAdminRoutes } from '../network/admin.tsx';
 import { sourceAdminRoutes } from '../sources/admin.tsx';
 import { linkCounts } from '../sources/service.ts';
@@ -458,8 +458,12 @@ for (const [action, disabled] of [
   });
 }
 
+// Every editor reads the outbox (registrants' mails), but personal links show as "[persoonlijke
+// link]" (they are made when a mail is sent) and invitations only to beheerders.
+const beheerder = (c: Ctx) => ({ includeRestricted: c.get('user')?.role === 'beheerder' });
+
 adminRoutes.get('/mail', async (c) => {
-  const mails = await listOutbox(c.get('deps').database.db);
+  const mails = await listOutbox(c.get('deps').database.db, beheerder(c));
   return page(
     c,
     {
@@ -510,7 +514,7 @@ adminRoutes.get('/mail', async (c) => {
 
 adminRoutes.get('/mail/:id', async (c) => {
   const id = Number(c.req.param('id'));
-  const mail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await getMail(c.get('deps').database.db, id) : null;
+  const mail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await getMail(c.get('deps').database.db, id, beheerder(c)) : null;
   if (!mail) return c.notFound();
   return page(
     c,
@@ -525,7 +529,7 @@ adminRoutes.get('/mail/:id', async (c) => {
     <>
       <h1 class="utrecht-heading-1">{mail.subject}</h1>
       <p>Aan: {mail.to}</p>
-      <pre class="hw-mail">{mail.text}</pre>
+      <pre class="hw-mail">{forDisplay(mail.text)}</pre>
     </>,
   );
 });

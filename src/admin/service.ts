@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings, auditLog, loginThrottle, loginTokens, sessions, users } from '../db/schema.ts';
-import { enqueueMail } from '../mail/outbox.ts';
+import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 
 export type Role = 'beheerder' | 'redacteur';
@@ -77,19 +77,25 @@ export async function inviteUser(db: Db, actorId: number, input: { email: string
   await db.transaction(async (tx) => {
     const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
     if (existing) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
-    const token = randomToken();
-    await tx.insert(loginTokens).values({
-      tokenHash: sha256(token),
-      purpose: 'invite',
-      email: input.email,
-      role: input.role,
-      createdBy: actorId,
-      expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
-    });
-    const link = `${baseUrl}/beheer/welkom/${token}`;
+    // The row's token is made when the mail is sent (see src/mail/outbox.ts): until then its hash
+    // is that of a token nobody has, and the mail holds a placeholder naming the row.
+    const [invite] = await tx
+      .insert(loginTokens)
+      .values({
+        tokenHash: sha256(randomToken()),
+        purpose: 'invite',
+        email: input.email,
+        role: input.role,
+        createdBy: actorId,
+        expiresAt: new Date(now.getTime() + INVITE_TTL_MS),
+      })
+      .returning({ id: loginTokens.id });
+    if (!invite) throw new Error('insert returned nothing');
+    const link = `${baseUrl}/beheer/welkom/${linkPlaceholder('invite', invite.id)}`;
     const roleLabel = ROLE_LABEL[input.role].toLowerCase();
     await enqueueMail(tx, {
       to: input.email,
+      restricted: true,
       subject: 'Uitnodiging voor Hechtwerk',
       text: `Hallo,\n\nJe bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:\n\n${link}\n\nDe link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.\n\nHechtwerk`,
       html: `<p>Hallo,</p><p>Je bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:</p><p><a href="${link}">${link}</a></p><p>De link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.</p><p>Hechtwerk</p>`,

@@ -13,6 +13,7 @@ export function settingsFrom(deps: Deps): TrainingSettings {
     offerHours: config.OFFER_HOURS,
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
+    outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
   };
 }
 

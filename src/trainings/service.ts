@@ -3,7 +3,7 @@ import { randomToken, sha256 } from '../admin/crypto.ts';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
-import { enqueueMail, type Mail, outboxInsert } from '../mail/outbox.ts';
+import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
@@ -13,6 +13,8 @@ export interface TrainingSettings {
   offerHours: number;
   reminderDays: number[];
   retentionMonths: number;
+  /** Months a mail is kept after it was sent (default 3). */
+  outboxRetentionMonths?: number;
 }
 
 export type Session = typeof trainingSessions.$inferSelect;
@@ -113,10 +115,19 @@ export function icsFor(session: Session, training: Training, settings: TrainingS
   });
 }
 
-async function newToken(tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
+/** A working link's token, for a page the registrant sees now (never for a mail: see newToken). */
+async function issueToken(tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
   const token = randomToken();
   await tx.insert(registrationTokens).values({ tokenHash: sha256(token), registrationId, purpose, expiresAt });
   return token;
+}
+
+/**
+ * The token of a link in a mail: a placeholder that the sender turns into a working token when the
+ * mail goes out (src/mail/outbox.ts), so the outbox never holds a link that works.
+ */
+async function newToken(_tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
+  return linkPlaceholder(purpose, registrationId, expiresAt);
 }
 
 function manageExpiry(session: Session, settings: TrainingSettings) {
@@ -212,29 +223,14 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   };
 }
 
-interface NewToken {
-  token: string;
-  purpose: 'confirm' | 'manage';
-  expiresAt: Date;
-}
-
-const token = (purpose: NewToken['purpose'], expiresAt: Date): NewToken => ({ token: randomToken(), purpose, expiresAt });
-
 /**
- * Stores a new registration, its tokens and its first mail in one statement: one round trip to
- * the database while the session's lock is held, instead of one per row.
+ * Stores a new registration and its first mail in one statement: one round trip to the database
+ * while the session's lock is held. The mail's links name the registration as 0 ("the one stored
+ * with it"); their tokens are made when it is sent.
  */
-async function storeRegistration(tx: Tx, values: typeof registrations.$inferInsert, tokens: NewToken[], mail: Mail): Promise<void> {
-  const list = sql.join(
-    tokens.map((t) => sql`(${sha256(t.token)}, ${t.purpose}, ${t.expiresAt.toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-  await tx.execute(sql`with reg as (${tx.insert(registrations).values(values).returning({ id: registrations.id }).getSQL()}),
-    tok as (
-      insert into ${registrationTokens} (token_hash, registration_id, purpose, expires_at)
-      select v.hash, reg.id, v.purpose, v.expires_at from reg, (values ${list}) as v (hash, purpose, expires_at)
-    )
-    ${outboxInsert(tx, mail).getSQL()}`);
+async function storeRegistration(tx: Tx, values: typeof registrations.$inferInsert, mail: Mail): Promise<void> {
+  await tx.execute(sql`with reg as (${tx.insert(registrations).values(values).returning({ id: registrations.id }).getSQL()})
+    ${outboxInsertFor('reg', mail)}`);
 }
 
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
@@ -271,16 +267,14 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     // schedule): it goes to the waiting list first, as offers, before this registration is seen.
     if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
       seats = await seatState(tx, sessionId, input.email, now);
-    const manage = token('manage', manageExpiry(session, settings));
-    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage.token}`;
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${linkPlaceholder('manage', 0, manageExpiry(session, settings))}`;
     if (seats.taken < session.capacity) {
       const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
-      const confirm = token('confirm', session.startsAt);
+      const confirmUrl = `${settings.baseUrl}/trainingen/bevestigen/${linkPlaceholder('confirm', 0, session.startsAt)}`;
       await storeRegistration(
         tx,
         { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
-        [confirm, manage],
-        mails.confirmRequest(input.email, input.name, ms, `${settings.baseUrl}/trainingen/bevestigen/${confirm.token}`, manageUrl, holdUntil),
+        mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, holdUntil),
       );
       return { kind: 'held', holdUntil };
     }
@@ -291,7 +285,6 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     await storeRegistration(
       tx,
       { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
-      [manage],
       mails.waitlisted(input.email, input.name, ms, position, manageUrl),
     );
     return { kind: 'waitlisted', position };
@@ -330,8 +323,9 @@ export async function confirm(
     if (reg.status === 'cancelled') return { outcome: 'cancelled' as const };
     if (reg.status === 'waitlisted') return { outcome: 'waitlisted' as const, position: await waitlistPosition(tx, reg) };
     if (reg.status === 'offered') return { outcome: 'offered' as const };
-    const manage = await newToken(tx, reg.id, 'manage', manageExpiry(session, settings));
-    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage}`;
+    // The link on the page that answers now is made now; the mail's is made when the mail is sent.
+    const manage = await issueToken(tx, reg.id, 'manage', manageExpiry(session, settings));
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${await newToken(tx, reg.id, 'manage', manageExpiry(session, settings))}`;
     const holdValid = reg.status === 'held' && reg.holdExpiresAt && reg.holdExpiresAt > now;
     if (!holdValid) {
       // The hold lapsed: a seat is only ours if one is free and nobody is waiting for it.
@@ -396,6 +390,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
         })
         .where(eq(registrations.id, reg.id));
       await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
+      await purgeMailsOf(tx, [reg.id], reg.email ? [reg.email] : []);
       await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
       if (active) await promote(tx, session, training, settings, now);
       return 'Je gegevens zijn verwijderd.';
@@ -410,7 +405,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
           reg.email as string,
           reg.name as string,
           mailSession(session, training),
-          `${settings.baseUrl}/trainingen/aanmelding/${token}`,
+          `${settings.baseUrl}/trainingen/aanmelding/${await newToken(tx, reg.id, 'manage', manageExpiry(session, settings))}`,
           icsFor(session, training, settings),
         ),
       );
@@ -421,7 +416,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
     if (action === 'cancel' && now >= session.cancelUntil && reg.status === 'confirmed')
       throw new TrainingError(`Afmelden via de site kan niet meer.${session.contact ? ` Neem contact op: ${session.contact}.` : ''}`, 'deadline');
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)));
+    await enqueueMail(tx, { ...mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)), registrationId: reg.id });
     await promote(tx, session, training, settings, now);
     return action === 'decline'
       ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
@@ -521,9 +516,13 @@ export async function sendReminders(db: Db, settings: TrainingSettings, now: Dat
 export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - settings.retentionMonths);
+  // Mails are kept a shorter while: they were only needed to reach someone.
+  const mailCutoff = new Date(now);
+  mailCutoff.setUTCMonth(mailCutoff.getUTCMonth() - (settings.outboxRetentionMonths ?? 3));
   return db.transaction(async (tx) => {
+    await purgeOldMails(tx, mailCutoff);
     const old = await tx
-      .select({ id: registrations.id })
+      .select({ id: registrations.id, email: registrations.email })
       .from(registrations)
       .innerJoin(trainingSessions, eq(trainingSessions.id, registrations.sessionId))
       .where(and(lt(trainingSessions.endsAt, cutoff), isNull(registrations.anonymisedAt)));
@@ -534,6 +533,7 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
       .set({ name: null, email: null, organisation: null, role: null, anonymisedAt: now, updatedAt: now })
       .where(inArray(registrations.id, ids));
     await tx.delete(registrationTokens).where(inArray(registrationTokens.registrationId, ids));
+    await purgeMailsOf(tx, ids, [...new Set(old.flatMap((o) => (o.email ? [o.email] : [])))]);
     await audit(tx, null, 'registrations.anonymised', `${ids.length} aanmeldingen`, { retentionMonths: settings.retentionMonths });
     return ids.length;
   });
