@@ -2,11 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema.ts';
+import { createHttpServer } from '../src/http/fast-path.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
 import { createSession, createTraining, messageAll } from '../src/trainings/editor.ts';
 import { anonymiseOld } from '../src/trainings/service.ts';
-import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs } from './helpers.ts';
+import { type Backend, Browser, backends, close, createTestApp, csrfFrom, listen, loginAs } from './helpers.ts';
 
 const DAY = 86_400_000;
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -211,5 +212,77 @@ describe.each(backends())('secret links and personal data on %s', (kind: Backend
     expect(left.has(old?.id as number)).toBe(false);
     expect(left.has(recent?.id as number)).toBe(true);
     expect(left.has(pending?.id as number)).toBe(true);
+  });
+});
+
+describe('the request log holds no secret link', () => {
+  it('a full invitation and registration flow, through Hono, the fast path and the front door, logs no token', async () => {
+    const t = await createTestApp('pglite', { env: { REGISTRATION_LIMIT: '1000' } });
+    const { server, stats } = createHttpServer(t.app, t.deps);
+    const base = `http://127.0.0.1:${await listen(server)}`;
+    try {
+      const tokens: string[] = [];
+      const used = (link: string) => {
+        tokens.push(link.split('/').pop() as string);
+        return link;
+      };
+      // Every spelling of a link that reaches (or nearly reaches) its route, each twice so a
+      // remembered answer would be served from memory the second time.
+      const variants = (link: string) => {
+        const token = link.split('/').pop() as string;
+        const dir = link.slice(0, -token.length);
+        return [link, link, `${link}/`, dir.replace('/t', '/%74') + token, dir.replace(/\/([a-z]+)\/$/, (_, d: string) => `/${d.toUpperCase()}//`) + token];
+      };
+      const getAll = async (link: string) => {
+        for (const path of variants(link)) await (await fetch(base + path)).arrayBuffer();
+      };
+
+      // The invitation: made by a beheerder, opened and used by the invitee.
+      const admin = await loginAs(t.app, t.deps.database, 'beheerder');
+      const csrf = csrfFrom(await (await admin.get('/beheer/gebruikers')).text());
+      await admin.post('/beheer/gebruikers/uitnodigen', { _csrf: csrf, email: 'log-invite@hechtwerk.example', role: 'redacteur' });
+      const invite = used(await linkFor(t, 'log-invite@hechtwerk.example', 'beheer/welkom'));
+      await getAll(invite);
+      const invitee = new Browser(t.app);
+      const welcome = await (await invitee.get(invite)).text();
+      const pw = 'een lange zin als wachtwoord';
+      expect((await invitee.post(invite, { _csrf: csrfFrom(welcome), name: 'Ilse Invite', password: pw, password2: pw })).status).toBe(200);
+      // The first administrator's link, as printed at start, opened in a browser.
+      const first = used(`/beheer/welkom/${'Q'.repeat(43)}`);
+      await getAll(first);
+
+      // A registration: confirm, look at it, its calendar file, cancel.
+      const s = await makeSession(t, 'log-zonder-links');
+      const reg = await fetch(`${base}${s.path}/aanmelden`, {
+        method: 'POST',
+        body: new URLSearchParams({ name: 'Lotte Log', email: 'lotte@example.org', organisation: 'GGD', role: 'Jeugdarts', consent: 'ja' }),
+      });
+      expect(reg.status).toBe(200);
+      const confirmLink = used(await linkFor(t, 'lotte@example.org', 'trainingen/bevestigen'));
+      await getAll(confirmLink);
+      expect((await fetch(base + confirmLink, { method: 'POST' })).status).toBe(200);
+      const manageLink = used(await linkFor(t, 'lotte@example.org', 'trainingen/aanmelding'));
+      await getAll(manageLink);
+      await (await fetch(`${base}${manageLink}/agenda.ics`)).arrayBuffer();
+      await (await fetch(`${base}${manageLink}/certificaat.pdf`)).arrayBuffer();
+      const cancelled = await fetch(base + manageLink, { method: 'POST', body: new URLSearchParams({ actie: 'cancel' }) });
+      expect(await cancelled.text()).toContain('Je bent afgemeld');
+
+      // A public page twice, so the fast path is known to serve from memory here.
+      for (let i = 0; i < 3; i++) await (await fetch(`${base}/themas/hechting`)).arrayBuffer();
+      expect(stats.hits).toBeGreaterThan(0);
+
+      await new Promise((r) => setImmediate(r));
+      const log = t.logs.join('');
+      const lines = log.split('\n').filter((l) => l.includes('"msg":"request"'));
+      expect(lines.length).toBeGreaterThan(30);
+      expect(log).toContain('"path":"/trainingen/bevestigen/…"');
+      expect(log).toContain('"path":"/beheer/welkom/…"');
+      expect(log).toContain('"path":"/trainingen/aanmelding/…/agenda.ics"');
+      for (const token of tokens) expect(log, `token ${token} in the log`).not.toContain(token);
+    } finally {
+      await close(server);
+      await t.close();
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import type { Deps } from '../context.ts';
 import { attachFrontDoor, type SimpleRequest } from './front-door.ts';
-import { logRequestLine, matches, pickEncoding, requestLineMiddle, requestLineZeroTail } from './middleware.ts';
+import { logRequestLine, matches, pickEncoding, redactPath, requestLineMiddle, requestLineZeroTail } from './middleware.ts';
 import { Doorkeeper, isPageCacheable } from './page-cache.ts';
 
 /**
@@ -31,7 +31,7 @@ interface Entry {
   idIndex: number;
   body: Buffer;
   etag: string;
-  /** The path as Hono's request log writes it (no query string). */
+  /** The path as Hono's request log writes it (no query string, secret segments redacted: see redactPath). */
   logPath: string;
   /** The request line's fixed middle part for a GET (see requestLineMiddle). */
   logMiddle: string;
@@ -282,7 +282,9 @@ export function createRequestListener(app: { fetch: Fetch }, deps: Deps, options
     }
     const res = await app.fetch(request, env);
     if (!doorkeeper.admit(base, req.url ?? '')) return res;
-    await learn(base, path, res, version).catch((err) => deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'));
+    await learn(base, redactPath(path), res, version).catch((err) =>
+      deps.log.warn({ err: { message: (err as Error).message } }, 'fast path could not keep a page'),
+    );
     return res;
   };
   const hono = getRequestListener(fetch as (request: Request, env: unknown) => Promise<Response>);

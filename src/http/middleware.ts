@@ -5,7 +5,35 @@ import pino, { type Logger } from 'pino';
 import type { AppEnv } from '../context.ts';
 import { isoNow, LineSink } from '../log-sink.ts';
 
-/** Request id and one structured log line per request: no query string, no body, no personal data. */
+/**
+ * Path segments that are secrets: the token after /beheer/welkom/ (an invitation or the first
+ * administrator's link), /trainingen/bevestigen/ and /trainingen/aanmelding/ (a registrant's links).
+ * Matched on the decoded path, whatever the case or doubled slashes, so no spelling of a link that
+ * reaches its route (or almost does) leaves the token in the log.
+ */
+const SECRET_SEGMENT = /(\/(?:welkom|bevestigen|aanmelding)\/+)[^/]+/gi;
+const MAY_HOLD_SECRET = /welkom|bevestigen|aanmelding|%/i;
+
+/** The path as the request log writes it: a secret segment reads "…". */
+export function redactPath(path: string): string {
+  if (!MAY_HOLD_SECRET.test(path)) return path;
+  const decoded = path.includes('%')
+    ? path
+        .split('/')
+        .map((segment) => {
+          try {
+            return decodeURIComponent(segment);
+          } catch {
+            return segment;
+          }
+        })
+        .join('/')
+    : path;
+  const redacted = decoded.replace(SECRET_SEGMENT, '$1…');
+  return redacted === decoded ? path : redacted;
+}
+
+/** Request id and one structured log line per request: no query string, no body, no personal data, no secret link. */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const reqId = randomUUID();
   c.set('reqId', reqId);
@@ -14,7 +42,7 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('X-Request-Id', reqId);
   const { log } = c.get('deps');
   const status = c.res.status;
-  const path = new URL(c.req.url).pathname;
+  const path = redactPath(new URL(c.req.url).pathname);
   const ms = Math.round(performance.now() - start);
   if (status < 500) {
     logRequestLine(log, reqId, c.req.method, path, status, ms);
