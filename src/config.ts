@@ -101,6 +101,8 @@ const schema = z.object({
     .optional(),
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
+  // How to reach the data-protection officer (functionaris gegevensbescherming), shown in the privacy statement.
+  PRIVACY_OFFICER: z.string().trim().min(5, 'moet minstens 5 tekens lang zijn').max(200, 'mag hoogstens 200 tekens lang zijn').optional(),
 });
 
 export type Config = z.infer<typeof schema> & { baseUrl: string; secure: boolean };
