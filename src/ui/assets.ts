@@ -22,6 +22,7 @@ const UTRECHT = [
   '@utrecht/textbox-css/dist/index.css',
   '@utrecht/unordered-list-css/dist/index.css',
   '@utrecht/table-css/dist/index.css',
+  '@utrecht/alert-css/dist/index.css',
 ];
 
 export interface Asset {
