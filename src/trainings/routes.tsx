@@ -5,6 +5,7 @@ import { clientAddress } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countAll } from '../http/rate-limit.ts';
+import type { AlertType } from '../ui/alert.tsx';
 import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { certificatePdf } from './certificate.ts';
@@ -76,27 +77,41 @@ trainingRoutes.post('/bevestigen/:token', async (c) => {
   const deps = c.get('deps');
   const { outcome, position, manage: manageToken } = await confirm(deps.database.db, c.req.param('token'), trainingSettings(c), deps.now());
   const mine = manageToken ? [{ href: `/trainingen/aanmelding/${manageToken}`, label: 'Bekijk je aanmelding' }] : [];
-  const messages: Record<typeof outcome, [string, string[], number]> = {
-    confirmed: ['Je aanmelding is bevestigd', ['Je krijgt een mail met de gegevens en een agenda-afspraak.'], 200],
-    already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200],
+  const messages: Record<typeof outcome, [string, string[], number, AlertType]> = {
+    confirmed: ['Je aanmelding is bevestigd', ['Je hebt een plek. Je krijgt een mail met de gegevens en een agenda-afspraak.'], 200, 'ok'],
+    already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200, 'info'],
     waitlisted: [
       'Je staat op de wachtlijst',
       [
         `De gereserveerde plek was verlopen en de bijeenkomst is inmiddels vol. Je staat op de wachtlijst${position ? `, op plaats ${position}` : ''}. Komt er een plek vrij, dan krijg je een mail.`,
       ],
       200,
+      'warning',
     ],
-    offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200],
-    cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409],
-    'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409],
+    offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200, 'info'],
+    cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409, 'info'],
+    'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409, 'warning'],
     invalid: [
       'Deze link werkt niet',
       ['De link is verlopen, onvolledig of al vervangen door een nieuwere. Meld je opnieuw aan; we sturen je dan een nieuwe link.'],
       410,
+      'error',
     ],
   };
-  const [title, lines, status] = messages[outcome];
-  return page(c, { title, crumbs, status }, <Message title={title} lines={lines} links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]} />);
+  const [title, lines, status, type] = messages[outcome];
+  // The new link to the registration tells which training, when and where, for the confirmation panel.
+  const found = manageToken ? await registrationPage(deps.database.db, manageToken, deps.now()) : null;
+  return page(
+    c,
+    { title, crumbs, status },
+    <Message
+      title={title}
+      lines={lines}
+      type={type}
+      facts={found ? { training: found.training, session: found.session } : undefined}
+      links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]}
+    />,
+  );
 });
 
 async function managePage(c: Ctx, token: string, extra: { notice?: string; error?: string; status?: number } = {}) {
@@ -109,6 +124,7 @@ async function managePage(c: Ctx, token: string, extra: { notice?: string; error
       { title: 'Link werkt niet', crumbs, status: 410 },
       <Message
         title="Deze link werkt niet"
+        type="error"
         lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']}
         links={[{ href: '/trainingen', label: 'Alle trainingen' }]}
       />,
@@ -136,7 +152,11 @@ trainingRoutes.post('/aanmelding/:token', async (c) => {
       return page(
         c,
         { title: 'Gegevens verwijderd', crumbs },
-        <Message title="Je gegevens zijn verwijderd" lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']} />,
+        <Message
+          title="Je gegevens zijn verwijderd"
+          type="ok"
+          lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']}
+        />,
       );
     }
     return managePage(c, token, { notice });
@@ -265,14 +285,15 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
       />,
     );
   };
-  const sent = (title: string, lines: string[]) =>
+  const sent = (title: string, lines: string[], type: AlertType = 'ok') =>
     page(
       c,
       { title, crumbs: sessionCrumbs(row.training, path) },
-      <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+      <Message title={title} lines={lines} type={type} facts={row} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
     );
+  const held = 'We houden een plek voor je vast bij deze bijeenkomst.';
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
-  if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', ['We hebben je een mail gestuurd.']);
+  if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', [held, 'We hebben je een mail gestuurd.']);
   const parsed = registrationForm.safeParse(form);
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const now = deps.now();
@@ -301,16 +322,19 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     );
     if (outcome.kind === 'held')
       return sent('Kijk in je mail', [
-        `We houden een plek voor je vast. We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
+        held,
+        `We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
         'Geen mail gezien? Kijk ook in de map met ongewenste mail.',
       ]);
     if (outcome.kind === 'waitlisted')
       return sent('Je staat op de wachtlijst', [
         `De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`,
       ]);
-    return sent('Je was al aangemeld', [
-      `Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`,
-    ]);
+    return sent(
+      'Je was al aangemeld',
+      [`Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`],
+      'info',
+    );
   } catch (err) {
     if (err instanceof TrainingError) return again({ form: err.message }, 409);
     throw err;
