@@ -101,6 +101,13 @@ const schema = z.object({
     .optional(),
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
+  // The region this network serves, shown beside the wordmark in every page's header.
+  SITE_REGION: z.string().trim().min(2, 'moet minstens 2 tekens lang zijn').max(40, 'mag hoogstens 40 tekens lang zijn').default('Voorbeeldregio'),
+  // Optional logo beside the wordmark: a path on this site's own address (the CSP allows images from 'self' only), e.g. /huisstijl/logo.svg.
+  SITE_LOGO: z
+    .string()
+    .regex(/^\/(?!\/)[\w\-./]+\.(svg|png|webp)$/, 'moet een pad op deze site naar een .svg, .png of .webp zijn, bijvoorbeeld /huisstijl/logo.svg')
+    .optional(),
   // How to reach the data-protection officer (functionaris gegevensbescherming), shown in the privacy statement.
   PRIVACY_OFFICER: z.string().trim().min(5, 'moet minstens 5 tekens lang zijn').max(200, 'mag hoogstens 200 tekens lang zijn').optional(),
 });
