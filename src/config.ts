@@ -102,7 +102,7 @@ const schema = z.object({
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
   // The region this network serves, shown beside the wordmark in every page's header.
-  SITE_REGION: z.string().trim().min(2, 'moet minstens 2 tekens lang zijn').max(40, 'mag hoogstens 40 tekens lang zijn').default('Voorbeeldregio'),
+  SITE_REGION: z.string().trim().min(2, 'moet minstens 2 tekens lang zijn').max(40, 'mag hoogstens 40 tekens lang zijn').default('Regio Zuidoost'),
   // Optional logo beside the wordmark: a path on this site's own address (the CSP allows images from 'self' only), e.g. /huisstijl/logo.svg.
   SITE_LOGO: z
     .string()

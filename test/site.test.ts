@@ -158,7 +158,7 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
     const html = await (await t.app.request('/')).text();
     const header = part(html, 'header');
     expect(header).toContain('<span class="hw-logo__name">Hechtwerk</span>');
-    expect(header).toContain('<span class="hw-logo__region">Voorbeeldregio');
+    expect(header).toContain('<span class="hw-logo__region">Regio Zuidoost<span class="hw-wide">: samen tegen kindermishandeling</span></span>');
     expect(header).not.toContain('<img');
     expect(header).toMatch(/<a class="hw-help" href="tel:08002000">Zorgen<span class="hw-wide"> om een kind<\/span>\?/);
     const nav = /<nav class="hw-nav" aria-label="Hoofdmenu">([\s\S]*?)<\/nav>/.exec(header)?.[1] ?? '';
@@ -313,7 +313,8 @@ describe('region and logo in the header (SITE_REGION, SITE_LOGO)', () => {
   });
 
   it('refuses a logo from another site or of another kind (the CSP allows images from this site only)', () => {
-    expect(loadConfig({}).SITE_REGION).toBe('Voorbeeldregio');
+    // The demo region the pages in content/paginas name.
+    expect(loadConfig({}).SITE_REGION).toBe('Regio Zuidoost');
     expect(loadConfig({}).SITE_LOGO).toBeUndefined();
     expect(loadConfig({ SITE_LOGO: '/logo.png' }).SITE_LOGO).toBe('/logo.png');
     for (const bad of ['https://cdn.example/logo.svg', '//cdn.example/logo.svg', 'logo.svg', '/logo.gif', '/logo.svg?x=1', '/a"b.svg']) {

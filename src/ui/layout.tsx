@@ -69,7 +69,6 @@ export const Layout: FC<LayoutProps> = async (props) => {
   const crumbs = props.crumbs ?? [];
   const content = String(await html`${props.children}`);
   const inContent = veiligThuisCount(content);
-  const region = props.site?.region ?? 'Voorbeeldregio';
   return (
     <html lang="nl">
       <head>
@@ -101,10 +100,12 @@ export const Layout: FC<LayoutProps> = async (props) => {
               {props.site?.logo ? <img class="hw-logo__image" src={props.site.logo} alt="" height="40" /> : null}
               <span class="hw-logo__text">
                 <span class="hw-logo__name">{SITE_NAME}</span>{' '}
-                <span class="hw-logo__region">
-                  {region}
-                  <span class="hw-wide">: samen tegen kindermishandeling</span>
-                </span>
+                {props.site?.region ? (
+                  <span class="hw-logo__region">
+                    {props.site.region}
+                    <span class="hw-wide">: samen tegen kindermishandeling</span>
+                  </span>
+                ) : null}
               </span>
             </a>
             {/* On a phone it reads "Zorgen? 0800-2000"; the words hidden there are still read out. */}
