@@ -42,7 +42,14 @@ const schema = z.object({
     .regex(/^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+\.?[^@\s<>]*>?$/, 'moet een e-mailadres zijn, bijvoorbeeld "Hechtwerk <noreply@voorbeeld.nl>"')
     .default('Hechtwerk <noreply@hechtwerk.localhost>'),
   LOG_LEVEL: z.enum(logLevels, { message: `toegestaan: ${logLevels.join(', ')}` }).default('info'),
-  TRUST_PROXY: booleanish.default(false),
+  // How many proxies of our own stand before the app, each appending to X-Forwarded-For: the client
+  // address is that many entries from the right. `true` (the old setting) means 1, `false` 0.
+  TRUST_PROXY: z
+    .enum(['true', 'false', 'yes', 'no', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], {
+      message: 'toegestaan: het aantal eigen proxies voor de app (0 tot 9); true betekent 1, false 0',
+    })
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
   HOLD_HOURS: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')

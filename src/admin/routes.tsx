@@ -26,7 +26,7 @@ import {
   redeemToken,
   setUserDisabled,
 } from './service.ts';
-import { clearSessionCookie, clientAddress, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
+import { clearSessionCookie, clientKey, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -119,7 +119,7 @@ adminRoutes.post('/inloggen', async (c) => {
       <LoginPage csrf={preAuthCsrf(c)} email={typedEmail} errors={errors} terug={terug} />,
     );
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
-  const result = await login(deps.database.db, { ...parsed.data, client: clientAddress(c) }, deps.now());
+  const result = await login(deps.database.db, { ...parsed.data, client: clientKey(c) }, deps.now());
   if (!result.ok) {
     if (result.reason === 'locked') {
       const minutes = Math.max(1, Math.ceil(((result.until?.getTime() ?? 0) - deps.now().getTime()) / 60_000));

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { createEvents } from 'ics';
 import { z } from 'zod';
-import { clientAddress } from '../admin/session.tsx';
+import { clientKey } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countAll } from '../http/rate-limit.ts';
@@ -302,7 +302,7 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const limits = await countAll(
     deps.database.db,
     [
-      { key: `register:client:${clientAddress(c)}`, limit: perClient },
+      { key: `register:client:${clientKey(c)}`, limit: perClient },
       { key: `register:email:${parsed.data.email}`, limit: perEmail },
     ],
     windowMs,
