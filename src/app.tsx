@@ -53,7 +53,12 @@ export function createApp(deps: Deps) {
   app.use('*', etagAndCompress);
   const smallBody = bodyLimit({
     maxSize: 256 * 1024,
-    onError: (c) => c.text('Het verzoek is te groot.', 413),
+    // The body is left unread, so the connection is closed after the answer: on a kept-alive
+    // connection the rest of the body would be read as the next request.
+    onError: (c) => {
+      c.header('Connection', 'close');
+      return c.text('Het verzoek is te groot.', 413);
+    },
   });
   // The bundle import is the one form that takes a large file; it has its own limit (5 MB).
   app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importBodyLimit(c, next) : smallBody(c, next)));
