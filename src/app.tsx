@@ -66,7 +66,7 @@ export function createApp(deps: Deps) {
   app.use('*', inputGuard);
 
   // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
-  app.use('*', pageCache(deps.contentVersion));
+  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -106,6 +106,13 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 256 liggen')
     .max(256, 'moet tussen 1 en 256 liggen')
     .optional(),
+  // Memory for rendered public pages per instance (src/http/page-cache.ts), in MB; 0 turns the cache off.
+  PAGE_CACHE_MB: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(0, 'moet tussen 0 en 4096 liggen')
+    .max(4096, 'moet tussen 0 en 4096 liggen')
+    .default(32),
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
   // The region this network serves, shown beside the wordmark in every page's header.

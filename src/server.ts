@@ -1,9 +1,10 @@
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import { createFirstAdminToken } from './admin/service.ts';
 import { boot, createLogger } from './boot.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
-import { createHttpServer } from './http/fast-path.ts';
 import { startJobs } from './jobs/scheduler.ts';
 import { DefinitionError } from './signals/definition.ts';
 
@@ -31,8 +32,8 @@ async function main() {
   }
   const { app, deps } = booted;
 
-  // Node's HTTP server with the fast path for cached public pages in front of Hono (src/http/fast-path.ts).
-  const { server } = createHttpServer(app, deps);
+  // Node's own HTTP server, Hono behind it. Caching for many readers is nginx's job (docs/deploy.md).
+  const server = createServer(getRequestListener(app.fetch));
   server.listen(config.PORT, config.HOST, () => {
     const info = server.address() as AddressInfo;
     const url = config.BASE_URL ?? `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`;
@@ -67,6 +68,8 @@ async function main() {
     await jobs.stop();
     await deps.database.close();
     log.info('stopped');
+    // The log is written asynchronously in 4 KB pieces: hand the rest to stdout before leaving.
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

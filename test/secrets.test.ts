@@ -1,8 +1,9 @@
+import { createServer } from 'node:http';
+import { getRequestListener } from '@hono/node-server';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema.ts';
-import { createHttpServer } from '../src/http/fast-path.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
 import { createSession, createTraining, messageAll } from '../src/trainings/editor.ts';
@@ -216,9 +217,10 @@ describe.each(backends())('secret links and personal data on %s', (kind: Backend
 });
 
 describe('the request log holds no secret link', () => {
-  it('a full invitation and registration flow, through Hono, the fast path and the front door, logs no token', async () => {
+  it('a full invitation and registration flow, through Node’s HTTP server and Hono, logs no token', async () => {
     const t = await createTestApp('pglite', { env: { REGISTRATION_LIMIT: '1000' } });
-    const { server, stats } = createHttpServer(t.app, t.deps);
+    // As `npm start` serves it (src/server.ts).
+    const server = createServer(getRequestListener(t.app.fetch));
     const base = `http://127.0.0.1:${await listen(server)}`;
     try {
       const tokens: string[] = [];
@@ -227,7 +229,7 @@ describe('the request log holds no secret link', () => {
         return link;
       };
       // Every spelling of a link that reaches (or nearly reaches) its route, each twice so a
-      // remembered answer would be served from memory the second time.
+      // cached answer would be served from the page cache the second time.
       const variants = (link: string) => {
         const token = link.split('/').pop() as string;
         const dir = link.slice(0, -token.length);
@@ -268,9 +270,8 @@ describe('the request log holds no secret link', () => {
       const cancelled = await fetch(base + manageLink, { method: 'POST', body: new URLSearchParams({ actie: 'cancel' }) });
       expect(await cancelled.text()).toContain('Je bent afgemeld');
 
-      // A public page twice, so the fast path is known to serve from memory here.
+      // A public page three times: the page cache answers the later ones, with a request line each.
       for (let i = 0; i < 3; i++) await (await fetch(`${base}/themas/hechting`)).arrayBuffer();
-      expect(stats.hits).toBeGreaterThan(0);
 
       await new Promise((r) => setImmediate(r));
       const log = t.logs.join('');
