@@ -63,7 +63,7 @@ describe('configuration', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       env: { ...process.env, PORT: 'abc', DATA_DIR: '/nonexistent-should-not-be-created' },
       encoding: 'utf8',
-      timeout: 30_000,
+      timeout: 180_000,
     });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Ongeldige configuratie');

@@ -67,7 +67,7 @@ describe('PGlite in its own thread', () => {
       ['--import', 'tsx', '--input-type=module', '-e', script],
       ['--max-old-space-size=256', '--import', 'tsx', file],
     ]) {
-      const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 30_000 });
+      const run = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 180_000 });
       expect(run.stdout.trim(), run.stderr).toBe('42');
       expect(run.status).toBe(0);
     }
