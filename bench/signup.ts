@@ -164,8 +164,10 @@ async function registrar() {
 await Promise.all(Array.from({ length: CONCURRENCY }, registrar));
 const registeredAt = performance.now();
 
-// Confirm every held seat through the link in its mail, as the mailbox would show it: the stored
-// mail holds placeholders, and mailAsSent makes its links as the sender does.
+// Confirm every registration still waiting for its confirmation through the link in its mail, as
+// the mailbox would show it: those with a seat held, and those who registered while as many seats
+// as may be were held unconfirmed (HOLD_MAX_PERCENT), who get a seat now if one is still free. The
+// stored mail holds placeholders, and mailAsSent makes its links as the sender does.
 const held = await q<{ id: number }>(
   `select o.id from registrations r join outbox o on o."to" = r.email where r.session_id = $1 and r.status = 'held' and o.subject like 'Bevestig je aanmelding%'`,
   [sessionId],

@@ -50,12 +50,22 @@ const schema = z.object({
     })
     .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
     .default(0),
-  HOLD_HOURS: z.coerce
+  // Minutes a seat is held after registering, until the e-mail address is confirmed: at most an hour,
+  // so registrations nobody confirms (bots, typos) cannot keep seats from people who do confirm.
+  HOLD_MINUTES: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')
-    .min(1, 'moet tussen 1 en 336 liggen')
-    .max(336, 'moet tussen 1 en 336 liggen')
-    .default(24),
+    .min(5, 'moet tussen 5 en 60 liggen')
+    .max(60, 'moet tussen 5 en 60 liggen')
+    .default(30),
+  // At most this share (percent) of a session's seats is held for unconfirmed registrations at once
+  // (a session of up to 5 seats may be held in full); the others wait for their confirmation without a seat.
+  HOLD_MAX_PERCENT: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(10, 'moet tussen 10 en 100 liggen')
+    .max(100, 'moet tussen 10 en 100 liggen')
+    .default(34),
   OFFER_HOURS: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')

@@ -111,7 +111,7 @@ describe.each(backends())('confirmation panels after a public action on %s', (ki
     expect(registered.status).toBe(200);
     const afterRegistering = await registered.text();
     expect(afterRegistering).toContain('<h1 class="utrecht-heading-1">Kijk in je mail</h1>');
-    expectPanel(afterRegistering, 'We houden een plek voor je vast');
+    expectPanel(afterRegistering, 'We hebben je aanmelding ontvangen.');
 
     const confirmed = await t.app.request(await linkFromMail(t, 'paneel-a@example.org', 'bevestigen'), { method: 'POST' });
     expect(confirmed.status).toBe(200);
@@ -126,12 +126,12 @@ describe.each(backends())('confirmation panels after a public action on %s', (ki
     expectPanel(await cancelled.text(), 'Je bent afgemeld. Je plek is vrijgegeven.');
   });
 
-  it('a place on the waiting list is confirmed the same way', async () => {
+  it('a place on the waiting list is confirmed the same way (the place itself is told in the mail)', async () => {
     await t.app.request(`${session.path}/aanmelden`, form(person('b')));
     const waiting = await t.app.request(`${session.path}/aanmelden`, form(person('c')));
     const html = await waiting.text();
-    expect(html).toContain('<h1 class="utrecht-heading-1">Je staat op de wachtlijst</h1>');
-    expectPanel(html, 'Je staat op de wachtlijst, op plaats 1.');
+    expect(html).toContain('<h1 class="utrecht-heading-1">Kijk in je mail</h1>');
+    expectPanel(html, 'We hebben je aanmelding ontvangen.');
   });
 
   it('a link that no longer works says so in an error panel, not a success panel', async () => {

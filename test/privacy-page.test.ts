@@ -48,7 +48,7 @@ describe('privacy and accessibility statements over HTTP', () => {
       env: {
         RETENTION_MONTHS: '18',
         OUTBOX_RETENTION_MONTHS: '6',
-        HOLD_HOURS: '36',
+        HOLD_MINUTES: '45',
         OFFER_HOURS: '72',
         REGISTRATION_LIMIT: '40',
         PRIVACY_OFFICER: 'Mr. F. de Vries, fg@regio.example',
@@ -77,7 +77,7 @@ describe('privacy and accessibility statements over HTTP', () => {
       expect(page).toContain(`>${heading}</h3>`);
     expect(page.match(/artikel 6, lid 1, onder [bf]/g)?.length).toBeGreaterThanOrEqual(5);
     expect(page).toContain('tot 12 maanden na de bijeenkomst');
-    expect(page).toContain('een plek 24 uur voor je vast');
+    expect(page).toContain('een plek 30 minuten voor je vast');
     expect(page).toContain('die 48 uur voor je gereserveerd');
     expect(page).toContain('bewaren we 3 maanden');
     expect(page).toContain('hoogstens 30 aanmeldingen doen binnen 60 minuten');
@@ -89,7 +89,7 @@ describe('privacy and accessibility statements over HTTP', () => {
     const page = await html(configured, '/privacy');
     expect(page).toContain('tot 18 maanden na de bijeenkomst');
     expect(page).toContain('18 maanden na de bijeenkomst geanonimiseerd'); // the summary, also in the meta description
-    expect(page).toContain('een plek 36 uur voor je vast');
+    expect(page).toContain('een plek 45 minuten voor je vast');
     expect(page).toContain('die 72 uur voor je gereserveerd');
     expect(page).toContain('bewaren we 6 maanden');
     expect(page).toContain('hoogstens 40 aanmeldingen');

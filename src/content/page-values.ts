@@ -20,7 +20,7 @@ export function pageValues(config: Config, page: { reviewed: string }): Record<s
   return {
     RETENTION_MONTHS: String(config.RETENTION_MONTHS),
     OUTBOX_RETENTION_MONTHS: String(config.OUTBOX_RETENTION_MONTHS),
-    HOLD_HOURS: String(config.HOLD_HOURS),
+    HOLD_MINUTES: String(config.HOLD_MINUTES),
     OFFER_HOURS: String(config.OFFER_HOURS),
     REGISTRATION_LIMIT: String(config.REGISTRATION_LIMIT),
     REGISTRATION_LIMIT_PER_EMAIL: String(REGISTRATION_LIMITS.perEmail),

@@ -14,6 +14,8 @@ export interface Mail {
   registrationId?: number;
   /** Only beheerders may read it at /beheer/mail (an invitation says who may become what). */
   restricted?: boolean;
+  /** When it was queued, on the app's clock (default: the database's now). */
+  createdAt?: Date;
 }
 
 /**

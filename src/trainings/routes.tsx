@@ -20,7 +20,8 @@ export function trainingSettings(c: Ctx): TrainingSettings {
   const { config } = c.get('deps');
   return {
     baseUrl: config.baseUrl,
-    holdHours: config.HOLD_HOURS,
+    holdMinutes: config.HOLD_MINUTES,
+    holdMaxPercent: config.HOLD_MAX_PERCENT,
     offerHours: config.OFFER_HOURS,
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
@@ -291,9 +292,16 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
       { title, crumbs: sessionCrumbs(row.training, path) },
       <Message title={title} lines={lines} type={type} facts={row} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
     );
-  const held = 'We houden een plek voor je vast bij deze bijeenkomst.';
+  // One answer whatever happened (a seat held, none held yet, the waiting list, already registered,
+  // a bot): the page never tells whether an address was registered already. The mail says the rest.
+  const received = (email: string) =>
+    sent('Kijk in je mail', [
+      'We hebben je aanmelding ontvangen.',
+      `Je krijgt een mail op ${email}. Daarin staat of er een plek voor je is of dat je op de wachtlijst staat, en hoe je je aanmelding bevestigt.`,
+      'Geen mail gezien? Kijk ook in de map met ongewenste mail. Had je je vandaag al aangemeld, dan staat alles in de mail die je toen kreeg.',
+    ]);
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
-  if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', [held, 'We hebben je een mail gestuurd.']);
+  if (typeof form.website === 'string' && form.website.trim() !== '') return received(values.email);
   const parsed = registrationForm.safeParse(form);
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const now = deps.now();
@@ -313,28 +321,14 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     return again({ form: 'Er zijn in korte tijd te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.' }, 429);
   }
   try {
-    const outcome = await register(
+    await register(
       deps.database.db,
       row.session.id,
       { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role },
       trainingSettings(c),
       now,
     );
-    if (outcome.kind === 'held')
-      return sent('Kijk in je mail', [
-        held,
-        `We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
-        'Geen mail gezien? Kijk ook in de map met ongewenste mail.',
-      ]);
-    if (outcome.kind === 'waitlisted')
-      return sent('Je staat op de wachtlijst', [
-        `De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`,
-      ]);
-    return sent(
-      'Je was al aangemeld',
-      [`Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`],
-      'info',
-    );
+    return received(parsed.data.email);
   } catch (err) {
     if (err instanceof TrainingError) return again({ form: err.message }, 409);
     throw err;

@@ -2,14 +2,17 @@ import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } 
 import { randomToken, sha256 } from '../admin/crypto.ts';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
-import { registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
+import { outbox, registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
 export interface TrainingSettings {
   baseUrl: string;
-  holdHours: number;
+  /** Minutes a seat is held for a registration until it is confirmed by e-mail (HOLD_MINUTES). */
+  holdMinutes: number;
+  /** The share of a session's seats, in percent, that unconfirmed registrations may hold at once (HOLD_MAX_PERCENT). */
+  holdMaxPercent: number;
   offerHours: number;
   reminderDays: number[];
   retentionMonths: number;
@@ -22,7 +25,14 @@ export type Training = typeof trainings.$inferSelect;
 export type Registration = typeof registrations.$inferSelect;
 export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
 
-const HOUR = 3600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** A session this small may be held in full by unconfirmed registrations: a share of it would be no seat at all. */
+export const MIN_HOLDS = 5;
+
+/** How many of a session's seats unconfirmed registrations may hold at once. */
+export const holdCap = (capacity: number, percent: number) => Math.max(Math.min(capacity, MIN_HOLDS), Math.ceil((capacity * percent) / 100));
 const ACTIVE = ['held', 'confirmed', 'waitlisted', 'offered'] as const;
 
 export class TrainingError extends Error {
@@ -187,7 +197,17 @@ export interface RegistrationInput {
   role: string;
 }
 
-export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitlisted'; position: number } | { kind: 'resent'; status: string };
+/**
+ * `held`: a seat is held until `holdUntil`. `pending`: seats are free, but as many as may be are
+ * already held for people who have not confirmed, so none is held for this one: confirming takes a
+ * seat if one is still free (else a place on the waiting list). `resent`: the address was already
+ * registered; `mailed` says whether it got a mail (at most one a day per registration).
+ */
+export type RegisterOutcome =
+  | { kind: 'held'; holdUntil: Date }
+  | { kind: 'pending' }
+  | { kind: 'waitlisted'; position: number }
+  | { kind: 'resent'; status: string; mailed: boolean };
 
 /**
  * The time that puts a registration joining the waiting list behind everyone on it. `now` was read
@@ -208,6 +228,7 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   const [row] = await tx
     .select({
       ...seatCountColumns(now),
+      holding: sql<number>`count(*) filter (where ${registrations.status} = 'held' and ${registrations.holdExpiresAt} > ${now})::int`,
       lastWaitlistedAt: sql<Date | null>`max(${registrations.waitlistedAt}) filter (where ${registrations.status} = 'waitlisted')`.mapWith(
         registrations.waitlistedAt,
       ),
@@ -217,6 +238,7 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
     .where(eq(registrations.sessionId, sessionId));
   return {
     taken: Number(row?.taken ?? 0),
+    holding: Number(row?.holding ?? 0),
     waiting: Number(row?.waiting ?? 0),
     lastWaitlistedAt: row?.lastWaitlistedAt ?? null,
     existing: row?.existing == null ? null : Number(row.existing),
@@ -241,22 +263,29 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     const ms = mailSession(session, training);
     let seats = await seatState(tx, sessionId, input.email, now);
     if (seats.existing !== null) {
-      // Registering twice makes no duplicate: the links go out again.
+      // Registering twice makes no duplicate: the links go out again, but at most one mail a day
+      // for a registration (its first mail counts), so the form cannot be used to flood a mailbox.
       const [existing] = await tx.select().from(registrations).where(eq(registrations.id, seats.existing));
       if (!existing) throw new Error(`registration ${seats.existing} vanished under the session lock`);
+      const [recent] = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.registrationId, existing.id), gt(outbox.createdAt, new Date(now.getTime() - DAY))))
+        .limit(1);
+      if (recent) return { kind: 'resent', status: existing.status, mailed: false };
       const manage = await newToken(tx, existing.id, 'manage', manageExpiry(session, settings));
       const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
-      await enqueueMail(
-        tx,
-        mails.resend(
+      await enqueueMail(tx, {
+        ...mails.resend(
           input.email,
           existing.name as string,
           ms,
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
           confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
         ),
-      );
-      return { kind: 'resent', status: existing.status };
+        createdAt: now,
+      });
+      return { kind: 'resent', status: existing.status, mailed: true };
     }
     const state = publicStatus(session, 0, now);
     if (state === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is geannuleerd.', 'cancelled');
@@ -269,8 +298,18 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       seats = await seatState(tx, sessionId, input.email, now);
     const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${linkPlaceholder('manage', 0, manageExpiry(session, settings))}`;
     if (seats.taken < session.capacity) {
-      const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
       const confirmUrl = `${settings.baseUrl}/trainingen/bevestigen/${linkPlaceholder('confirm', 0, session.startsAt)}`;
+      if (seats.holding >= holdCap(session.capacity, settings.holdMaxPercent)) {
+        // No seat held: the registration waits for its confirmation without a hold (so the expiry
+        // job leaves it be), and confirm() gives it a seat then if one is free, as for a lapsed hold.
+        await storeRegistration(
+          tx,
+          { sessionId, ...input, status: 'held', holdExpiresAt: null, createdAt: now, updatedAt: now },
+          mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, null),
+        );
+        return { kind: 'pending' };
+      }
+      const holdUntil = new Date(Math.min(now.getTime() + settings.holdMinutes * MINUTE, session.startsAt.getTime()));
       await storeRegistration(
         tx,
         { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
