@@ -121,9 +121,21 @@ adminRoutes.post('/inloggen', async (c) => {
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const result = await login(deps.database.db, { ...parsed.data, client: clientKey(c) }, deps.now());
   if (!result.ok) {
+    const left = (result.until?.getTime() ?? 0) - deps.now().getTime();
     if (result.reason === 'locked') {
-      const minutes = Math.max(1, Math.ceil(((result.until?.getTime() ?? 0) - deps.now().getTime()) / 60_000));
-      return again({ form: `Te veel mislukte pogingen. Probeer het over ${minutes} minuten opnieuw.` }, 429);
+      const minutes = Math.max(1, Math.ceil(left / 60_000));
+      c.header('Retry-After', String(Math.ceil(left / 1000)));
+      return again({ form: `Te veel mislukte pogingen vanaf dit adres. Probeer het over ${minutes} ${minutes === 1 ? 'minuut' : 'minuten'} opnieuw.` }, 429);
+    }
+    if (result.reason === 'wait') {
+      const seconds = Math.max(1, Math.ceil(left / 1000));
+      c.header('Retry-After', String(seconds));
+      return again(
+        {
+          form: `Er is een paar keer een verkeerd wachtwoord gegeven voor dit account. Wacht ${seconds} ${seconds === 1 ? 'seconde' : 'seconden'} en probeer het dan opnieuw.`,
+        },
+        429,
+      );
     }
     // One message for every failure, so the form does not reveal which accounts exist.
     return again({ email: 'Het e-mailadres of het wachtwoord klopt niet.' }, 401);

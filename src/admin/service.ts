@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.ts';
-import { appSettings, auditLog, loginThrottle, loginTokens, sessions, users } from '../db/schema.ts';
+import { appSettings, auditLog, loginThrottle, loginTokens, outbox, sessions, users } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
 import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 
@@ -12,14 +12,29 @@ export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000; // 2 hours without a request 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000; // and none lives longer than a working day
 export const FIRST_ADMIN_TTL_MS = 24 * 60 * 60 * 1000;
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * Failed logins. An account is never locked (anyone who knows the address could lock its holder
+ * out): from the perEmail-th failure within the window on, each failure makes the next attempt on
+ * that account wait, 1 s, 2 s, 4 s, … up to maxDelayMs, which makes guessing hopeless while the
+ * holder waits a minute at most. The holder gets one mail about it (a day at most). A client
+ * (address, IPv6 /64) that fails perClient times within the window is locked for lockMs.
+ */
 export const THROTTLE = {
   windowMs: 15 * 60 * 1000,
   lockMs: 15 * 60 * 1000,
-  /** Failed attempts per e-mail address within the window before that address is locked. */
+  /** Failures on one account within the window from which each failure adds a delay. */
   perEmail: 5,
-  /** Failed attempts per client address within the window before that address is locked. */
+  firstDelayMs: 1000,
+  maxDelayMs: 60 * 1000,
+  /** Failed attempts per client within the window before that client is locked. */
   perClient: 20,
 };
+
+/** The wait after the `failures`-th failure on one account within the window. */
+export const accountDelayMs = (failures: number) =>
+  failures < THROTTLE.perEmail ? 0 : Math.min(THROTTLE.firstDelayMs * 2 ** (failures - THROTTLE.perEmail), THROTTLE.maxDelayMs);
+
+export const FAILED_LOGINS_SUBJECT = 'Mislukte pogingen om in te loggen bij Hechtwerk';
 
 export class AccountError extends Error {
   constructor(
@@ -137,50 +152,75 @@ export async function redeemToken(
 
 type ThrottleRow = typeof loginThrottle.$inferSelect;
 
-async function lockedUntil(db: Queryable, keys: string[], now: Date): Promise<Date | null> {
-  let until: Date | null = null;
-  for (const key of keys) {
-    const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
-    if (row?.lockedUntil && row.lockedUntil > now && (!until || row.lockedUntil > until)) until = row.lockedUntil;
-  }
-  return until;
+async function blockedUntil(db: Queryable, key: string, now: Date): Promise<Date | null> {
+  const [row] = await db.select().from(loginThrottle).where(eq(loginThrottle.key, key));
+  return row?.lockedUntil && row.lockedUntil > now ? row.lockedUntil : null;
 }
 
-async function recordFailure(db: Queryable, key: string, limit: number, now: Date): Promise<ThrottleRow | undefined> {
+/** Counts a failure for `key` and blocks it until `now` + `blockMs(failures)` (0: not blocked). */
+async function recordFailure(db: Queryable, key: string, blockMs: (failures: number) => number, now: Date): Promise<ThrottleRow | undefined> {
   const windowStart = new Date(now.getTime() - THROTTLE.windowMs);
-  const lockUntil = new Date(now.getTime() + THROTTLE.lockMs);
   // One statement, so concurrent failures on several instances all count.
   const [row] = await db
     .insert(loginThrottle)
-    .values({ key, failures: 1, windowStart: now, lockedUntil: limit <= 1 ? lockUntil : null })
+    .values({ key, failures: 1, windowStart: now, lockedUntil: null })
     .onConflictDoUpdate({
       target: loginThrottle.key,
       set: {
         failures: sql`case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end`,
         windowStart: sql`case when ${loginThrottle.windowStart} < ${windowStart} then ${now} else ${loginThrottle.windowStart} end`,
-        lockedUntil: sql`case when (case when ${loginThrottle.windowStart} < ${windowStart} then 1 else ${loginThrottle.failures} + 1 end) >= ${limit} then ${lockUntil}::timestamptz else ${loginThrottle.lockedUntil} end`,
       },
     })
     .returning();
-  return row;
+  const ms = row ? blockMs(row.failures) : 0;
+  if (!row || ms <= 0) return row;
+  const until = new Date(now.getTime() + ms);
+  await db.update(loginThrottle).set({ lockedUntil: until }).where(eq(loginThrottle.key, key));
+  return { ...row, lockedUntil: until };
 }
 
-export type LoginResult = { ok: true; userId: number; token: string } | { ok: false; reason: 'invalid' | 'locked'; until?: Date };
+/** Tells an account's holder, once a day at most, that logging in failed often; the mail holds no link. */
+async function tellHolder(db: Queryable, email: string, now: Date) {
+  const [recent] = await db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(eq(outbox.to, email), eq(outbox.subject, FAILED_LOGINS_SUBJECT), gt(outbox.createdAt, new Date(now.getTime() - 24 * 60 * 60 * 1000))))
+    .limit(1);
+  if (recent) return;
+  const lines = [
+    'Hallo,',
+    `Iemand heeft de afgelopen ${THROTTLE.windowMs / 60_000} minuten ${THROTTLE.perEmail} keer of vaker geprobeerd in te loggen op jouw account bij Hechtwerk, met een verkeerd wachtwoord. Elke volgende poging moet nu even wachten; je account is niet geblokkeerd en je wachtwoord is niet veranderd.`,
+    'Was jij dat? Dan hoef je niets te doen. Was jij het niet? Kies dan een nieuw, sterk wachtwoord: log in en kies "Wachtwoord wijzigen", of kies "Wachtwoord vergeten" op de inlogpagina van Hechtwerk.',
+    'Hechtwerk',
+  ];
+  await enqueueMail(db, {
+    to: email,
+    subject: FAILED_LOGINS_SUBJECT,
+    text: lines.join('\n\n'),
+    html: lines.map((l) => `<p>${l.replace(/"/g, '&quot;')}</p>`).join(''),
+    createdAt: now,
+  });
+}
+
+export type LoginResult = { ok: true; userId: number; token: string } | { ok: false; reason: 'invalid' | 'wait' | 'locked'; until?: Date };
 
 export async function login(db: Db, input: { email: string; password: string; client: string }, now: Date): Promise<LoginResult> {
-  const keys = [`email:${input.email}`, `client:${input.client}`];
-  const until = await lockedUntil(db, keys, now);
-  if (until) return { ok: false, reason: 'locked', until };
+  const keys = [`email:${input.email}`, `client:${input.client}`] as const;
+  const clientLock = await blockedUntil(db, keys[1], now);
+  if (clientLock) return { ok: false, reason: 'locked', until: clientLock };
+  const wait = await blockedUntil(db, keys[0], now);
+  if (wait) return { ok: false, reason: 'wait', until: wait };
   const [user] = await db.select().from(users).where(eq(users.email, input.email));
   const valid = await verifyPassword(input.password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !valid || user.disabledAt) {
     const [e, c] = await Promise.all([
-      recordFailure(db, keys[0] as string, THROTTLE.perEmail, now),
-      recordFailure(db, keys[1] as string, THROTTLE.perClient, now),
+      recordFailure(db, keys[0], accountDelayMs, now),
+      recordFailure(db, keys[1], (n) => (n >= THROTTLE.perClient ? THROTTLE.lockMs : 0), now),
     ]);
     await audit(db, user?.id ?? null, 'login.failed', user ? user.email : '', {});
-    const locked = [e, c].find((r) => r?.lockedUntil && r.lockedUntil > now);
-    return locked ? { ok: false, reason: 'locked', until: locked.lockedUntil as Date } : { ok: false, reason: 'invalid' };
+    if (user && !user.disabledAt && e?.failures === THROTTLE.perEmail) await tellHolder(db, user.email, now);
+    if (c?.lockedUntil && c.lockedUntil > now) return { ok: false, reason: 'locked', until: c.lockedUntil };
+    return { ok: false, reason: 'invalid' };
   }
   const token = randomToken();
   await db.transaction(async (tx) => {

@@ -27,6 +27,8 @@ export function pageValues(config: Config, page: { reviewed: string }): Record<s
     REGISTRATION_WINDOW_MINUTES: String(REGISTRATION_LIMITS.windowMs / MINUTE),
     LOGIN_WINDOW_MINUTES: String(THROTTLE.windowMs / MINUTE),
     LOGIN_LOCK_MINUTES: String(THROTTLE.lockMs / MINUTE),
+    LOGIN_FAILURES: String(THROTTLE.perEmail),
+    LOGIN_MAX_WAIT_SECONDS: String(THROTTLE.maxDelayMs / 1000),
     SESSION_IDLE_HOURS: String(SESSION_IDLE_MS / HOUR),
     SESSION_MAX_HOURS: String(SESSION_ABSOLUTE_MS / HOUR),
     PRIVACY_OFFICER: literal(config.PRIVACY_OFFICER ?? NOT_SET),
