@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings, auditLog, loginThrottle, loginTokens, outbox, sessions, users } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
@@ -12,6 +12,8 @@ export const SESSION_IDLE_MS = 2 * 60 * 60 * 1000; // 2 hours without a request 
 export const SESSION_ABSOLUTE_MS = 12 * 60 * 60 * 1000; // and none lives longer than a working day
 export const FIRST_ADMIN_TTL_MS = 24 * 60 * 60 * 1000;
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** A password-reset link works once, for an hour. */
+export const RESET_TTL_MS = 60 * 60 * 1000;
 /**
  * Failed logins. An account is never locked (anyone who knows the address could lock its holder
  * out): from the perEmail-th failure within the window on, each failure makes the next attempt on
@@ -80,18 +82,20 @@ export async function createFirstAdminToken(db: Db, now: Date): Promise<string |
   });
 }
 
-export async function peekToken(db: Queryable, token: string, now: Date) {
+/** A usable one-time link of one of `purposes` (an invitation's link does not reset a password, nor the other way round). */
+export async function peekToken(db: Queryable, token: string, now: Date, purposes: string[] = ['first-admin', 'invite']) {
   const [row] = await db
     .select()
     .from(loginTokens)
-    .where(and(eq(loginTokens.tokenHash, sha256(token)), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)));
+    .where(and(eq(loginTokens.tokenHash, sha256(token)), inArray(loginTokens.purpose, purposes), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)));
   return row ?? null;
 }
 
 export async function inviteUser(db: Db, actorId: number, input: { email: string; role: Role }, now: Date, baseUrl: string): Promise<void> {
   await db.transaction(async (tx) => {
-    const [existing] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-    if (existing) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
+    // A disabled account may be invited again: accepting enables it with a new name and password.
+    const [existing] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, input.email));
+    if (existing && !existing.disabledAt) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
     // The row's token is made when the mail is sent (see src/mail/outbox.ts): until then its hash
     // is that of a token nobody has, and the mail holds a placeholder naming the row.
     const [invite] = await tx
@@ -115,7 +119,7 @@ export async function inviteUser(db: Db, actorId: number, input: { email: string
       text: `Hallo,\n\nJe bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:\n\n${link}\n\nDe link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.\n\nHechtwerk`,
       html: `<p>Hallo,</p><p>Je bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:</p><p><a href="${link}">${link}</a></p><p>De link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.</p><p>Hechtwerk</p>`,
     });
-    await audit(tx, actorId, 'user.invited', input.email, { role: input.role });
+    await audit(tx, actorId, existing ? 'user.reinvited' : 'user.invited', input.email, { role: input.role });
   });
 }
 
@@ -132,7 +136,14 @@ export async function redeemToken(
     const [burnt] = await tx
       .update(loginTokens)
       .set({ usedAt: now })
-      .where(and(eq(loginTokens.tokenHash, sha256(token)), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
+      .where(
+        and(
+          eq(loginTokens.tokenHash, sha256(token)),
+          inArray(loginTokens.purpose, ['first-admin', 'invite']),
+          isNull(loginTokens.usedAt),
+          gt(loginTokens.expiresAt, now),
+        ),
+      )
       .returning();
     if (!burnt) throw new AccountError('Deze link is verlopen of al gebruikt. Vraag een beheerder om een nieuwe uitnodiging.');
     if (burnt.purpose === 'first-admin') {
@@ -141,7 +152,14 @@ export async function redeemToken(
       if ((await userCount(tx)) > 0) throw new AccountError('Er is al een beheerder. Log in of vraag om een uitnodiging.');
     }
     const email = burnt.purpose === 'invite' ? (burnt.email as string) : (input.email as string);
-    const [clash] = await tx.select({ id: users.id }).from(users).where(eq(users.email, email));
+    const [clash] = await tx.select({ id: users.id, disabledAt: users.disabledAt }).from(users).where(eq(users.email, email));
+    if (clash && burnt.purpose === 'invite' && clash.disabledAt) {
+      // A disabled account invited again: enabled, with the name, role and password chosen now.
+      await tx.update(users).set({ name: input.name, role: burnt.role, passwordHash, disabledAt: null }).where(eq(users.id, clash.id));
+      await tx.delete(sessions).where(eq(sessions.userId, clash.id));
+      await audit(tx, clash.id, 'user.accepted-invite', email, { reinvited: true });
+      return { id: clash.id, email };
+    }
     if (clash) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
     const [user] = await tx.insert(users).values({ email, name: input.name, role: burnt.role, passwordHash }).returning({ id: users.id, email: users.email });
     if (!user) throw new Error('insert returned nothing');
@@ -295,5 +313,77 @@ export async function setUserDisabled(db: Db, actorId: number, userId: number, d
     if (!u) throw new AccountError('Dit account bestaat niet.');
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
     await audit(tx, actorId, disabled ? 'user.disabled' : 'user.enabled', u.email);
+  });
+}
+
+/** Changes the logged-in user's password; the current one is required. Every other session of the account ends. */
+export async function changePassword(
+  db: Db,
+  user: { id: number; sessionHash: string },
+  input: { current: string; password: string },
+  now: Date,
+): Promise<void> {
+  const [row] = await db.select().from(users).where(eq(users.id, user.id));
+  if (!row?.passwordHash || !(await verifyPassword(input.current, row.passwordHash))) throw new AccountError('Je huidige wachtwoord klopt niet.', 'current');
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
+    await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.idHash, user.sessionHash)));
+    await audit(tx, user.id, 'user.password-changed', row.email, { at: now.toISOString() });
+  });
+}
+
+/**
+ * "Wachtwoord vergeten": mails a one-time link (an hour) to an enabled account's address. For any
+ * other address nothing happens, and the caller answers the same either way. A new link makes the
+ * older ones stop working. The link's token is made when the mail is sent (src/mail/outbox.ts).
+ */
+export async function requestPasswordReset(db: Db, email: string, now: Date, baseUrl: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [user] = await tx.select().from(users).where(eq(users.email, email));
+    if (!user || user.disabledAt) return;
+    await tx.delete(loginTokens).where(and(eq(loginTokens.purpose, 'reset'), eq(loginTokens.email, email), isNull(loginTokens.usedAt)));
+    const [reset] = await tx
+      .insert(loginTokens)
+      .values({ tokenHash: sha256(randomToken()), purpose: 'reset', email, role: user.role, expiresAt: new Date(now.getTime() + RESET_TTL_MS) })
+      .returning({ id: loginTokens.id });
+    if (!reset) throw new Error('insert returned nothing');
+    const link = `${baseUrl}/beheer/nieuw-wachtwoord/${linkPlaceholder('reset', reset.id)}`;
+    const intro = `Hallo ${user.name},`;
+    const ask = 'Er is gevraagd om een nieuw wachtwoord voor je account bij Hechtwerk. Kies een nieuw wachtwoord via deze link:';
+    const after = 'De link werkt één keer en is een uur geldig. Heb je niets aangevraagd? Dan kun je dit bericht negeren: je wachtwoord blijft zoals het is.';
+    const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    await enqueueMail(tx, {
+      to: email,
+      restricted: true,
+      subject: 'Nieuw wachtwoord voor Hechtwerk',
+      text: `${intro}\n\n${ask}\n\n${link}\n\n${after}\n\nHechtwerk`,
+      html: `<p>${esc(intro)}</p><p>${ask}</p><p><a href="${link}">${link}</a></p><p>${after}</p><p>Hechtwerk</p>`,
+    });
+    await audit(tx, user.id, 'user.reset-requested', email);
+  });
+}
+
+/** Uses a password-reset link: sets the new password, burns the link and ends every session of the account. */
+export async function resetPassword(db: Db, token: string, password: string, now: Date): Promise<{ email: string }> {
+  const passwordHash = await hashPassword(password);
+  return db.transaction(async (tx) => {
+    const [burnt] = await tx
+      .update(loginTokens)
+      .set({ usedAt: now })
+      .where(and(eq(loginTokens.tokenHash, sha256(token)), eq(loginTokens.purpose, 'reset'), isNull(loginTokens.usedAt), gt(loginTokens.expiresAt, now)))
+      .returning();
+    const expired = new AccountError('Deze link is verlopen of al gebruikt. Vraag een nieuwe aan via “Wachtwoord vergeten”.');
+    if (!burnt?.email) throw expired;
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash })
+      .where(and(eq(users.email, burnt.email), isNull(users.disabledAt)))
+      .returning({ id: users.id, email: users.email });
+    if (!user) throw expired;
+    await tx.delete(sessions).where(eq(sessions.userId, user.id));
+    await tx.delete(loginThrottle).where(eq(loginThrottle.key, `email:${user.email}`));
+    await audit(tx, user.id, 'user.password-reset', user.email);
+    return { email: user.email };
   });
 }

@@ -196,7 +196,7 @@ export const loginTokens = pgTable(
     usedAt: ts('used_at'),
   },
   (t) => [
-    check('login_tokens_purpose_valid', sql`${t.purpose} in ('first-admin', 'invite')`),
+    check('login_tokens_purpose_valid', sql`${t.purpose} in ('first-admin', 'invite', 'reset')`),
     check('login_tokens_role_valid', sql`${t.role} in ('beheerder', 'redacteur')`),
     uniqueIndex('login_tokens_id_key').on(t.id),
   ],

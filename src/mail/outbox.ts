@@ -28,12 +28,12 @@ export interface Mail {
  * `ref` is the registration (0: the one the mail is stored with) or, for an invitation, the
  * login_tokens row; `expiresAt` is when a registration link stops working.
  */
-export type LinkPurpose = 'confirm' | 'manage' | 'invite';
+export type LinkPurpose = 'confirm' | 'manage' | 'invite' | 'reset';
 export const linkPlaceholder = (purpose: LinkPurpose, ref: number, expiresAt?: Date) => `{link:${purpose}:${ref}:${expiresAt?.getTime() ?? 0}}`;
-const PLACEHOLDER = /\{link:(confirm|manage|invite):(\d+):(\d+)\}/g;
+const PLACEHOLDER = /\{link:(confirm|manage|invite|reset):(\d+):(\d+)\}/g;
 
 /** A working personal link as it would stand in a mail: what must never be stored. */
-export const SECRET_LINK = /\/(?:beheer\/welkom|trainingen\/bevestigen|trainingen\/aanmelding)\/[A-Za-z0-9_-]{16,}/;
+export const SECRET_LINK = /\/(?:beheer\/welkom|beheer\/nieuw-wachtwoord|trainingen\/bevestigen|trainingen\/aanmelding)\/[A-Za-z0-9_-]{16,}/;
 
 /** Call inside the transaction that causes the mail: it is sent if and only if that commits. */
 export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
@@ -44,7 +44,7 @@ function checked(mail: Mail) {
   if (SECRET_LINK.test(mail.text) || SECRET_LINK.test(mail.html)) throw new Error(`mail "${mail.subject}" holds a personal link: use linkPlaceholder()`);
   let registrationId = mail.registrationId ?? null;
   for (const [, purpose, ref] of `${mail.text}\n${mail.html}`.matchAll(PLACEHOLDER)) {
-    if (purpose === 'invite' || ref === '0') continue;
+    if (purpose === 'invite' || purpose === 'reset' || ref === '0') continue;
     if (registrationId !== null && registrationId !== Number(ref)) throw new Error(`mail "${mail.subject}" has links of two registrations`);
     registrationId = Number(ref);
   }
@@ -77,7 +77,7 @@ export async function fillLinks(tx: Queryable, row: { text: string; html: string
   for (const [placeholder, purpose, ref, expires] of `${row.text}\n${row.html}`.matchAll(PLACEHOLDER)) {
     if (tokens.has(placeholder)) continue;
     const token = randomToken();
-    if (purpose === 'invite') {
+    if (purpose === 'invite' || purpose === 'reset') {
       await tx
         .update(loginTokens)
         .set({ tokenHash: sha256(token) })
