@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
+import { ByteLru } from './byte-cache.ts';
 
 /**
  * Path segments that are secrets: the token after /beheer/welkom/ (an invitation or the first
@@ -71,9 +72,10 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|atom\+xml|javascript|problem\+json)|image\/svg)/;
 const MIN_BYTES = 512;
-// Compressed bodies by ETag and encoding: a page that has not changed is compressed once.
-const compressedCache = new Map<string, Uint8Array>();
-const CACHE_LIMIT = 500;
+// Compressed bodies by ETag and encoding: a page that has not changed is compressed once. Bounded
+// by the bytes it holds, keys included (src/http/byte-cache.ts).
+export const COMPRESSED_CACHE_BYTES = 16 * 1024 * 1024;
+export const compressedCache = new ByteLru<Uint8Array>(COMPRESSED_CACHE_BYTES, (body) => body.byteLength);
 
 function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
   return encoding === 'br'
@@ -148,10 +150,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
     const key = etag ? `${etag}:${encoding}` : '';
     const hit = key ? compressedCache.get(key) : undefined;
     out = hit ?? compress(body, encoding);
-    if (key && !hit) {
-      if (compressedCache.size >= CACHE_LIMIT) compressedCache.delete(compressedCache.keys().next().value as string);
-      compressedCache.set(key, out);
-    }
+    if (key && !hit) compressedCache.set(key, out);
     headers.set('Content-Encoding', encoding);
   }
   headers.set('Content-Length', String(out.byteLength));

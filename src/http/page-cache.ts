@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings } from '../db/schema.ts';
+import { ENTRY_OVERHEAD_BYTES, stringBytes } from './byte-cache.ts';
 import { etagOf } from './middleware.ts';
 
 /**
@@ -107,15 +108,29 @@ export interface PageCacheOptions {
  * the last `size` such URLs seen). One-off searches, and query strings anyone can make up, would
  * otherwise push the pages people really read out of the cache, and cost a copy and a hash each.
  * URLs without a query string (the site's own pages, a few hundred) are let in at once.
+ * Bounded by the bytes of the URLs it remembers (a URL may be as long as a client likes).
  */
 export class Doorkeeper {
   private readonly seen = new Set<string>();
-  constructor(private readonly size = 10_000) {}
+  private used = 0;
+  constructor(private readonly maxBytes = 2 * 1024 * 1024) {}
+
+  /** The bytes of the URLs remembered now, with the per-entry cost. */
+  get bytes(): number {
+    return this.used;
+  }
 
   admit(key: string, url: string): boolean {
     if (!url.includes('?') || this.seen.has(key)) return true;
-    if (this.seen.size >= this.size) this.seen.clear();
-    this.seen.add(key);
+    const bytes = stringBytes(key) + ENTRY_OVERHEAD_BYTES;
+    if (this.used + bytes > this.maxBytes) {
+      this.seen.clear();
+      this.used = 0;
+    }
+    if (bytes <= this.maxBytes) {
+      this.seen.add(key);
+      this.used += bytes;
+    }
     return false;
   }
 }
