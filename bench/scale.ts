@@ -184,7 +184,8 @@ function cpuSnapshot(pids: number[]) {
 interface Ack {
   email: string;
   sessionId: number;
-  kind: 'held' | 'waitlisted';
+  /** The form answers the same whatever happened (a seat, none yet, the waiting list): the mail says which. */
+  kind: 'received';
 }
 
 async function seedRound(db: pg.Client, round: string) {
@@ -297,8 +298,7 @@ function makeWorkload(round: string, seed: Awaited<ReturnType<typeof seedRound>>
             const context = ctx as Record<string, unknown>;
             count(`register ${status}`);
             if (status !== 200) return;
-            const kind = body.includes('Kijk in je mail') ? 'held' : body.includes('op de wachtlijst') ? 'waitlisted' : null;
-            if (kind) acks.push({ email: context.email as string, sessionId: context.sessionId as number, kind });
+            if (body.includes('Kijk in je mail')) acks.push({ email: context.email as string, sessionId: context.sessionId as number, kind: 'received' });
           },
         }),
       );
@@ -347,18 +347,28 @@ async function confirmSome(db: pg.Client, base: string[], seed: Awaited<ReturnTy
   );
   const rows = await Promise.all(stored.map(async (r) => ({ ...r, text: (await mailAsSent(drizzle(db) as unknown as Db, r.id)).text })));
   const confirmed = new Set<string>();
+  // Every answered click sends a mail: a confirmation, or (no seat free any more) the waiting list.
+  const answered = new Set<string>();
   await Promise.all(
     rows.map(async ({ email, text }, k) => {
       const link = /\/trainingen\/bevestigen\/[\w-]+/.exec(text)?.[0];
       if (!link) return;
       const res = await fetch(base[k % base.length] + link, { method: 'POST', redirect: 'manual' });
-      if (res.status === 200 && (await res.text()).includes('Je aanmelding is bevestigd')) confirmed.add(email);
+      if (res.status !== 200) return;
+      answered.add(email);
+      if ((await res.text()).includes('Je aanmelding is bevestigd')) confirmed.add(email);
     }),
   );
-  return confirmed;
+  return Object.assign(confirmed, { answered });
 }
 
-async function check(db: pg.Client, round: string, seed: Awaited<ReturnType<typeof seedRound>>, acks: Ack[], confirmed: Set<string>) {
+async function check(
+  db: pg.Client,
+  round: string,
+  seed: Awaited<ReturnType<typeof seedRound>>,
+  acks: Ack[],
+  confirmed: Set<string> & { answered: Set<string> },
+) {
   const sessions = [...seed.big, seed.small];
   const regs = (
     await db.query<{ email: string; session_id: number; status: string }>(`select email, session_id, status from registrations where session_id = any($1)`, [
@@ -367,7 +377,7 @@ async function check(db: pg.Client, round: string, seed: Awaited<ReturnType<type
   ).rows;
   const seats = (
     await db.query<{ id: number; capacity: number; taken: number }>(
-      `select s.id, s.capacity, count(r.id) filter (where r.status in ('held', 'confirmed', 'offered'))::int as taken
+      `select s.id, s.capacity, count(r.id) filter (where r.status in ('confirmed', 'offered') or (r.status = 'held' and r.hold_expires_at > now()))::int as taken
          from training_sessions s left join registrations r on r.session_id = s.id where s.id = any($1) group by s.id`,
       [sessions],
     )
@@ -382,7 +392,7 @@ async function check(db: pg.Client, round: string, seed: Awaited<ReturnType<type
   const small = seats.find((s) => s.id === seed.small);
   const mailCount = new Map<string, number>();
   for (const m of mails) mailCount.set(m.to, (mailCount.get(m.to) ?? 0) + m.n);
-  const expectedMails = (email: string) => 1 + (confirmed.has(email) ? 1 : 0);
+  const expectedMails = (email: string) => 1 + (confirmed.answered.has(email) ? 1 : 0);
   return {
     registrations: regs.length,
     acknowledged: acks.length,
@@ -392,10 +402,7 @@ async function check(db: pg.Client, round: string, seed: Awaited<ReturnType<type
     confirmedStored: regs.filter((r) => r.status === 'confirmed').length,
     duplicates: regs.length - new Set(regs.map((r) => r.email)).size,
     lost: acks.filter((a) => byEmail.get(a.email)?.session_id !== a.sessionId).length,
-    wrongStatus: acks.filter((a) => {
-      const s = byEmail.get(a.email)?.status;
-      return a.kind === 'waitlisted' ? s !== 'waitlisted' : !(s === 'held' || s === 'confirmed');
-    }).length,
+    wrongStatus: acks.filter((a) => !['held', 'confirmed', 'waitlisted', 'offered'].includes(byEmail.get(a.email)?.status ?? '')).length,
     mailsMissing: regs.filter((r) => (mailCount.get(r.email) ?? 0) < expectedMails(r.email)).length,
     mailsTwice: mails.filter((m) => m.n > 1).length + regs.filter((r) => (mailCount.get(r.email) ?? 0) > expectedMails(r.email)).length,
   };
