@@ -25,7 +25,7 @@
  *    route with its own size limit.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { inviteUser } from '../src/admin/service.ts';
+import { inviteUser, requestPasswordReset } from '../src/admin/service.ts';
 import { organisations, outbox, registrations, revisions, users } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
@@ -50,6 +50,9 @@ export type Access = 'public' | 'login' | 'beheerder';
 export const ROLE_RULES: { prefix: string; access: Access; why: string }[] = [
   { prefix: '/beheer/inloggen', access: 'public', why: 'the login form' },
   { prefix: '/beheer/welkom', access: 'public', why: 'one-time links to create an account' },
+  { prefix: '/beheer/wachtwoord-vergeten', access: 'public', why: 'asking for a password-reset link (same answer for any address)' },
+  { prefix: '/beheer/nieuw-wachtwoord', access: 'public', why: 'one-time links to choose a new password' },
+  { prefix: '/beheer/wachtwoord', access: 'login', why: 'changes one’s own password (the current one required)' },
   { prefix: '/beheer', access: 'login', why: 'the admin home page (exact match only, see below)' },
   { prefix: '/beheer/uitloggen', access: 'login', why: 'ends one’s own session' },
   { prefix: '/beheer/mail', access: 'login', why: 'editors see the outbox (brief: editors see the mail outbox)' },
@@ -343,6 +346,38 @@ export const ROUTES: RouteSpec[] = [
     csrf: 'pre-auth',
   },
   { route: 'GET /beheer' },
+  { route: 'GET /beheer/wachtwoord' },
+  {
+    route: 'POST /beheer/wachtwoord',
+    fields: ['current', 'password', 'password2'],
+    // A wrong current password: the form is checked all the way, and the matrix's own password stays.
+    prepare: () => ({ form: { current: 'niet het huidige wachtwoord', password: 'een nieuw en lang wachtwoord', password2: 'een nieuw en lang wachtwoord' } }),
+    csrf: 'session',
+    mayChangeOnReject: { tables: ['rate_limits'], why: 'every attempt counts towards the limit on guessing the current password' },
+  },
+  { route: 'GET /beheer/wachtwoord-vergeten' },
+  {
+    route: 'POST /beheer/wachtwoord-vergeten',
+    fields: ['email'],
+    prepare: ({ n }) => ({ form: { email: `niemand${n}@hechtwerk.example` } }),
+    csrf: 'pre-auth',
+    mayChangeOnReject: { tables: ['rate_limits'], why: 'a refused request still counts towards the rate limit' },
+  },
+  {
+    route: 'GET /beheer/nieuw-wachtwoord/:token',
+    prepare: async ({ t, n }) => ({ params: { token: await resetToken(t, n) } }),
+    prepareWrites: true,
+  },
+  {
+    route: 'POST /beheer/nieuw-wachtwoord/:token',
+    fields: ['password', 'password2'],
+    prepare: async ({ t, n }) => ({
+      params: { token: await resetToken(t, n) },
+      form: { password: 'een nieuw en lang wachtwoord', password2: 'een nieuw en lang wachtwoord' },
+    }),
+    prepareWrites: true,
+    csrf: 'pre-auth',
+  },
 
   { route: 'GET /beheer/trainingen' },
   { route: 'GET /beheer/trainingen/nieuw' },
@@ -649,6 +684,17 @@ async function inviteToken(t: TestApp, n: number): Promise<string> {
   const email = `uitgenodigd${n}@hechtwerk.example`;
   await inviteUser(db, admin.id, { email, role: 'redacteur' }, t.clock.now(), t.deps.config.baseUrl);
   return latestLink(db, email, 'beheer/welkom');
+}
+
+async function resetToken(t: TestApp, n: number): Promise<string> {
+  const db = t.deps.database.db;
+  const email = `herstel${n}@hechtwerk.example`;
+  await db
+    .insert(users)
+    .values({ email, name: `Herstel ${n}`, role: 'redacteur', passwordHash: null })
+    .onConflictDoNothing();
+  await requestPasswordReset(db, email, t.clock.now(), t.deps.config.baseUrl);
+  return latestLink(db, email, 'beheer/nieuw-wachtwoord');
 }
 
 /** Real rows for every route to point at: a training with two sessions and a registration, an organisation, a second account, a mail. */
