@@ -193,7 +193,7 @@ const validOrg = (n: number) => ({
 const orgVersion = async (f: Fixture) => (await organisationById(f.db, f.orgId))?.version ?? '';
 const themeVersion = async (f: Fixture) => (await themeForEdit(f.db, f.themeId))?.version ?? '';
 const sourceVersion = async (f: Fixture) => (await sourceById(f.db, f.sourceId))?.version ?? '';
-const themeFields = ['title', 'slug', 'summary', 'reviewed', 'published', 'keyFacts', 'trainingTitle', 'trainingText', 'related', 'sources', 'body', 'actie'];
+const themeFields = ['title', 'slug', 'summary', 'reviewed', 'reviewedNow', 'published', 'keyFacts', 'trainingTitle', 'trainingText', 'related', 'sources', 'body', 'actie'];
 const validTheme = (f: Fixture, n: number) => ({
   title: `Thema ${n}`,
   slug: `hostile-thema-${n}`,
