@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +44,20 @@ describe('npm start (the server process)', () => {
     expect(link).toBeDefined();
     expect((await fetch(link as string)).status).toBe(200);
     expect((await fetch(`${url}/themas/hechting`)).status).toBe(200);
+
+    // Node's own HTTP parser answers a malformed request at once (security review, finding 7): a
+    // request with bare LF line ends gets 400 and a closed connection, not a 65-second wait.
+    const { port } = new URL(url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /themas HTTP/1.1\nHost: x\n\n'));
+      let data = '';
+      socket.on('data', (d) => {
+        data += d;
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
 
     // SIGTERM while requests are in flight: every one of them is answered, then the process exits 0.
     const inflight = Array.from({ length: 30 }, () => fetch(`${url}/zoeken?q=hechting`).then((r) => r.status));
