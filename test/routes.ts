@@ -232,10 +232,10 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /zoeken', query: ['q', 'p'] },
   { route: 'GET /signalenlijst' },
   { route: 'GET /signalenlijst/blanco' },
-  ...['POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
+  ...['POST /signalenlijst/overzicht', 'POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
     (route): RouteSpec => ({
       route,
-      fields: (f) => ['datum', 'label', ...f.signalFields],
+      fields: (f) => ['datum', 'label', 'veiligheid', ...f.signalFields],
       fieldFamilies: ['s-', 'c-', 'n-'],
       prepare: ({ f }) => ({ form: { datum: f.today, label: 'A., 14 mnd' } }),
       csrf: { none: 'stores nothing and acts for no one: the answers are rendered back in this response only' },
