@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { getRequestListener } from '@hono/node-server';
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEnv } from '../src/context.ts';
 import { pageCache } from '../src/http/page-cache.ts';
@@ -24,7 +24,7 @@ describe('page cache decides on the normalised path', () => {
     let n = 0;
     const app = new Hono<AppEnv>();
     app.use('*', pageCache(t.deps.contentVersion, { maxBytes: 1024 * 1024, stats }));
-    const counter = (c: { html: (s: string) => Response }) => c.html(`<p>vrije plaatsen: ${++n}</p>`);
+    const counter = (c: Context<AppEnv>) => c.html(`<p>vrije plaatsen: ${++n}</p>`);
     app.get('/trainingen/:slug', counter);
     app.get('/beheer', counter);
     app.get('/themas/:slug', counter);

@@ -193,7 +193,21 @@ const validOrg = (n: number) => ({
 const orgVersion = async (f: Fixture) => (await organisationById(f.db, f.orgId))?.version ?? '';
 const themeVersion = async (f: Fixture) => (await themeForEdit(f.db, f.themeId))?.version ?? '';
 const sourceVersion = async (f: Fixture) => (await sourceById(f.db, f.sourceId))?.version ?? '';
-const themeFields = ['title', 'slug', 'summary', 'reviewed', 'reviewedNow', 'published', 'keyFacts', 'trainingTitle', 'trainingText', 'related', 'sources', 'body', 'actie'];
+const themeFields = [
+  'title',
+  'slug',
+  'summary',
+  'reviewed',
+  'reviewedNow',
+  'published',
+  'keyFacts',
+  'trainingTitle',
+  'trainingText',
+  'related',
+  'sources',
+  'body',
+  'actie',
+];
 const validTheme = (f: Fixture, n: number) => ({
   title: `Thema ${n}`,
   slug: `hostile-thema-${n}`,
@@ -236,10 +250,10 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /zoeken', query: ['q', 'p'] },
   { route: 'GET /signalenlijst' },
   { route: 'GET /signalenlijst/blanco' },
-  ...['POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
+  ...['POST /signalenlijst/overzicht', 'POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
     (route): RouteSpec => ({
       route,
-      fields: (f) => ['datum', 'label', ...f.signalFields],
+      fields: (f) => ['datum', 'label', 'veiligheid', ...f.signalFields],
       fieldFamilies: ['s-', 'c-', 'n-'],
       prepare: ({ f }) => ({ form: { datum: f.today, label: 'A., 14 mnd' } }),
       csrf: { none: 'stores nothing and acts for no one: the answers are rendered back in this response only' },

@@ -16,8 +16,9 @@ const hasNotice = (html: string) => /class="[^"]*\bhw-vt[\s"]/.test(html);
  */
 const CONTENT_REPEATS: Record<string, string> = {};
 
-/** Fields of a signalenlijst with signals in several domains, so the result advises calling Veilig Thuis. */
+/** Fields of a signalenlijst with signals in several domains and a doubt about safety, so the overview advises calling Veilig Thuis. */
 const SIGNALS_WITH_A_PATTERN: [string, string][] = [
+  ['veiligheid', 'twijfel'],
   ['datum', '2026-11-20'],
   ['label', 'QX 18 mnd'],
   ['s-affectie-weinig', 'vaak'],
@@ -84,12 +85,12 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
   it('the pages after a form show the number at most twice too: signalenlijst result, registration, confirmation', async () => {
     const post = (path: string, fields: [string, string][]) =>
       t.app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
-    const result = await (await post('/signalenlijst/uitslag', SIGNALS_WITH_A_PATTERN)).text();
-    expect(result).toContain('Uitslag van de observatie');
-    // The advice to call Veilig Thuis and the notice: the header then names Veilig Thuis without the number.
-    expect(countVt(part(result, 'main'))).toBe(2);
+    const result = await (await post('/signalenlijst/overzicht', SIGNALS_WITH_A_PATTERN)).text();
+    expect(result).toContain('Overzicht van je observatie');
+    // One notice with the number in the overview; the header gives it too, the footer does not.
+    expect(countVt(part(result, 'main'))).toBe(1);
     expect(countVt(result)).toBe(2);
-    expect(part(result, 'header')).toContain('Bel Veilig Thuis');
+    expect(countVt(part(result, 'header'))).toBe(1);
     const registered = await (
       await post('/trainingen/hechting-voor-professionals/1/aanmelden', [
         ['name', 'Sanne de Vries'],
@@ -114,7 +115,7 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
       const ownText = countVt(part(html, 'main').replace(/<aside class="[^"]*\bhw-vt[\s\S]*?<\/aside>/, ''));
       expect(hasNotice(html), path).toBe(ownText === 0);
     }
-    const result = await t.app.request('/signalenlijst/uitslag', {
+    const result = await t.app.request('/signalenlijst/overzicht', {
       method: 'POST',
       body: new URLSearchParams(SIGNALS_WITH_A_PATTERN),
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },

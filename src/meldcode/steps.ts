@@ -45,7 +45,7 @@ export const STEPS: readonly Step[] = [
     summary: 'Schrijf op wat je ziet en hoort dat je zorgen geeft. Houd feiten en je eigen gedachten daarover uit elkaar.',
     todo: [
       'Observeer het kind en de omgang met de ouders, zo feitelijk mogelijk.',
-      'Gebruik een hulpmiddel, zoals de signalenlijst voor verstoord gehechtheidsgedrag bij jonge kinderen.',
+      'Gebruik een hulpmiddel, zoals de signalenlijst gehechtheidsgedrag voor jonge kinderen.',
       'Verzamel ook signalen van anderen, bijvoorbeeld van collega’s die het kind kennen.',
       'Werk je met volwassenen, bijvoorbeeld als huisarts, in de ggz, de verslavingszorg of bij de politie? Doe dan de Kindcheck: ga na of je cliënt voor kinderen zorgt en of die kinderen veilig zijn.',
     ],
@@ -54,7 +54,7 @@ export const STEPS: readonly Step[] = [
       'Van wie een signaal komt als je het niet zelf zag.',
       'Je eigen indruk of vermoeden, apart van de feiten.',
     ],
-    links: [{ href: '/signalenlijst', label: 'Signalenlijst verstoord gehechtheidsgedrag' }],
+    links: [{ href: '/signalenlijst', label: 'Signalenlijst gehechtheidsgedrag' }],
   },
   {
     number: 2,

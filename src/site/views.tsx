@@ -27,8 +27,8 @@ export const VeiligThuis: FC<{ short?: boolean; title?: string }> = ({ short, ti
 const QUICK_LINKS = [
   {
     href: '/signalenlijst',
-    title: 'Signalenlijst verstoord gehechtheidsgedrag',
-    text: 'Leg per gedragsdomein vast wat je ziet. Er wordt niets over het kind op de server bewaard.',
+    title: 'Signalenlijst gehechtheidsgedrag',
+    text: 'Leg per gebied vast wat je ziet. Er wordt niets over het kind op de server bewaard.',
   },
   { href: '/meldcode', title: 'Meldcode stap voor stap', text: 'Van zorg naar een besluit: de vijf stappen en het afwegingskader.' },
   { href: '/trainingen', title: 'Trainingen', text: 'Leer signalen herkennen en bespreken, samen met collega’s uit de regio.' },
