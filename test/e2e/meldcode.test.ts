@@ -151,7 +151,7 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     await context.close();
   });
 
-  describe('Back at every screen never lands on a "resubmit form" or error page', () => {
+  describe('Back and Forward at every screen never land on a "resubmit form" or error page', () => {
     let noBfcache: Browser;
     beforeAll(async () => {
       noBfcache = await launch(['--disable-back-forward-cache']);
@@ -159,8 +159,8 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     afterAll(() => noBfcache?.close());
 
     it.each([
-      ['with the back/forward cache, with JavaScript', false, true],
-      ['without the back/forward cache (its copy evicted, as on a phone short of memory), without JavaScript', true, false],
+      ['the help path: with the back/forward cache, with JavaScript', false, true],
+      ['the help path: without the back/forward cache (its copy evicted, as on a phone short of memory), without JavaScript', true, false],
     ])('%s', async (_name, withoutBfcache, javaScriptEnabled) => {
       const { context, page } = await open('/meldcode', { javaScriptEnabled, width: 375, browser: withoutBfcache ? noBfcache : undefined });
       await Promise.all([page.waitForNavigation(), page.click('text=Start het afwegingskader')]);
@@ -203,18 +203,10 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
       expect(await page.locator('h1').textContent()).toBe('Meldcode huiselijk geweld en kindermishandeling');
       await context.close();
     });
-  });
-
-  describe('Back and Forward at the error screen, doubt, "Vorige vraag", the special forms, a report and the evaluation', () => {
-    let noBfcache: Browser;
-    beforeAll(async () => {
-      noBfcache = await launch(['--disable-back-forward-cache']);
-    });
-    afterAll(() => noBfcache?.close());
 
     it.each([
-      ['with the back/forward cache, with JavaScript', false, true],
-      ['without the back/forward cache, without JavaScript', true, false],
+      ['error screen, doubt, "Vorige vraag", special form, report, evaluation: with the back/forward cache, with JavaScript', false, true],
+      ['error screen, doubt, "Vorige vraag", special form, report, evaluation: without the back/forward cache, without JavaScript', true, false],
     ])('%s', async (_name, withoutBfcache, javaScriptEnabled) => {
       const { context, page } = await open(GUIDE, { javaScriptEnabled, width: 375, browser: withoutBfcache ? noBfcache : undefined });
       const seen: string[] = [await screenOf(page)];
