@@ -4,7 +4,7 @@ import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../src/db/schema.ts';
-import { enqueueMail, MAX_ATTEMPTS, sendDueMails } from '../src/mail/outbox.ts';
+import { enqueueMail, LEASE_MS, MAX_ATTEMPTS, sendDueMails } from '../src/mail/outbox.ts';
 import { type Backend, backends, createTestDatabase, makeClock, type TestDatabase } from './helpers.ts';
 
 interface Received {
@@ -103,6 +103,42 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
     expect(smtp.received.length).toBe(before + 1);
     [row] = await t.database.db.select().from(outbox).where(eq(outbox.to, 'later@hechtwerk.example'));
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('a sender that dies between hand-over and record: the mail goes again once, after the lease, with the same Message-ID', async () => {
+    await enqueueMail(t.database.db, { to: 'eenmaal@hechtwerk.example', subject: 'Eenmaal', text: 'x', html: '<p>x</p>' });
+    const clock = makeClock(new Date(Date.now() + 1000));
+    const real = nodemailer.createTransport(`smtp://127.0.0.1:${smtp.port}`);
+    const before = smtp.received.length;
+    // The first sender hands the mail over, then "dies": its send never returns to it (until the end).
+    let wake: (v: unknown) => void = () => {};
+    const dying = {
+      sendMail: async (mail: Parameters<typeof real.sendMail>[0]) => {
+        await real.sendMail(mail);
+        await new Promise((r) => (wake = r));
+        throw new Error('the process is gone');
+      },
+    } as unknown as typeof real;
+    const first = sendDueMails(t.database.db, dying, 'x@hechtwerk.example', clock.now, 1, { timeoutMs: 3_600_000 });
+    const byTo = async () => (await t.database.db.select().from(outbox).where(eq(outbox.to, 'eenmaal@hechtwerk.example')))[0];
+    while (smtp.received.length === before) await new Promise((r) => setTimeout(r, 20));
+    // Leased: another sender does not take it while the lease runs.
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(0);
+    expect((await byTo())?.status).toBe('pending');
+    // After the lease, another sender sends it again: one resend, same Message-ID.
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(1);
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(0);
+    const copies = smtp.received.slice(before).filter((r) => r.to.includes('eenmaal@hechtwerk.example'));
+    expect(copies).toHaveLength(2);
+    const ids = copies.map((c) => /^Message-ID: (.+)$/im.exec(c.raw)?.[1]?.trim());
+    expect(ids[0]).toMatch(/^<outbox-\d+-\d+@hechtwerk>$/);
+    expect(ids[1]).toBe(ids[0]);
+    // The first sender, waking late, does not overwrite what the second recorded.
+    wake(null);
+    expect(await first).toBe(0);
+    expect(await byTo()).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
   });
 
   it(`gives up after ${MAX_ATTEMPTS} attempts and marks the mail failed for an editor to see`, async () => {
