@@ -249,6 +249,7 @@ describe.each(backends())('feeds, sitemap and discoverability on %s', (kind: Bac
         '/signalenlijst/blanco',
         '/meldcode',
         '/meldcode/afwegingskader',
+        '/meldcode/afwegingskader/evaluatie',
         '/trainingen',
         ...trainingSlugs.map((s) => `/trainingen/${s}`),
         ...upcoming.map((s) => `/trainingen/${s.slug}/${s.id}`),

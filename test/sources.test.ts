@@ -197,7 +197,9 @@ describe.each(backends())('bronnen on %s', (kind: Backend) => {
         ['q=ncj', all.filter((s) => /ncj/i.test(`${s.title} ${s.organisation} ${s.url} ${s.description}`)).map((s) => s.id)],
         ['q=RIJKSOVERHEID', all.filter((s) => /rijksoverheid/i.test(`${s.title} ${s.organisation} ${s.url} ${s.description}`)).map((s) => s.id)],
         // % and _ are letters here, not wildcards.
-        ['q=%25', []],
+        // (As wildcards, %_% would match every source; as letters it matches none.)
+        ['q=%25_%25', []],
+        ['q=%25', all.filter((s) => `${s.title} ${s.organisation} ${s.url} ${s.description}`.includes('%')).map((s) => s.id)],
         ['q=_', all.filter((s) => `${s.title} ${s.organisation} ${s.url} ${s.description}`.includes('_')).map((s) => s.id)],
       ];
       for (const [query, ids] of cases) {
@@ -213,7 +215,7 @@ describe.each(backends())('bronnen on %s', (kind: Backend) => {
       expect(cases[6]?.[1].length).toBeGreaterThan(0);
       const kapot = (await editorGet('/beheer/bronnen?status=kapot&q=')).html;
       expect(kapot).toContain('<option value="kapot" selected="">Kapotte links</option>');
-      expect((await editorGet('/beheer/bronnen?q=%25')).html).toContain('Geen bronnen gevonden met dit filter.');
+      expect((await editorGet('/beheer/bronnen?q=%25_%25')).html).toContain('Geen bronnen gevonden met dit filter.');
 
       const bad = await editorGet(`/beheer/bronnen?status=stuk&q=${'x'.repeat(150)}`);
       expect(bad.status).toBe(400);

@@ -45,6 +45,7 @@ export async function sitemapUrls(db: Queryable, now: Date): Promise<SitemapUrl[
     { path: '/signalenlijst/blanco' },
     { path: '/meldcode' },
     { path: '/meldcode/afwegingskader' },
+    { path: '/meldcode/afwegingskader/evaluatie' },
     { path: '/trainingen', lastmod: latest(trainingChanged) },
   ];
   trainingList.forEach(({ training, sessions }, i) => {
