@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createFirstAdminToken } from './admin/service.ts';
 import { isDatabaseUnavailable } from './app.tsx';
 import { boot, createLogger } from './boot.ts';
@@ -33,6 +35,23 @@ function starting(req: IncomingMessage, res: ServerResponse) {
     .end(
       '<!doctype html><html lang="nl"><meta charset="utf-8"><title>Hechtwerk start op</title><h1>Hechtwerk start op</h1><p>De website is zo weer bereikbaar. Probeer het over een paar seconden opnieuw.</p></html>',
     );
+}
+
+/**
+ * Gives back the memory start-up needed and no longer does. Compiling the TypeScript (tsx), building
+ * the schemas and purging the CSS grow V8's heap to about 170 MB, of which 35–40 MB stays in use;
+ * V8 keeps the rest, so the process sat at 260–280 MB RSS (bench:memory). One memory-reducing
+ * collection after start shrinks the heap to what is used: about 140 MB RSS. It runs once, before
+ * the site is served, and takes tens of milliseconds.
+ */
+function releaseStartupMemory() {
+  type Gc = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
+  let gc = (globalThis as { gc?: Gc }).gc;
+  if (!gc) {
+    setFlagsFromString('--expose-gc');
+    gc = runInNewContext('gc') as Gc;
+  }
+  gc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }
 
 /** A failure to reach the database (not a fault in its data or the configuration): worth retrying. */
@@ -114,6 +133,7 @@ async function main() {
   const { app, deps } = booted;
   // Node's HTTP server with the fast path for cached public pages in front of Hono (src/http/fast-path.ts).
   const { listener, attach } = createRequestListener(app, deps);
+  releaseStartupMemory();
   attach(server);
   handle = listener;
   console.log(`Hechtwerk draait op ${url} (database: ${deps.database.kind === 'embedded' ? `ingebouwde PostgreSQL in ${config.DATA_DIR}` : 'PostgreSQL'})`);
