@@ -295,11 +295,16 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** Whether `pid` is a PostgreSQL server (Linux: by /proc; elsewhere assumed when alive). */
-function isPostgres(pid: number): boolean {
+/**
+ * Whether `pid` is the PostgreSQL server of `pgdata`. On Linux its command line must name the data
+ * directory (after a reboot the pid in a stale postmaster.pid may belong to another PostgreSQL,
+ * the system's say, which must not be stopped); elsewhere a live pid is assumed to be it.
+ */
+function isServerOf(pid: number, pgdata: string): boolean {
   if (process.platform !== 'linux') return alive(pid);
   try {
-    return /postgres/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.some((a) => /postgres$/.test(a)) && argv.includes(pgdata);
   } catch {
     return false;
   }
@@ -325,7 +330,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 export async function stopOrphan(pgdata: string, log: (msg: string) => void): Promise<void> {
   const info = readPostmasterPid(pgdata);
   if (!info) return;
-  if (!alive(info.pid) || !isPostgres(info.pid)) {
+  if (!alive(info.pid) || !isServerOf(info.pid, pgdata)) {
     // A lock file from a server that is gone (and the pid, perhaps, reused by something else):
     // PostgreSQL would refuse to start while that pid lives, so it goes. The app's own lock
     // (held by now) guarantees no other app is starting a server here.
