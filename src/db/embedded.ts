@@ -191,6 +191,12 @@ function command(as: RunAs, bin: string, args: string[]): { cmd: string; args: s
   return { cmd: bin, args, ids: {} };
 }
 
+/** What to do when the server's user cannot reach its files. */
+const hintFor = (as: RunAs) =>
+  as.kind === 'postgres-user'
+    ? ' (as root the server runs as the postgres user, which must be able to reach DATA_DIR and node_modules: put them under e.g. /srv/hechtwerk, or run the app as an ordinary user; see docs/deploy.md)'
+    : '';
+
 /** The uid that must own the cluster, if any must be enforced. */
 const clusterOwner = (as: RunAs): { uid: number; gid: number } | null =>
   as.kind === 'postgres-user' ? { uid: as.uid, gid: as.gid } : as.kind === 'userns' ? { uid: 0, gid: 0 } : null;
@@ -258,7 +264,12 @@ export async function initCluster(dataDir: string, opts: { log?: (msg: string) =
     ]);
   } catch (err) {
     rmSync(work, { recursive: true, force: true });
-    throw err;
+    const lines = String((err as Error).message)
+      .split('\n')
+      .filter((l) => /error|denied|could not|must/i.test(l))
+      .slice(-3)
+      .join(' ');
+    throw new DataDirError(`De database kon niet worden aangemaakt in ${dataDir} / could not create the database in ${dataDir}: ${lines}${hintFor(as)}`);
   } finally {
     rmSync(pwfile, { force: true });
   }
