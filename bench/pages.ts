@@ -23,7 +23,7 @@ const FIRST_WARMUP_SECONDS = 5;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const ENCODING = 'br';
-const APP_PROCESSES = 1; // PGlite lives inside one process.
+const APP_PROCESSES = 1; // The embedded server belongs to one app process.
 const APP_PORT = Number(process.env.BENCH_PORT ?? 3210);
 const NGINX_PORT = APP_PORT + 1;
 const BARE_PORT = APP_PORT + 2;
@@ -290,7 +290,7 @@ const bareRatio = bareFigures.requestsPerSecond / nginxFigures.requestsPerSecond
 console.log(
   `for reference, bare node:http with the same bytes: ${(bareRatio * 100).toFixed(1)} % of nginx; the app reaches ${((theme.requestsPerSecond / bareFigures.requestsPerSecond) * 100).toFixed(1)} % of bare node:http`,
 );
-console.log(`${tool}; ${placement}; ${rounds}; ${APP_PROCESSES} app process (PGlite), nginx ${nginxVersion()} with ${APP_PROCESSES} worker`);
+console.log(`${tool}; ${placement}; ${rounds}; ${APP_PROCESSES} app process (embedded PostgreSQL), nginx ${nginxVersion()} with ${APP_PROCESSES} worker`);
 console.log(`app/nginx per round: ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`);
 
 const figures = {
@@ -317,7 +317,7 @@ await recordResults(
   'pages',
   figures,
   [
-    `wrk (${tool}); ${APP_PROCESSES} app process on PGlite; nginx ${nginxVersion()} with ${APP_PROCESSES} worker serving the app's exact bytes and headers of \`${THEME}\`.`,
+    `wrk (${tool}); ${APP_PROCESSES} app process on the embedded PostgreSQL; nginx ${nginxVersion()} with ${APP_PROCESSES} worker serving the app's exact bytes and headers of \`${THEME}\`.`,
     `On \`${THEME}\`: ${rounds}; ${placement}.`,
     '',
     `**app/nginx on \`${THEME}\`: ${(nginxRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.ratio * 100} % with p99 < ${TARGET.p99Ms} ms: ${targetMet ? 'met' : 'not met'}).`,
