@@ -218,7 +218,9 @@ if (dbUrl) {
   await admin.end();
 }
 
-console.log(`instances: ${ports.length} on ${dbUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}; one killed with SIGKILL after ${REQUESTS / 2} requests and restarted`);
+console.log(
+  `instances: ${ports.length} on ${dbUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}; one killed with SIGKILL after ${REQUESTS / 2} requests and restarted`,
+);
 console.log(`setup ${setupSeconds.toFixed(1)} s; registrations ${((registeredAt - runStart) / 1000).toFixed(1)} s; total ${seconds.toFixed(1)} s`);
 console.log(`acknowledged ${acknowledged.size}/${REQUESTS}; connection errors retried ${connectionErrors}; statuses ${JSON.stringify(counts)}`);
 console.log(
