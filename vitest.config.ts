@@ -6,8 +6,11 @@ export default defineConfig({
     include: ['test/**/*.test.{ts,tsx}', 'src/**/*.test.{ts,tsx}'],
     exclude: ['test/e2e/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Ceilings that only stop a hang: a test waits for conditions, never for a budget. A busy 2-core
+    // machine (two CPU-bound processes beside the suite) needed more than the former 30 s / 60 s for
+    // work that takes a few seconds on a quiet one.
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     // Vitest's default is one worker less than the cores: one worker on a 2-core machine. Most of these
     // tests wait on a database, a socket or a timer, so two workers there took 320 s instead of 488 s.

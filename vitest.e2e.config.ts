@@ -4,8 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.{ts,tsx}'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 90_000,
+    // Ceilings that only stop a hang (see vitest.config.ts).
+    testTimeout: 240_000,
+    hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: false,
   },

@@ -1,21 +1,29 @@
-// npm run bench:pages — the app next to nginx on the theme page, and the app alone on two more
-// pages. wrk (one thread, 50 connections, keep-alive) loads each in turn on loopback.
+// npm run bench:pages — the production setup side by side, in one run (wrk, one thread, 50
+// connections, keep-alive, Accept-Encoding: br, over TLS where nginx is in front):
 //
-// nginx serves the exact compressed bytes of /themas/hechting as fetched from the app, with the
-// app's own response headers (so the header weight matches) and as many worker processes as the
-// app has processes. The ratio app/nginx is the framework's cost, measured side by side in one run.
-import { type ChildProcess, spawn } from 'node:child_process';
+//   static    nginx serving the app's exact bytes and headers of /themas/hechting as a file;
+//   deployed  nginx with docs/nginx/hechtwerk.conf (micro-cache) in front of the app;
+//   app       the app alone (Node's HTTP server, Hono, its rendered-page cache);
+//   app, no page cache  the same with PAGE_CACHE_MB=0, to show what the page cache earns;
+//
+// and /zoeken?q=hechting through the deployed setup with a new query string on every request, so
+// neither nginx's cache nor the app's answers it. With BENCH_BEFORE=<git revision> the app of that
+// revision runs too (alone and behind its own nginx with the same configuration), in the same rounds.
+// The last line printed is one JSON object.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { SERVER_NAME, startDeployedNginx } from './nginx.ts';
 import { recordResults } from './report.ts';
 import { startAppProcess } from './server.ts';
-import { cpuSplit, ensureCommand, nginxVersion, pinned, runWrk, track, type WrkFigures, wrkVersion } from './wrk.ts';
+import { cpuSplit, ensureCommand, nginxVersion, pinned, runWrk, type WrkFigures, wrkVersion } from './wrk.ts';
 
 const THEME = '/themas/hechting';
-const OTHERS = ['/', '/zoeken?q=hechting'];
+const SEARCH = '/zoeken?q=hechting';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 // Before the first round each server also gets this long (the app's JIT and heap settle in it).
@@ -23,34 +31,35 @@ const FIRST_WARMUP_SECONDS = 5;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const ENCODING = 'br';
-const APP_PROCESSES = 1; // The embedded server belongs to one app process.
-const APP_PORT = Number(process.env.BENCH_PORT ?? 3210);
-const NGINX_PORT = APP_PORT + 1;
-const BARE_PORT = APP_PORT + 2;
-const TARGET = { ratio: 0.7, p99Ms: 10 };
+const BASE_PORT = Number(process.env.BENCH_PORT ?? 3210);
+const PORTS = { app: BASE_PORT, appNoCache: BASE_PORT + 1, before: BASE_PORT + 2, https: BASE_PORT + 3, http: BASE_PORT + 4, static: BASE_PORT + 5 };
+const BEFORE_PORTS = { https: BASE_PORT + 6, http: BASE_PORT + 7 };
+const BEFORE = process.env.BENCH_BEFORE;
+const TARGET = { deployedRatio: 0.9, appP99Ms: 10 };
 
 ensureCommand('wrk', ['wrk']);
 ensureCommand('nginx', ['nginx']);
+ensureCommand('openssl', ['openssl']);
 const cpus = cpuSplit();
+const pin = (command: string, args: string[]) => pinned(cpus?.servers, command, args);
 
 interface Raw {
   status: number;
   headers: [string, string][];
-  headerBytes: number;
   body: Buffer;
 }
 
-/** One GET with the exact bytes on the wire (fetch would decompress). */
-function rawGet(url: string, headers: Record<string, string>): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: false }, (res) => {
+/** One GET with the exact bytes on the wire (fetch would decompress): over TLS when a certificate is given. */
+function rawGet(port: number, path: string, cert?: string): Promise<Raw> {
+  return new Promise((done, reject) => {
+    const request = cert ? httpsRequest : httpRequest;
+    const req = request({ host: '127.0.0.1', port, path, servername: SERVER_NAME, ca: cert, headers: { 'Accept-Encoding': ENCODING }, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const pairs: [string, string][] = [];
         for (let i = 0; i < res.rawHeaders.length; i += 2) pairs.push([res.rawHeaders[i] as string, res.rawHeaders[i + 1] as string]);
-        const headerBytes = `HTTP/1.1 ${res.statusCode} ${res.statusMessage}\r\n`.length + pairs.reduce((n, [k, v]) => n + k.length + v.length + 4, 0) + 2;
-        resolve({ status: res.statusCode ?? 0, headers: pairs, headerBytes, body: Buffer.concat(chunks) });
+        done({ status: res.statusCode ?? 0, headers: pairs, body: Buffer.concat(chunks) });
       });
     });
     req.on('error', reject);
@@ -58,145 +67,54 @@ function rawGet(url: string, headers: Record<string, string>): Promise<Raw> {
   });
 }
 
-// Headers nginx writes itself (or that describe the connection, not the page).
-const OWN = new Set(['date', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'content-type']);
+// Headers nginx writes itself, or that describe the connection or the cache, not the page.
+const OWN = new Set(['date', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'content-type', 'server', 'x-cache-status']);
 
 function nginxString(value: string): string {
   if (/[$\r\n]/.test(value)) throw new Error(`header value cannot be put in an nginx config: ${value}`);
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-async function startNginx(page: Raw, workers: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'hw-nginx-'));
-  // nginx workers run as nobody: they must be able to read the page.
-  chmodSync(dir, 0o755);
-  mkdirSync(join(dir, 'temp'));
+/** A server block for the deployed nginx: the page as a static file, with the app's headers, over the same TLS. */
+function staticServer(dir: string, page: Raw): string {
   writeFileSync(join(dir, 'page.br'), page.body);
   const type = page.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'text/html';
-  const addHeaders = page.headers
+  const add = page.headers
     .filter(([k]) => !OWN.has(k.toLowerCase()))
     .map(([k, v]) => `      add_header ${k} ${nginxString(v)} always;`)
     .join('\n');
-  const conf = `
-worker_processes ${workers};
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  server_tokens off;
-  sendfile on;
-  tcp_nopush on;
-  tcp_nodelay on;
-  keepalive_timeout 65;
-  keepalive_requests 10000000;
-  etag off;
-  client_body_temp_path ${dir}/temp;
-  proxy_temp_path ${dir}/temp;
-  fastcgi_temp_path ${dir}/temp;
-  uwsgi_temp_path ${dir}/temp;
-  scgi_temp_path ${dir}/temp;
-  types { }
-  default_type ${nginxString(type)};
+  return `
   server {
-    listen 127.0.0.1:${NGINX_PORT} reuseport;
+    listen 127.0.0.1:${PORTS.static} ssl;
+    ssl_certificate CERT;
+    ssl_certificate_key KEY;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    server_tokens off;
+    etag off;
     location = ${THEME} {
       alias ${dir}/page.br;
-${addHeaders}
+      default_type ${nginxString(type)};
+${add}
     }
-  }
-}
-`;
-  writeFileSync(join(dir, 'nginx.conf'), conf);
-  const child: ChildProcess = track(
-    spawn(...pinned(cpus?.servers, 'nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;']), {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    }),
-  );
-  const base = `http://127.0.0.1:${NGINX_PORT}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      const log = readFileSync(join(dir, 'error.log'), 'utf8');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`nginx exited with ${child.exitCode}: ${log}`);
-    }
-    try {
-      if ((await rawGet(base + THEME, {})).status === 200) break;
-    } catch {}
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error('nginx did not start');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  }`;
 }
 
-/**
- * For reference: a bare node:http server in its own process, sending the same bytes and headers
- * from memory with no framework, no logging and no checks. It is the ceiling for one Node process.
- */
-async function startBareNode(page: Raw) {
-  const dir = mkdtempSync(join(tmpdir(), 'hw-bare-'));
-  writeFileSync(join(dir, 'page.br'), page.body);
-  const headers = page.headers.filter(([k]) => !['date', 'connection', 'keep-alive', 'transfer-encoding'].includes(k.toLowerCase())).flat();
-  const script = `
-    const body = require('node:fs').readFileSync(${JSON.stringify(join(dir, 'page.br'))});
-    const headers = ${JSON.stringify(headers)};
-    const server = require('node:http').createServer((req, res) => { res.writeHead(200, headers); res.end(body); });
-    server.keepAliveTimeout = 65000;
-    server.listen(${BARE_PORT}, '127.0.0.1');`;
-  const child = track(spawn(...pinned(cpus?.servers, process.execPath, ['-e', script]), { stdio: ['ignore', 'ignore', 'inherit'] }));
-  const base = `http://127.0.0.1:${BARE_PORT}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      if ((await rawGet(base + THEME, {})).status === 200) break;
-    } catch {}
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error('bare node:http server did not start');
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** The app of another revision, unpacked next to this one (git archive; node_modules shared). */
+function checkout(rev: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hw-before-'));
+  const archive = spawnSync('sh', ['-c', `git archive ${JSON.stringify(rev)} | tar -x -C ${JSON.stringify(dir)}`], { stdio: 'inherit' });
+  if (archive.status !== 0) throw new Error(`git archive ${rev} failed`);
+  symlinkSync(resolve('node_modules'), join(dir, 'node_modules'));
+  return dir;
 }
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex').slice(0, 16);
 const headers = { 'Accept-Encoding': ENCODING };
-const load = (url: string, seconds = SECONDS) => runWrk(url, { seconds, connections: CONNECTIONS, headers, cpus: cpus?.load });
+const load = (url: string, seconds = SECONDS, paths?: string[]) => runWrk(url, { seconds, connections: CONNECTIONS, headers, cpus: cpus?.load, paths });
 const line = (name: string, f: WrkFigures) =>
-  `${name.padEnd(28)} ${String(f.requestsPerSecond).padStart(7)} req/s   p50 ${f.latencyMs.p50.toFixed(2).padStart(6)} ms   p99 ${f.latencyMs.p99.toFixed(2).padStart(6)} ms   ${String(f.bytesPerResponse).padStart(6)} B/resp   errors ${f.badStatus + f.socketErrors}`;
+  `${name.padEnd(40)} ${String(f.requestsPerSecond).padStart(7)} req/s   p50 ${f.latencyMs.p50.toFixed(2).padStart(6)} ms   p99 ${f.latencyMs.p99.toFixed(2).padStart(6)} ms   ${String(f.bytesPerResponse).padStart(6)} B/resp   errors ${f.badStatus + f.socketErrors}`;
 
-/**
- * Several rounds of nginx, app and bare node:http in turn, each run after its own short warm-up.
- * This machine's speed drifts by 10 % and more over a minute (the bare server alone moved from 84k
- * to 62k requests/s between two runs 30 s apart), so one run of each, a minute apart, compares
- * the machine's moods as much as the servers; in turns, each round's three runs share its mood.
- */
+/** Several rounds, each server in turn: this machine's speed drifts over a minute, so each round's runs share its mood. */
 function combine(runs: WrkFigures[]): WrkFigures & { rounds: number[] } {
   const sum = (f: (w: WrkFigures) => number) => runs.reduce((n, w) => n + f(w), 0);
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
@@ -219,119 +137,148 @@ function combine(runs: WrkFigures[]): WrkFigures & { rounds: number[] } {
   };
 }
 
-const app = await startAppProcess(APP_PORT, {}, { cpus: cpus?.servers });
-let nginx: Awaited<ReturnType<typeof startNginx>> | undefined;
-let bare: Awaited<ReturnType<typeof startBareNode>> | undefined;
-let bareFigures: ReturnType<typeof combine>;
-const pages: Record<string, WrkFigures> = {};
-let nginxFigures: ReturnType<typeof combine>;
-let pageInfo: { bodyBytes: number; appHeaderBytes: number; nginxHeaderBytes: number; sha256: string };
-const roundRatios: number[] = [];
+type Stop = () => Promise<void>;
+const stops: Stop[] = [];
+const series: Record<string, string> = {};
+let figuresBySeries: Record<string, ReturnType<typeof combine>> = {};
+let search: WrkFigures;
+let pageInfo: { bodyBytes: number; sha256: string };
 try {
-  const page = await rawGet(app.base + THEME, headers);
-  const encoding = page.headers.find(([k]) => k.toLowerCase() === 'content-encoding')?.[1];
-  if (page.status !== 200 || encoding !== ENCODING)
-    throw new Error(`${THEME} answered ${page.status} with encoding ${encoding ?? 'none'}; expected 200 ${ENCODING}`);
-  nginx = await startNginx(page, APP_PROCESSES);
-  bare = await startBareNode(page);
-  const fromNginx = await rawGet(nginx.base + THEME, headers);
-  if (!fromNginx.body.equals(page.body)) throw new Error('nginx does not serve the same bytes as the app');
-  pageInfo = { bodyBytes: page.body.length, appHeaderBytes: page.headerBytes, nginxHeaderBytes: fromNginx.headerBytes, sha256: sha(page.body) };
-  console.log(
-    `${THEME}: ${pageInfo.bodyBytes} B ${ENCODING} body (sha256 ${pageInfo.sha256}…); headers app ${pageInfo.appHeaderBytes} B, nginx ${pageInfo.nginxHeaderBytes} B`,
-  );
+  const app = await startAppProcess(PORTS.app, {}, { cpus: cpus?.servers });
+  stops.push(app.stop);
+  const noCache = await startAppProcess(PORTS.appNoCache, { PAGE_CACHE_MB: '0' }, { cpus: cpus?.servers });
+  stops.push(noCache.stop);
+  // The page as the app sends it; nginx passes the same bytes through.
+  const page = await rawGet(PORTS.app, THEME);
+  if (page.status !== 200 || !page.headers.some(([k, v]) => k.toLowerCase() === 'content-encoding' && v === ENCODING))
+    throw new Error(`${THEME} answered ${page.status} without ${ENCODING}`);
+  const staticDir = mkdtempSync(join(tmpdir(), 'hw-static-'));
+  // nginx's workers run as nobody when started by root.
+  chmodSync(staticDir, 0o755);
+  stops.push(async () => rmSync(staticDir, { recursive: true, force: true }));
+  // The deployed nginx; the static file server is a server block of the same nginx (one worker, as the app has one process).
+  const nginx = await startDeployedNginx({ appPort: PORTS.app, httpsPort: PORTS.https, httpPort: PORTS.http, pin, extra: staticServer(staticDir, page) });
+  stops.push(nginx.stop);
+  const ca = readFileSync(nginx.cert, 'utf8');
+  for (const port of [PORTS.static, PORTS.https]) {
+    const got = await rawGet(port, THEME, ca);
+    if (!got.body.equals(page.body)) throw new Error(`nginx on port ${port} does not serve the app's bytes of ${THEME}`);
+  }
+  pageInfo = { bodyBytes: page.body.length, sha256: sha(page.body) };
+  console.log(`${THEME}: ${pageInfo.bodyBytes} B ${ENCODING} body (sha256 ${pageInfo.sha256}…)`);
 
-  const servers = { nginx: nginx.base, app: app.base, bare: bare.base };
-  const runs: Record<keyof typeof servers, WrkFigures[]> = { nginx: [], app: [], bare: [] };
-  for (const base of Object.values(servers)) await load(base + THEME, FIRST_WARMUP_SECONDS);
+  series.static = `https://127.0.0.1:${PORTS.static}`;
+  series.deployed = `https://127.0.0.1:${PORTS.https}`;
+  series.app = app.base;
+  series['app, no page cache'] = noCache.base;
+  if (BEFORE) {
+    const dir = checkout(BEFORE);
+    stops.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const before = await startAppProcess(PORTS.before, {}, { cpus: cpus?.servers, cwd: dir });
+    stops.push(before.stop);
+    const beforeNginx = await startDeployedNginx({ appPort: PORTS.before, httpsPort: BEFORE_PORTS.https, httpPort: BEFORE_PORTS.http, pin });
+    stops.push(beforeNginx.stop);
+    series[`deployed, before (${BEFORE})`] = `https://127.0.0.1:${BEFORE_PORTS.https}`;
+    series[`app, before (${BEFORE})`] = before.base;
+  }
+
+  const runs: Record<string, WrkFigures[]> = Object.fromEntries(Object.keys(series).map((k) => [k, []]));
+  for (const base of Object.values(series)) await load(base + THEME, FIRST_WARMUP_SECONDS);
   for (let round = 1; round <= ROUNDS; round++) {
-    for (const [name, base] of Object.entries(servers) as [keyof typeof servers, string][]) {
-      // Warm-up (JIT, page cache, compressed bodies, nginx's open file cache), then measure.
+    for (const [name, base] of Object.entries(series)) {
       await load(base + THEME, WARMUP_SECONDS);
-      const figures = await load(base + THEME);
-      runs[name].push(figures);
-      console.log(line(`round ${round} ${name === 'bare' ? 'bare node:http' : name} ${THEME}`, figures));
+      const f = await load(base + THEME);
+      runs[name]?.push(f);
+      console.log(line(`round ${round} ${name}`, f));
     }
-    roundRatios.push(
-      Math.round(((runs.app[round - 1] as WrkFigures).requestsPerSecond / (runs.nginx[round - 1] as WrkFigures).requestsPerSecond) * 1000) / 1000,
-    );
   }
-  nginxFigures = combine(runs.nginx);
-  pages[THEME] = combine(runs.app);
-  bareFigures = combine(runs.bare);
-  await nginx.stop();
-  nginx = undefined;
-  await bare.stop();
-  bare = undefined;
-  for (const path of OTHERS) {
-    await load(app.base + path, WARMUP_SECONDS);
-    pages[path] = await load(app.base + path);
-    console.log(line(`app   ${path}`, pages[path]));
-  }
+  figuresBySeries = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, combine(v)]));
+
+  // Searches through the deployed setup, each with a query string not asked before.
+  const unique = (n: number) => Array.from({ length: n }, (_, i) => `${SEARCH}&r=${i}`);
+  await load(
+    series.deployed + SEARCH,
+    WARMUP_SECONDS,
+    unique(100_000).map((p) => p.replace('&r=', '&w=')),
+  );
+  search = await load(series.deployed + SEARCH, SECONDS, unique(300_000));
+  console.log(line(`deployed ${SEARCH}&r=<new>`, search));
 } finally {
-  await nginx?.stop();
-  await bare?.stop();
-  await app.stop();
+  for (const stop of stops.reverse()) await stop().catch(() => {});
 }
 
-const theme = pages[THEME] as WrkFigures;
-const nginxRatio = Math.round((theme.requestsPerSecond / nginxFigures.requestsPerSecond) * 1000) / 1000;
-const targetMet = nginxRatio >= TARGET.ratio && theme.latencyMs.p99 < TARGET.p99Ms;
-const errors = [theme, nginxFigures, bareFigures, ...Object.values(pages)].reduce((n, f) => n + f.badStatus + f.socketErrors, 0);
-const tool = `${wrkVersion()}, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, keep-alive, Accept-Encoding: ${ENCODING}`;
+const by = (name: string) => figuresBySeries[name] as ReturnType<typeof combine>;
+const staticF = by('static');
+const deployed = by('deployed');
+const app = by('app');
+const noCacheF = by('app, no page cache');
+const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
+const deployedRatio = ratio(deployed.requestsPerSecond, staticF.requestsPerSecond);
+const targetMet = deployedRatio >= TARGET.deployedRatio && app.latencyMs.p99 < TARGET.appP99Ms;
+const beforeKeys = Object.keys(figuresBySeries).filter((k) => k.includes('before'));
+const errors = [...Object.values(figuresBySeries), search].reduce((n, f) => n + f.badStatus + f.socketErrors, 0);
+const tool = `${wrkVersion()}, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s, keep-alive, Accept-Encoding: ${ENCODING}; TLS (self-signed P-256) where nginx is in front`;
 const placement = cpus
-  ? `nginx, app and bare node:http pinned to CPU ${cpus.servers}, wrk to CPU ${cpus.load} (taskset)`
+  ? `nginx and app processes pinned to CPU ${cpus.servers}, wrk to CPU ${cpus.load} (taskset)`
   : 'no CPU pinning (taskset missing, one core, or BENCH_PIN=0)';
-const rounds = `${ROUNDS} rounds of nginx, app and bare node:http in turn (after ${FIRST_WARMUP_SECONDS} s of warm-up each, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each); requests/s is the mean of the rounds, p50 the middle round's, p99 the worst round's`;
+const rounds = `${ROUNDS} rounds of every server in turn (after ${FIRST_WARMUP_SECONDS} s of warm-up each, ${WARMUP_SECONDS} s warm-up + ${SECONDS} s each); requests/s is the mean of the rounds, p50 the middle round's, p99 the worst round's`;
 console.log(
-  `app/nginx on ${THEME}: ${(nginxRatio * 100).toFixed(1)} % of nginx's requests/s, app p99 ${theme.latencyMs.p99} ms — target ≥ ${TARGET.ratio * 100} % and p99 < ${TARGET.p99Ms} ms: ${targetMet ? 'met' : 'NOT MET'}`,
+  `deployed/static on ${THEME}: ${(deployedRatio * 100).toFixed(1)} % (target ≥ ${TARGET.deployedRatio * 100} %); app alone ${app.requestsPerSecond} req/s, p99 ${app.latencyMs.p99} ms (target < ${TARGET.appP99Ms} ms): ${targetMet ? 'met' : 'NOT MET'}`,
 );
-const bareRatio = bareFigures.requestsPerSecond / nginxFigures.requestsPerSecond;
 console.log(
-  `for reference, bare node:http with the same bytes: ${(bareRatio * 100).toFixed(1)} % of nginx; the app reaches ${((theme.requestsPerSecond / bareFigures.requestsPerSecond) * 100).toFixed(1)} % of bare node:http`,
+  `the app's page cache: ${app.requestsPerSecond} req/s with it, ${noCacheF.requestsPerSecond} without (${(ratio(app.requestsPerSecond, noCacheF.requestsPerSecond) * 100).toFixed(0)} %)`,
 );
-console.log(`${tool}; ${placement}; ${rounds}; ${APP_PROCESSES} app process (embedded PostgreSQL), nginx ${nginxVersion()} with ${APP_PROCESSES} worker`);
-console.log(`app/nginx per round: ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}`);
+console.log(`${tool}; ${placement}; ${rounds}; 1 app process (embedded PostgreSQL) per series, nginx ${nginxVersion()} with 1 worker`);
 
-const figures = {
+const summary = (f: WrkFigures) => ({ rps: f.requestsPerSecond, p50Ms: f.latencyMs.p50, p99Ms: f.latencyMs.p99 });
+const result = {
   date: new Date().toISOString(),
   tool,
-  durationSeconds: SECONDS,
+  placement,
   rounds: ROUNDS,
-  cpus: cpus ?? null,
-  roundRatios,
-  connections: CONNECTIONS,
-  appProcesses: APP_PROCESSES,
-  nginxWorkers: APP_PROCESSES,
   page: { path: THEME, encoding: ENCODING, ...pageInfo },
-  nginx: nginxFigures,
-  bareNode: bareFigures,
-  bareNodeRatio: Math.round((bareFigures.requestsPerSecond / nginxFigures.requestsPerSecond) * 1000) / 1000,
-  pages,
-  nginxRatio,
+  series: Object.fromEntries(
+    Object.entries(figuresBySeries).map(([k, f]) => [k, { ...summary(f), roundsRps: f.rounds, bytesPerResponse: f.bytesPerResponse }]),
+  ),
+  pageCacheGain: ratio(app.requestsPerSecond, noCacheF.requestsPerSecond),
   target: TARGET,
   targetMet,
+  staticRps: staticF.requestsPerSecond,
+  deployedRps: deployed.requestsPerSecond,
+  deployedP99Ms: deployed.latencyMs.p99,
+  deployedRatio,
+  appRps: app.requestsPerSecond,
+  appP99Ms: app.latencyMs.p99,
+  searchPath: `${SEARCH}&r=<new every request>`,
+  searchRps: search.requestsPerSecond,
+  searchP50Ms: search.latencyMs.p50,
+  searchP99Ms: search.latencyMs.p99,
 };
-const row = (name: string, f: WrkFigures) => [name, f.requestsPerSecond, f.latencyMs.p50, f.latencyMs.p99, f.bytesPerResponse, f.badStatus + f.socketErrors];
+const row = (name: string, path: string, f: WrkFigures) =>
+  `| ${name} | \`${path}\` | ${f.requestsPerSecond} | ${f.latencyMs.p50} | ${f.latencyMs.p99} | ${f.bytesPerResponse} | ${f.badStatus + f.socketErrors} |`;
 await recordResults(
   'pages',
-  figures,
+  result,
   [
-    `wrk (${tool}); ${APP_PROCESSES} app process on the embedded PostgreSQL; nginx ${nginxVersion()} with ${APP_PROCESSES} worker serving the app's exact bytes and headers of \`${THEME}\`.`,
-    `On \`${THEME}\`: ${rounds}; ${placement}.`,
+    `wrk (${tool}); ${placement}; nginx ${nginxVersion()} with 1 worker and the configuration of \`docs/nginx/hechtwerk.conf\`; 1 app process on the embedded PostgreSQL per series.`,
+    `On \`${THEME}\`: ${rounds}.`,
     '',
-    `**app/nginx on \`${THEME}\`: ${(nginxRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.ratio * 100} % with p99 < ${TARGET.p99Ms} ms: ${targetMet ? 'met' : 'not met'}).`,
-    `Per round, app/nginx: ${roundRatios.map((r) => `${(r * 100).toFixed(1)} %`).join(', ')}; requests/s nginx ${nginxFigures.rounds.join(', ')}, app ${(pages[THEME] as ReturnType<typeof combine>).rounds.join(', ')}, bare node:http ${bareFigures.rounds.join(', ')}.`,
-    `For reference, a bare node:http process sending the same bytes from memory (no framework, no logging) reaches ${(bareRatio * 100).toFixed(1)} % of nginx; the app reaches ${((theme.requestsPerSecond / bareFigures.requestsPerSecond) * 100).toFixed(1)} % of it.`,
+    `**deployed/static: ${(deployedRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.deployedRatio * 100} %); **app alone: ${app.requestsPerSecond} requests/s, p99 ${app.latencyMs.p99} ms** (target < ${TARGET.appP99Ms} ms): ${targetMet ? 'met' : 'not met'}.`,
+    `The app's own page cache: ${app.requestsPerSecond} requests/s with it, ${noCacheF.requestsPerSecond} without (PAGE_CACHE_MB=0).`,
+    ...(beforeKeys.length ? [`Before: ${beforeKeys.map((k) => `${k} ${by(k).requestsPerSecond} requests/s, p99 ${by(k).latencyMs.p99} ms`).join('; ')}.`] : []),
+    `Per round, requests/s: ${Object.entries(figuresBySeries)
+      .map(([k, f]) => `${k} ${f.rounds.join(', ')}`)
+      .join('; ')}.`,
     '',
-    '| server | page | requests/s | p50 ms | p99 ms | bytes/response | errors |',
+    '| setup | page | requests/s | p50 ms | p99 ms | bytes/response | errors |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    `| nginx | \`${THEME}\` | ${row('', nginxFigures).slice(1).join(' | ')} |`,
-    `| bare node:http (reference) | \`${THEME}\` | ${row('', bareFigures).slice(1).join(' | ')} |`,
-    ...Object.entries(pages).map(([path, f]) => `| app | \`${path}\` | ${row('', f).slice(1).join(' | ')} |`),
+    ...Object.entries(figuresBySeries).map(([k, f]) => row(k, THEME, f)),
+    row('deployed, new query string each request', `${SEARCH}&r=…`, search),
+    '',
+    `\`${JSON.stringify({ deployedRatio, appRps: app.requestsPerSecond, appP99Ms: app.latencyMs.p99, searchRps: search.requestsPerSecond, searchP99Ms: search.latencyMs.p99 })}\``,
   ].join('\n'),
 );
-console.log(JSON.stringify(figures));
+console.log(JSON.stringify(result));
 if (errors) {
   console.error(`${errors} failed requests (status ≥ 400 or socket errors)`);
   process.exit(1);

@@ -9,12 +9,13 @@ import { pinned, track } from './wrk.ts';
  * names a DATABASE_URL), on the given cores if any; resolves once it answers. The process is killed if it never gets ready,
  * and when the benchmark exits for whatever reason.
  */
-export async function startAppProcess(port: number, env: Record<string, string> = {}, opts: { cpus?: string } = {}) {
+export async function startAppProcess(port: number, env: Record<string, string> = {}, opts: { cpus?: string; cwd?: string } = {}) {
   // Readable parents: run as root, the embedded server runs as the postgres user.
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-bench-'));
   chmodSync(dataDir, 0o755);
   const child: ChildProcess = track(
     spawn(...pinned(opts.cpus, process.execPath, ['--import', 'tsx', 'src/server.ts']), {
+      cwd: opts.cwd,
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'ignore', 'inherit'],
     }),

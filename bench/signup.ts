@@ -7,8 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
+import type { Db } from '../src/db/client.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { recordResults } from './report.ts';
 
 const REQUESTS = 500;
@@ -161,11 +164,15 @@ async function registrar() {
 await Promise.all(Array.from({ length: CONCURRENCY }, registrar));
 const registeredAt = performance.now();
 
-// Confirm every held seat through the link in its mail (read from the outbox, as the mailbox would show it).
-const holds = await q<{ email: string; text: string }>(
-  `select r.email, o.text from registrations r join outbox o on o."to" = r.email where r.session_id = $1 and r.status = 'held' and o.subject like 'Bevestig je aanmelding%'`,
+// Confirm every registration still waiting for its confirmation through the link in its mail, as
+// the mailbox would show it: those with a seat held, and those who registered while as many seats
+// as may be were held unconfirmed (HOLD_MAX_PERCENT), who get a seat now if one is still free. The
+// stored mail holds placeholders, and mailAsSent makes its links as the sender does.
+const held = await q<{ id: number }>(
+  `select o.id from registrations r join outbox o on o."to" = r.email where r.session_id = $1 and r.status = 'held' and o.subject like 'Bevestig je aanmelding%'`,
   [sessionId],
 );
+const holds = await Promise.all(held.map(({ id }) => mailAsSent(drizzle(db as pg.Client) as unknown as Db, id)));
 await Promise.all(
   holds.map(async ({ text }, k) => {
     const link = /\/trainingen\/bevestigen\/[\w-]+/.exec(text)?.[0];

@@ -53,7 +53,12 @@ export function createApp(deps: Deps) {
   app.use('*', etagAndCompress);
   const smallBody = bodyLimit({
     maxSize: 256 * 1024,
-    onError: (c) => c.text('Het verzoek is te groot.', 413),
+    // The body is left unread, so the connection is closed after the answer: on a kept-alive
+    // connection the rest of the body would be read as the next request.
+    onError: (c) => {
+      c.header('Connection', 'close');
+      return c.text('Het verzoek is te groot.', 413);
+    },
   });
   // The bundle import is the one form that takes a large file; it has its own limit (5 MB).
   app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importBodyLimit(c, next) : smallBody(c, next)));
@@ -61,7 +66,7 @@ export function createApp(deps: Deps) {
   app.use('*', inputGuard);
 
   // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
-  app.use('*', pageCache(deps.contentVersion));
+  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

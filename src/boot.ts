@@ -8,7 +8,6 @@ import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './http/page-cache.ts';
-import { isoTimestamp, LineSink, type Output } from './log-sink.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { Gate } from './search/gate.ts';
 import { loadDefinition } from './signals/definition.ts';
@@ -26,20 +25,21 @@ export interface BootOptions {
 }
 
 /**
- * JSON lines on stdout, gathered up to 4 KB and written together (one system call for many
- * requests instead of one each), at least every 200 ms, and at exit; error lines at once
- * (src/log-sink.ts).
+ * JSON lines on stdout through pino's own asynchronous destination: lines are gathered up to 4 KB
+ * and written together (one system call for many requests), at least once a second while the
+ * process is quiet, and at exit (pino flushes its destination then; server.ts flushes on shutdown).
  */
 export function createLogger(config: Config): Logger {
-  // contentMode 'buffer': sonic-boom takes Buffers (its types only name strings).
-  const sink = new LineSink(pino.destination({ dest: 1, sync: true, contentMode: 'buffer' }) as unknown as Output, 32 * 1024);
-  const timer = setInterval(() => sink.flush(), 200);
+  const destination = pino.destination({ dest: 1, minLength: 4096, sync: false });
+  const timer = setInterval(() => {
+    try {
+      destination.flush();
+    } catch {
+      // Destroyed at exit: nothing left to flush.
+    }
+  }, 1000);
   timer.unref();
-  process.once('exit', () => {
-    clearInterval(timer);
-    sink.flushSync();
-  });
-  return pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: isoTimestamp }, sink);
+  return pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
 /** Everything `npm start` does before listening: open and migrate the database, check and load content, build assets. */

@@ -42,13 +42,30 @@ const schema = z.object({
     .regex(/^(?:[^<>]*<)?[^@\s<>]+@[^@\s<>]+\.?[^@\s<>]*>?$/, 'moet een e-mailadres zijn, bijvoorbeeld "Hechtwerk <noreply@voorbeeld.nl>"')
     .default('Hechtwerk <noreply@hechtwerk.localhost>'),
   LOG_LEVEL: z.enum(logLevels, { message: `toegestaan: ${logLevels.join(', ')}` }).default('info'),
-  TRUST_PROXY: booleanish.default(false),
-  HOLD_HOURS: z.coerce
+  // How many proxies of our own stand before the app, each appending to X-Forwarded-For: the client
+  // address is that many entries from the right. `true` (the old setting) means 1, `false` 0.
+  TRUST_PROXY: z
+    .enum(['true', 'false', 'yes', 'no', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], {
+      message: 'toegestaan: het aantal eigen proxies voor de app (0 tot 9); true betekent 1, false 0',
+    })
+    .transform((v) => (v === 'true' || v === 'yes' ? 1 : v === 'false' || v === 'no' ? 0 : Number(v)))
+    .default(0),
+  // Minutes a seat is held after registering, until the e-mail address is confirmed: at most an hour,
+  // so registrations nobody confirms (bots, typos) cannot keep seats from people who do confirm.
+  HOLD_MINUTES: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')
-    .min(1, 'moet tussen 1 en 336 liggen')
-    .max(336, 'moet tussen 1 en 336 liggen')
-    .default(24),
+    .min(5, 'moet tussen 5 en 60 liggen')
+    .max(60, 'moet tussen 5 en 60 liggen')
+    .default(30),
+  // At most this share (percent) of a session's seats is held for unconfirmed registrations at once
+  // (a session of up to 5 seats may be held in full); the others wait for their confirmation without a seat.
+  HOLD_MAX_PERCENT: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(10, 'moet tussen 10 en 100 liggen')
+    .max(100, 'moet tussen 10 en 100 liggen')
+    .default(34),
   OFFER_HOURS: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')
@@ -72,6 +89,13 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 120 liggen')
     .max(120, 'moet tussen 1 en 120 liggen')
     .default(12),
+  // Months a mail stays in the outbox after it was sent (or given up on); then it is deleted.
+  OUTBOX_RETENTION_MONTHS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 120 liggen')
+    .max(120, 'moet tussen 1 en 120 liggen')
+    .default(3),
   LINKCHECK_TIMEOUT_MS: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')
@@ -92,8 +116,24 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 256 liggen')
     .max(256, 'moet tussen 1 en 256 liggen')
     .optional(),
+  // Memory for rendered public pages per instance (src/http/page-cache.ts), in MB; 0 turns the cache off.
+  PAGE_CACHE_MB: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(0, 'moet tussen 0 en 4096 liggen')
+    .max(4096, 'moet tussen 0 en 4096 liggen')
+    .default(32),
   // Only for a network whose sources live on its own intranet: lets the link checker reach private addresses.
   LINKCHECK_ALLOW_PRIVATE: booleanish.default(false),
+  // The region this network serves, shown beside the wordmark in every page's header.
+  SITE_REGION: z.string().trim().min(2, 'moet minstens 2 tekens lang zijn').max(40, 'mag hoogstens 40 tekens lang zijn').default('Regio Zuidoost'),
+  // Optional logo beside the wordmark: a path on this site's own address (the CSP allows images from 'self' only), e.g. /huisstijl/logo.svg.
+  SITE_LOGO: z
+    .string()
+    .regex(/^\/(?!\/)[\w\-./]+\.(svg|png|webp)$/, 'moet een pad op deze site naar een .svg, .png of .webp zijn, bijvoorbeeld /huisstijl/logo.svg')
+    .optional(),
+  // How to reach the data-protection officer (functionaris gegevensbescherming), shown in the privacy statement.
+  PRIVACY_OFFICER: z.string().trim().min(5, 'moet minstens 5 tekens lang zijn').max(200, 'mag hoogstens 200 tekens lang zijn').optional(),
 });
 
 export type Config = z.infer<typeof schema> & { baseUrl: string; secure: boolean };

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { getRequestListener } from '@hono/node-server';
 import { createFirstAdminToken } from './admin/service.ts';
 import { isDatabaseUnavailable } from './app.tsx';
 import { boot, createLogger } from './boot.ts';
@@ -9,7 +10,6 @@ import { type Config, ConfigError, loadConfig } from './config.ts';
 import { ContentError } from './content/loader.ts';
 import { DataDirBusy } from './db/data-dir-lock.ts';
 import { DataDirError } from './db/embedded.ts';
-import { createRequestListener } from './http/fast-path.ts';
 import { startJobs } from './jobs/scheduler.ts';
 import { DefinitionError } from './signals/definition.ts';
 
@@ -107,6 +107,8 @@ async function main() {
     // The embedded server stops here too (after the app's last query).
     await booted?.deps.database.close();
     log.info('stopped');
+    // The log is written asynchronously in 4 KB pieces: hand the rest to stdout before leaving.
+    await new Promise<void>((resolve) => log.flush(() => resolve()));
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -131,10 +133,9 @@ async function main() {
   }
   if (!booted) return;
   const { app, deps } = booted;
-  // Node's HTTP server with the fast path for cached public pages in front of Hono (src/http/fast-path.ts).
-  const { listener, attach } = createRequestListener(app, deps);
+  // Node's own HTTP server, Hono behind it (once booted). Caching for many readers is nginx's job (docs/deploy.md).
+  const listener = getRequestListener(app.fetch);
   releaseStartupMemory();
-  attach(server);
   handle = listener;
   console.log(`Hechtwerk draait op ${url} (database: ${deps.database.kind === 'embedded' ? `ingebouwde PostgreSQL in ${config.DATA_DIR}` : 'PostgreSQL'})`);
   void createFirstAdminToken(deps.database.db, deps.now()).then((token) => {

@@ -5,6 +5,7 @@ import { safeReturnPath } from '../src/admin/routes.tsx';
 import { createFirstAdminToken, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../src/admin/service.ts';
 import { rows } from '../src/db/client.ts';
 import { auditLog, loginTokens, outbox, sessions, users } from '../src/db/schema.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { type Backend, Browser, backends, createTestApp, csrfFrom } from './helpers.ts';
 
 const PASSWORD = 'een lange zin als wachtwoord';
@@ -236,8 +237,12 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     expect(invitedPage).toMatch(/Openstaande uitnodigingen[\s\S]*redacteur@hechtwerk\.example \(redacteur\), geldig tot/);
     const [mail] = await db().select().from(outbox).where(eq(outbox.to, 'redacteur@hechtwerk.example'));
     expect(mail?.subject).toBe('Uitnodiging voor Hechtwerk');
-    const link = /http:\/\/localhost:3000(\/beheer\/welkom\/[\w-]+)/.exec(mail?.text ?? '')?.[1];
+    // The stored mail holds no link that works: its token is made when the mail is sent.
+    expect(mail?.text).not.toMatch(/\/beheer\/welkom\/[\w-]{16,}/);
+    const sent = await mailAsSent(t.deps.database.db, mail?.id as number);
+    const link = /http:\/\/localhost:3000(\/beheer\/welkom\/[\w-]+)/.exec(sent.text)?.[1];
     expect(link).toBeDefined();
+    expect(sent.html).toContain(`href="http://localhost:3000${link}"`);
     // Only the hash of the token is stored.
     const tokenRows = await db().select().from(loginTokens);
     expect(JSON.stringify(tokenRows)).not.toContain((link as string).split('/').pop());
@@ -246,6 +251,9 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     const outboxPage = await (await admin.get('/beheer/mail')).text();
     expect(outboxPage).toContain('Uitnodiging voor Hechtwerk');
     expect(outboxPage).toContain('Er is geen mailserver ingesteld');
+    const shown = await (await admin.get(`/beheer/mail/${mail?.id}`)).text();
+    expect(shown).toContain('[persoonlijke link]');
+    expect(shown).not.toContain(link);
 
     const invitee = new Browser(t.app);
     const form = await (await invitee.get(link as string)).text();
@@ -301,21 +309,77 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     expect(actions).toEqual(expect.arrayContaining(['user.first-admin', 'user.invited', 'user.accepted-invite', 'user.disabled', 'user.enabled', 'login']));
   });
 
-  it('lockout after repeated failures holds in the database, across instances, even for the right password', async () => {
+  it('wrong passwords never lock the account: each failure from the fifth makes the next attempt wait (growing, a minute at most), across instances; the holder is mailed once, without a link', async () => {
     const target = 'redacteur@hechtwerk.example';
-    for (let i = 0; i < THROTTLE.perEmail - 1; i++) expect((await login(new Browser(t.app), target, `fout ${i}`)).status).toBe(401);
-    const locked = await login(new Browser(t.app), target, 'nog een keer fout');
-    expect(locked.status).toBe(429);
-    expect(await locked.text()).toContain('Te veel mislukte pogingen. Probeer het over 15 minuten opnieuw.');
-    expect((await login(new Browser(t.app), target)).status).toBe(429);
-    // A second app instance on the same database sees the same lock.
-    const second = await createTestApp(kind, { testDb: t.testDb });
-    second.clock.set(t.clock.now());
-    expect((await login(new Browser(second.app), target)).status).toBe(429);
-    // Another account is not affected.
-    expect((await login(new Browser(t.app), adminEmail)).status).toBe(303);
-    t.clock.advance(THROTTLE.lockMs + 1000);
-    expect((await login(new Browser(t.app), target)).status).toBe(303);
+    // Guesses from ever other addresses (as from a botnet), so the per-client limit does not step in.
+    const app = await createTestApp(kind, { testDb: t.testDb, env: { TRUST_PROXY: '1' } });
+    app.clock.set(t.clock.now());
+    let client = 0;
+    const attempt = async (email: string, password = PASSWORD, on = app) => {
+      const b = new Browser(on.app);
+      const headers = { 'X-Forwarded-For': `198.51.${Math.floor(client / 250)}.${client++ % 250}` };
+      const page = await b.get('/beheer/inloggen', headers);
+      return b.post('/beheer/inloggen', { _csrf: csrfFrom(await page.text()), email, password }, headers);
+    };
+    try {
+      for (let i = 0; i < THROTTLE.perEmail; i++) expect((await attempt(target, `fout ${i}`)).status).toBe(401);
+      // Right away, even the right password waits its turn: a second, on every instance.
+      const waiting = await attempt(target);
+      expect(waiting.status).toBe(429);
+      expect(await waiting.text()).toContain('Wacht 1 seconde en probeer het dan opnieuw.');
+      const second = await createTestApp(kind, { testDb: t.testDb, env: { TRUST_PROXY: '1' } });
+      second.clock.set(app.clock.now());
+      expect((await attempt(target, PASSWORD, second)).status).toBe(429);
+      await second.close();
+      // Another account is not affected.
+      expect((await attempt(adminEmail)).status).toBe(303);
+      // A second later the holder logs in: no lock of a quarter of an hour.
+      app.clock.advance(THROTTLE.firstDelayMs + 1);
+      expect((await attempt(target)).status).toBe(303);
+      // Logging in started the count anew. Someone who goes on guessing waits longer each time, a minute at most.
+      for (let i = 0; i < THROTTLE.perEmail - 1; i++) expect((await attempt(target, `opnieuw fout ${i}`)).status).toBe(401);
+      const waits: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        expect((await attempt(target, `weer fout ${i}`)).status).toBe(401);
+        const res = await attempt(target, `nog eens fout ${i}`);
+        expect(res.status).toBe(429);
+        waits.push(Number(res.headers.get('Retry-After')));
+        app.clock.advance((waits.at(-1) ?? 0) * 1000);
+      }
+      expect(waits.slice(0, 7)).toEqual([1, 2, 4, 8, 16, 32, 60]);
+      expect(Math.max(...waits)).toBe(60);
+      // The holder logs in after the last wait, and got one mail about it, with no link in it.
+      expect((await attempt(target)).status).toBe(303);
+      const told = await t.deps.database.db.select().from(outbox).where(eq(outbox.to, target));
+      const notices = told.filter((m) => m.subject === 'Mislukte pogingen om in te loggen bij Hechtwerk');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]?.text).not.toMatch(/https?:|\/beheer\//);
+      expect(notices[0]?.text).toContain('Wachtwoord vergeten');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('one client that fails too often is still locked out for a while', async () => {
+    const app = await createTestApp(kind, { testDb: t.testDb, env: { TRUST_PROXY: '1' } });
+    app.clock.set(t.clock.now());
+    const headers = { 'X-Forwarded-For': '203.0.113.99' };
+    const attempt = async (email: string, password: string) => {
+      const b = new Browser(app.app);
+      const page = await b.get('/beheer/inloggen', headers);
+      return b.post('/beheer/inloggen', { _csrf: csrfFrom(await page.text()), email, password }, headers);
+    };
+    try {
+      for (let i = 0; i < THROTTLE.perClient - 1; i++) expect((await attempt(`iemand${i}@hechtwerk.example`, 'fout')).status).toBe(401);
+      const locked = await attempt('nog-iemand@hechtwerk.example', 'fout');
+      expect(locked.status).toBe(429);
+      expect(await locked.text()).toContain('Te veel mislukte pogingen vanaf dit adres. Probeer het over 15 minuten opnieuw.');
+      expect((await attempt(adminEmail, PASSWORD)).status).toBe(429);
+      app.clock.advance(THROTTLE.lockMs + 1000);
+      expect((await attempt(adminEmail, PASSWORD)).status).toBe(303);
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -1,9 +1,10 @@
 // SIGKILL in the middle of registrations, of the app and of its embedded PostgreSQL server: every
 // registration that was acknowledged (a 200 saying "Kijk in je mail") is there afterwards.
 import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { alive } from '../src/db/embedded.ts';
+import { alive, readPassword, readPostmasterPid, SUPERUSER } from '../src/db/embedded.ts';
 import { firstSession, postmasterPid, register, startApp, until } from './app-process.ts';
 import { tempDataDir } from './helpers.ts';
 
@@ -43,11 +44,20 @@ function stream(base: string, session: string, prefix: string) {
   };
 }
 
-/** Registering again must find each earlier registration ("Je was al aangemeld"). */
-async function expectAllThere(base: string, session: string, emails: string[]) {
-  for (const email of emails) {
-    const res = await register(base, session, email, 'Opnieuw');
-    expect(await res.text(), email).toContain('Je was al aangemeld');
+/**
+ * Every acknowledged address has its registration, read from the running app's embedded server (the
+ * registration form gives one answer whatever the address's state, so it cannot be asked).
+ */
+async function expectAllThere(dataDir: string, emails: string[]) {
+  const server = readPostmasterPid(join(dataDir, 'postgres'));
+  if (!server) throw new Error('the embedded server is not running');
+  const client = new pg.Client({ host: '127.0.0.1', port: server.port, user: SUPERUSER, password: readPassword(dataDir), database: 'postgres' });
+  await client.connect();
+  try {
+    const stored = new Set((await client.query<{ email: string }>('select email from registrations')).rows.map((r) => r.email));
+    expect(emails.filter((e) => !stored.has(e))).toEqual([]);
+  } finally {
+    await client.end();
   }
 }
 
@@ -67,12 +77,12 @@ describe('SIGKILL during registrations (embedded server)', () => {
       expect(writes.acknowledged.length).toBeGreaterThanOrEqual(15);
 
       app = startApp(dataDir, { LOG_LEVEL: 'warn' });
-      const again = await app.ready;
+      await app.ready;
       try {
         // The old server is gone, a new one serves the same data.
         expect(alive(server)).toBe(false);
         expect(postmasterPid(dataDir)).not.toBe(server);
-        await expectAllThere(again, session, writes.acknowledged);
+        await expectAllThere(dataDir, writes.acknowledged);
       } finally {
         await app.stop();
       }
@@ -105,7 +115,7 @@ describe('SIGKILL during registrations (embedded server)', () => {
       await writes.stop();
       expect(postmasterPid(dataDir)).not.toBe(server);
       expect(app.output()).toContain('stopped unexpectedly');
-      await expectAllThere(base, session, writes.acknowledged);
+      await expectAllThere(dataDir, writes.acknowledged);
     } finally {
       await app.stop();
       rmSync(dirname(dataDir), { recursive: true, force: true });

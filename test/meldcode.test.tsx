@@ -42,6 +42,9 @@ const EVALUATION_TABLE: [string, OutcomeId][] = [
   ['n', 'melden-onvoldoende-resultaat'],
 ];
 
+/** Every way of saying "no need to report" that must never appear in an advice. */
+const NO_REPORT_NEEDED = /hoeft\s+(nu\s+)?niet|niet\s+(te\s+)?melden|geen\s+melding|melden\s+is\s+niet/i;
+
 const ANSWER_OF: Record<string, Answer> = { j: 'ja', n: 'nee', t: 'twijfel' };
 const toAnswers = (code: string): Answer[] => [...code].map((ch) => ANSWER_OF[ch] as Answer);
 
@@ -95,7 +98,7 @@ describe('afwegingskader decision rules', () => {
   it('no advice ever tells a professional that there is no need to report', () => {
     for (const outcome of Object.values(OUTCOMES)) {
       const text = [outcome.title, outcome.reason, ...outcome.advice, ...outcome.nextSteps].join(' ').toLowerCase();
-      expect(text, outcome.id).not.toMatch(/hoeft\s+(nu\s+)?niet\s+te\s+melden|niet\s+melden|geen\s+melding\s+nodig/);
+      expect(text, outcome.id).not.toMatch(NO_REPORT_NEEDED);
       expect(outcome.kind, outcome.id).toBe(OUTCOME_KIND[outcome.id]);
     }
   });
@@ -123,13 +126,20 @@ describe('afwegingskader decision rules', () => {
     expect(nextScreen(evaluation, { actie: 'bijzondere-vorm' })).toEqual({ kind: 'invalid', guide: evaluation });
   });
 
-  it('a line break counts as one character, as the browser counts it for maxlength', () => {
-    const note = `${'a'.repeat(NOTE_MAX - 1)}\r\n`.slice(0, NOTE_MAX + 1);
-    const almost = `${'a'.repeat(NOTE_MAX - 2)}\r\nb`;
-    const screen = nextScreen(main, { antwoord: 'ja', afweging: almost });
+  it('a line break counts as one character, as the browser counts it for maxlength; one character more is refused', () => {
+    // NOTE_MAX characters once CR LF is one: accepted, with the line break kept.
+    const fits = `${'a'.repeat(NOTE_MAX - 2)}\r\nb`;
+    const screen = nextScreen(main, { antwoord: 'ja', afweging: fits });
     expect(screen.kind).toBe('question');
     if (screen.kind === 'question') expect(screen.answers[0]?.note).toBe(`${'a'.repeat(NOTE_MAX - 2)}\nb`);
-    expect(note.length).toBe(NOTE_MAX + 1);
+    // One more character: the same question again, with the message and the text kept.
+    const over = `${fits}c`;
+    const refused = nextScreen(main, { antwoord: 'ja', afweging: over });
+    expect(refused.kind === 'question' ? [refused.question.number, refused.errors?.afweging, refused.note] : refused.kind).toEqual([
+      1,
+      expect.stringContaining('te lang'),
+      `${'a'.repeat(NOTE_MAX - 2)}\nbc`,
+    ]);
   });
 });
 
@@ -145,10 +155,22 @@ const decodeAttr = (s: string) =>
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
+/** The hidden state of the screen's own form (not of the special-forms exit, which carries the same answers). */
 const hiddenFields = (html: string): [string, string][] =>
-  [...(/<form method="post"[^>]*>([\s\S]*?)<\/form>/.exec(mainOf(html))?.[1] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
-    (m) => [m[1] as string, decodeAttr(m[2] as string)],
+  [
+    ...(/<form method="post"(?![^>]*class="hw-special")[^>]*>([\s\S]*?)<\/form>/.exec(mainOf(html))?.[1] ?? '').matchAll(
+      /<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g,
+    ),
+  ].map((m) => [m[1] as string, decodeAttr(m[2] as string)]);
+/** The fields the special-forms exit sends: its hidden state and its button. */
+const specialFormFields = (html: string): [string, string][] => {
+  const form = /<form method="post"[^>]*class="hw-special">([\s\S]*?)<\/form>/.exec(mainOf(html))?.[1] ?? '';
+  const hidden = [...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)].map(
+    (m) => [m[1] as string, decodeAttr(m[2] as string)] as [string, string],
   );
+  const button = /<button type="submit" name="actie" value="([^"]+)"/.exec(form)?.[1];
+  return button ? [...hidden, ['actie', button]] : hidden;
+};
 const legend = (html: string) => /<legend><h2 class="utrecht-heading-2">([^<]+)<\/h2><\/legend>/.exec(html)?.[1];
 const checkedAnswer = (html: string) => /name="antwoord" value="(ja|nee|twijfel)" checked/.exec(html)?.[1];
 const textareaOf = (html: string) => decodeAttr(/<textarea[^>]*name="afweging"[^>]*>([\s\S]*?)<\/textarea>/.exec(html)?.[1] ?? '');
@@ -172,12 +194,20 @@ const PATHS: [string, GuideId, string[], OutcomeId][] = [
   ['special form, found at question 3', 'afwegingskader', ['ja', 'nee', 'bijzondere-vorm'], 'bijzondere-vorm'],
 ];
 
+/** What a professional must never read on an outcome. */
+const MUST_NOT_SAY: Partial<Record<OutcomeId, string[]>> = {
+  // The special forms: never the parents first, and no report "discussed beforehand".
+  'bijzondere-vorm': ['Bespreek de melding vooraf', 'Bespreek je zorgen met de ouders'],
+  // Offering help does not close the meldcode: question 5 is still to come.
+  'hulp-bieden': ['sluit de meldcode af', 'Sluit de hulp af'],
+};
+
 /** What a professional must read on each outcome (independent phrases from the model). */
 const MUST_SAY: Record<OutcomeId, string[]> = {
   'geen-vermoeden': ['Leg in het dossier vast', 'Twijfel je toch? Bel dan Veilig Thuis'],
   twijfel: ['Overleg met Veilig Thuis of met de aandachtsfunctionaris', 'kan anoniem', 'Beantwoord vraag 1 daarna opnieuw', 'Terug naar vraag 1'],
   'melden-onveilig': ['Meld bij Veilig Thuis', 'Vraag 3, 4 en 5 van het afwegingskader loop je daarna samen met Veilig Thuis door', 'Bel eerst 112'],
-  'melden-geen-passende-hulp': ['Meld bij Veilig Thuis', 'woonplaats van het kind'],
+  'melden-geen-passende-hulp': ['Meld bij Veilig Thuis', 'woonplaats van het kind', 'bij eergerelateerd geweld, huwelijksdwang'],
   'melden-geen-medewerking': ['Meld bij Veilig Thuis', 'woonplaats van het kind'],
   'hulp-bieden': ['Hulp bieden of organiseren', 'evaluatiemoment', 'type="date" id="evaluatiemoment"', `href="${EVALUATION}"`, 'Meld dan alsnog'],
   'melden-onvoldoende-resultaat': ['Meld (opnieuw) bij Veilig Thuis'],
@@ -218,9 +248,12 @@ describe('Meldcode guide over HTTP', () => {
     for (const [i, step] of path.entries()) {
       const q = GUIDES[guide].questions[i];
       if (step === 'bijzondere-vorm') {
-        html = await expectGuideScreen(await post(url, [...hiddenFields(html), ['afweging', ''], ['actie', 'bijzondere-vorm']]));
+        // The exit is a form of its own, carrying the same answers as the question's form.
+        const exit = specialFormFields(html);
+        expect(exit).toEqual([...hiddenFields(html), ['actie', 'bijzondere-vorm']]);
+        html = await expectGuideScreen(await post(url, exit));
       } else {
-        expect(legend(html), `question ${i + 1}`).toBe(QUESTIONS.find((x) => x.id === q)?.text.replace(/“/g, '“'));
+        expect(legend(html), `question ${i + 1}`).toBe(QUESTIONS.find((x) => x.id === q)?.text);
         html = await expectGuideScreen(await post(url, [...hiddenFields(html), ['antwoord', step], ['afweging', noteFor(i + 1)], ['actie', 'volgende']]));
       }
       screens.push(html);
@@ -340,10 +373,18 @@ describe('Meldcode guide over HTTP', () => {
     expect(main).toContain(`data-outcome="${outcomeId}"`);
     expect(main).toContain(`Advies: ${outcome.title.replace(/&/g, '&amp;')}`);
     for (const phrase of MUST_SAY[outcomeId]) expect(main, phrase).toContain(phrase);
-    expect(main).not.toMatch(/hoeft (nu )?niet te melden/);
+    for (const phrase of MUST_NOT_SAY[outcomeId] ?? []) expect(main, phrase).not.toContain(phrase);
+    expect(main).not.toMatch(NO_REPORT_NEEDED);
+    if (outcome.kind === 'melden') expect(main).toContain('Volgens de meldnorm van het afwegingskader meld je in deze situatie.');
     expect(main).not.toContain('<fieldset');
     expect(main).toContain(`<time datetime="${TODAY}">28 november 2026</time>`);
-    expect(main).toContain(guide === 'evaluatie' ? 'stap 5: vraag 5 (evaluatie van de hulp)' : 'afwegingskader (stap 4 en 5)');
+    expect(main).toContain(
+      guide === 'evaluatie'
+        ? 'stap 5: vraag 5 (evaluatie van de hulp)'
+        : outcomeId === 'bijzondere-vorm'
+          ? 'bijzondere vormen van geweld (stap 2 en 3)'
+          : 'afwegingskader (stap 4 en 5)',
+    );
     // Every answered question on the summary, with its reasoning, escaped and whole.
     const answered = path.filter((s) => s !== 'bijzondere-vorm');
     const items = [...main.matchAll(/<li value="(\d)"><p class="hw-answers__question">([^<]+)<\/p><p>Antwoord: <strong data-answer="(\w+)">/g)].map((m) => [

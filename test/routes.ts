@@ -25,9 +25,10 @@
  *    route with its own size limit.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { inviteUser } from '../src/admin/service.ts';
+import { inviteUser, requestPasswordReset } from '../src/admin/service.ts';
 import { organisations, outbox, registrations, revisions, users } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
+import { mailAsSent } from '../src/mail/outbox.ts';
 import { createOrganisation, organisationById, organisationInput } from '../src/network/service.ts';
 import { createSource, sourceById } from '../src/sources/service.ts';
 import { createTheme, themeForEdit } from '../src/themes/editor.ts';
@@ -49,6 +50,9 @@ export type Access = 'public' | 'login' | 'beheerder';
 export const ROLE_RULES: { prefix: string; access: Access; why: string }[] = [
   { prefix: '/beheer/inloggen', access: 'public', why: 'the login form' },
   { prefix: '/beheer/welkom', access: 'public', why: 'one-time links to create an account' },
+  { prefix: '/beheer/wachtwoord-vergeten', access: 'public', why: 'asking for a password-reset link (same answer for any address)' },
+  { prefix: '/beheer/nieuw-wachtwoord', access: 'public', why: 'one-time links to choose a new password' },
+  { prefix: '/beheer/wachtwoord', access: 'login', why: 'changes one’s own password (the current one required)' },
   { prefix: '/beheer', access: 'login', why: 'the admin home page (exact match only, see below)' },
   { prefix: '/beheer/uitloggen', access: 'login', why: 'ends one’s own session' },
   { prefix: '/beheer/mail', access: 'login', why: 'editors see the outbox (brief: editors see the mail outbox)' },
@@ -189,7 +193,21 @@ const validOrg = (n: number) => ({
 const orgVersion = async (f: Fixture) => (await organisationById(f.db, f.orgId))?.version ?? '';
 const themeVersion = async (f: Fixture) => (await themeForEdit(f.db, f.themeId))?.version ?? '';
 const sourceVersion = async (f: Fixture) => (await sourceById(f.db, f.sourceId))?.version ?? '';
-const themeFields = ['title', 'slug', 'summary', 'reviewed', 'published', 'keyFacts', 'trainingTitle', 'trainingText', 'related', 'sources', 'body', 'actie'];
+const themeFields = [
+  'title',
+  'slug',
+  'summary',
+  'reviewed',
+  'reviewedNow',
+  'published',
+  'keyFacts',
+  'trainingTitle',
+  'trainingText',
+  'related',
+  'sources',
+  'body',
+  'actie',
+];
 const validTheme = (f: Fixture, n: number) => ({
   title: `Thema ${n}`,
   slug: `hostile-thema-${n}`,
@@ -232,10 +250,10 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /zoeken', query: ['q', 'p'] },
   { route: 'GET /signalenlijst' },
   { route: 'GET /signalenlijst/blanco' },
-  ...['POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
+  ...['POST /signalenlijst/overzicht', 'POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(
     (route): RouteSpec => ({
       route,
-      fields: (f) => ['datum', 'label', ...f.signalFields],
+      fields: (f) => ['datum', 'label', 'veiligheid', ...f.signalFields],
       fieldFamilies: ['s-', 'c-', 'n-'],
       prepare: ({ f }) => ({ form: { datum: f.today, label: 'A., 14 mnd' } }),
       csrf: { none: 'stores nothing and acts for no one: the answers are rendered back in this response only' },
@@ -342,6 +360,38 @@ export const ROUTES: RouteSpec[] = [
     csrf: 'pre-auth',
   },
   { route: 'GET /beheer' },
+  { route: 'GET /beheer/wachtwoord' },
+  {
+    route: 'POST /beheer/wachtwoord',
+    fields: ['current', 'password', 'password2'],
+    // A wrong current password: the form is checked all the way, and the matrix's own password stays.
+    prepare: () => ({ form: { current: 'niet het huidige wachtwoord', password: 'een nieuw en lang wachtwoord', password2: 'een nieuw en lang wachtwoord' } }),
+    csrf: 'session',
+    mayChangeOnReject: { tables: ['rate_limits'], why: 'every attempt counts towards the limit on guessing the current password' },
+  },
+  { route: 'GET /beheer/wachtwoord-vergeten' },
+  {
+    route: 'POST /beheer/wachtwoord-vergeten',
+    fields: ['email'],
+    prepare: ({ n }) => ({ form: { email: `niemand${n}@hechtwerk.example` } }),
+    csrf: 'pre-auth',
+    mayChangeOnReject: { tables: ['rate_limits'], why: 'a refused request still counts towards the rate limit' },
+  },
+  {
+    route: 'GET /beheer/nieuw-wachtwoord/:token',
+    prepare: async ({ t, n }) => ({ params: { token: await resetToken(t, n) } }),
+    prepareWrites: true,
+  },
+  {
+    route: 'POST /beheer/nieuw-wachtwoord/:token',
+    fields: ['password', 'password2'],
+    prepare: async ({ t, n }) => ({
+      params: { token: await resetToken(t, n) },
+      form: { password: 'een nieuw en lang wachtwoord', password2: 'een nieuw en lang wachtwoord' },
+    }),
+    prepareWrites: true,
+    csrf: 'pre-auth',
+  },
 
   { route: 'GET /beheer/trainingen' },
   { route: 'GET /beheer/trainingen/nieuw' },
@@ -634,7 +684,8 @@ export async function openApiQueryParams(t: TestApp): Promise<Map<string, string
 async function latestLink(db: Fixture['db'], to: string, kind: string): Promise<string> {
   const mails = await db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.id);
   for (const m of mails.reverse()) {
-    const match = new RegExp(`/${kind}/([\\w-]+)`).exec(m.text);
+    // The stored mail holds placeholders; its links are made as it is sent.
+    const match = new RegExp(`/${kind}/([\\w-]+)`).exec((await mailAsSent(db, m.id)).text);
     if (match?.[1]) return match[1];
   }
   throw new Error(`no ${kind} link in mail to ${to}`);
@@ -647,6 +698,17 @@ async function inviteToken(t: TestApp, n: number): Promise<string> {
   const email = `uitgenodigd${n}@hechtwerk.example`;
   await inviteUser(db, admin.id, { email, role: 'redacteur' }, t.clock.now(), t.deps.config.baseUrl);
   return latestLink(db, email, 'beheer/welkom');
+}
+
+async function resetToken(t: TestApp, n: number): Promise<string> {
+  const db = t.deps.database.db;
+  const email = `herstel${n}@hechtwerk.example`;
+  await db
+    .insert(users)
+    .values({ email, name: `Herstel ${n}`, role: 'redacteur', passwordHash: null })
+    .onConflictDoNothing();
+  await requestPasswordReset(db, email, t.clock.now(), t.deps.config.baseUrl);
+  return latestLink(db, email, 'beheer/nieuw-wachtwoord');
 }
 
 /** Real rows for every route to point at: a training with two sessions and a registration, an organisation, a second account, a mail. */

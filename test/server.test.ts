@@ -1,5 +1,6 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -44,6 +45,20 @@ describe('npm start (the server process)', () => {
     expect((await fetch(link as string)).status).toBe(200);
     expect((await fetch(`${url}/themas/hechting`)).status).toBe(200);
 
+    // Node's own HTTP parser answers a malformed request at once (security review, finding 7): a
+    // request with bare LF line ends gets 400 and a closed connection, not a 65-second wait.
+    const { port } = new URL(url);
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /themas HTTP/1.1\nHost: x\n\n'));
+      let data = '';
+      socket.on('data', (d) => {
+        data += d;
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', reject);
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+
     // SIGTERM while requests are in flight: every one of them is answered, then the process exits 0.
     const inflight = Array.from({ length: 30 }, () => fetch(`${url}/zoeken?q=hechting`).then((r) => r.status));
     await new Promise((r) => setTimeout(r, 5));
@@ -52,7 +67,7 @@ describe('npm start (the server process)', () => {
     const answered = statuses.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<number>).value);
     expect(answered.every((s) => s === 200)).toBe(true);
     expect(await first.exited).toBe(0);
-    // Log lines are written in batches (at least every 200 ms, and at exit): all are there now.
+    // Log lines are written in batches (once a second while quiet, and flushed on shutdown): all are there now.
     expect(first.output()).toContain('"msg":"content loaded"');
     expect(first.output()).toContain('"msg":"stopped"');
     // After shutdown nothing listens any more.
@@ -71,7 +86,7 @@ describe('npm start (the server process)', () => {
     // Checked once every line is out (see above).
     expect(second.output()).toContain('"msg":"stopped"');
     expect(second.output()).not.toContain('content loaded');
-  }, 60_000);
+  });
 
   it('invalid content stops start-up with a message naming file and field', async () => {
     const { boot } = await import('../src/boot.ts');

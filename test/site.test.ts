@@ -1,6 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, backends, createTestApp } from './helpers.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { type Backend, backends, createTestApp, loginAs } from './helpers.ts';
 import { PUBLIC_PAGES } from './pages.ts';
+
+/** How often a page shows the Veilig Thuis number, in all of it or in one of its parts. */
+const VT = '0800-2000';
+const countVt = (html: string) => html.split(VT).length - 1;
+const part = (html: string, tag: 'header' | 'main' | 'footer') => new RegExp(`<${tag}\\b[\\s\\S]*?</${tag}>`).exec(html)?.[0] ?? '';
+/** The Veilig Thuis notice (src/site/views.tsx), not its one-line form on error pages. */
+const hasNotice = (html: string) => /class="[^"]*\bhw-vt[\s"]/.test(html);
+
+/**
+ * Pages whose own content names the number more than twice. The header, the footer and the notice
+ * then add nothing; the text itself is the editors' (content/), so it is listed here, with why.
+ */
+const CONTENT_REPEATS: Record<string, string> = {};
+
+/** Fields of a signalenlijst with signals in several domains and a doubt about safety, so the overview advises calling Veilig Thuis. */
+const SIGNALS_WITH_A_PATTERN: [string, string][] = [
+  ['veiligheid', 'twijfel'],
+  ['datum', '2026-11-20'],
+  ['label', 'QX 18 mnd'],
+  ['s-affectie-weinig', 'vaak'],
+  ['s-troost-niet', 'vaak'],
+  ['s-hulp-niet', 'vaak'],
+  ['s-exploratie-weinig', 'vaak'],
+];
 
 describe.each(backends())('site shell on %s', (kind: Backend) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -41,6 +66,103 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
     }
     expect(html.match(/<script\b/gi)?.length ?? 0).toBe(html.match(/<\/script>/gi)?.length ?? 0);
     expect(html).not.toMatch(/\sstyle="/);
+  });
+
+  it.each([...PUBLIC_PAGES, '/bestaat-niet'])('%s shows the Veilig Thuis number at least once and at most twice', async (path) => {
+    const html = await (await t.app.request(path)).text();
+    // The header always dials Veilig Thuis, with or without the number in its text.
+    expect(part(html, 'header')).toContain('href="tel:08002000"');
+    expect(countVt(html)).toBeGreaterThanOrEqual(1);
+    if (CONTENT_REPEATS[path]) {
+      expect(countVt(part(html, 'main')), `${path}: remove it from CONTENT_REPEATS`).toBeGreaterThan(2);
+      expect(countVt(part(html, 'header')) + countVt(part(html, 'footer'))).toBe(0);
+      expect(hasNotice(html)).toBe(false);
+    } else {
+      expect(countVt(html)).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('the pages after a form show the number at most twice too: signalenlijst result, registration, confirmation', async () => {
+    const post = (path: string, fields: [string, string][]) =>
+      t.app.request(path, { method: 'POST', body: new URLSearchParams(fields), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    const result = await (await post('/signalenlijst/overzicht', SIGNALS_WITH_A_PATTERN)).text();
+    expect(result).toContain('Overzicht van je observatie');
+    // One notice with the number in the overview; the header gives it too, the footer does not.
+    expect(countVt(part(result, 'main'))).toBe(1);
+    expect(countVt(result)).toBe(2);
+    expect(countVt(part(result, 'header'))).toBe(1);
+    const registered = await (
+      await post('/trainingen/hechting-voor-professionals/1/aanmelden', [
+        ['name', 'Sanne de Vries'],
+        ['email', 'sanne-telling@example.org'],
+        ['organisation', 'JGZ Voorbeeld'],
+        ['role', 'Jeugdarts'],
+        ['consent', 'ja'],
+      ])
+    ).text();
+    expect(registered).toContain('Kijk in je mail');
+    // No notice on training pages: the header and the footer carry the number.
+    expect(countVt(part(registered, 'header'))).toBe(1);
+    expect(countVt(part(registered, 'footer'))).toBe(1);
+    expect(countVt(registered)).toBe(2);
+  });
+
+  it('the notice stands where a reader decides: home, theme pages and the signalenlijst result; the 404 page has one short line', async () => {
+    expect(hasNotice(await (await t.app.request('/')).text())).toBe(true);
+    for (const path of PUBLIC_PAGES.filter((p) => p.startsWith('/themas/'))) {
+      const html = await (await t.app.request(path)).text();
+      // A theme whose own text gives the number needs no notice that repeats it.
+      const ownText = countVt(part(html, 'main').replace(/<aside class="[^"]*\bhw-vt[\s\S]*?<\/aside>/, ''));
+      expect(hasNotice(html), path).toBe(ownText === 0);
+    }
+    const result = await t.app.request('/signalenlijst/overzicht', {
+      method: 'POST',
+      body: new URLSearchParams(SIGNALS_WITH_A_PATTERN),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(hasNotice(await result.text())).toBe(true);
+    const missing = await (await t.app.request('/bestaat-niet')).text();
+    expect(hasNotice(missing)).toBe(false);
+    expect(part(missing, 'main')).toContain('class="hw-vt-line"');
+    // The footer keeps the number where the content shows none, and says how to call otherwise.
+    expect(countVt(part(await (await t.app.request('/zoeken')).text(), 'footer'))).toBe(1);
+    expect(part(await (await t.app.request('/')).text(), 'footer')).toContain('>Bel Veilig Thuis</a>');
+  });
+
+  it('training pages and /beheer pages carry no Veilig Thuis notice', async () => {
+    const pages = ['/trainingen', '/trainingen/hechting-voor-professionals', '/trainingen/hechting-voor-professionals/1', '/beheer/inloggen'];
+    for (const path of pages) expect(hasNotice(await (await t.app.request(path)).text()), path).toBe(false);
+    const editor = await loginAs(t.app, t.deps.database, 'beheerder');
+    for (const path of [
+      '/beheer',
+      '/beheer/themas',
+      '/beheer/themas/nieuw',
+      '/beheer/bronnen',
+      '/beheer/trainingen',
+      '/beheer/netwerk',
+      '/beheer/mail',
+      '/beheer/export',
+      '/beheer/audit',
+      '/beheer/gebruikers',
+    ]) {
+      const res = await editor.get(path);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(hasNotice(html), path).toBe(false);
+      expect(countVt(html), path).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('a compact header: the wordmark with the region, a Veilig Thuis link, and the menu as a disclosure that needs no script', async () => {
+    const html = await (await t.app.request('/')).text();
+    const header = part(html, 'header');
+    expect(header).toContain('<span class="hw-logo__name">Hechtwerk</span>');
+    expect(header).toContain('<span class="hw-logo__region">Regio Zuidoost<span class="hw-wide">: samen tegen kindermishandeling</span></span>');
+    expect(header).not.toContain('<img');
+    expect(header).toMatch(/<a class="hw-help" href="tel:08002000">Zorgen<span class="hw-wide"> om een kind<\/span>\?/);
+    const nav = /<nav class="hw-nav" aria-label="Hoofdmenu">([\s\S]*?)<\/nav>/.exec(header)?.[1] ?? '';
+    expect(nav).toMatch(/^<details class="hw-menu hw-wrap"><summary class="hw-menu__button">Menu<\/summary><ul class="hw-menu__list">/);
+    expect(nav.match(/<li><a href="\/[a-z]+"/g)).toHaveLength(6);
   });
 
   it('marks the current section in the navigation and shows breadcrumbs', async () => {
@@ -174,6 +296,30 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
     });
     expect(res.status).toBe(413);
+  });
+});
+
+describe('region and logo in the header (SITE_REGION, SITE_LOGO)', () => {
+  it('shows the configured region and logo; the logo is decorative, the wordmark names the site', async () => {
+    const t = await createTestApp('pglite', { env: { SITE_REGION: 'Regio Rivierenland', SITE_LOGO: '/huisstijl/logo.svg' } });
+    try {
+      const header = part(await (await t.app.request('/')).text(), 'header');
+      expect(header).toContain('<img class="hw-logo__image" src="/huisstijl/logo.svg" alt="" height="40"/>');
+      expect(header).toContain('<span class="hw-logo__region">Regio Rivierenland');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses a logo from another site or of another kind (the CSP allows images from this site only)', () => {
+    // The demo region the pages in content/paginas name.
+    expect(loadConfig({}).SITE_REGION).toBe('Regio Zuidoost');
+    expect(loadConfig({}).SITE_LOGO).toBeUndefined();
+    expect(loadConfig({ SITE_LOGO: '/logo.png' }).SITE_LOGO).toBe('/logo.png');
+    for (const bad of ['https://cdn.example/logo.svg', '//cdn.example/logo.svg', 'logo.svg', '/logo.gif', '/logo.svg?x=1', '/a"b.svg']) {
+      expect(() => loadConfig({ SITE_LOGO: bad }), bad).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ SITE_REGION: 'x'.repeat(41) })).toThrow(ConfigError);
   });
 });
 

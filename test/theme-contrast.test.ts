@@ -45,6 +45,15 @@ const PAIRS: [string, string, number][] = [
   ['text', 'focus', 4.5],
   ['border', 'bg', 3], // form control borders: non-text contrast
   ['focus-ring', 'bg', 3],
+  // Alerts (src/ui/alert.tsx): text and links on each type's background; the type's colour (the
+  // thick border and the icon) stands out from that background and from the page.
+  ...(['ok', 'info', 'warning', 'error'] as const).flatMap((type): [string, string, number][] => [
+    ['text', `${type}-bg`, 4.5],
+    ['link', `${type}-bg`, 4.5],
+    ['link-visited', `${type}-bg`, 4.5],
+    [type, `${type}-bg`, 3],
+    [type, 'bg', 3],
+  ]),
 ];
 
 describe('theme contrast (WCAG AA)', () => {
@@ -55,6 +64,13 @@ describe('theme contrast (WCAG AA)', () => {
   it.each(PAIRS)('%s on %s ≥ %s', (fg, bg, min) => {
     const ratio = contrast(token(fg), token(bg));
     expect(ratio).toBeGreaterThanOrEqual(min);
+  });
+  it.each(['ok', 'info', 'warning', 'error'])('the white sign in the %s alert’s icon ≥ 4.5', (type) => {
+    expect(contrast('#ffffff', token(type))).toBeGreaterThanOrEqual(4.5);
+  });
+  it('the four alert types differ in colour, not only in their icon', () => {
+    const colours = ['ok', 'info', 'warning', 'error'].map((type) => `${token(type)} ${token(`${type}-bg`)}`);
+    expect(new Set(colours).size).toBe(4);
   });
   it('white text on the dark navigation band (app.css)', () => {
     const band = /\.hw-nav \{\s*background: (#[0-9a-f]{6})/.exec(readFileSync('src/ui/styles/app.css', 'utf8'))?.[1];

@@ -34,6 +34,7 @@ function formOf(html: string): [string, string][] {
     ['trainingTitle', inputValue(html, 'trainingTitle')],
     ['trainingText', textareaValue(html, 'trainingText')],
   ];
+  if (/name="reviewedNow" value="ja" checked/.test(html)) pairs.push(['reviewedNow', 'ja']);
   for (const v of ids(html, 'related')) pairs.push(['related', v]);
   for (const v of ids(html, 'sources')) pairs.push(['sources', v]);
   return pairs;
@@ -84,6 +85,7 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
         .from(searchDocuments)
         .where(and(eq(searchDocuments.kind, 'theme'), eq(searchDocuments.ref, slug)))
     )[0];
+  const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(t.deps.now());
   const publicPage = async (path: string) => {
     const res = await t.app.request(path);
     return { status: res.status, html: await res.text() };
@@ -127,7 +129,8 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     const html = await res.text();
     expect(html).toContain('Er is een probleem');
     expect(html).toContain('Samenvatting: is verplicht (min. 10 tekens)');
-    expect(html).toContain('Laatst inhoudelijk gecontroleerd: moet een datum zijn als 2026-11-15');
+    // A new theme gets a review date only when the editor says the content was checked; a posted date is ignored.
+    expect(html).toContain('Laatst inhoudelijk gecontroleerd: vink aan dat je de inhoud inhoudelijk hebt gecontroleerd');
     expect(html).toContain('Kernfeiten: een kernfeit is minstens 2 tekens');
     expect(html).toContain('Training: tekst: tekst over de training is verplicht (min. 2 tekens)');
     expect(html).toMatch(/Tekst \(Markdown\): (de tekst is te kort|gebruik geen kop van niveau 1)/);
@@ -178,7 +181,7 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
       ['title', 'Veerkracht'],
       ['slug', ''],
       ['summary', 'Hoe jonge kinderen terugveren na spanning.'],
-      ['reviewed', '2026-11-20'],
+      ['reviewedNow', 'ja'],
       ['body', BODY],
       ['keyFacts', 'Veerkracht groeit in relaties\nSteun helpt'],
       ['related', 'hechting'],
@@ -187,7 +190,7 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     ]);
     expect(res.status).toBe(303);
     const row = await themeBySlug('veerkracht');
-    expect(row).toMatchObject({ title: 'Veerkracht', published: false, keyFacts: ['Veerkracht groeit in relaties', 'Steun helpt'] });
+    expect(row).toMatchObject({ title: 'Veerkracht', published: false, keyFacts: ['Veerkracht groeit in relaties', 'Steun helpt'], reviewed: today() });
     id = row?.id as number;
     expect(res.headers.get('location')).toBe(`/beheer/themas/${id}?melding=aangemaakt`);
     expect((await db().select().from(themeSources).where(eq(themeSources.themeId, id))).map((s) => String(s.sourceId))).toEqual([firstSource]);
@@ -225,6 +228,40 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     expect(last?.action).toBe('opgeslagen');
     expect(last?.authorId).not.toBeNull();
     expect((last?.data as { bodyMd?: string } | undefined)?.bodyMd).toContain('Derde punt');
+  });
+
+  it('saving does not move the review date: without the check it stays, even when a date is posted', async () => {
+    await db().update(themes).set({ reviewed: '2025-01-15' }).where(eq(themes.slug, 'kansrijke-start'));
+    const themeId = (await themeBySlug('kansrijke-start'))?.id as number;
+    const edit = await (await editor.get(`/beheer/themas/${themeId}`)).text();
+    // The form shows the stored date and asks; the box is not ticked, and there is no date field to change.
+    expect(edit).toContain('Nu: <time datetime="2025-01-15">');
+    expect(edit).toMatch(/<input type="checkbox" id="reviewedNow" name="reviewedNow" value="ja"\s*\/?>/);
+    expect(edit).not.toMatch(/<input[^>]*name="reviewed"/);
+    const res = await postPairs(editor, `/beheer/themas/${themeId}`, [
+      // A browser (or a tampered form) that posts today's date in a field called "reviewed" changes nothing.
+      ...withField(withField(formOf(edit), 'summary', 'Een kleine taalcorrectie in de samenvatting van Kansrijke Start.'), 'reviewed', today()),
+      ['actie', 'opslaan'],
+    ]);
+    expect(res.status).toBe(303);
+    const row = await themeBySlug('kansrijke-start');
+    expect(row?.summary).toBe('Een kleine taalcorrectie in de samenvatting van Kansrijke Start.');
+    expect(row?.reviewed).toBe('2025-01-15');
+    expect((await publicPage('/themas/kansrijke-start')).html).toContain('Laatst inhoudelijk gecontroleerd op <time datetime="2025-01-15">');
+    expect(((await revisionsOf(themeId)).at(-1)?.data as { reviewed?: string } | undefined)?.reviewed).toBe('2025-01-15');
+  });
+
+  it('the check "Ik heb de inhoud inhoudelijk gecontroleerd" sets the review date to today, on the public page too', async () => {
+    const themeId = (await themeBySlug('kansrijke-start'))?.id as number;
+    const edit = await (await editor.get(`/beheer/themas/${themeId}`)).text();
+    expect(edit).toContain('Ik heb de inhoud inhoudelijk gecontroleerd');
+    const res = await postPairs(editor, `/beheer/themas/${themeId}`, [...formOf(edit), ['reviewedNow', 'ja'], ['actie', 'opslaan']]);
+    expect(res.status).toBe(303);
+    expect((await themeBySlug('kansrijke-start'))?.reviewed).toBe(today());
+    expect((await publicPage('/themas/kansrijke-start')).html).toContain(`Laatst inhoudelijk gecontroleerd op <time datetime="${today()}">`);
+    // The next form is unticked again: the next save keeps today's date but does not claim a new check.
+    const again = await (await editor.get(`/beheer/themas/${themeId}`)).text();
+    expect(again).not.toMatch(/name="reviewedNow" value="ja" checked/);
   });
 
   it('refuses a save without or with a wrong CSRF token and changes nothing', async () => {
@@ -413,7 +450,7 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
       ['title', 'Hechting van nul tot vier'],
       ['slug', 'hechting-0-4'],
       ['summary', 'Een ander thema op een oud adres.'],
-      ['reviewed', '2026-11-20'],
+      ['reviewedNow', 'ja'],
       ['body', BODY],
       ['keyFacts', ''],
       ['actie', 'opslaan'],

@@ -3,17 +3,20 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import { exportRoutes, importRoutes } from '../bundle/routes.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { countPending, getMail, listOutbox } from '../mail/outbox.ts';
+import { countAll } from '../http/rate-limit.ts';
+import { countPending, forDisplay, getMail, listOutbox } from '../mail/outbox.ts';
 import { networkAdminRoutes } from '../network/admin.tsx';
 import { sourceAdminRoutes } from '../sources/admin.tsx';
 import { linkCounts } from '../sources/service.ts';
 import { themeAdminRoutes } from '../themes/admin.tsx';
 import { trainingAdminRoutes } from '../trainings/admin.tsx';
+import { Alert } from '../ui/alert.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { auditRoutes } from './audit.tsx';
 import {
   AccountError,
+  changePassword,
   endSession,
   inviteUser,
   listUsers,
@@ -24,13 +27,15 @@ import {
   ROLE_LABEL,
   type Role,
   redeemToken,
+  requestPasswordReset,
+  resetPassword,
   setUserDisabled,
 } from './service.ts';
-import { clearSessionCookie, clientAddress, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
+import { clearSessionCookie, clientKey, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 
-const PUBLIC = [/^\/beheer\/inloggen$/, /^\/beheer\/welkom\/[^/]+$/];
+const PUBLIC = [/^\/beheer\/inloggen$/, /^\/beheer\/welkom\/[^/]+$/, /^\/beheer\/wachtwoord-vergeten$/, /^\/beheer\/nieuw-wachtwoord\/[^/]+$/];
 
 adminRoutes.use('*', loadSession);
 adminRoutes.use('*', async (c, next) => {
@@ -96,6 +101,11 @@ const LoginPage = (props: { csrf: string; email?: string; errors?: FieldErrors; 
         Inloggen
       </button>
     </form>
+    <p>
+      <a class="utrecht-link" href="/beheer/wachtwoord-vergeten">
+        Wachtwoord vergeten?
+      </a>
+    </p>
     <p class="hw-muted">Nog geen account? Een beheerder kan je uitnodigen.</p>
   </>
 );
@@ -119,11 +129,23 @@ adminRoutes.post('/inloggen', async (c) => {
       <LoginPage csrf={preAuthCsrf(c)} email={typedEmail} errors={errors} terug={terug} />,
     );
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
-  const result = await login(deps.database.db, { ...parsed.data, client: clientAddress(c) }, deps.now());
+  const result = await login(deps.database.db, { ...parsed.data, client: clientKey(c) }, deps.now());
   if (!result.ok) {
+    const left = (result.until?.getTime() ?? 0) - deps.now().getTime();
     if (result.reason === 'locked') {
-      const minutes = Math.max(1, Math.ceil(((result.until?.getTime() ?? 0) - deps.now().getTime()) / 60_000));
-      return again({ form: `Te veel mislukte pogingen. Probeer het over ${minutes} minuten opnieuw.` }, 429);
+      const minutes = Math.max(1, Math.ceil(left / 60_000));
+      c.header('Retry-After', String(Math.ceil(left / 1000)));
+      return again({ form: `Te veel mislukte pogingen vanaf dit adres. Probeer het over ${minutes} ${minutes === 1 ? 'minuut' : 'minuten'} opnieuw.` }, 429);
+    }
+    if (result.reason === 'wait') {
+      const seconds = Math.max(1, Math.ceil(left / 1000));
+      c.header('Retry-After', String(seconds));
+      return again(
+        {
+          form: `Er is een paar keer een verkeerd wachtwoord gegeven voor dit account. Wacht ${seconds} ${seconds === 1 ? 'seconde' : 'seconden'} en probeer het dan opnieuw.`,
+        },
+        429,
+      );
     }
     // One message for every failure, so the form does not reveal which accounts exist.
     return again({ email: 'Het e-mailadres of het wachtwoord klopt niet.' }, 401);
@@ -244,6 +266,221 @@ adminRoutes.post('/welkom/:token', async (c) => {
   );
 });
 
+// ---------------------------------------------------------------- passwords
+
+const changeForm = z
+  .object({ current: password, password: newPassword, password2: z.string().default('') })
+  .refine((v) => v.password === v.password2, { message: 'De twee wachtwoorden zijn niet gelijk.', path: ['password2'] })
+  .refine((v) => v.password !== v.current, { message: 'Kies een ander wachtwoord dan je huidige.', path: ['password'] });
+
+const PasswordFields = (props: { errors?: FieldErrors }) => (
+  <>
+    <TextField
+      name="password"
+      label="Nieuw wachtwoord"
+      type="password"
+      autocomplete="new-password"
+      hint="Minstens 12 tekens. Een zin van een paar woorden werkt goed."
+      error={props.errors?.password}
+    />
+    <TextField name="password2" label="Nieuw wachtwoord nog een keer" type="password" autocomplete="new-password" error={props.errors?.password2} />
+  </>
+);
+
+const passwordCrumbs = [
+  { href: '/beheer', label: 'Beheer' },
+  { href: '/beheer/wachtwoord', label: 'Wachtwoord wijzigen' },
+];
+
+const ChangePasswordPage = (props: { csrf: string; errors?: FieldErrors; done?: boolean }) => (
+  <>
+    <h1 class="utrecht-heading-1">Wachtwoord wijzigen</h1>
+    {props.done ? (
+      <Alert type="ok" role="status">
+        <p>Je wachtwoord is gewijzigd. Op andere apparaten en in andere browsers ben je uitgelogd.</p>
+      </Alert>
+    ) : (
+      <p>Na het wijzigen ben je overal uitgelogd, behalve hier.</p>
+    )}
+    <form class="hw-form" method="post" action="/beheer/wachtwoord" novalidate>
+      <ErrorSummary errors={props.errors ?? {}} />
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <TextField name="current" label="Huidig wachtwoord" type="password" autocomplete="current-password" error={props.errors?.current} />
+      <PasswordFields errors={props.errors} />
+      <button class="utrecht-button utrecht-button--primary-action" type="submit">
+        Wachtwoord wijzigen
+      </button>
+    </form>
+  </>
+);
+
+adminRoutes.get('/wachtwoord', (c) =>
+  page(c, { title: 'Wachtwoord wijzigen', crumbs: passwordCrumbs }, <ChangePasswordPage csrf={c.get('user')?.csrf ?? ''} />),
+);
+
+adminRoutes.post('/wachtwoord', async (c) => {
+  const deps = c.get('deps');
+  const user = c.get('user');
+  if (!user) return forbidden(c);
+  const again = (errors: FieldErrors, status: number) =>
+    page(c, { title: 'Wachtwoord wijzigen', status, crumbs: passwordCrumbs }, <ChangePasswordPage csrf={user.csrf} errors={errors} />);
+  const parsed = changeForm.safeParse(await c.req.parseBody());
+  if (!parsed.success) return again(fieldErrors(parsed.error), 400);
+  // Guessing the current password here counts as a failed login: the same per-client limit.
+  const [limit] = await countAll(deps.database.db, [{ key: `password-change:${user.id}`, limit: 10 }], 15 * 60_000, deps.now());
+  if (!limit?.ok) return again({ form: 'Te veel pogingen. Probeer het over een kwartier opnieuw.' }, 429);
+  try {
+    await changePassword(deps.database.db, user, { current: parsed.data.current, password: parsed.data.password }, deps.now());
+  } catch (err) {
+    if (err instanceof AccountError) return again({ [err.field ?? 'form']: err.message }, 400);
+    throw err;
+  }
+  return page(c, { title: 'Wachtwoord gewijzigd', crumbs: passwordCrumbs }, <ChangePasswordPage csrf={user.csrf} done />);
+});
+
+const forgotCrumbs = [{ href: '/beheer/wachtwoord-vergeten', label: 'Wachtwoord vergeten' }];
+
+const ForgotPage = (props: { csrf: string; email?: string; errors?: FieldErrors; sent?: boolean }) => (
+  <>
+    <h1 class="utrecht-heading-1">Wachtwoord vergeten</h1>
+    {props.sent ? (
+      <Alert type="ok" role="status">
+        <p>
+          Als er een account is met het e-mailadres {props.email}, krijg je binnen een paar minuten een mail met een link om een nieuw wachtwoord te kiezen. De
+          link is een uur geldig. Geen mail gezien? Kijk ook in de map met ongewenste mail.
+        </p>
+      </Alert>
+    ) : (
+      <>
+        <p>Vul het e-mailadres van je account in. Je krijgt dan een mail met een link om een nieuw wachtwoord te kiezen.</p>
+        <form class="hw-form" method="post" action="/beheer/wachtwoord-vergeten" novalidate>
+          <ErrorSummary errors={props.errors ?? {}} />
+          <input type="hidden" name="_csrf" value={props.csrf} />
+          <TextField name="email" label="E-mailadres" type="email" autocomplete="username" value={props.email} error={props.errors?.email} />
+          <button class="utrecht-button utrecht-button--primary-action" type="submit">
+            Stuur me een link
+          </button>
+        </form>
+      </>
+    )}
+    <p>
+      <a class="utrecht-link" href="/beheer/inloggen">
+        Terug naar inloggen
+      </a>
+    </p>
+  </>
+);
+
+/** Reset requests per client and per address within an hour. */
+export const RESET_LIMITS = { windowMs: 60 * 60_000, perClient: 10, perEmail: 3 };
+
+adminRoutes.get('/wachtwoord-vergeten', (c) => page(c, { title: 'Wachtwoord vergeten', crumbs: forgotCrumbs }, <ForgotPage csrf={preAuthCsrf(c)} />));
+
+adminRoutes.post('/wachtwoord-vergeten', async (c) => {
+  const deps = c.get('deps');
+  const form = await c.req.parseBody();
+  const typed = String(form.email ?? '').slice(0, 254);
+  const parsed = z.object({ email }).safeParse(form);
+  const again = (errors: FieldErrors, status: number) =>
+    page(c, { title: 'Wachtwoord vergeten', status, crumbs: forgotCrumbs }, <ForgotPage csrf={preAuthCsrf(c)} email={typed} errors={errors} />);
+  if (!parsed.success) return again(fieldErrors(parsed.error), 400);
+  const limits = await countAll(
+    deps.database.db,
+    [
+      { key: `reset:client:${clientKey(c)}`, limit: RESET_LIMITS.perClient },
+      { key: `reset:email:${parsed.data.email}`, limit: RESET_LIMITS.perEmail },
+    ],
+    RESET_LIMITS.windowMs,
+    deps.now(),
+  );
+  if (!limits.every((l) => l.ok)) {
+    c.header('Retry-After', '3600');
+    return again({ form: 'Er is in korte tijd te vaak om een nieuw wachtwoord gevraagd. Probeer het over een uur opnieuw.' }, 429);
+  }
+  // The same answer whether or not the address has an account.
+  await requestPasswordReset(deps.database.db, parsed.data.email, deps.now(), deps.config.baseUrl);
+  return page(c, { title: 'Kijk in je mail', crumbs: forgotCrumbs }, <ForgotPage csrf="" email={parsed.data.email} sent />);
+});
+
+const resetForm = z
+  .object({ password: newPassword, password2: z.string().default('') })
+  .refine((v) => v.password === v.password2, { message: 'De twee wachtwoorden zijn niet gelijk.', path: ['password2'] });
+
+const ResetPage = (props: { csrf: string; action: string; email: string; errors?: FieldErrors }) => (
+  <>
+    <h1 class="utrecht-heading-1">Nieuw wachtwoord kiezen</h1>
+    <p>Kies een nieuw wachtwoord voor {props.email}. Daarna ben je overal uitgelogd en log je in met het nieuwe wachtwoord.</p>
+    <form class="hw-form" method="post" action={props.action} novalidate>
+      <ErrorSummary errors={props.errors ?? {}} />
+      <input type="hidden" name="_csrf" value={props.csrf} />
+      <PasswordFields errors={props.errors} />
+      <button class="utrecht-button utrecht-button--primary-action" type="submit">
+        Wachtwoord opslaan
+      </button>
+    </form>
+  </>
+);
+
+const expiredReset = (c: Ctx) =>
+  page(
+    c,
+    { title: 'Link verlopen', status: 410 },
+    <>
+      <h1 class="utrecht-heading-1">Deze link werkt niet meer</h1>
+      <p>
+        De link is verlopen of al gebruikt.{' '}
+        <a class="utrecht-link" href="/beheer/wachtwoord-vergeten">
+          Vraag een nieuwe link aan
+        </a>
+        .
+      </p>
+    </>,
+  );
+
+adminRoutes.get('/nieuw-wachtwoord/:token', async (c) => {
+  const deps = c.get('deps');
+  const token = c.req.param('token');
+  const row = await peekToken(deps.database.db, token, deps.now(), ['reset']);
+  if (!row?.email) return expiredReset(c);
+  return page(c, { title: 'Nieuw wachtwoord kiezen' }, <ResetPage csrf={preAuthCsrf(c)} action={`/beheer/nieuw-wachtwoord/${token}`} email={row.email} />);
+});
+
+adminRoutes.post('/nieuw-wachtwoord/:token', async (c) => {
+  const deps = c.get('deps');
+  const token = c.req.param('token');
+  const row = await peekToken(deps.database.db, token, deps.now(), ['reset']);
+  if (!row?.email) return expiredReset(c);
+  const parsed = resetForm.safeParse(await c.req.parseBody());
+  const again = (errors: FieldErrors) =>
+    page(
+      c,
+      { title: 'Nieuw wachtwoord kiezen', status: 400 },
+      <ResetPage csrf={preAuthCsrf(c)} action={`/beheer/nieuw-wachtwoord/${token}`} email={row.email as string} errors={errors} />,
+    );
+  if (!parsed.success) return again(fieldErrors(parsed.error));
+  try {
+    await resetPassword(deps.database.db, token, parsed.data.password, deps.now());
+  } catch (err) {
+    if (err instanceof AccountError) return expiredReset(c);
+    throw err;
+  }
+  // Whoever was logged in in this browser is logged out too: the account's sessions all ended.
+  clearSessionCookie(c);
+  return page(
+    c,
+    { title: 'Wachtwoord opgeslagen' },
+    <>
+      <h1 class="utrecht-heading-1">Je nieuwe wachtwoord is opgeslagen</h1>
+      <p>
+        <a class="utrecht-link" href="/beheer/inloggen">
+          Log nu in
+        </a>{' '}
+        met je e-mailadres en je nieuwe wachtwoord.
+      </p>
+    </>,
+  );
+});
+
 adminRoutes.get('/', async (c) => {
   const user = c.get('user');
   const [pending, links] = await Promise.all([countPending(c.get('deps').database.db), linkCounts(c.get('deps').database.db)]);
@@ -263,6 +500,11 @@ adminRoutes.get('/', async (c) => {
             </a>
           </li>
         ) : null}
+        <li>
+          <a class="utrecht-link" href="/beheer/wachtwoord">
+            Wachtwoord wijzigen
+          </a>
+        </li>
         <li>
           <a class="utrecht-link" href="/beheer/themas">
             Thema’s schrijven, publiceren en ordenen
@@ -458,8 +700,12 @@ for (const [action, disabled] of [
   });
 }
 
+// Every editor reads the outbox (registrants' mails), but personal links show as "[persoonlijke
+// link]" (they are made when a mail is sent) and invitations only to beheerders.
+const beheerder = (c: Ctx) => ({ includeRestricted: c.get('user')?.role === 'beheerder' });
+
 adminRoutes.get('/mail', async (c) => {
-  const mails = await listOutbox(c.get('deps').database.db);
+  const mails = await listOutbox(c.get('deps').database.db, beheerder(c));
   return page(
     c,
     {
@@ -510,7 +756,7 @@ adminRoutes.get('/mail', async (c) => {
 
 adminRoutes.get('/mail/:id', async (c) => {
   const id = Number(c.req.param('id'));
-  const mail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await getMail(c.get('deps').database.db, id) : null;
+  const mail = Number.isInteger(id) && id > 0 && id < 2 ** 31 ? await getMail(c.get('deps').database.db, id, beheerder(c)) : null;
   if (!mail) return c.notFound();
   return page(
     c,
@@ -525,7 +771,7 @@ adminRoutes.get('/mail/:id', async (c) => {
     <>
       <h1 class="utrecht-heading-1">{mail.subject}</h1>
       <p>Aan: {mail.to}</p>
-      <pre class="hw-mail">{mail.text}</pre>
+      <pre class="hw-mail">{forDisplay(mail.text)}</pre>
     </>,
   );
 });

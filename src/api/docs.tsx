@@ -76,7 +76,10 @@ export async function docsPage(c: Ctx) {
     }
     if (query.size) url += `?${query}`;
     const { createApp } = await import('../app.tsx');
-    const res = await createApp(c.get('deps')).request(url, { headers: { 'X-Forwarded-For': c.req.header('X-Forwarded-For') ?? '' } });
+    // The try-out runs as the caller: the same connection bindings and X-Forwarded-For, so the API's
+    // rate limit counts it under the caller's own key (not one key shared by every visitor of this page).
+    const forwarded = c.req.header('X-Forwarded-For');
+    const res = await createApp(c.get('deps')).request(url, { headers: forwarded ? { 'X-Forwarded-For': forwarded } : {} }, c.env);
     const text = await res.text();
     let body = text;
     try {

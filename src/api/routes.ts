@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { clientAddress } from '../admin/session.tsx';
+import { clientKey } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { ORGANISATION_TYPES, organisations, sources, themes, trainingSessions, trainings } from '../db/schema.ts';
 import { count } from '../http/rate-limit.ts';
@@ -116,7 +116,7 @@ api.use('*', async (c, next) => {
   if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return problem(c, 400, 'Alleen lezen', 'Deze API kan alleen gelezen worden (GET).');
   const deps = c.get('deps');
   const now = deps.now();
-  const used = await count(deps.database.db, `api:${clientAddress(c)}`, API_RATE.limit, API_RATE.windowSeconds * 1000, now);
+  const used = await count(deps.database.db, `api:${clientKey(c)}`, API_RATE.limit, API_RATE.windowSeconds * 1000, now);
   const reset = Math.max(0, Math.ceil((used.resetAt.getTime() - now.getTime()) / 1000));
   c.header('RateLimit-Policy', `${API_RATE.limit};w=${API_RATE.windowSeconds}`);
   c.header('RateLimit', `limit=${API_RATE.limit}, remaining=${Math.max(0, API_RATE.limit - used.count)}, reset=${reset}`);

@@ -45,7 +45,11 @@ const tooLarge = (c: Ctx) =>
  */
 export const importBodyLimit: MiddlewareHandler<AppEnv> = bodyLimit({
   maxSize: MAX_BUNDLE_BYTES + 64 * 1024,
-  onError: (c) => tooLarge(c as Context<AppEnv>),
+  onError: (c) => {
+    // The rest of the body was not read: this connection cannot carry another request (see app.tsx).
+    c.header('Connection', 'close');
+    return tooLarge(c as Context<AppEnv>);
+  },
 });
 
 // ---------------------------------------------------------------- export

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   boolean,
   check,
   customType,
@@ -184,6 +185,8 @@ export const loginTokens = pgTable(
   'login_tokens',
   {
     tokenHash: text('token_hash').primaryKey(),
+    /** A stable name for the link: an invitation's mail names it, and its token is made when the mail is sent. */
+    id: serial('id').notNull(),
     purpose: text('purpose').notNull(),
     email: text('email'),
     role: text('role').notNull(),
@@ -193,8 +196,9 @@ export const loginTokens = pgTable(
     usedAt: ts('used_at'),
   },
   (t) => [
-    check('login_tokens_purpose_valid', sql`${t.purpose} in ('first-admin', 'invite')`),
+    check('login_tokens_purpose_valid', sql`${t.purpose} in ('first-admin', 'invite', 'reset')`),
     check('login_tokens_role_valid', sql`${t.role} in ('beheerder', 'redacteur')`),
+    uniqueIndex('login_tokens_id_key').on(t.id),
   ],
 );
 
@@ -219,12 +223,20 @@ export const auditLog = pgTable(
   (t) => [index('audit_log_at_idx').on(t.at)],
 );
 
-/** Durable mail outbox: written in the transaction that causes the mail, sent by a worker. */
+/**
+ * Durable mail outbox: written in the transaction that causes the mail, sent by a worker. A personal
+ * link stands in a mail only as a placeholder; its token is made when the mail is sent (see
+ * src/mail/outbox.ts), so nothing here opens an account or a registration.
+ */
 export const outbox = pgTable(
   'outbox',
   {
     id: serial('id').primaryKey(),
     to: text('to').notNull(),
+    /** The registration the mail is about: deleted with its personal data. */
+    registrationId: integer('registration_id').references((): AnyPgColumn => registrations.id, { onDelete: 'cascade' }),
+    /** Only beheerders may read it at /beheer/mail (invitations). */
+    restricted: boolean('restricted').notNull().default(false),
     subject: text('subject').notNull(),
     text: text('text').notNull(),
     html: text('html').notNull(),
@@ -239,6 +251,7 @@ export const outbox = pgTable(
   (t) => [
     check('outbox_status_valid', sql`${t.status} in ('pending', 'sent', 'failed')`),
     index('outbox_pending_idx').on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index('outbox_registration_idx').on(t.registrationId),
   ],
 );
 

@@ -1,11 +1,39 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
-import pino, { type Logger } from 'pino';
 import type { AppEnv } from '../context.ts';
-import { isoNow, LineSink } from '../log-sink.ts';
+import { ByteLru } from './byte-cache.ts';
 
-/** Request id and one structured log line per request: no query string, no body, no personal data. */
+/**
+ * Path segments that are secrets: the token after /beheer/welkom/ (an invitation or the first
+ * administrator's link), /beheer/nieuw-wachtwoord/ (a password reset), /trainingen/bevestigen/ and
+ * /trainingen/aanmelding/ (a registrant's links).
+ * Matched on the decoded path, whatever the case or doubled slashes, so no spelling of a link that
+ * reaches its route (or almost does) leaves the token in the log.
+ */
+const SECRET_SEGMENT = /(\/(?:welkom|nieuw-wachtwoord|bevestigen|aanmelding)\/+)[^/]+/gi;
+const MAY_HOLD_SECRET = /welkom|nieuw-wachtwoord|bevestigen|aanmelding|%/i;
+
+/** The path as the request log writes it: a secret segment reads "…". */
+export function redactPath(path: string): string {
+  if (!MAY_HOLD_SECRET.test(path)) return path;
+  const decoded = path.includes('%')
+    ? path
+        .split('/')
+        .map((segment) => {
+          try {
+            return decodeURIComponent(segment);
+          } catch {
+            return segment;
+          }
+        })
+        .join('/')
+    : path;
+  const redacted = decoded.replace(SECRET_SEGMENT, '$1…');
+  return redacted === decoded ? path : redacted;
+}
+
+/** Request id and one structured log line per request: no query string, no body, no personal data, no secret link. */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const reqId = randomUUID();
   c.set('reqId', reqId);
@@ -14,13 +42,13 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   c.header('X-Request-Id', reqId);
   const { log } = c.get('deps');
   const status = c.res.status;
-  const path = new URL(c.req.url).pathname;
+  const path = redactPath(new URL(c.req.url).pathname);
   const ms = Math.round(performance.now() - start);
+  const fields = { reqId, method: c.req.method, path, status, ms };
   if (status < 500) {
-    logRequestLine(log, reqId, c.req.method, path, status, ms);
+    log.info(fields, 'request');
     return;
   }
-  const fields = { reqId, method: c.req.method, path, status, ms };
   // A 503 with Retry-After is the app declining on purpose for a moment (searches queued too long,
   // the database unreachable): a warning. Any other 5xx is a failure.
   if (status === 503 && c.res.headers.has('Retry-After')) log.warn(fields, 'request declined for now');
@@ -44,9 +72,10 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|atom\+xml|javascript|problem\+json)|image\/svg)/;
 const MIN_BYTES = 512;
-// Compressed bodies by ETag and encoding: a page that has not changed is compressed once.
-const compressedCache = new Map<string, Uint8Array>();
-const CACHE_LIMIT = 500;
+// Compressed bodies by ETag and encoding: a page that has not changed is compressed once. Bounded
+// by the bytes it holds, keys included (src/http/byte-cache.ts).
+export const COMPRESSED_CACHE_BYTES = 16 * 1024 * 1024;
+export const compressedCache = new ByteLru<Uint8Array>(COMPRESSED_CACHE_BYTES, (body) => body.byteLength);
 
 function compress(body: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
   return encoding === 'br'
@@ -121,72 +150,9 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
     const key = etag ? `${etag}:${encoding}` : '';
     const hit = key ? compressedCache.get(key) : undefined;
     out = hit ?? compress(body, encoding);
-    if (key && !hit) {
-      if (compressedCache.size >= CACHE_LIMIT) compressedCache.delete(compressedCache.keys().next().value as string);
-      compressedCache.set(key, out);
-    }
+    if (key && !hit) compressedCache.set(key, out);
     headers.set('Content-Encoding', encoding);
   }
   headers.set('Content-Length', String(out.byteLength));
   c.res = new Response(out as BodyInit, { status: res.status, statusText: res.statusText, headers });
 };
-
-/** The part of a request line between the request id and the duration: the same for every hit of a remembered page. */
-export const requestLineMiddle = (method: string, path: string, status: number) =>
-  `","method":${JSON.stringify(method)},"path":${JSON.stringify(path)},"status":${status},"ms":`;
-
-/** What follows the request id in a request line that took 0 ms (see logRequestLine's `zeroTail`). */
-export const requestLineZeroTail = (middle: string) => `${middle}0${LINE_END}`;
-const LINE_END = ',"msg":"request"}\n';
-
-/**
- * The request log line, as log.info(fields, 'request') writes it, built directly: the hot path
- * (cached pages) writes one per request, and pino's general serialiser costs more than the page.
- * `middle` may be passed in when it was made once beforehand (see requestLineMiddle), and so may
- * `zeroTail`, used when `ms` is 0 (requestLineZeroTail(middle)).
- */
-export function logRequestLine(
-  log: Logger,
-  reqId: string,
-  method: string,
-  path: string,
-  status: number,
-  ms: number,
-  middle: string = requestLineMiddle(method, path, status),
-  zeroTail?: string,
-): void {
-  if (!log.isLevelEnabled('info')) return;
-  const stream = (log as unknown as Record<symbol, { write(line: string): void }>)[pino.symbols.streamSym];
-  if (!stream) {
-    log.info({ reqId, method, path, status, ms }, 'request');
-    return;
-  }
-  if (stream instanceof LineSink) {
-    const parts = ms === 0 && zeroTail !== undefined ? shortParts : lineParts;
-    parts[0] = linePrefix();
-    parts[1] = reqId;
-    if (parts === shortParts) parts[2] = zeroTail as string;
-    else {
-      parts[2] = middle;
-      parts[3] = String(ms);
-    }
-    stream.writeParts(parts);
-    return;
-  }
-  stream.write(`${linePrefix()}${reqId}${middle}${ms}${LINE_END}`);
-}
-
-/** The request line in parts, reused: the last stays, the others are set per line. */
-const lineParts = ['', '', '', '', LINE_END];
-const shortParts = ['', '', ''];
-let prefixIso = '';
-let prefix = '';
-/** Everything before the request id, made once per millisecond. */
-function linePrefix(): string {
-  const iso = isoNow();
-  if (iso !== prefixIso) {
-    prefixIso = iso;
-    prefix = `{"level":30,"time":"${iso}","app":"hechtwerk","reqId":"`;
-  }
-  return prefix;
-}

@@ -3,6 +3,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings } from '../db/schema.ts';
+import { ENTRY_OVERHEAD_BYTES, stringBytes } from './byte-cache.ts';
 import { etagOf } from './middleware.ts';
 
 /**
@@ -92,24 +93,44 @@ interface Entry {
   version: number;
   body: string;
   headers: [string, string][];
+  bytes: number;
 }
 
-const LIMIT = 1000;
+export interface PageCacheOptions {
+  /** At most this many bytes of bodies and headers in all; the least recently used go first. 0: no cache. */
+  maxBytes: number;
+  /** Counted for tests and the benchmark. */
+  stats?: { hits: number; stored: number };
+}
 
 /**
  * Lets a page whose URL has a query string into a cache only from its second request on (among
  * the last `size` such URLs seen). One-off searches, and query strings anyone can make up, would
  * otherwise push the pages people really read out of the cache, and cost a copy and a hash each.
  * URLs without a query string (the site's own pages, a few hundred) are let in at once.
+ * Bounded by the bytes of the URLs it remembers (a URL may be as long as a client likes).
  */
 export class Doorkeeper {
   private readonly seen = new Set<string>();
-  constructor(private readonly size = 10_000) {}
+  private used = 0;
+  constructor(private readonly maxBytes = 2 * 1024 * 1024) {}
+
+  /** The bytes of the URLs remembered now, with the per-entry cost. */
+  get bytes(): number {
+    return this.used;
+  }
 
   admit(key: string, url: string): boolean {
     if (!url.includes('?') || this.seen.has(key)) return true;
-    if (this.seen.size >= this.size) this.seen.clear();
-    this.seen.add(key);
+    const bytes = stringBytes(key) + ENTRY_OVERHEAD_BYTES;
+    if (this.used + bytes > this.maxBytes) {
+      this.seen.clear();
+      this.used = 0;
+    }
+    if (bytes <= this.maxBytes) {
+      this.seen.add(key);
+      this.used += bytes;
+    }
     return false;
   }
 }
@@ -122,14 +143,31 @@ const UNCACHED = /^\/(beheer|healthz|readyz|assets|trainingen|api)(\/|\.ics$|$)/
 export const isPageCacheable = (path: string) => !UNCACHED.test(path);
 
 /**
- * Caches rendered public pages (GET, 200, no cookies, not no-store) per URL and content version.
- * Public pages are the same for every reader, so a hit skips the database and the renderer.
+ * Caches rendered public pages (GET or HEAD, 200, HTML, not no-store or private) per URL and
+ * content version. Public pages are the same for every reader, so a hit skips the database and the
+ * renderer. A request with a cookie or credentials is never answered from the cache, nor kept:
+ * it may be an editor's, and what an editor is shown is not the public's.
  */
-export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
+export function pageCache(version: ContentVersion, options: PageCacheOptions): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
   const doorkeeper = new Doorkeeper();
+  const stats = options.stats ?? { hits: 0, stored: 0 };
+  let bytes = 0;
+  const forget = (key: string) => {
+    const old = entries.get(key);
+    if (!old) return;
+    entries.delete(key);
+    bytes -= old.bytes;
+  };
   return async (c, next) => {
-    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !isPageCacheable(c.req.path)) return next();
+    if (
+      options.maxBytes <= 0 ||
+      (c.req.method !== 'GET' && c.req.method !== 'HEAD') ||
+      !isPageCacheable(c.req.path) ||
+      c.req.header('Cookie') !== undefined ||
+      c.req.header('Authorization') !== undefined
+    )
+      return next();
     const key = c.req.url;
     let v: number;
     try {
@@ -145,6 +183,7 @@ export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
       // Refresh its place in the LRU order.
       entries.delete(key);
       entries.set(key, hit);
+      stats.hits++;
       c.res = new Response(hit.body, { status: 200, headers: hit.headers });
       return;
     }
@@ -156,8 +195,14 @@ export function pageCache(version: ContentVersion): MiddlewareHandler<AppEnv> {
     if (!doorkeeper.admit(key, key)) return;
     const body = await res.clone().text();
     res.headers.set('ETag', etagOf(body));
-    if (entries.size >= LIMIT) entries.delete(entries.keys().next().value as string);
-    entries.set(key, { version: v, body, headers: [...res.headers] });
+    const headers = [...res.headers];
+    const size = Buffer.byteLength(body) + key.length + headers.reduce((n, [k, val]) => n + k.length + val.length, 0);
     c.res = new Response(body, { status: 200, headers: res.headers });
+    if (size > options.maxBytes) return;
+    forget(key);
+    while (bytes + size > options.maxBytes) forget(entries.keys().next().value as string);
+    entries.set(key, { version: v, body, headers, bytes: size });
+    bytes += size;
+    stats.stored++;
   };
 }

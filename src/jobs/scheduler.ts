@@ -9,10 +9,12 @@ export function settingsFrom(deps: Deps): TrainingSettings {
   const { config } = deps;
   return {
     baseUrl: config.baseUrl,
-    holdHours: config.HOLD_HOURS,
+    holdMinutes: config.HOLD_MINUTES,
+    holdMaxPercent: config.HOLD_MAX_PERCENT,
     offerHours: config.OFFER_HOURS,
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
+    outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
   };
 }
 

@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
+import { randomToken, sha256 } from '../admin/crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { outbox } from '../db/schema.ts';
+import { loginTokens, outbox, registrations, registrationTokens } from '../db/schema.ts';
 
 export interface Mail {
   to: string;
@@ -9,16 +10,105 @@ export interface Mail {
   text: string;
   html: string;
   attachments?: { filename: string; contentType: string; content: string; encoding?: 'base64' }[];
+  /** The registration the mail is about: the mail goes when its personal data goes. */
+  registrationId?: number;
+  /** Only beheerders may read it at /beheer/mail (an invitation says who may become what). */
+  restricted?: boolean;
+  /** When it was queued, on the app's clock (default: the database's now). */
+  createdAt?: Date;
 }
+
+/**
+ * Personal links (a registrant's confirm and manage links, an invitation) never stand in the
+ * outbox: a mail holds a placeholder where the token goes, and the token is made when the mail is
+ * sent, with only its hash kept (see fillLinks). So whoever reads the outbox (an editor at
+ * /beheer/mail, a backup) finds no link that works. Without SMTP_URL mails wait in the outbox with
+ * their placeholders, and get working links whenever a mail server is set up.
+ *
+ * `ref` is the registration (0: the one the mail is stored with) or, for an invitation, the
+ * login_tokens row; `expiresAt` is when a registration link stops working.
+ */
+export type LinkPurpose = 'confirm' | 'manage' | 'invite' | 'reset';
+export const linkPlaceholder = (purpose: LinkPurpose, ref: number, expiresAt?: Date) => `{link:${purpose}:${ref}:${expiresAt?.getTime() ?? 0}}`;
+const PLACEHOLDER = /\{link:(confirm|manage|invite|reset):(\d+):(\d+)\}/g;
+
+/** A working personal link as it would stand in a mail: what must never be stored. */
+export const SECRET_LINK = /\/(?:beheer\/welkom|beheer\/nieuw-wachtwoord|trainingen\/bevestigen|trainingen\/aanmelding)\/[A-Za-z0-9_-]{16,}/;
 
 /** Call inside the transaction that causes the mail: it is sent if and only if that commits. */
 export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
   await outboxInsert(tx, mail);
 }
 
+function checked(mail: Mail) {
+  if (SECRET_LINK.test(mail.text) || SECRET_LINK.test(mail.html)) throw new Error(`mail "${mail.subject}" holds a personal link: use linkPlaceholder()`);
+  let registrationId = mail.registrationId ?? null;
+  for (const [, purpose, ref] of `${mail.text}\n${mail.html}`.matchAll(PLACEHOLDER)) {
+    if (purpose === 'invite' || purpose === 'reset' || ref === '0') continue;
+    if (registrationId !== null && registrationId !== Number(ref)) throw new Error(`mail "${mail.subject}" has links of two registrations`);
+    registrationId = Number(ref);
+  }
+  const { registrationId: _, restricted, attachments, ...rest } = mail;
+  return { ...rest, attachments: attachments ?? [], registrationId, restricted: restricted ?? false };
+}
+
 /** The insert itself, to run on its own or inside a larger statement (a data-modifying WITH). */
 export function outboxInsert(tx: Queryable, mail: Mail) {
-  return tx.insert(outbox).values({ ...mail, attachments: mail.attachments ?? [] });
+  return tx.insert(outbox).values(checked(mail));
+}
+
+/**
+ * An insert of `mail` for the registration that `from` (the name of a WITH query returning `id`)
+ * has just made: for a statement that stores a registration and its first mail together.
+ */
+export function outboxInsertFor(from: string, mail: Mail): SQL {
+  const v = checked(mail);
+  return sql`insert into ${outbox} ("to", subject, text, html, attachments, restricted, registration_id)
+    select ${v.to}, ${v.subject}, ${v.text}, ${v.html}, ${JSON.stringify(v.attachments)}::jsonb, ${v.restricted}, ${sql.identifier(from)}.id from ${sql.identifier(from)}`;
+}
+
+/**
+ * Makes the tokens for a mail's placeholders, keeps their hashes, and returns the text and HTML
+ * with the links filled in. The sender calls it on the pool, outside any transaction, after it has
+ * claimed the mail: each hash is its own short write, committed before the mail is handed to SMTP,
+ * so a link that reaches the addressee always works. A retry makes new tokens (registration tokens
+ * of an attempt that failed keep working, in case it was delivered after all).
+ */
+export async function fillLinks(tx: Queryable, row: { text: string; html: string; registrationId: number | null }) {
+  const tokens = new Map<string, string>();
+  for (const [placeholder, purpose, ref, expires] of `${row.text}\n${row.html}`.matchAll(PLACEHOLDER)) {
+    if (tokens.has(placeholder)) continue;
+    const token = randomToken();
+    if (purpose === 'invite' || purpose === 'reset') {
+      await tx
+        .update(loginTokens)
+        .set({ tokenHash: sha256(token) })
+        .where(and(eq(loginTokens.id, Number(ref)), isNull(loginTokens.usedAt)));
+    } else {
+      const registrationId = Number(ref) || row.registrationId;
+      if (!registrationId) throw new Error('a registration link without its registration');
+      await tx
+        .insert(registrationTokens)
+        .values({ tokenHash: sha256(token), registrationId, purpose: purpose as 'confirm' | 'manage', expiresAt: new Date(Number(expires)) });
+    }
+    tokens.set(placeholder, token);
+  }
+  const fill = (s: string) => s.replace(PLACEHOLDER, (p) => tokens.get(p) as string);
+  return { text: fill(row.text), html: fill(row.html) };
+}
+
+/** A stored mail as its addressee receives it, with working links (tests; each call makes new tokens). */
+export async function mailAsSent(db: Db, id: number): Promise<{ to: string; subject: string; text: string; html: string }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.select().from(outbox).where(eq(outbox.id, id));
+    if (!row) throw new Error(`no mail ${id}`);
+    return { to: row.to, subject: row.subject, ...(await fillLinks(tx, row)) };
+  });
+}
+
+/** A stored mail's text for people to read: every personal link (and any left from before placeholders) reads "[persoonlijke link]". */
+export function forDisplay(text: string): string {
+  return text.replace(/\S*\{link:[a-z]+:\d+:\d+\}\S*/g, '[persoonlijke link]').replace(new RegExp(`\\S*${SECRET_LINK.source}\\S*`, 'g'), '[persoonlijke link]');
 }
 
 /**
@@ -75,8 +165,9 @@ async function claim(db: Db, now: Date, leaseMs: number) {
 }
 
 /**
- * Sends due mails, one at a time: claim (a lease, committed), hand over to SMTP outside any
- * transaction, then record the result, only if the lease is still this sender's (the attempt
+ * Sends due mails, one at a time: claim (a lease, committed), make the mail's personal links
+ * (fillLinks: each token's hash its own short write), hand over to SMTP outside any transaction,
+ * then record the result, only if the lease is still this sender's (the attempt
  * count it set is unchanged). A crash between hand-over and record leaves the mail pending: it is
  * sent again once the lease has run out, once, with the same Message-ID, so the receiving side
  * can recognise it. At least once, never silently lost.
@@ -97,12 +188,14 @@ export async function sendDueMails(
     try {
       // A Message-ID fixed per outbox row: a resend after a crash or a timed-out hand-over that
       // completed after all carries the same id.
+      // The personal links are made now, outside any transaction: only their hashes are stored.
+      const { text, html } = await fillLinks(db, row);
       const sending = transport.sendMail({
         from,
         to: row.to,
         subject: row.subject,
-        text: row.text,
-        html: row.html,
+        text,
+        html,
         attachments: row.attachments,
         messageId: `<outbox-${row.id}-${row.createdAt.getTime()}@hechtwerk>`,
         headers: { 'X-Hechtwerk-Outbox': String(row.id) },
@@ -132,16 +225,59 @@ export async function sendDueMails(
   return sent;
 }
 
-export async function listOutbox(db: Queryable, limit = 100) {
-  return db.select().from(outbox).orderBy(desc(outbox.id)).limit(limit);
+/** The newest mails; an editor (includeRestricted false) does not see invitations. */
+export async function listOutbox(db: Queryable, opts: { includeRestricted: boolean }, limit = 100) {
+  return db
+    .select()
+    .from(outbox)
+    .where(opts.includeRestricted ? undefined : eq(outbox.restricted, false))
+    .orderBy(desc(outbox.id))
+    .limit(limit);
 }
 
-export async function getMail(db: Queryable, id: number) {
-  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+export async function getMail(db: Queryable, id: number, opts: { includeRestricted: boolean }) {
+  const [row] = await db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.id, id), opts.includeRestricted ? undefined : eq(outbox.restricted, false)));
   return row ?? null;
 }
 
 export async function countPending(db: Queryable): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, 'pending'));
   return row?.n ?? 0;
+}
+
+/**
+ * Mails about registrations whose personal data goes: those stored with the registration, and
+ * those to its address stored without one (an organiser's message) unless another registration
+ * still has that address. Call after the registrations lost their e-mail addresses.
+ */
+export async function purgeMailsOf(tx: Queryable, registrationIds: number[], emails: string[]): Promise<number> {
+  if (!registrationIds.length && !emails.length) return 0;
+  const gone = await tx
+    .delete(outbox)
+    .where(
+      or(
+        registrationIds.length ? inArray(outbox.registrationId, registrationIds) : undefined,
+        emails.length
+          ? and(
+              isNull(outbox.registrationId),
+              inArray(outbox.to, emails),
+              sql`not exists (select 1 from ${registrations} where ${registrations.email} = ${outbox.to})`,
+            )
+          : undefined,
+      ),
+    )
+    .returning({ id: outbox.id });
+  return gone.length;
+}
+
+/** Retention: mails sent (or given up on, or never sent) longer ago than `before` are deleted. */
+export async function purgeOldMails(db: Queryable, before: Date): Promise<number> {
+  const gone = await db
+    .delete(outbox)
+    .where(sql`coalesce(${outbox.sentAt}, ${outbox.createdAt}) < ${before.toISOString()}::timestamptz`)
+    .returning({ id: outbox.id });
+  return gone.length;
 }

@@ -45,7 +45,7 @@ export const STEPS: readonly Step[] = [
     summary: 'Schrijf op wat je ziet en hoort dat je zorgen geeft. Houd feiten en je eigen gedachten daarover uit elkaar.',
     todo: [
       'Observeer het kind en de omgang met de ouders, zo feitelijk mogelijk.',
-      'Gebruik een hulpmiddel, zoals de signalenlijst voor verstoord gehechtheidsgedrag bij jonge kinderen.',
+      'Gebruik een hulpmiddel, zoals de signalenlijst gehechtheidsgedrag voor jonge kinderen.',
       'Verzamel ook signalen van anderen, bijvoorbeeld van collega’s die het kind kennen.',
       'Werk je met volwassenen, bijvoorbeeld als huisarts, in de ggz, de verslavingszorg of bij de politie? Doe dan de Kindcheck: ga na of je cliënt voor kinderen zorgt en of die kinderen veilig zijn.',
     ],
@@ -54,7 +54,7 @@ export const STEPS: readonly Step[] = [
       'Van wie een signaal komt als je het niet zelf zag.',
       'Je eigen indruk of vermoeden, apart van de feiten.',
     ],
-    links: [{ href: '/signalenlijst', label: 'Signalenlijst verstoord gehechtheidsgedrag' }],
+    links: [{ href: '/signalenlijst', label: 'Signalenlijst gehechtheidsgedrag' }],
   },
   {
     number: 2,
@@ -64,7 +64,7 @@ export const STEPS: readonly Step[] = [
     todo: [
       'Leg de signalen voor aan een collega of aan de aandachtsfunctionaris huiselijk geweld en kindermishandeling van je organisatie.',
       'Vraag Veilig Thuis om advies. Dat kan anoniem: je hoeft de naam van het gezin niet te noemen.',
-      'Zie je letsel en twijfel je hoe het is ontstaan? Vraag een deskundige op het gebied van letselduiding. Ben je arts? Bel dan het LECK (Landelijk Expertisecentrum Kindermishandeling), 0900-44 45 444, dag en nacht, of een forensisch arts van de GGD.',
+      'Zie je letsel en twijfel je hoe het is ontstaan? Vraag een deskundige op het gebied van letselduiding. Ben je arts? Bel dan het LECK (Landelijk Expertisecentrum Kindermishandeling), 0900-44 45 444, dag en nacht, of een forensisch arts van de GGD. Ben je geen arts? Overleg dan met de jeugdarts of een andere arts in je organisatie, of met Veilig Thuis.',
     ],
     record: ['Met wie je overlegde en wanneer.', 'Welk advies je kreeg.', 'Welke afspraken je maakte en wie wat doet.'],
     links: [
@@ -108,12 +108,12 @@ export const STEPS: readonly Step[] = [
     number: 5,
     title: 'Beslis: is melden noodzakelijk, en is zelf hulp bieden of organiseren (ook) mogelijk?',
     summary:
-      'Je neemt twee besluiten, in deze volgorde. Eerst: is melden bij Veilig Thuis noodzakelijk? Dan: kun je zelf passende hulp bieden of organiseren, in plaats van of naast een melding? Daarvoor zijn vraag 3, 4 en 5 van het afwegingskader.',
+      'Je neemt twee besluiten, in deze volgorde. Eerst: is melden bij Veilig Thuis noodzakelijk? Dan: kun je (ook) zelf passende hulp bieden of organiseren? Is melden noodzakelijk, dan komt die hulp naast de melding, niet in plaats ervan. Daarvoor zijn vraag 3, 4 en 5 van het afwegingskader.',
     todo: [
       'Acute of structurele onveiligheid meld je altijd bij Veilig Thuis.',
       'Kun je geen passende hulp bieden of organiseren, of aanvaarden de betrokkenen de hulp niet? Dan meld je.',
       'Bied of organiseer je zelf hulp? Maak afspraken over wat er moet veranderen en wanneer, en evalueer dan met vraag 5. Leidt de hulp niet tot de nodige veiligheid? Dan meld je alsnog.',
-      'Bespreek een melding vooraf met de betrokkenen, tenzij dat de veiligheid van iemand in gevaar brengt.',
+      'Bespreek een melding vooraf met de betrokkenen. Doe dat niet als het de veiligheid van iemand in gevaar brengt, als de betrokkenen dan waarschijnlijk het contact verbreken, of bij eergerelateerd geweld, huwelijksdwang, vrouwelijke genitale verminking of mensenhandel.',
     ],
     record: [
       'Je besluit en waarom je het nam.',
@@ -161,11 +161,11 @@ export const QUESTIONS: readonly Question[] = [
     number: 2,
     step: 4,
     text: 'Vermoed je, of weet je, dat er sprake is van acute onveiligheid of structurele onveiligheid?',
-    hint: 'Een vermoeden is genoeg: je hoeft het niet zeker te weten. Twijfel je? Overleg dan met Veilig Thuis voordat je verdergaat.',
+    hint: 'Een vermoeden is genoeg: je hoeft het niet zeker te weten. Twijfel je? Kies dan niet “Nee”, maar overleg eerst met Veilig Thuis en beantwoord de vraag daarna.',
     definitions: [
       {
         term: 'Acute onveiligheid',
-        text: 'Iemand loopt direct fysiek gevaar en zijn veiligheid is nu en in de komende dagen niet gegarandeerd. Denk aan (dreiging van) lichamelijk of seksueel geweld, met of zonder letsel; het ontbreken van de meest basale zorg (eten, drinken, kleding, onderdak) bij een kind dat van zorg afhankelijk is; een ouder in een acute crisis die de kinderen in gevaar brengt. Vertelt een kind uit zichzelf over geweld of misbruik (disclosure)? Dan is dat ook acute onveiligheid.',
+        text: 'Iemand loopt direct fysiek gevaar, de veiligheid van die persoon is nu en in de komende dagen niet gegarandeerd en er is direct bescherming nodig. Denk aan (dreiging van) lichamelijk of seksueel geweld, met of zonder letsel; het ontbreken van de meest basale zorg (eten, drinken, kleding, onderdak) bij een kind of volwassene die van zorg afhankelijk is; onnodige medicatie of medische zorg; een ouder in een acute crisis die de kinderen in gevaar brengt. Vertelt een kind of volwassene uit zichzelf over geweld of misbruik (disclosure)? Dan is dat ook acute onveiligheid.',
       },
       {
         term: 'Structurele onveiligheid',
@@ -187,14 +187,14 @@ export const QUESTIONS: readonly Question[] = [
     number: 4,
     step: 5,
     text: 'Aanvaarden de betrokkenen die hulp en zijn zij bereid zich daarvoor in te zetten?',
-    hint: 'Denk aan de ouders, de cliënt en, als dat kan, het kind. Zeggen zij ja tegen de hulp en doen zij ook echt mee?',
+    hint: 'Denk aan de ouders, de cliënt en, als dat kan, het kind. Zeggen zij ja tegen de hulp, en zijn zij bereid echt mee te doen?',
     answers: ['ja', 'nee'],
   },
   {
     id: 'resultaat',
     number: 5,
     step: 5,
-    text: 'Leidt de hulp binnen de afgesproken tijd tot de nodige veiligheid en het welzijn (herstel) van alle betrokkenen?',
+    text: 'Leidt de hulp binnen de afgesproken tijd tot de nodige resultaten voor de veiligheid en het welzijn (herstel) van alle betrokkenen?',
     hint: 'Kijk naar de afspraken die je maakte toen je de hulp begon: wat moest er veranderen en wanneer? Is het binnen die tijd veilig genoeg en gaat het goed met iedereen, ook met het kind?',
     answers: ['ja', 'nee'],
   },
@@ -233,8 +233,8 @@ const REPORT_ADVICE = [
 ];
 
 const REPORT_STEPS = [
-  'Bel Veilig Thuis. Er wordt gevraagd naar een plaatsnaam: noem de woonplaats van het kind.',
-  'Bespreek de melding vooraf met de betrokkenen, tenzij dat de veiligheid van het kind, van jou of van een ander in gevaar brengt.',
+  'Bespreek de melding vooraf met de betrokkenen. Doe dat niet als het de veiligheid van het kind, van jou of van een ander in gevaar brengt, als de betrokkenen dan waarschijnlijk het contact verbreken, of bij eergerelateerd geweld, huwelijksdwang, vrouwelijke genitale verminking of mensenhandel.',
+  'Bel Veilig Thuis. Je wordt gevraagd naar een plaatsnaam: noem de woonplaats van het kind.',
   'Vertel Veilig Thuis wat je zag en hoorde, en wat je al hebt gedaan.',
   'Leg vast wanneer je meldde, wat je meldde en welke afspraken je met Veilig Thuis maakte.',
 ];
@@ -265,7 +265,7 @@ export const OUTCOMES: Record<OutcomeId, Outcome> = {
     ],
     nextSteps: [
       'Leg vast met wie je overlegde, wanneer, en welk advies je kreeg.',
-      'Kom terug naar vraag 1 zodra je het advies hebt. Je antwoorden zijn nergens bewaard: neem deze samenvatting mee of druk hem af.',
+      'Kom terug naar vraag 1 zodra je het advies hebt. Je antwoorden zijn nergens bewaard: bewaar deze samenvatting of druk hem af.',
     ],
   },
   'melden-onveilig': {
@@ -323,11 +323,11 @@ export const OUTCOMES: Record<OutcomeId, Outcome> = {
   'hulp-afsluiten': {
     id: 'hulp-afsluiten',
     kind: 'afsluiten',
-    title: 'Sluit de hulp af en spreek af hoe je de veiligheid blijft volgen',
+    title: 'Sluit de hulp af: maak afspraken over het volgen van de veiligheid',
     reason: 'De hulp leidt binnen de afgesproken tijd tot de nodige veiligheid en het welzijn van alle betrokkenen.',
     advice: [
       'Sluit de hulp af. Maak met de betrokkenen en de samenwerkingspartners afspraken over hoe jullie signalen van nieuwe onveiligheid opmerken en wat er dan gebeurt.',
-      'Wordt het later weer onveilig? Begin dan opnieuw bij stap 1 van de meldcode, en twijfel je: bel Veilig Thuis.',
+      'Wordt het later weer onveilig? Dan is er mogelijk sprake van structurele onveiligheid: meld bij Veilig Thuis. Twijfel je? Vraag Veilig Thuis om advies.',
     ],
     nextSteps: ['Leg de evaluatie, je besluit en de afspraken over het volgen van de veiligheid vast in het dossier.'],
   },
@@ -391,6 +391,6 @@ export const ACUTE_ROUTES: readonly AcuteRoute[] = [
     display: '0900-111 3 111',
     tel: 'tel:09001113111',
     forWhat:
-      'Bij een vermoeden van seksueel misbruik, geweld of radicalisering door een medewerker in het onderwijs of de kinderopvang. Op werkdagen van 8 tot 17 uur.',
+      'Bij een vermoeden van seksueel misbruik, geweld of radicalisering door een medewerker in het onderwijs of de kinderopvang. De houder van een kinderopvangorganisatie moet bij een vermoeden van een zedendelict of geweld door een medewerker met hen overleggen. Op werkdagen van 8 tot 17 uur.',
   },
 ];

@@ -26,6 +26,14 @@ const ADVICE_CLASS: Record<Outcome['kind'], string> = {
   afsluiten: 'hw-advice',
 };
 
+/** The last words under an advice: a report norm is not a matter of taste, the rest is the professional's decision. */
+const CLOSING: Record<Outcome['kind'], string> = {
+  melden: 'Volgens de meldnorm van het afwegingskader meld je in deze situatie. Hoe en wanneer, bespreek je met Veilig Thuis.',
+  overleggen: 'Dit advies volgt uit de meldcode. Wat je daarna doet, beslis je samen met Veilig Thuis of je aandachtsfunctionaris.',
+  hulp: 'Dit advies volgt uit je antwoorden. Het besluit neem je zelf, volgens de meldcode van je eigen organisatie.',
+  afsluiten: 'Dit advies volgt uit je antwoorden. Het besluit neem je zelf, volgens de meldcode van je eigen organisatie.',
+};
+
 const STEP_NAME: Record<4 | 5, string> = { 4: 'stap 4 van de meldcode: wegen', 5: 'stap 5 van de meldcode: beslissen' };
 
 const Links: FC<{ links: readonly StepLink[] }> = ({ links }) =>
@@ -122,8 +130,8 @@ export const MeldcodeOverview: FC = () => (
         {listText(SECTORS)}. De meldcode gaat ook over huiselijk geweld tegen volwassenen.
       </p>
       <p>
-        Werk je volgens de meldcode van je eigen organisatie of beroepsgroep? Die gaat voor. De vijf stappen en het afwegingskader zijn in elke versie
-        hetzelfde.
+        Werk je volgens de meldcode van je eigen organisatie of beroepsgroep? Die gaat voor. De vijf vragen van het afwegingskader zijn in elke versie
+        hetzelfde. Het basismodel verdeelt ze over stap 4 en 5; sommige beroepsgroepen zetten ze alle vijf in stap 5.
       </p>
       <p>
         Sinds 1 januari 2019 hoort het <strong>afwegingskader</strong> bij de meldcode. Daarin staat de norm:{' '}
@@ -136,7 +144,7 @@ export const MeldcodeOverview: FC = () => (
         <a class="utrecht-link" href="#direct-hulp">
           direct hulp of advies
         </a>
-        ).
+        ). Ben je houder van een kinderopvangorganisatie? Dan moet je met hen overleggen bij een vermoeden van een zedendelict of geweld door een medewerker.
       </p>
     </section>
     <h2 class="utrecht-heading-2">De vijf stappen</h2>
@@ -203,6 +211,21 @@ const Restart: FC<{ guide: Guide }> = ({ guide }) => (
   </a>
 );
 
+/**
+ * The early exit for the special forms of violence: its own form (so Enter in the question's form
+ * still means "Volgende"), carrying the answers so far onto the advice's summary.
+ */
+const SpecialForms: FC<{ guide: Guide; answers: readonly AnsweredQuestion[] }> = ({ guide, answers }) => (
+  <form method="post" action={guide.path} class="hw-special">
+    <HiddenState answers={answers} />
+    <h2 class="utrecht-heading-3">Gaat het om {listText(SPECIAL_FORMS, 'of')}?</h2>
+    <p>Dan geldt een andere route: neem direct contact op met Veilig Thuis en praat niet eerst met de ouders of de familie.</p>
+    <button type="submit" name="actie" value="bijzondere-vorm" class="utrecht-button utrecht-button--secondary-action">
+      Het gaat om een van deze vormen
+    </button>
+  </form>
+);
+
 const radioId = (a: Answer) => `antwoord-${a}`;
 
 export const QuestionScreen: FC<{
@@ -230,6 +253,7 @@ export const QuestionScreen: FC<{
           ? 'Je bood of organiseerde hulp na vraag 4 en sprak een evaluatiemoment af. Dat moment is nu. Dit hoort bij stap 5 van de meldcode: beslissen.'
           : `Deze vraag hoort bij ${STEP_NAME[question.step]}. Je antwoorden en afwegingen worden nergens bewaard.`}
       </p>
+      {guide.id === 'afwegingskader' && !answers.length ? <SpecialForms guide={guide} answers={answers} /> : null}
       <form method="post" action={guide.path} class="hw-guide" novalidate>
         <ErrorSummary errors={summary} />
         <HiddenState answers={answers} />
@@ -265,7 +289,7 @@ export const QuestionScreen: FC<{
         <FieldShell
           name="afweging"
           label="Mijn afweging (niet verplicht)"
-          hint={`Waarom kies je dit antwoord? Je afweging komt op de samenvatting voor het dossier en wordt nergens bewaard. Hoogstens ${NOTE_MAX.toLocaleString('nl-NL')} tekens.`}
+          hint={`Waarom kies je dit antwoord? Je afweging komt op de samenvatting voor het dossier en wordt nergens bewaard. Maximaal ${NOTE_MAX.toLocaleString('nl-NL')} tekens.`}
           error={errors.afweging}
         >
           <textarea
@@ -298,18 +322,8 @@ export const QuestionScreen: FC<{
             </a>
           )}
         </div>
-        {guide.id === 'afwegingskader' ? (
-          <section class="hw-special" aria-labelledby="bijzondere-vormen">
-            <h2 id="bijzondere-vormen" class="utrecht-heading-3">
-              Gaat het om {listText(SPECIAL_FORMS, 'of')}?
-            </h2>
-            <p>Dan geldt een andere route: neem direct contact op met Veilig Thuis en praat niet eerst met de ouders of de familie.</p>
-            <button type="submit" name="actie" value="bijzondere-vorm" class="utrecht-button utrecht-button--secondary-action">
-              Het gaat om een van deze vormen
-            </button>
-          </section>
-        ) : null}
       </form>
+      {guide.id === 'afwegingskader' && answers.length ? <SpecialForms guide={guide} answers={answers} /> : null}
       {answers.length ? (
         <section aria-labelledby="tot-nu-toe">
           <h2 id="tot-nu-toe" class="utrecht-heading-2">
@@ -339,7 +353,9 @@ export const AdviceScreen: FC<{ guide: Guide; answers: readonly AnsweredQuestion
       <dd>
         {guide.id === 'evaluatie'
           ? 'Meldcode huiselijk geweld en kindermishandeling, stap 5: vraag 5 (evaluatie van de hulp)'
-          : 'Meldcode huiselijk geweld en kindermishandeling, afwegingskader (stap 4 en 5)'}
+          : outcome.id === 'bijzondere-vorm'
+            ? 'Meldcode huiselijk geweld en kindermishandeling, bijzondere vormen van geweld (stap 2 en 3)'
+            : 'Meldcode huiselijk geweld en kindermishandeling, afwegingskader (stap 4 en 5)'}
       </dd>
     </dl>
     <section class={ADVICE_CLASS[outcome.kind]} aria-labelledby="advies" data-outcome={outcome.id}>
@@ -353,7 +369,7 @@ export const AdviceScreen: FC<{ guide: Guide; answers: readonly AnsweredQuestion
         <p>{p}</p>
       ))}
     </section>
-    <VeiligThuis />
+    <VeiligThuis title={outcome.kind === 'melden' || outcome.kind === 'overleggen' ? 'Bel Veilig Thuis' : undefined} />
     {outcome.id === 'hulp-bieden' ? (
       <section class="hw-evaluation" aria-labelledby="evaluatiemoment-titel">
         <h2 id="evaluatiemoment-titel" class="utrecht-heading-2">
@@ -392,10 +408,7 @@ export const AdviceScreen: FC<{ guide: Guide; answers: readonly AnsweredQuestion
           <li>{s}</li>
         ))}
       </ul>
-      <p>
-        Dit advies volgt uit je antwoorden. Het besluit neem je zelf, volgens de meldcode van je eigen organisatie. Bewaar deze samenvatting met je afwegingen
-        in het dossier.
-      </p>
+      <p>{CLOSING[outcome.kind]} Bewaar deze samenvatting met je afwegingen in het dossier.</p>
     </section>
     <div class="hw-actions hw-no-print">
       <form method="post" action={guide.path}>

@@ -73,6 +73,11 @@ export const NetworkList: FC<NetworkListProps> = ({ organisations, municipalitie
     <p class="hw-lead">
       Partnerorganisaties in de regio en wat zij doen voor gezinnen. Zoek met wie je kunt overleggen of samenwerken als je je zorgen maakt over een kind.
     </p>
+    <p>
+      <a class="utrecht-link" href="#direct-hulp">
+        Direct hulp of advies nodig? Naar de telefoonnummers
+      </a>
+    </p>
     {hasDemo ? (
       <div class="hw-notice">
         <p>

@@ -16,9 +16,16 @@ function scripts(c: Ctx): string[] {
     .map((s) => s.path);
 }
 
-// Nothing a professional fills in is stored or logged: the answers live in this request only.
-// Responses that carry answers are marked no-store so no cache or proxy keeps them either.
-const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
+/**
+ * Nothing a professional fills in is stored or logged: the answers live in this request only, and
+ * the request log has the path only. Responses that carry answers are `private` (no shared cache
+ * or proxy keeps them) and `no-cache`, deliberately not `no-store`: the browser may then show the
+ * form or the overview again from its own cache when Back is pressed, instead of a "resubmit
+ * form" error page (Chromium, with or without its back/forward cache; the Meldcode guide does the
+ * same). The form says so, and how to clear it on a shared computer. With JavaScript no answers
+ * page is ever navigated to: the overview is fetched and shown in the form page.
+ */
+const privateNoCache = (c: Ctx) => c.header('Cache-Control', 'private, no-cache');
 
 signalRoutes.get('/', (c) => {
   const def = c.get('deps').signals;
@@ -46,9 +53,10 @@ async function readForm(c: Ctx) {
   return { def: deps.signals, today, ...parseAnswers(deps.signals, form, today) };
 }
 
-signalRoutes.post('/uitslag', async (c) => {
+// `/uitslag` was the address before version 2026.3; a form still open in a browser posts there.
+signalRoutes.on('POST', ['/overzicht', '/uitslag'], async (c) => {
   const { def, today, answers, errors } = await readForm(c);
-  noStore(c);
+  privateNoCache(c);
   if (Object.keys(errors).length) {
     return page(
       c,
@@ -58,13 +66,13 @@ signalRoutes.post('/uitslag', async (c) => {
   }
   return page(
     c,
-    { title: 'Uitslag signalenlijst', crumbs: [...crumbs, { href: '/signalenlijst', label: 'Uitslag' }] },
+    { title: 'Overzicht van je observatie – signalenlijst', crumbs: [...crumbs, { href: '/signalenlijst', label: 'Overzicht' }] },
     <SignalsResult def={def} answers={answers} result={evaluate(def, answers)} />,
   );
 });
 
 signalRoutes.post('/aanpassen', async (c) => {
   const { def, today, answers, errors } = await readForm(c);
-  noStore(c);
+  privateNoCache(c);
   return page(c, { title: def.title, crumbs, scripts: scripts(c) }, <SignalsForm def={def} answers={answers} errors={errors} today={today} filled />);
 });

@@ -1,15 +1,17 @@
-import type { Definition, Domain, Pattern, Signal } from './definition.ts';
+import { type Definition, DIRECTIONS, type Direction, type Domain, type Signal } from './definition.ts';
 
 /** What a professional filled in. Lives only in the request (no JS) or in their own browser (JS). */
 export interface Answers {
   date: string;
   label: string;
-  /** Scale value per signal id. */
+  /** Scale value per signal id; a signal without an answer is absent (nothing is pre-selected). */
   signals: Record<string, string>;
   /** Context values per domain id. */
   contexts: Record<string, string[]>;
   /** Free note per domain id. */
   notes: Record<string, string>;
+  /** Answer to the safety question, or '' when not answered. */
+  safety: string;
 }
 
 export const MAX_NOTE = 1000;
@@ -23,16 +25,17 @@ export const fieldName = {
   note: (d: Domain) => `n-${d.id}`,
 };
 
-export function emptyAnswers(def: Definition, date = ''): Answers {
-  const none = def.scale[0]?.value ?? '';
-  return {
-    date,
-    label: '',
-    signals: Object.fromEntries(def.domains.flatMap((d) => d.signals.map((s) => [s.id, none]))),
-    contexts: {},
-    notes: {},
-  };
+export const SAFETY_FIELD = 'veiligheid';
+
+/** A domain's name as shown: plain words first, the familiar term in brackets. */
+export const domainName = (d: Domain) => (d.term ? `${d.title} (${d.term})` : d.title);
+
+export function emptyAnswers(_def: Definition, date = ''): Answers {
+  return { date, label: '', signals: {}, contexts: {}, notes: {}, safety: '' };
 }
+
+/** Browsers submit line breaks as CRLF; counted as one character, as the textarea's maxlength does. */
+export const normaliseNote = (note: string) => note.replace(/\r\n?/g, '\n');
 
 const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 const asText = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v));
@@ -63,6 +66,13 @@ export function parseAnswers(def: Definition, form: Record<string, unknown>, tod
   const unknown: string[] = [];
   for (const [key, raw] of Object.entries(form)) {
     if (key === 'datum' || key === 'label') continue;
+    if (key === SAFETY_FIELD) {
+      const value = asText(raw);
+      answers.safety = value.slice(0, 40);
+      if (value && !def.safety.options.some((o) => o.value === value))
+        errors[key] = `Kies bij “${def.safety.question}” een van de antwoorden: ${def.safety.options.map((o) => o.label).join(', ')}.`;
+      continue;
+    }
     const kind = key.slice(0, 2);
     if (kind === 's-') {
       const signal = signals.get(key);
@@ -71,6 +81,7 @@ export function parseAnswers(def: Definition, form: Record<string, unknown>, tod
         continue;
       }
       const value = asText(raw);
+      if (value === '') continue;
       answers.signals[signal.id] = value.slice(0, 40);
       if (!scaleValues.includes(value)) errors[key] = `Kies bij “${signal.text}” een van de antwoorden: ${scaleText}.`;
     } else if (kind === 'c-' || kind === 'n-') {
@@ -82,11 +93,11 @@ export function parseAnswers(def: Definition, form: Record<string, unknown>, tod
       if (kind === 'c-') {
         const values = asList(raw).slice(0, 20);
         answers.contexts[domain.id] = values.map((v) => v.slice(0, 40));
-        if (values.some((v) => !contextValues.includes(v))) errors[key] = `Kies bij “${domain.title}” alleen situaties uit de lijst.`;
+        if (values.some((v) => !contextValues.includes(v))) errors[key] = `Kies bij “${domainName(domain)}” alleen situaties uit de lijst.`;
       } else {
-        const note = asText(raw);
+        const note = normaliseNote(asText(raw));
         answers.notes[domain.id] = note.slice(0, MAX_NOTE * 2);
-        if (note.length > MAX_NOTE) errors[key] = `De aantekening bij “${domain.title}” is ${note.length} tekens lang. Gebruik er hoogstens ${MAX_NOTE}.`;
+        if (note.length > MAX_NOTE) errors[key] = `De aantekening bij “${domainName(domain)}” is ${note.length} tekens lang. Gebruik er hoogstens ${MAX_NOTE}.`;
       }
     } else {
       unknown.push(key);
@@ -97,9 +108,26 @@ export function parseAnswers(def: Definition, form: Record<string, unknown>, tod
   return { answers, errors };
 }
 
+export type DomainStatus = 'signals' | 'no-signals' | 'not-observable' | 'not-filled';
+
+export interface Observed {
+  domain: Domain;
+  signal: Signal;
+  answer: string;
+  answerLabel: string;
+}
+
 export interface DomainResult {
   domain: Domain;
-  observed: { signal: Signal; frequency: string; frequencyLabel: string }[];
+  /**
+   * signals: at least one signal seen; no-signals: answered, none seen; not-observable: every
+   * answer was "could not observe"; not-filled: no answer at all (never reported as "no signals").
+   */
+  status: DomainStatus;
+  observed: Observed[];
+  notSeen: Signal[];
+  notObservable: Signal[];
+  unanswered: Signal[];
   contexts: string[];
   note: string;
 }
@@ -108,42 +136,78 @@ export interface Result {
   domains: DomainResult[];
   /** Domains in which at least one signal was seen, in definition order. */
   withSignals: DomainResult[];
-  byPattern: Record<Pattern, { domain: Domain; signal: Signal; frequencyLabel: string }[]>;
-  level: 'none' | 'some' | 'pattern';
+  notFilled: DomainResult[];
+  /** True when at least one signal has an answer of any kind. */
+  anyAnswer: boolean;
+  /** Directions that reach the threshold in `rules.direction`, with the signals that point there. */
+  directions: { direction: Direction; signals: Observed[] }[];
+  /** none: no signal seen; some: below the discuss threshold; discuss: from `rules.discuss`. */
+  level: 'none' | 'some' | 'discuss';
+  /** The safety question raises a concern (then, and only then, Veilig Thuis is advised). */
+  safetyConcern: boolean;
 }
 
 /**
- * The result rules. No score: per domain what was seen, how often, where; per pattern which signals
- * point to it. "pattern" level: signals in two or more domains, or any signal seen at the top of the scale.
+ * The overview rules. No score and no diagnosis: per domain what was seen, how often, where. A
+ * direction is named only from the threshold in the definition; next steps are proportional.
  */
 export function evaluate(def: Definition, answers: Answers): Result {
-  const none = def.scale[0]?.value;
-  const top = def.scale[def.scale.length - 1]?.value;
-  const label = new Map(def.scale.map((s) => [s.value, s.label]));
+  const scale = new Map(def.scale.map((s) => [s.value, s]));
   const contextLabel = new Map(def.contexts.map((c) => [c.value, c.label]));
-  const byPattern: Result['byPattern'] = { geremd: [], ontremd: [], overig: [] };
-  let anyTop = false;
+  let anyDiscussAnswer = false;
+  let anyAnswer = false;
   const domains = def.domains.map((domain): DomainResult => {
-    const observed = domain.signals
-      .filter((s) => {
-        const v = answers.signals[s.id];
-        return v !== undefined && v !== none && label.has(v);
-      })
-      .map((signal) => {
-        const frequency = answers.signals[signal.id] as string;
-        if (frequency === top) anyTop = true;
-        const frequencyLabel = label.get(frequency) as string;
-        byPattern[signal.pattern].push({ domain, signal, frequencyLabel });
-        return { signal, frequency, frequencyLabel };
-      });
-    return {
-      domain,
-      observed,
-      contexts: (answers.contexts[domain.id] ?? []).filter((c) => contextLabel.has(c)).map((c) => contextLabel.get(c) as string),
-      note: (answers.notes[domain.id] ?? '').trim(),
-    };
+    const r: DomainResult = { domain, status: 'not-filled', observed: [], notSeen: [], notObservable: [], unanswered: [], contexts: [], note: '' };
+    for (const signal of domain.signals) {
+      const answer = answers.signals[signal.id];
+      const option = answer === undefined ? undefined : scale.get(answer);
+      if (!option) r.unanswered.push(signal);
+      else if (option.meaning === 'seen') {
+        r.observed.push({ domain, signal, answer: option.value, answerLabel: option.label });
+        if (option.value === def.rules.discuss.orAnswer) anyDiscussAnswer = true;
+      } else if (option.meaning === 'not-seen') r.notSeen.push(signal);
+      else r.notObservable.push(signal);
+    }
+    if (r.unanswered.length < domain.signals.length) anyAnswer = true;
+    r.status = r.observed.length ? 'signals' : r.notSeen.length ? 'no-signals' : r.notObservable.length ? 'not-observable' : 'not-filled';
+    r.contexts = (answers.contexts[domain.id] ?? []).filter((c) => contextLabel.has(c)).map((c) => contextLabel.get(c) as string);
+    r.note = (answers.notes[domain.id] ?? '').trim();
+    return r;
   });
-  const withSignals = domains.filter((d) => d.observed.length > 0);
-  const level = withSignals.length === 0 ? 'none' : withSignals.length >= 2 || anyTop ? 'pattern' : 'some';
-  return { domains, withSignals, byPattern, level };
+  const withSignals = domains.filter((d) => d.status === 'signals');
+  const { minSignals, minDomains } = def.rules.direction;
+  const directions = DIRECTIONS.map((direction) => ({
+    direction,
+    signals: withSignals.flatMap((d) => d.observed.filter((o) => o.signal.leansTo === direction)),
+  })).filter((x) => x.signals.length >= minSignals && new Set(x.signals.map((o) => o.domain.id)).size >= minDomains);
+  const level = withSignals.length === 0 ? 'none' : withSignals.length >= def.rules.discuss.minDomains || anyDiscussAnswer ? 'discuss' : 'some';
+  const safetyConcern = def.safety.options.some((o) => o.concern && o.value === answers.safety);
+  return { domains, withSignals, notFilled: domains.filter((d) => d.status === 'not-filled'), anyAnswer, directions, level, safetyConcern };
 }
+
+/**
+ * What the browser script needs to check stored and imported observations: the same field names,
+ * values and limits as the form and the server. Sent as a data attribute (no inline script).
+ */
+export function clientSchema(def: Definition) {
+  return {
+    version: def.version,
+    maxNote: MAX_NOTE,
+    maxLabel: MAX_LABEL,
+    scale: def.scale.map((s) => ({ value: s.value, label: s.label, meaning: s.meaning })),
+    contexts: def.contexts.map((c) => c.value),
+    safety: {
+      field: SAFETY_FIELD,
+      values: def.safety.options.map((o) => o.value),
+      labels: Object.fromEntries(def.safety.options.map((o) => [o.value, o.label])),
+    },
+    domains: def.domains.map((d) => ({
+      id: d.id,
+      name: domainName(d),
+      contexts: fieldName.contexts(d),
+      note: fieldName.note(d),
+      signals: d.signals.map((s) => ({ field: fieldName.signal(s), text: s.text })),
+    })),
+  };
+}
+export type ClientSchema = ReturnType<typeof clientSchema>;

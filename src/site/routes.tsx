@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { renderMarkdown } from '../content/markdown.ts';
+import { fillPage } from '../content/page-values.ts';
 import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/service.ts';
 import { formatDate } from '../themes/views.tsx';
@@ -23,8 +24,10 @@ siteRoutes.get('/', async (c) => {
 
 for (const slug of ['over', 'privacy', 'toegankelijkheid']) {
   siteRoutes.get(`/${slug}`, async (c) => {
-    const p = await getPage(c.get('deps').database.db, slug);
-    if (!p) return c.notFound();
+    const stored = await getPage(c.get('deps').database.db, slug);
+    if (!stored) return c.notFound();
+    // Placeholders such as {{RETENTION_MONTHS}} show this instance's configuration (src/content/page-values.ts).
+    const p = fillPage(stored, c.get('deps').config);
     const rendered = renderMarkdown(p.bodyMd);
     return page(
       c,

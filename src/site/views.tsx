@@ -1,24 +1,34 @@
 import type { FC } from 'hono/jsx';
 import type { ThemeSummary } from '../themes/service.ts';
 import { ThemeCards } from '../themes/views.tsx';
+import { Alert } from '../ui/alert.tsx';
+import { VEILIG_THUIS } from '../ui/layout.tsx';
 
-export const VeiligThuis: FC = () => (
-  <aside class="hw-notice" aria-labelledby="vt-heading">
-    <h2 id="vt-heading" class="utrecht-heading-3">
-      Twijfel je of een kind veilig is?
-    </h2>
-    <p>
-      Bel Veilig Thuis voor advies of een melding: <a href="tel:08002000">0800-2000</a>, gratis en dag en nacht bereikbaar. Bij acuut gevaar bel je{' '}
-      <a href="tel:112">112</a>.
+/**
+ * The Veilig Thuis notice, for pages where a reader weighs what to do: home, theme pages, the
+ * signalenlijst result, the Meldcode guide. Not on training or beheer pages. `short`: one line,
+ * for pages where something went wrong (404, 500). The layout leaves the number out of the footer
+ * (and, when the content shows it twice, out of the header) so a page never shows it three times.
+ */
+export const VeiligThuis: FC<{ short?: boolean; title?: string }> = ({ short, title = 'Twijfel je of een kind veilig is?' }) =>
+  short ? (
+    <p class="hw-vt-line">
+      Zorgen om een kind? Bel Veilig Thuis: <a href={VEILIG_THUIS.tel}>{VEILIG_THUIS.display}</a>, gratis en dag en nacht.
     </p>
-  </aside>
-);
+  ) : (
+    <Alert type="info" element="aside" title={title} headingId="vt-heading" class="hw-notice hw-vt">
+      <p>
+        Bel Veilig Thuis voor advies of een melding: <a href={VEILIG_THUIS.tel}>{VEILIG_THUIS.display}</a>, gratis en dag en nacht bereikbaar. Bij acuut gevaar
+        bel je <a href="tel:112">112</a>.
+      </p>
+    </Alert>
+  );
 
 const QUICK_LINKS = [
   {
     href: '/signalenlijst',
-    title: 'Signalenlijst verstoord gehechtheidsgedrag',
-    text: 'Leg per gedragsdomein vast wat je ziet. Er wordt niets over het kind op de server bewaard.',
+    title: 'Signalenlijst gehechtheidsgedrag',
+    text: 'Leg per gebied vast wat je ziet. Er wordt niets over het kind op de server bewaard.',
   },
   { href: '/meldcode', title: 'Meldcode stap voor stap', text: 'Van zorg naar een besluit: de vijf stappen en het afwegingskader.' },
   { href: '/trainingen', title: 'Trainingen', text: 'Leer signalen herkennen en bespreken, samen met collega’s uit de regio.' },
@@ -72,7 +82,7 @@ export const NotFound: FC = () => (
         </a>
       </li>
     </ul>
-    <VeiligThuis />
+    <VeiligThuis short />
   </>
 );
 
@@ -85,7 +95,7 @@ export const ServerError: FC<{ reqId: string; unavailable?: boolean }> = ({ reqI
         : 'Dit ligt niet aan jou. Probeer het later opnieuw.'}{' '}
       Blijft het misgaan? Noem dan deze referentie: <strong>{reqId}</strong>.
     </p>
-    <VeiligThuis />
+    <VeiligThuis short />
   </>
 );
 

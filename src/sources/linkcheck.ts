@@ -1,8 +1,9 @@
 import { type LookupAddress, lookup as systemLookup } from 'node:dns';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import { and, asc, eq, inArray, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
+import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.ts';
 import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
@@ -62,47 +63,35 @@ const MESSAGE_MAX = 300;
 
 // ---------------------------------------------------------------- addresses we never contact
 
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local, cloud metadata services
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved and broadcast
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b:1::', 48],
-  ['fc00::', 7], // unique local
-  ['fe80::', 10], // link-local
-  ['ff00::', 8], // multicast
-] as const)
-  blocked.addSubnet(net, prefix, 'ipv6');
+/**
+ * Address classes come from ipaddr.js (a maintained list of the IANA special-purpose registries),
+ * not from ranges of our own: only plain global unicast is contacted. IPv6 forms that carry an IPv4
+ * address (IPv4-mapped ::ffff:0:0/96, the deprecated IPv4-compatible ::/96, SIIT ::ffff:0:0:0/96,
+ * NAT64 64:ff9b::/96, 6to4 2002::/16) are judged on the IPv4 address inside, so ::ffff:7f00:1,
+ * 64:ff9b::a00:1 and 2002:a9fe:a9fe:: are as internal as 127.0.0.1, 10.0.0.1 and 169.254.169.254.
+ * Teredo and local-use NAT64 (64:ff9b:1::/48) hide where they lead: refused.
+ */
+const IPV4_COMPATIBLE = ipaddr.parseCIDR('::/96');
+const NAT64_WELL_KNOWN = ipaddr.parseCIDR('64:ff9b::/96');
 
-/** True for loopback, private, link-local, multicast and other non-public addresses (IPv4, IPv6, IPv4-mapped IPv6). */
+function embeddedIpv4(ip: ipaddr.IPv6): ipaddr.IPv4 | null {
+  const p = ip.parts as number[];
+  const v4 = (hi: number, lo: number) => new ipaddr.IPv4([hi >> 8, hi & 255, lo >> 8, lo & 255]);
+  const range = ip.range();
+  if (range === 'ipv4Mapped' || range === 'rfc6145' || ip.match(IPV4_COMPATIBLE) || ip.match(NAT64_WELL_KNOWN)) return v4(p[6] as number, p[7] as number);
+  if (range === '6to4') return v4(p[1] as number, p[2] as number);
+  return null;
+}
+
+/** True for loopback, private, link-local, multicast, reserved and every other non-public address (IPv4, IPv6, IPv6 that embeds IPv4), and for anything not an address. */
 export function isPrivateAddress(address: string): boolean {
-  const ip = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return blocked.check(mapped[1], 'ipv4');
-  // ::ffff:7f00:1 is 127.0.0.1 written in hex.
-  const hexMapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(ip);
-  if (hexMapped?.[1] && hexMapped[2]) {
-    const hi = Number.parseInt(hexMapped[1], 16);
-    const lo = Number.parseInt(hexMapped[2], 16);
-    return blocked.check(`${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`, 'ipv4');
-  }
-  const family = isIP(ip);
-  if (family === 4) return blocked.check(ip, 'ipv4');
-  if (family === 6) return blocked.check(ip, 'ipv6');
-  return true;
+  const text = address.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!ipaddr.isValid(text)) return true;
+  const ip = ipaddr.parse(text);
+  if (ip.kind() === 'ipv4') return ip.range() !== 'unicast';
+  const inner = embeddedIpv4(ip as ipaddr.IPv6);
+  if (inner) return inner.range() !== 'unicast';
+  return ip.range() !== 'unicast';
 }
 
 class Refused extends Error {}

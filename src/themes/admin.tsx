@@ -29,9 +29,10 @@ import {
   themeForEdit,
   themeOptions,
   updateTheme,
+  withReviewDate,
 } from './editor.ts';
 import type { ThemeSnapshot } from './service.ts';
-import { ThemePage } from './views.tsx';
+import { formatDate, ThemePage } from './views.tsx';
 
 /** The editors' screens for themes, mounted at /beheer/themas (behind login and CSRF, for every role). */
 export const themeAdminRoutes = new Hono<AppEnv>();
@@ -179,7 +180,9 @@ const ThemeForm: FC<{
   version?: string;
   isNew: boolean;
   notice?: Child;
-}> = ({ c, action, values, errors, opts, selfSlug, version, isNew, notice }) => (
+  /** The review date as stored (none for a new theme). */
+  storedReviewed?: string;
+}> = ({ c, action, values, errors, opts, selfSlug, version, isNew, notice, storedReviewed }) => (
   <form class="hw-form hw-form--wide" method="post" action={action} novalidate data-theme-editor>
     <ErrorSummary errors={errors as Record<string, string>} />
     {notice}
@@ -206,14 +209,30 @@ const ThemeForm: FC<{
       rows={3}
       hint="Eén of twee zinnen; staat bovenaan de pagina en in de zoekresultaten."
     />
-    <TextField
-      name="reviewed"
-      type="date"
-      label={FIELD_LABELS.reviewed}
-      value={values.reviewed}
-      error={errors.reviewed}
-      hint="De dag waarop iemand de inhoud op juistheid heeft nagekeken."
-    />
+    <fieldset class="hw-fieldset" id="reviewed" aria-describedby={errors.reviewed ? 'reviewed-error reviewed-hint' : 'reviewed-hint'}>
+      <legend class="utrecht-form-label">{FIELD_LABELS.reviewed}</legend>
+      <p class="hw-muted" id="reviewed-hint">
+        {storedReviewed ? (
+          <>
+            Nu: <time datetime={storedReviewed}>{formatDate(storedReviewed)}</time>. Deze datum blijft staan als je opslaat, tenzij je hieronder aanvinkt dat je
+            de inhoud (feiten, cijfers en bronnen) hebt nagekeken. Dan wordt het vandaag.
+          </>
+        ) : (
+          'Vink aan als je de inhoud (feiten, cijfers en bronnen) hebt nagekeken. Het thema krijgt dan de datum van vandaag.'
+        )}
+      </p>
+      {errors.reviewed ? (
+        <p class="hw-field-error" id="reviewed-error">
+          {errors.reviewed}
+        </p>
+      ) : null}
+      <div class="utrecht-form-field">
+        <label class="hw-choice" for="reviewedNow">
+          <input type="checkbox" id="reviewedNow" name="reviewedNow" value="ja" checked={values.reviewedNow} />
+          Ik heb de inhoud inhoudelijk gecontroleerd
+        </label>
+      </div>
+    </fieldset>
     <TextArea
       name="body"
       label={FIELD_LABELS.body}
@@ -366,7 +385,7 @@ async function newPage(c: Ctx, values: ThemeFormValues, errors: FormErrors = {},
   );
 }
 
-themeAdminRoutes.get('/nieuw', (c) => newPage(c, emptyFormValues(today(c))));
+themeAdminRoutes.get('/nieuw', (c) => newPage(c, emptyFormValues()));
 
 /** Form values as typed; a blank slug is made from the title. */
 function parseWithSlug(values: ThemeFormValues) {
@@ -379,7 +398,7 @@ function parseWithSlug(values: ThemeFormValues) {
 
 themeAdminRoutes.post('/nieuw', async (c) => {
   const body = await c.req.parseBody({ all: true });
-  const values = formValuesFromBody(body);
+  const values = withReviewDate(formValuesFromBody(body), '', today(c));
   if (body.actie === 'voorbeeld') return newPage(c, values, {}, 200, true);
   const { input, errors } = parseWithSlug(values);
   if (!input) return newPage(c, values, errors, 400);
@@ -513,6 +532,7 @@ async function editPage(
         selfSlug={theme.snapshot.slug}
         version={o.version ?? theme.version}
         isNew={false}
+        storedReviewed={theme.snapshot.reviewed}
         notice={o.conflict ? <ConflictNotice conflict={o.conflict} opts={opts} /> : null}
       />
     </>,
@@ -543,8 +563,9 @@ themeAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const theme = await loaded(c);
   if (!theme) return gone(c);
   const body = await c.req.parseBody({ all: true });
-  // Publishing has its own button; the edit form leaves it as it is.
-  const values = { ...formValuesFromBody(body), published: theme.published };
+  // Publishing has its own button; the edit form leaves it as it is. The review date moves only when
+  // the editor says the content was checked.
+  const values = withReviewDate({ ...formValuesFromBody(body), published: theme.published }, theme.snapshot.reviewed, today(c));
   const version = formVersion(body.versie);
   if (body.actie === 'voorbeeld') return editPage(c, theme, { values, version, preview: true });
   const { input, errors } = parseWithSlug(values);

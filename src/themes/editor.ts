@@ -75,7 +75,10 @@ export interface ThemeFormValues {
   title: string;
   slug: string;
   summary: string;
+  /** The review date the theme gets: the stored one, or today when the editor ticked the check (see withReviewDate). */
   reviewed: string;
+  /** "Ik heb de inhoud inhoudelijk gecontroleerd": only this moves the review date. */
+  reviewedNow: boolean;
   published: boolean;
   keyFacts: string;
   trainingTitle: string;
@@ -97,6 +100,7 @@ export function formValuesFromBody(body: Record<string, unknown>): ThemeFormValu
     slug: text(body.slug).trim(),
     summary: text(body.summary),
     reviewed: text(body.reviewed).trim(),
+    reviewedNow: text(body.reviewedNow) === 'ja',
     published: text(body.published) === 'ja',
     keyFacts: lf(text(body.keyFacts)),
     trainingTitle: text(body.trainingTitle),
@@ -113,6 +117,7 @@ export function formValuesOf(s: ThemeSnapshot): ThemeFormValues {
     slug: s.slug,
     summary: s.summary,
     reviewed: s.reviewed,
+    reviewedNow: false,
     published: s.published,
     keyFacts: s.keyFacts.join('\n'),
     trainingTitle: s.training?.title ?? '',
@@ -123,11 +128,12 @@ export function formValuesOf(s: ThemeSnapshot): ThemeFormValues {
   };
 }
 
-export const emptyFormValues = (today: string): ThemeFormValues => ({
+export const emptyFormValues = (): ThemeFormValues => ({
   title: '',
   slug: '',
   summary: '',
-  reviewed: today,
+  reviewed: '',
+  reviewedNow: false,
   published: false,
   keyFacts: '',
   trainingTitle: '',
@@ -138,6 +144,14 @@ export const emptyFormValues = (today: string): ThemeFormValues => ({
 });
 
 export { slugify };
+
+/**
+ * The review date is never taken from the form: saving keeps the stored date (`current`; a new
+ * theme has none), and only an explicit "inhoudelijk gecontroleerd" sets it to today.
+ */
+export function withReviewDate(values: ThemeFormValues, current: string, today: string): ThemeFormValues {
+  return { ...values, reviewed: values.reviewedNow ? today : current };
+}
 
 export type FormErrors = Partial<Record<FormField | 'form', string>>;
 
@@ -167,6 +181,8 @@ export function parseThemeForm(values: ThemeFormValues): { input?: ThemeInput; e
       .filter(Boolean),
     ...(training ? { training } : {}),
   });
+  // A new theme has no review date until someone says the content was checked.
+  if (!values.reviewed) add('reviewed', 'vink aan dat je de inhoud inhoudelijk hebt gecontroleerd; het thema krijgt dan de datum van vandaag');
   if (!fm.success) for (const issue of fm.error.issues) add(errorField(issue.path), issue.message);
   const body = markdownBody.safeParse(values.body);
   if (!body.success) add('body', body.error.issues[0]?.message ?? 'is ongeldig');

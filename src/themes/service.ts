@@ -4,6 +4,7 @@ import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { pages, searchDocuments, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
+import { ByteLru, stringBytes } from '../http/byte-cache.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
@@ -157,7 +158,12 @@ export async function themeLinks(db: Queryable, themeId: number) {
 }
 
 // Rendering Markdown is the costly part of a theme page; keep the result until the row changes.
-const renderCache = new Map<string, { updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>();
+// Bounded by bytes (the HTML and the table of contents, keys included).
+export const RENDER_CACHE_BYTES = 8 * 1024 * 1024;
+export const renderCache = new ByteLru<{ updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>(
+  RENDER_CACHE_BYTES,
+  (v) => stringBytes(v.rendered.html) + stringBytes(JSON.stringify(v.rendered.toc)) + 16,
+);
 
 export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail | null> {
   const t = await publishedThemeRow(db, slug);

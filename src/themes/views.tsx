@@ -1,6 +1,8 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { jsonLdScript, themeArticle } from '../feeds/structured-data.ts';
+import { VeiligThuis } from '../site/views.tsx';
+import { veiligThuisCount } from '../ui/layout.tsx';
 import type { ThemeDetail, ThemeSummary } from './service.ts';
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });
@@ -36,6 +38,9 @@ export const ThemeList: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
     <ThemeCards themes={themes} />
   </>
 );
+
+/** A theme whose own text already gives the Veilig Thuis number needs no notice that repeats it. */
+const namesVeiligThuis = (theme: ThemeDetail) => veiligThuisCount([theme.html, ...theme.keyFacts, ...theme.sources.map((s) => s.description)].join('\n')) > 0;
 
 /** baseUrl (BASE_URL) makes the URLs in the page's schema.org data absolute. */
 export const ThemePage: FC<{ theme: ThemeDetail; baseUrl: string }> = ({ theme, baseUrl }) => (
@@ -83,6 +88,7 @@ export const ThemePage: FC<{ theme: ThemeDetail; baseUrl: string }> = ({ theme, 
         ) : null}
         {/* Markdown rendered with raw HTML disabled (see content/markdown.ts): safe to insert. */}
         {raw(theme.html)}
+        {namesVeiligThuis(theme) ? null : <VeiligThuis />}
         {theme.training ? (
           <section class="hw-cta" aria-labelledby="training-cta">
             <h2 id="training-cta">Training: {theme.training.title}</h2>

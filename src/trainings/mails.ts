@@ -24,11 +24,14 @@ const sessionLine = (s: MailSession) => `${s.title}\n${formatSessionTime(s.start
 const manageLine = (manageUrl: string) => `Je aanmelding bekijken, annuleren of je gegevens verwijderen:\n${manageUrl}`;
 
 export const mails = {
-  confirmRequest: (to: string, name: string, s: MailSession, confirmUrl: string, manageUrl: string, holdUntil: Date): Mail =>
+  /** `holdUntil` null: no seat could be held (too many unconfirmed registrations); confirming takes one if it is still free. */
+  confirmRequest: (to: string, name: string, s: MailSession, confirmUrl: string, manageUrl: string, holdUntil: Date | null): Mail =>
     compose(to, `Bevestig je aanmelding: ${s.title}`, [
       `Hallo ${name},`,
       `Je hebt je aangemeld voor:\n${sessionLine(s)}`,
-      `We houden een plek voor je vast tot ${formatMoment(holdUntil)}. Bevestig je aanmelding via deze link:`,
+      holdUntil
+        ? `We houden een plek voor je vast tot ${formatMoment(holdUntil)}. Bevestig je aanmelding via deze link:`
+        : 'Er wachten op dit moment veel aanmeldingen op bevestiging, daarom kunnen we nu geen plek voor je vasthouden. Bevestig je aanmelding zo snel mogelijk via deze link. Is er dan nog een plek vrij, dan is die voor jou; anders kom je op de wachtlijst.',
       confirmUrl,
       manageLine(manageUrl),
       'Heb je je niet aangemeld? Dan kun je dit bericht negeren; de plek vervalt vanzelf.',

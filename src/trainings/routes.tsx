@@ -1,10 +1,11 @@
 import { Hono } from 'hono';
 import { createEvents } from 'ics';
 import { z } from 'zod';
-import { clientAddress } from '../admin/session.tsx';
+import { clientKey } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { countAll } from '../http/rate-limit.ts';
+import type { AlertType } from '../ui/alert.tsx';
 import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { certificatePdf } from './certificate.ts';
@@ -19,7 +20,8 @@ export function trainingSettings(c: Ctx): TrainingSettings {
   const { config } = c.get('deps');
   return {
     baseUrl: config.baseUrl,
-    holdHours: config.HOLD_HOURS,
+    holdMinutes: config.HOLD_MINUTES,
+    holdMaxPercent: config.HOLD_MAX_PERCENT,
     offerHours: config.OFFER_HOURS,
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
@@ -76,27 +78,41 @@ trainingRoutes.post('/bevestigen/:token', async (c) => {
   const deps = c.get('deps');
   const { outcome, position, manage: manageToken } = await confirm(deps.database.db, c.req.param('token'), trainingSettings(c), deps.now());
   const mine = manageToken ? [{ href: `/trainingen/aanmelding/${manageToken}`, label: 'Bekijk je aanmelding' }] : [];
-  const messages: Record<typeof outcome, [string, string[], number]> = {
-    confirmed: ['Je aanmelding is bevestigd', ['Je krijgt een mail met de gegevens en een agenda-afspraak.'], 200],
-    already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200],
+  const messages: Record<typeof outcome, [string, string[], number, AlertType]> = {
+    confirmed: ['Je aanmelding is bevestigd', ['Je hebt een plek. Je krijgt een mail met de gegevens en een agenda-afspraak.'], 200, 'ok'],
+    already: ['Je aanmelding was al bevestigd', ['Je hoeft niets meer te doen.'], 200, 'info'],
     waitlisted: [
       'Je staat op de wachtlijst',
       [
         `De gereserveerde plek was verlopen en de bijeenkomst is inmiddels vol. Je staat op de wachtlijst${position ? `, op plaats ${position}` : ''}. Komt er een plek vrij, dan krijg je een mail.`,
       ],
       200,
+      'warning',
     ],
-    offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200],
-    cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409],
-    'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409],
+    offered: ['Er staat een plek voor je klaar', ['Kijk in je mail: via de link in het aanbod neem je de plek aan.'], 200, 'info'],
+    cancelled: ['Deze aanmelding is afgemeld', ['Wil je toch komen? Meld je dan opnieuw aan.'], 409, 'info'],
+    'session-cancelled': ['De bijeenkomst is geannuleerd', ['Deze bijeenkomst gaat niet door. Kijk bij de trainingen voor een andere datum.'], 409, 'warning'],
     invalid: [
       'Deze link werkt niet',
       ['De link is verlopen, onvolledig of al vervangen door een nieuwere. Meld je opnieuw aan; we sturen je dan een nieuwe link.'],
       410,
+      'error',
     ],
   };
-  const [title, lines, status] = messages[outcome];
-  return page(c, { title, crumbs, status }, <Message title={title} lines={lines} links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]} />);
+  const [title, lines, status, type] = messages[outcome];
+  // The new link to the registration tells which training, when and where, for the confirmation panel.
+  const found = manageToken ? await registrationPage(deps.database.db, manageToken, deps.now()) : null;
+  return page(
+    c,
+    { title, crumbs, status },
+    <Message
+      title={title}
+      lines={lines}
+      type={type}
+      facts={found ? { training: found.training, session: found.session } : undefined}
+      links={[...mine, { href: '/trainingen', label: 'Alle trainingen' }]}
+    />,
+  );
 });
 
 async function managePage(c: Ctx, token: string, extra: { notice?: string; error?: string; status?: number } = {}) {
@@ -109,6 +125,7 @@ async function managePage(c: Ctx, token: string, extra: { notice?: string; error
       { title: 'Link werkt niet', crumbs, status: 410 },
       <Message
         title="Deze link werkt niet"
+        type="error"
         lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']}
         links={[{ href: '/trainingen', label: 'Alle trainingen' }]}
       />,
@@ -136,7 +153,11 @@ trainingRoutes.post('/aanmelding/:token', async (c) => {
       return page(
         c,
         { title: 'Gegevens verwijderd', crumbs },
-        <Message title="Je gegevens zijn verwijderd" lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']} />,
+        <Message
+          title="Je gegevens zijn verwijderd"
+          type="ok"
+          lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']}
+        />,
       );
     }
     return managePage(c, token, { notice });
@@ -265,14 +286,22 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
       />,
     );
   };
-  const sent = (title: string, lines: string[]) =>
+  const sent = (title: string, lines: string[], type: AlertType = 'ok') =>
     page(
       c,
       { title, crumbs: sessionCrumbs(row.training, path) },
-      <Message title={title} lines={lines} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+      <Message title={title} lines={lines} type={type} facts={row} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
     );
+  // One answer whatever happened (a seat held, none held yet, the waiting list, already registered,
+  // a bot): the page never tells whether an address was registered already. The mail says the rest.
+  const received = (email: string) =>
+    sent('Kijk in je mail', [
+      'We hebben je aanmelding ontvangen.',
+      `Je krijgt een mail op ${email}. Daarin staat of er een plek voor je is of dat je op de wachtlijst staat, en hoe je je aanmelding bevestigt.`,
+      'Geen mail gezien? Kijk ook in de map met ongewenste mail. Had je je vandaag al aangemeld, dan staat alles in de mail die je toen kreeg.',
+    ]);
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
-  if (typeof form.website === 'string' && form.website.trim() !== '') return sent('Kijk in je mail', ['We hebben je een mail gestuurd.']);
+  if (typeof form.website === 'string' && form.website.trim() !== '') return received(values.email);
   const parsed = registrationForm.safeParse(form);
   if (!parsed.success) return again(fieldErrors(parsed.error), 400);
   const now = deps.now();
@@ -281,7 +310,7 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   const limits = await countAll(
     deps.database.db,
     [
-      { key: `register:client:${clientAddress(c)}`, limit: perClient },
+      { key: `register:client:${clientKey(c)}`, limit: perClient },
       { key: `register:email:${parsed.data.email}`, limit: perEmail },
     ],
     windowMs,
@@ -292,25 +321,14 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     return again({ form: 'Er zijn in korte tijd te veel aanmeldingen gedaan. Probeer het over een uur opnieuw.' }, 429);
   }
   try {
-    const outcome = await register(
+    await register(
       deps.database.db,
       row.session.id,
       { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role },
       trainingSettings(c),
       now,
     );
-    if (outcome.kind === 'held')
-      return sent('Kijk in je mail', [
-        `We houden een plek voor je vast. We hebben een mail gestuurd naar ${parsed.data.email}. Bevestig je aanmelding met de link in die mail.`,
-        'Geen mail gezien? Kijk ook in de map met ongewenste mail.',
-      ]);
-    if (outcome.kind === 'waitlisted')
-      return sent('Je staat op de wachtlijst', [
-        `De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${outcome.position}. We hebben je een mail gestuurd.`,
-      ]);
-    return sent('Je was al aangemeld', [
-      `Je staat al ingeschreven voor deze bijeenkomst. We hebben de link naar je aanmelding opnieuw gestuurd naar ${parsed.data.email}.`,
-    ]);
+    return received(parsed.data.email);
   } catch (err) {
     if (err instanceof TrainingError) return again({ form: err.message }, 409);
     throw err;

@@ -2,17 +2,22 @@ import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } 
 import { randomToken, sha256 } from '../admin/crypto.ts';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
-import { registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
-import { enqueueMail, type Mail, outboxInsert } from '../mail/outbox.ts';
+import { outbox, registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
+import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
 export interface TrainingSettings {
   baseUrl: string;
-  holdHours: number;
+  /** Minutes a seat is held for a registration until it is confirmed by e-mail (HOLD_MINUTES). */
+  holdMinutes: number;
+  /** The share of a session's seats, in percent, that unconfirmed registrations may hold at once (HOLD_MAX_PERCENT). */
+  holdMaxPercent: number;
   offerHours: number;
   reminderDays: number[];
   retentionMonths: number;
+  /** Months a mail is kept after it was sent (default 3). */
+  outboxRetentionMonths?: number;
 }
 
 export type Session = typeof trainingSessions.$inferSelect;
@@ -20,7 +25,14 @@ export type Training = typeof trainings.$inferSelect;
 export type Registration = typeof registrations.$inferSelect;
 export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
 
-const HOUR = 3600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+/** A session this small may be held in full by unconfirmed registrations: a share of it would be no seat at all. */
+export const MIN_HOLDS = 5;
+
+/** How many of a session's seats unconfirmed registrations may hold at once. */
+export const holdCap = (capacity: number, percent: number) => Math.max(Math.min(capacity, MIN_HOLDS), Math.ceil((capacity * percent) / 100));
 const ACTIVE = ['held', 'confirmed', 'waitlisted', 'offered'] as const;
 
 export class TrainingError extends Error {
@@ -113,10 +125,19 @@ export function icsFor(session: Session, training: Training, settings: TrainingS
   });
 }
 
-async function newToken(tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
+/** A working link's token, for a page the registrant sees now (never for a mail: see newToken). */
+async function issueToken(tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
   const token = randomToken();
   await tx.insert(registrationTokens).values({ tokenHash: sha256(token), registrationId, purpose, expiresAt });
   return token;
+}
+
+/**
+ * The token of a link in a mail: a placeholder that the sender turns into a working token when the
+ * mail goes out (src/mail/outbox.ts), so the outbox never holds a link that works.
+ */
+async function newToken(_tx: Tx, registrationId: number, purpose: 'confirm' | 'manage', expiresAt: Date): Promise<string> {
+  return linkPlaceholder(purpose, registrationId, expiresAt);
 }
 
 function manageExpiry(session: Session, settings: TrainingSettings) {
@@ -176,7 +197,17 @@ export interface RegistrationInput {
   role: string;
 }
 
-export type RegisterOutcome = { kind: 'held'; holdUntil: Date } | { kind: 'waitlisted'; position: number } | { kind: 'resent'; status: string };
+/**
+ * `held`: a seat is held until `holdUntil`. `pending`: seats are free, but as many as may be are
+ * already held for people who have not confirmed, so none is held for this one: confirming takes a
+ * seat if one is still free (else a place on the waiting list). `resent`: the address was already
+ * registered; `mailed` says whether it got a mail (at most one a day per registration).
+ */
+export type RegisterOutcome =
+  | { kind: 'held'; holdUntil: Date }
+  | { kind: 'pending' }
+  | { kind: 'waitlisted'; position: number }
+  | { kind: 'resent'; status: string; mailed: boolean };
 
 /**
  * The time that puts a registration joining the waiting list behind everyone on it. `now` was read
@@ -197,6 +228,7 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
   const [row] = await tx
     .select({
       ...seatCountColumns(now),
+      holding: sql<number>`count(*) filter (where ${registrations.status} = 'held' and ${registrations.holdExpiresAt} > ${now})::int`,
       lastWaitlistedAt: sql<Date | null>`max(${registrations.waitlistedAt}) filter (where ${registrations.status} = 'waitlisted')`.mapWith(
         registrations.waitlistedAt,
       ),
@@ -206,35 +238,21 @@ async function seatState(tx: Tx, sessionId: number, email: string, now: Date) {
     .where(eq(registrations.sessionId, sessionId));
   return {
     taken: Number(row?.taken ?? 0),
+    holding: Number(row?.holding ?? 0),
     waiting: Number(row?.waiting ?? 0),
     lastWaitlistedAt: row?.lastWaitlistedAt ?? null,
     existing: row?.existing == null ? null : Number(row.existing),
   };
 }
 
-interface NewToken {
-  token: string;
-  purpose: 'confirm' | 'manage';
-  expiresAt: Date;
-}
-
-const token = (purpose: NewToken['purpose'], expiresAt: Date): NewToken => ({ token: randomToken(), purpose, expiresAt });
-
 /**
- * Stores a new registration, its tokens and its first mail in one statement: one round trip to
- * the database while the session's lock is held, instead of one per row.
+ * Stores a new registration and its first mail in one statement: one round trip to the database
+ * while the session's lock is held. The mail's links name the registration as 0 ("the one stored
+ * with it"); their tokens are made when it is sent.
  */
-async function storeRegistration(tx: Tx, values: typeof registrations.$inferInsert, tokens: NewToken[], mail: Mail): Promise<void> {
-  const list = sql.join(
-    tokens.map((t) => sql`(${sha256(t.token)}, ${t.purpose}, ${t.expiresAt.toISOString()}::timestamptz)`),
-    sql`, `,
-  );
-  await tx.execute(sql`with reg as (${tx.insert(registrations).values(values).returning({ id: registrations.id }).getSQL()}),
-    tok as (
-      insert into ${registrationTokens} (token_hash, registration_id, purpose, expires_at)
-      select v.hash, reg.id, v.purpose, v.expires_at from reg, (values ${list}) as v (hash, purpose, expires_at)
-    )
-    ${outboxInsert(tx, mail).getSQL()}`);
+async function storeRegistration(tx: Tx, values: typeof registrations.$inferInsert, mail: Mail): Promise<void> {
+  await tx.execute(sql`with reg as (${tx.insert(registrations).values(values).returning({ id: registrations.id }).getSQL()})
+    ${outboxInsertFor('reg', mail)}`);
 }
 
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
@@ -245,22 +263,29 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     const ms = mailSession(session, training);
     let seats = await seatState(tx, sessionId, input.email, now);
     if (seats.existing !== null) {
-      // Registering twice makes no duplicate: the links go out again.
+      // Registering twice makes no duplicate: the links go out again, but at most one mail a day
+      // for a registration (its first mail counts), so the form cannot be used to flood a mailbox.
       const [existing] = await tx.select().from(registrations).where(eq(registrations.id, seats.existing));
       if (!existing) throw new Error(`registration ${seats.existing} vanished under the session lock`);
+      const [recent] = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.registrationId, existing.id), gt(outbox.createdAt, new Date(now.getTime() - DAY))))
+        .limit(1);
+      if (recent) return { kind: 'resent', status: existing.status, mailed: false };
       const manage = await newToken(tx, existing.id, 'manage', manageExpiry(session, settings));
       const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
-      await enqueueMail(
-        tx,
-        mails.resend(
+      await enqueueMail(tx, {
+        ...mails.resend(
           input.email,
           existing.name as string,
           ms,
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
           confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
         ),
-      );
-      return { kind: 'resent', status: existing.status };
+        createdAt: now,
+      });
+      return { kind: 'resent', status: existing.status, mailed: true };
     }
     const state = publicStatus(session, 0, now);
     if (state === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is geannuleerd.', 'cancelled');
@@ -271,16 +296,24 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     // schedule): it goes to the waiting list first, as offers, before this registration is seen.
     if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
       seats = await seatState(tx, sessionId, input.email, now);
-    const manage = token('manage', manageExpiry(session, settings));
-    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage.token}`;
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${linkPlaceholder('manage', 0, manageExpiry(session, settings))}`;
     if (seats.taken < session.capacity) {
-      const holdUntil = new Date(Math.min(now.getTime() + settings.holdHours * HOUR, session.startsAt.getTime()));
-      const confirm = token('confirm', session.startsAt);
+      const confirmUrl = `${settings.baseUrl}/trainingen/bevestigen/${linkPlaceholder('confirm', 0, session.startsAt)}`;
+      if (seats.holding >= holdCap(session.capacity, settings.holdMaxPercent)) {
+        // No seat held: the registration waits for its confirmation without a hold (so the expiry
+        // job leaves it be), and confirm() gives it a seat then if one is free, as for a lapsed hold.
+        await storeRegistration(
+          tx,
+          { sessionId, ...input, status: 'held', holdExpiresAt: null, createdAt: now, updatedAt: now },
+          mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, null),
+        );
+        return { kind: 'pending' };
+      }
+      const holdUntil = new Date(Math.min(now.getTime() + settings.holdMinutes * MINUTE, session.startsAt.getTime()));
       await storeRegistration(
         tx,
         { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
-        [confirm, manage],
-        mails.confirmRequest(input.email, input.name, ms, `${settings.baseUrl}/trainingen/bevestigen/${confirm.token}`, manageUrl, holdUntil),
+        mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, holdUntil),
       );
       return { kind: 'held', holdUntil };
     }
@@ -291,7 +324,6 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     await storeRegistration(
       tx,
       { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
-      [manage],
       mails.waitlisted(input.email, input.name, ms, position, manageUrl),
     );
     return { kind: 'waitlisted', position };
@@ -330,8 +362,9 @@ export async function confirm(
     if (reg.status === 'cancelled') return { outcome: 'cancelled' as const };
     if (reg.status === 'waitlisted') return { outcome: 'waitlisted' as const, position: await waitlistPosition(tx, reg) };
     if (reg.status === 'offered') return { outcome: 'offered' as const };
-    const manage = await newToken(tx, reg.id, 'manage', manageExpiry(session, settings));
-    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${manage}`;
+    // The link on the page that answers now is made now; the mail's is made when the mail is sent.
+    const manage = await issueToken(tx, reg.id, 'manage', manageExpiry(session, settings));
+    const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${await newToken(tx, reg.id, 'manage', manageExpiry(session, settings))}`;
     const holdValid = reg.status === 'held' && reg.holdExpiresAt && reg.holdExpiresAt > now;
     if (!holdValid) {
       // The hold lapsed: a seat is only ours if one is free and nobody is waiting for it.
@@ -396,6 +429,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
         })
         .where(eq(registrations.id, reg.id));
       await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
+      await purgeMailsOf(tx, [reg.id], reg.email ? [reg.email] : []);
       await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
       if (active) await promote(tx, session, training, settings, now);
       return 'Je gegevens zijn verwijderd.';
@@ -410,7 +444,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
           reg.email as string,
           reg.name as string,
           mailSession(session, training),
-          `${settings.baseUrl}/trainingen/aanmelding/${token}`,
+          `${settings.baseUrl}/trainingen/aanmelding/${await newToken(tx, reg.id, 'manage', manageExpiry(session, settings))}`,
           icsFor(session, training, settings),
         ),
       );
@@ -421,7 +455,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
     if (action === 'cancel' && now >= session.cancelUntil && reg.status === 'confirmed')
       throw new TrainingError(`Afmelden via de site kan niet meer.${session.contact ? ` Neem contact op: ${session.contact}.` : ''}`, 'deadline');
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)));
+    await enqueueMail(tx, { ...mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)), registrationId: reg.id });
     await promote(tx, session, training, settings, now);
     return action === 'decline'
       ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
@@ -521,9 +555,13 @@ export async function sendReminders(db: Db, settings: TrainingSettings, now: Dat
 export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - settings.retentionMonths);
+  // Mails are kept a shorter while: they were only needed to reach someone.
+  const mailCutoff = new Date(now);
+  mailCutoff.setUTCMonth(mailCutoff.getUTCMonth() - (settings.outboxRetentionMonths ?? 3));
   return db.transaction(async (tx) => {
+    await purgeOldMails(tx, mailCutoff);
     const old = await tx
-      .select({ id: registrations.id })
+      .select({ id: registrations.id, email: registrations.email })
       .from(registrations)
       .innerJoin(trainingSessions, eq(trainingSessions.id, registrations.sessionId))
       .where(and(lt(trainingSessions.endsAt, cutoff), isNull(registrations.anonymisedAt)));
@@ -534,6 +572,7 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
       .set({ name: null, email: null, organisation: null, role: null, anonymisedAt: now, updatedAt: now })
       .where(inArray(registrations.id, ids));
     await tx.delete(registrationTokens).where(inArray(registrationTokens.registrationId, ids));
+    await purgeMailsOf(tx, ids, [...new Set(old.flatMap((o) => (o.email ? [o.email] : [])))]);
     await audit(tx, null, 'registrations.anonymised', `${ids.length} aanmeldingen`, { retentionMonths: settings.retentionMonths });
     return ids.length;
   });

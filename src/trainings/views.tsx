@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { jsonLdScript, sessionEvent } from '../feeds/structured-data.ts';
-import { VeiligThuis } from '../site/views.tsx';
+import { Alert, type AlertType } from '../ui/alert.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { formatMoment, formatSessionTime } from './format.ts';
 import type { SessionView } from './queries.ts';
@@ -219,19 +219,47 @@ export const SessionPage: FC<{
       ) : (
         <>
           <ErrorSummary errors={errors} />
-          <p class="hw-notice">{STATUS_LABEL[view.status]}.</p>
+          <Alert type={view.status === 'geannuleerd' ? 'warning' : 'info'}>
+            <p>{STATUS_LABEL[view.status]}.</p>
+          </Alert>
         </>
       )}
     </article>
   );
 };
 
-export const Message: FC<{ title: string; lines: string[]; links?: { href: string; label: string }[] }> = ({ title, lines, links = [] }) => (
+/** Which training, when and where: named in every panel that confirms an action on a registration. */
+export const SessionFacts: FC<{ training: Training; session: Session }> = ({ training, session }) => (
+  <dl class="hw-meta">
+    <dt>Training</dt>
+    <dd>{training.title}</dd>
+    <dt>Wanneer</dt>
+    <dd>{formatSessionTime(session.startsAt, session.endsAt)}</dd>
+    <dt>Waar</dt>
+    <dd>{where(session)}</dd>
+  </dl>
+);
+
+/**
+ * The page after a public action (registering, confirming, cancelling): the outcome as its title,
+ * then a panel in the alert style of the outcome that says what happened and, when known, for
+ * which training, when and where.
+ */
+export const Message: FC<{
+  title: string;
+  lines: string[];
+  links?: { href: string; label: string }[];
+  type?: AlertType;
+  facts?: { training: Training; session: Session };
+}> = ({ title, lines, links = [], type = 'info', facts }) => (
   <>
     <h1 class="utrecht-heading-1">{title}</h1>
-    {lines.map((l) => (
-      <p>{l}</p>
-    ))}
+    <Alert type={type} role="status">
+      {lines.map((l, i) => (
+        <p class={i === 0 ? 'hw-alert__lead' : undefined}>{l}</p>
+      ))}
+      {facts ? <SessionFacts {...facts} /> : null}
+    </Alert>
     {links.length ? (
       <ul>
         {links.map((l) => (
@@ -274,22 +302,27 @@ export const ManagePage: FC<{
     <>
       <h1 class="utrecht-heading-1">Je aanmelding</h1>
       {notice ? (
-        <p class="hw-notice" role="status">
-          {notice}
-        </p>
+        <Alert type="ok" role="status">
+          <p class="hw-alert__lead">{notice}</p>
+          <SessionFacts training={training} session={s} />
+        </Alert>
       ) : null}
       {error ? (
-        <div class="hw-error-summary" role="alert" tabindex={-1} autofocus>
+        <Alert type="error" role="alert" focus>
           <p>{error}</p>
-        </div>
+        </Alert>
       ) : null}
       <dl class="hw-meta">
-        <dt>Training</dt>
-        <dd>{training.title}</dd>
-        <dt>Wanneer</dt>
-        <dd>{formatSessionTime(s.startsAt, s.endsAt)}</dd>
-        <dt>Waar</dt>
-        <dd>{where(s)}</dd>
+        {notice ? null : (
+          <>
+            <dt>Training</dt>
+            <dd>{training.title}</dd>
+            <dt>Wanneer</dt>
+            <dd>{formatSessionTime(s.startsAt, s.endsAt)}</dd>
+            <dt>Waar</dt>
+            <dd>{where(s)}</dd>
+          </>
+        )}
         <dt>Naam</dt>
         <dd>{r.name}</dd>
         <dt>Status</dt>
@@ -354,7 +387,6 @@ export const ManagePage: FC<{
           Verwijder mijn gegevens
         </button>
       </form>
-      <VeiligThuis />
     </>
   );
 };

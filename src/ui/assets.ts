@@ -22,6 +22,7 @@ const UTRECHT = [
   '@utrecht/textbox-css/dist/index.css',
   '@utrecht/unordered-list-css/dist/index.css',
   '@utrecht/table-css/dist/index.css',
+  '@utrecht/alert-css/dist/index.css',
 ];
 
 export interface Asset {
@@ -78,12 +79,25 @@ function hashed(name: string, ext: string, body: string, type: string): Asset {
   return { path: `/assets/${name}.${hash}.${ext}`, body, type };
 }
 
+/**
+ * The signalenlijst script: its pure store module (tested in Node) followed by the page code,
+ * as one module file. client.js imports store.js for the type checker and the tests; here that
+ * one import line is dropped, since both are served as a single file.
+ */
+export function signalsScript(): string {
+  const store = readFileSync(join(srcRoot, 'signals/store.js'), 'utf8');
+  const client = readFileSync(join(srcRoot, 'signals/client.js'), 'utf8');
+  const importLine = /^import \{[^}]*\} from '\.\/store\.js';\n/m;
+  if (!importLine.test(client)) throw new Error('src/signals/client.js: expected one import from ./store.js');
+  return `${store}\n${client.replace(importLine, '')}`;
+}
+
 /** Builds the CSS once per process; file names carry a content hash, so they are cached for a year. */
 export function assets(): Promise<{ css: Asset; scripts: Asset[] }> {
   built ??= (async () => ({
     css: hashed('app', 'css', await buildCss(), 'text/css; charset=utf-8'),
     scripts: [
-      hashed('signalenlijst', 'js', readFileSync(join(srcRoot, 'signals/client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
+      hashed('signalenlijst', 'js', signalsScript(), 'text/javascript; charset=utf-8'),
       hashed('thema-editor', 'js', readFileSync(join(srcRoot, 'themes/editor.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
     ],
   }))();

@@ -1,3 +1,4 @@
+import { html, raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 
 export interface Crumb {
@@ -20,6 +21,8 @@ export interface LayoutProps {
   canonical?: string;
   /** Open Graph type: 'article' for a theme, 'website' (the default) for everything else. */
   ogType?: 'website' | 'article';
+  /** The region's name beside the wordmark (SITE_REGION) and an optional logo (SITE_LOGO); page() fills them in. */
+  site?: { region: string; logo?: string };
 }
 
 export const NAV: Crumb[] = [
@@ -46,13 +49,26 @@ const ADMIN_NAV: { href: string; label: string; adminOnly?: boolean; also?: stri
 
 export const SITE_NAME = 'Hechtwerk';
 
+/** Veilig Thuis, the national advice and reporting line, as the site shows and dials it. */
+export const VEILIG_THUIS = { display: '0800-2000', tel: 'tel:08002000' } as const;
+
+/** How often a rendered piece of HTML shows the Veilig Thuis number. */
+export const veiligThuisCount = (html: string) => html.split(VEILIG_THUIS.display).length - 1;
+
 /** The Atom feed of theme updates, announced in every page's head. */
 export const FEED = { href: '/feed.xml', title: `${SITE_NAME}: thema’s` } as const;
 
 const isCurrent = (path: string, href: string) => path === href || path.startsWith(`${href}/`);
 
-export const Layout: FC<LayoutProps> = (props) => {
+/**
+ * The page shell. The number of Veilig Thuis is shown at most twice on a page: the header shows it
+ * unless the page's own content already shows it twice (a notice and a contact card, say); the
+ * footer shows it only on a page whose content does not. So the content is rendered first.
+ */
+export const Layout: FC<LayoutProps> = async (props) => {
   const crumbs = props.crumbs ?? [];
+  const content = String(await html`${props.children}`);
+  const inContent = veiligThuisCount(content);
   return (
     <html lang="nl">
       <head>
@@ -81,23 +97,44 @@ export const Layout: FC<LayoutProps> = (props) => {
         <header class="hw-header">
           <div class="hw-wrap hw-header__bar">
             <a class="hw-logo" href="/">
-              {SITE_NAME}
-              <small>Samen tegen kindermishandeling in de regio</small>
+              {props.site?.logo ? <img class="hw-logo__image" src={props.site.logo} alt="" height="40" /> : null}
+              <span class="hw-logo__text">
+                <span class="hw-logo__name">{SITE_NAME}</span>{' '}
+                {props.site?.region ? (
+                  <span class="hw-logo__region">
+                    {props.site.region}
+                    <span class="hw-wide">: samen tegen kindermishandeling</span>
+                  </span>
+                ) : null}
+              </span>
             </a>
-            <p class="hw-header__help">
-              Zorgen om een kind? Veilig Thuis: <a href="tel:08002000">0800-2000</a>
-            </p>
+            {/* On a phone it reads "Zorgen? 0800-2000"; the words hidden there are still read out. */}
+            <a class="hw-help" href={VEILIG_THUIS.tel}>
+              Zorgen<span class="hw-wide"> om een kind</span>?{' '}
+              {inContent <= 1 ? (
+                <>
+                  <span class="hw-wide">Veilig Thuis: </span>
+                  <span class="hw-help__number">{VEILIG_THUIS.display}</span>
+                </>
+              ) : (
+                'Bel Veilig Thuis'
+              )}
+            </a>
           </div>
           <nav class="hw-nav" aria-label="Hoofdmenu">
-            <ul class="hw-wrap">
-              {NAV.map((item) => (
-                <li>
-                  <a href={item.href} aria-current={isCurrent(props.path, item.href) ? 'page' : undefined}>
-                    {item.label}
-                  </a>
-                </li>
-              ))}
-            </ul>
+            {/* One row on a phone: the menu opens under its button without any script. From 48rem the list is always shown (app.css). */}
+            <details class="hw-menu hw-wrap">
+              <summary class="hw-menu__button">Menu</summary>
+              <ul class="hw-menu__list">
+                {NAV.map((item) => (
+                  <li>
+                    <a href={item.href} aria-current={isCurrent(props.path, item.href) ? 'page' : undefined}>
+                      {item.label}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </details>
           </nav>
           {props.admin ? (
             <nav class="hw-nav hw-nav--admin" aria-label="Beheer">
@@ -155,20 +192,23 @@ export const Layout: FC<LayoutProps> = (props) => {
               </ol>
             </nav>
           ) : null}
-          {props.children}
+          {raw(content)}
         </main>
         <footer class="hw-footer">
           <div class="hw-wrap hw-footer__grid">
-            <section aria-labelledby="footer-vt">
-              <h2 id="footer-vt">Veilig Thuis</h2>
+            <section aria-labelledby="footer-vt" id="direct-hulp">
+              <h2 id="footer-vt">Direct hulp</h2>
+              <p>Veilig Thuis geeft advies en neemt meldingen aan over huiselijk geweld en kindermishandeling, gratis en dag en nacht.</p>
               <p>
-                Advies of een melding over huiselijk geweld of kindermishandeling:
+                {inContent === 0 ? (
+                  <a class="hw-phone" href={VEILIG_THUIS.tel}>
+                    {VEILIG_THUIS.display}
+                  </a>
+                ) : (
+                  <a href={VEILIG_THUIS.tel}>Bel Veilig Thuis</a>
+                )}
                 <br />
-                <a class="hw-phone" href="tel:08002000">
-                  0800-2000
-                </a>
-                <br />
-                gratis, dag en nacht bereikbaar. Bij direct gevaar: <a href="tel:112">112</a>.
+                Bij direct gevaar: <a href="tel:112">112</a>.
               </p>
             </section>
             <section aria-labelledby="footer-site">

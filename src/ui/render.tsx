@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import { Layout, type LayoutProps } from './layout.tsx';
 
-type PageOptions = Omit<LayoutProps, 'cssHref' | 'path' | 'children' | 'admin' | 'canonical'> & {
+type PageOptions = Omit<LayoutProps, 'cssHref' | 'path' | 'children' | 'admin' | 'canonical' | 'site'> & {
   status?: number;
   /** The path search engines should index this page under, instead of its own; false for none. See canonicalUrl(). */
   canonicalPath?: string | false;
@@ -33,6 +33,7 @@ export async function page(c: Ctx, opts: PageOptions, body: Child): Promise<Resp
       canonical={canonicalUrl(c, status ?? 200, canonicalPath)}
       path={new URL(c.req.url).pathname}
       cssHref={deps.assets.css.path}
+      site={{ region: deps.config.SITE_REGION, logo: deps.config.SITE_LOGO }}
       admin={user ? { csrf: user.csrf, isAdmin: user.role === 'beheerder', name: user.name } : undefined}
     >
       {body}

@@ -47,10 +47,10 @@ export async function expectNoAxeViolations(page: Page, label: string) {
 /** Every request the page makes goes to our own origin. */
 /**
  * The element with this id has the focus. `autofocus` is applied by the browser after the load
- * event, at its next rendering step, so this waits for it (up to 3 s) instead of looking once.
+ * event, at its next rendering step, so this waits for it (up to 30 s on a busy machine) instead of looking once.
  */
 export async function expectFocusOn(page: Page, id: string) {
-  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 3000 }).catch(() => {});
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 30_000 }).catch(() => {});
   expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
 }
 

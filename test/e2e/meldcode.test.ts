@@ -66,8 +66,10 @@ async function answerByKeyboard(page: Page, answer: 'ja' | 'nee' | 'twijfel', no
 /** The screen shown, in words a test compares: a question's legend or an advice's heading. */
 const screenOf = async (page: Page) => {
   const legend = page.locator('main fieldset legend');
-  if (await legend.count()) return `vraag: ${await legend.textContent()}`;
-  return `advies: ${await page.locator('main #advies').textContent()}`;
+  const error = (await page.locator('#foutmeldingen').count()) ? ' (met foutmelding)' : '';
+  if (await legend.count()) return `vraag: ${await legend.textContent()}${error}`;
+  if (await page.locator('main #advies').count()) return `advies: ${await page.locator('main #advies').textContent()}`;
+  return `pagina: ${await page.locator('h1').textContent()}`;
 };
 
 describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
@@ -203,6 +205,48 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     });
   });
 
+  describe('Back and Forward at the error screen, doubt, "Vorige vraag", the special forms, a report and the evaluation', () => {
+    let noBfcache: Browser;
+    beforeAll(async () => {
+      noBfcache = await launch(['--disable-back-forward-cache']);
+    });
+    afterAll(() => noBfcache?.close());
+
+    it.each([
+      ['with the back/forward cache, with JavaScript', false, true],
+      ['without the back/forward cache, without JavaScript', true, false],
+    ])('%s', async (_name, withoutBfcache, javaScriptEnabled) => {
+      const { context, page } = await open(GUIDE, { javaScriptEnabled, width: 375, browser: withoutBfcache ? noBfcache : undefined });
+      const seen: string[] = [await screenOf(page)];
+      /** One action that loads a screen; then Back shows the screen before, and Forward this one again. */
+      const act = async (what: () => Promise<unknown>, expected: string) => {
+        await Promise.all([page.waitForNavigation(), what()]);
+        seen.push(await screenOf(page));
+        expect(seen.at(-1)).toContain(expected);
+        await page.goBack();
+        expect(await screenOf(page)).toBe(seen.at(-2));
+        await page.goForward();
+        expect(await screenOf(page)).toBe(seen.at(-1));
+      };
+      await act(() => page.click('button[value=volgende]'), '(met foutmelding)');
+      await page.check('#antwoord-twijfel');
+      await act(() => page.click('button[value=volgende]'), 'Je twijfelt: overleg eerst');
+      await act(() => page.click('button[value=terug]'), QUESTIONS[0]?.text as string);
+      await page.check('#antwoord-ja');
+      await act(() => page.click('button[value=volgende]'), QUESTIONS[1]?.text as string);
+      await act(() => page.click('button[value=bijzondere-vorm]'), 'Neem direct contact op met Veilig Thuis');
+      await act(() => page.click('button[value=verder]'), QUESTIONS[1]?.text as string);
+      await page.check('#antwoord-ja');
+      await act(() => page.click('button[value=volgende]'), 'Meld bij Veilig Thuis');
+      await act(() => page.click('button[value=terug]'), QUESTIONS[1]?.text as string);
+      await act(() => page.click('nav[aria-label="Kruimelpad"] a[href="/meldcode"]'), 'Meldcode huiselijk geweld');
+      await act(() => page.click(`a[href="${EVALUATION}"]`), QUESTIONS[4]?.text as string);
+      await page.check('#antwoord-nee');
+      await act(() => page.click('button[value=volgende]'), 'Meld (opnieuw) bij Veilig Thuis');
+      await context.close();
+    });
+  });
+
   it('a reasoning of several lines travels through every screen to the summary unchanged', async () => {
     const { context, page } = await open(GUIDE);
     const note = 'Eerste regel: <b>geen</b> "html" & zo.\nTweede regel.';
@@ -247,7 +291,7 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     await page.goto(env.server.base + GUIDE);
     await page.check('#antwoord-ja');
     await page.click('button[value=volgende]');
-    await page.locator('input[type=hidden][name=vermoeden]').evaluate((el) => el.setAttribute('value', 'misschien'));
+    await page.locator('form.hw-guide input[type=hidden][name=vermoeden]').evaluate((el) => el.setAttribute('value', 'misschien'));
     await page.click('button[value=volgende]');
     await page.getByRole('heading', { name: 'Begin het afwegingskader opnieuw' }).waitFor();
     await expectNoAxeViolations(page, 'tampered state');
@@ -296,7 +340,7 @@ describe.skipIf(!browserEnabled)('Meldcode guide in Chromium', () => {
     [GUIDE, ['ja', 'nee', 'ja', 'ja'], 'Hulp bieden of organiseren'],
     [GUIDE, ['ja', 'bijzondere-vorm'], 'Neem direct contact op met Veilig Thuis'],
     [EVALUATION, ['nee'], 'Meld (opnieuw) bij Veilig Thuis'],
-    [EVALUATION, ['ja'], 'Sluit de hulp af en spreek af hoe je de veiligheid blijft volgen'],
+    [EVALUATION, ['ja'], 'Sluit de hulp af: maak afspraken over het volgen van de veiligheid'],
   ] as const)('the main paths in the browser: %s %j leads to “%s”', async (path, answers, advice) => {
     const { context, page } = await open(path, { width: 375 });
     for (const a of answers) {

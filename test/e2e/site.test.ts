@@ -34,17 +34,21 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
     });
   }
 
-  it('at 320 px every menu item is visible and reachable without JavaScript', async () => {
+  it('at 320 px every menu item is visible and reachable without JavaScript, behind one Menu button', async () => {
     const context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${env.server.base}/`);
     const links = page.locator('nav[aria-label="Hoofdmenu"] a');
     expect(await links.count()).toBe(6);
+    // Closed, the menu is one button; the links are not shown.
+    expect(await links.first().isVisible()).toBe(false);
+    await page.getByText('Menu', { exact: true }).click();
+    await links.first().waitFor();
     for (let i = 0; i < 6; i++) {
       const box = await links.nth(i).boundingBox();
       expect(box).not.toBeNull();
       expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 320).toBe(true);
-      expect(box?.height ?? 0).toBeGreaterThanOrEqual(24);
+      expect(box?.height ?? 0).toBeGreaterThanOrEqual(44);
     }
     for (const path of PAGES) {
       await page.goto(env.server.base + path);
@@ -52,6 +56,7 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
       expect(overflow, `${path} scrolls sideways at 320px`).toBeLessThanOrEqual(0);
     }
     await page.goto(`${env.server.base}/`);
+    await page.getByText('Menu', { exact: true }).click();
     await page.locator('nav[aria-label="Hoofdmenu"] a', { hasText: 'Zoeken' }).click();
     expect(new URL(page.url()).pathname).toBe('/zoeken');
     await page.fill('#q', 'scheidingen');
@@ -59,6 +64,50 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
     await page.waitForURL(/q=scheidingen/);
     expect(await page.locator('mark').count()).toBeGreaterThan(0);
     await context.close();
+  });
+
+  it('at 375 px the header is one row (wordmark, region and "Zorgen? 0800-2000") and the closed menu one more', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 375, height: 812 } });
+    const page = await context.newPage();
+    await page.goto(`${env.server.base}/`);
+    const logo = await page.locator('.hw-logo').boundingBox();
+    const help = page.locator('.hw-help');
+    const helpBox = await help.boundingBox();
+    expect(logo && helpBox).toBeTruthy();
+    // Side by side: the two overlap vertically, and the help link is right of the wordmark.
+    expect((helpBox?.y ?? 0) < (logo?.y ?? 0) + (logo?.height ?? 0) && (logo?.y ?? 0) < (helpBox?.y ?? 0) + (helpBox?.height ?? 0)).toBe(true);
+    expect(helpBox?.x ?? 0).toBeGreaterThan((logo?.x ?? 0) + (logo?.width ?? 0));
+    // What a phone shows: the words for a wide screen are there for screen readers only.
+    const shown = () =>
+      help.evaluate((a) =>
+        [...a.childNodes]
+          .filter((n) => !(n instanceof HTMLElement && n.classList.contains('hw-wide') && n.getBoundingClientRect().width <= 1))
+          .map((n) => n.textContent)
+          .join(''),
+      );
+    expect(await shown()).toBe('Zorgen? 0800-2000');
+    expect(await help.getAttribute('href')).toBe('tel:08002000');
+    expect((await page.locator('header .hw-header__bar').boundingBox())?.height ?? 99).toBeLessThanOrEqual(64);
+    expect((await page.locator('nav[aria-label="Hoofdmenu"]').boundingBox())?.height ?? 99).toBeLessThanOrEqual(56);
+    await page.locator('.hw-menu__button').click();
+    await page.locator('nav[aria-label="Hoofdmenu"] a').first().waitFor();
+    await expectNoAxeViolations(page, 'the open menu at 375 px');
+    await context.close();
+  });
+
+  it('at 1280 px the menu is a plain row of links, without the Menu button', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(`${env.server.base}/`);
+    expect(await page.locator('.hw-menu__button').isVisible()).toBe(false);
+    const links = page.locator('nav[aria-label="Hoofdmenu"] a');
+    const tops = new Set<number>();
+    for (let i = 0; i < 6; i++) {
+      expect(await links.nth(i).isVisible()).toBe(true);
+      tops.add(Math.round((await links.nth(i).boundingBox())?.y ?? -1));
+    }
+    expect(tops.size).toBe(1);
+    expect(await page.locator('.hw-help').textContent()).toBe('Zorgen om een kind? Veilig Thuis: 0800-2000');
+    await page.close();
   });
 
   it('keyboard only: the skip link is first, becomes visible, and moves focus to the main content', async () => {
@@ -77,18 +126,29 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
     await page.close();
   });
 
-  it('keyboard only: the menu is reached with Tab and followed with Enter', async () => {
+  it('keyboard only at 375 px: Tab reaches the Menu button, Enter opens it, Tab goes through the items, Enter follows one', async () => {
     const page = await env.browser.newPage({ viewport: { width: 375, height: 812 } });
     await page.goto(`${env.server.base}/`);
+    const focused = () => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`);
     const seen: string[] = [];
-    for (let i = 0; i < 12 && !seen.includes('Netwerk'); i++) {
+    for (let i = 0; i < 6 && !seen.includes('SUMMARY Menu'); i++) {
       await page.keyboard.press('Tab');
-      seen.push((await page.evaluate(() => document.activeElement?.textContent?.trim())) ?? '');
+      seen.push(await focused());
     }
-    expect(seen).toEqual(expect.arrayContaining(['Thema’s', 'Signalenlijst', 'Meldcode', 'Trainingen', 'Netwerk']));
-    // Focus is visible: an outline on the focused link.
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle);
-    expect(outline).toBe('solid');
+    expect(seen).toEqual(['A Naar de inhoud', expect.stringMatching(/^A Hechtwerk/), 'A Zorgen om een kind? Veilig Thuis: 0800-2000', 'SUMMARY Menu']);
+    // Focus is visible: an outline on the focused control.
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Enter');
+    await page.locator('nav[aria-label="Hoofdmenu"] a').first().waitFor();
+    const items: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      items.push(await focused());
+    }
+    expect(items).toEqual(['A Thema’s', 'A Signalenlijst', 'A Meldcode', 'A Trainingen', 'A Netwerk', 'A Zoeken']);
+    expect(await page.evaluate(() => getComputedStyle(document.activeElement as Element).outlineStyle)).toBe('solid');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focused()).toBe('A Netwerk');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/netwerk$/);
     await page.close();

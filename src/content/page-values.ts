@@ -1,0 +1,53 @@
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../admin/service.ts';
+import type { Config } from '../config.ts';
+import { formatDate } from '../themes/views.tsx';
+import { REGISTRATION_LIMITS } from '../trainings/routes.tsx';
+
+/**
+ * Placeholders such as {{RETENTION_MONTHS}} in the pages of content/paginas, filled with what this
+ * instance actually does: the privacy statement shows the configured retention periods and limits,
+ * never numbers copied into the text that drift from the configuration.
+ */
+export const NOT_SET = 'nog in te vullen';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Text for Markdown: characters that would start markup are escaped, so a value shows as typed. */
+const literal = (v: string) => v.replace(/[\\`*_[\]{}<>#|!~]/g, (ch) => `\\${ch}`);
+
+export function pageValues(config: Config, page: { reviewed: string }): Record<string, string> {
+  return {
+    RETENTION_MONTHS: String(config.RETENTION_MONTHS),
+    OUTBOX_RETENTION_MONTHS: String(config.OUTBOX_RETENTION_MONTHS),
+    HOLD_MINUTES: String(config.HOLD_MINUTES),
+    OFFER_HOURS: String(config.OFFER_HOURS),
+    REGISTRATION_LIMIT: String(config.REGISTRATION_LIMIT),
+    REGISTRATION_LIMIT_PER_EMAIL: String(REGISTRATION_LIMITS.perEmail),
+    REGISTRATION_WINDOW_MINUTES: String(REGISTRATION_LIMITS.windowMs / MINUTE),
+    LOGIN_WINDOW_MINUTES: String(THROTTLE.windowMs / MINUTE),
+    LOGIN_LOCK_MINUTES: String(THROTTLE.lockMs / MINUTE),
+    LOGIN_FAILURES: String(THROTTLE.perEmail),
+    LOGIN_MAX_WAIT_SECONDS: String(THROTTLE.maxDelayMs / 1000),
+    SESSION_IDLE_HOURS: String(SESSION_IDLE_MS / HOUR),
+    SESSION_MAX_HOURS: String(SESSION_ABSOLUTE_MS / HOUR),
+    PRIVACY_OFFICER: literal(config.PRIVACY_OFFICER ?? NOT_SET),
+    REVIEWED_DATE: formatDate(page.reviewed),
+  };
+}
+
+const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
+
+/** The names of the placeholders in a text (to check content/ against the known ones). */
+export const placeholdersIn = (text: string) => [...text.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
+
+/** Fills every known placeholder; an unknown one stays visible, so a typo is seen, not hidden. */
+export function fillPlaceholders(text: string, values: Record<string, string>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+}
+
+/** A page from content/paginas with its summary and body filled for this instance. */
+export function fillPage<P extends { summary: string; bodyMd: string; reviewed: string }>(page: P, config: Config): P {
+  const values = pageValues(config, page);
+  return { ...page, summary: fillPlaceholders(page.summary, values), bodyMd: fillPlaceholders(page.bodyMd, values) };
+}

@@ -1,0 +1,2 @@
+ALTER TABLE "login_tokens" DROP CONSTRAINT "login_tokens_purpose_valid";--> statement-breakpoint
+ALTER TABLE "login_tokens" ADD CONSTRAINT "login_tokens_purpose_valid" CHECK ("login_tokens"."purpose" in ('first-admin', 'invite', 'reset'));
