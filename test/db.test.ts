@@ -150,6 +150,9 @@ describe.skipIf(!backends().includes('postgres'))('named prepared statements (Po
   afterAll(() => t.dispose());
   const poolOf = (limit?: number) => {
     const pool = new pg.Pool({ connectionString: t.url, max: 1 });
+    // A connection ended under the pool (the database dropped with FORCE at the end, say) is not an unhandled error.
+    pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     return { pool, prepared: prepareStatements(pool, limit) };
   };
   const preparedOnConnection = async (client: pg.PoolClient) =>

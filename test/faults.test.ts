@@ -176,7 +176,10 @@ describe('PostgreSQL server restarted under load', () => {
     await waitFor('the app to answer /readyz', async () => (await fetch(`${base}/readyz`)).ok, 180 * SECOND);
     // The test's own connection: it must survive the restarts too, so a pool that reconnects.
     db = new pg.Pool({ connectionString: cluster.url, max: 2, connectionTimeoutMillis: 1000 });
+    // A connection lost while idle, or while checked out between statements: its next query fails
+    // (and is retried), never an unhandled 'error' event.
     db.on('error', () => {});
+    db.on('connect', (client) => client.on('error', () => {}));
   }, 240 * SECOND);
 
   afterAll(async () => {
