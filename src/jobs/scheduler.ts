@@ -105,7 +105,7 @@ export function startJobs(deps: Deps) {
   // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
   if (config.SMTP_URL) {
     // A pooled transport: a new SMTP connection per mail costs about 100 ms here, a pooled send a few.
-    // Short network time limits: a hand-over happens while the outbox row is locked (see sendDueMails).
+    // Short network time limits: a silent SMTP server must not outlast a mail's lease (see sendDueMails).
     const transport = nodemailer.createTransport({
       url: config.SMTP_URL,
       pool: true,

@@ -140,6 +140,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
+ * What a failed attempt records in last_error (shown at /beheer/mail): the SMTP or network error's
+ * message, but of a database error (making the links, say) only its SQLSTATE code, as a failed
+ * query's message carries the statement's parameters.
+ */
+function attemptError(err: unknown): string {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && typeof e === 'object' && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return `databasefout ${e.code}`;
+    if (typeof e.message === 'string' && /^Failed query:/.test(e.message) && !e.cause) return 'databasefout';
+  }
+  return String((err as Error)?.message ?? err).slice(0, 500);
+}
+
+/**
  * Takes the next due mail with a lease: in one short transaction the row is locked (FOR UPDATE
  * SKIP LOCKED, so senders on several instances never take the same mail), its attempt counted
  * and its next attempt put LEASE_MS ahead, then committed. No transaction stays open while the
@@ -212,7 +229,7 @@ export async function sendDueMails(
       await db
         .update(outbox)
         .set({
-          lastError: String((err as Error).message).slice(0, 500),
+          lastError: attemptError(err),
           status: row.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
           nextAttemptAt: new Date(now().getTime() + retryDelay(row.attempts)),
         })
