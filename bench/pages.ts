@@ -228,7 +228,7 @@ console.log(
 console.log(
   `the app's page cache: ${app.requestsPerSecond} req/s with it, ${noCacheF.requestsPerSecond} without (${(ratio(app.requestsPerSecond, noCacheF.requestsPerSecond) * 100).toFixed(0)} %)`,
 );
-console.log(`${tool}; ${placement}; ${rounds}; 1 app process (PGlite) per series, nginx ${nginxVersion()} with 1 worker`);
+console.log(`${tool}; ${placement}; ${rounds}; 1 app process (embedded PostgreSQL) per series, nginx ${nginxVersion()} with 1 worker`);
 
 const summary = (f: WrkFigures) => ({ rps: f.requestsPerSecond, p50Ms: f.latencyMs.p50, p99Ms: f.latencyMs.p99 });
 const result = {
@@ -260,7 +260,7 @@ await recordResults(
   'pages',
   result,
   [
-    `wrk (${tool}); ${placement}; nginx ${nginxVersion()} with 1 worker and the configuration of \`docs/nginx/hechtwerk.conf\`; 1 app process on PGlite per series.`,
+    `wrk (${tool}); ${placement}; nginx ${nginxVersion()} with 1 worker and the configuration of \`docs/nginx/hechtwerk.conf\`; 1 app process on the embedded PostgreSQL per series.`,
     `On \`${THEME}\`: ${rounds}.`,
     '',
     `**deployed/static: ${(deployedRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.deployedRatio * 100} %); **app alone: ${app.requestsPerSecond} requests/s, p99 ${app.latencyMs.p99} ms** (target < ${TARGET.appP99Ms} ms): ${targetMet ? 'met' : 'not met'}.`,

@@ -1,16 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinned, track } from './wrk.ts';
 
 /**
- * Starts `npm start`'s entry point as its own process (on a fresh PGlite directory unless `env`
+ * Starts `npm start`'s entry point as its own process (on a fresh embedded database in a new DATA_DIR unless `env`
  * names a DATABASE_URL), on the given cores if any; resolves once it answers. The process is killed if it never gets ready,
  * and when the benchmark exits for whatever reason.
  */
 export async function startAppProcess(port: number, env: Record<string, string> = {}, opts: { cpus?: string; cwd?: string } = {}) {
+  // Readable parents: run as root, the embedded server runs as the postgres user.
   const dataDir = mkdtempSync(join(tmpdir(), 'hw-bench-'));
+  chmodSync(dataDir, 0o755);
   const child: ChildProcess = track(
     spawn(...pinned(opts.cpus, process.execPath, ['--import', 'tsx', 'src/server.ts']), {
       cwd: opts.cwd,

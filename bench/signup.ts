@@ -1,4 +1,4 @@
-// npm run bench:signup — two app instances on one PostgreSQL server (PGlite: one instance), 500
+// npm run bench:signup — two app instances on one PostgreSQL server (embedded: one instance), 500
 // concurrent registrations and confirmations for one session with 25 seats, one instance killed
 // with SIGKILL half-way and restarted; then the database and the outbox are checked.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -98,8 +98,8 @@ const db = dbUrl ? new pg.Client({ connectionString: dbUrl }) : null;
 await db?.connect();
 async function q<T>(text: string, params: unknown[] = []): Promise<T[]> {
   if (db) return (await db.query(text, params)).rows as T[];
-  // PGlite is owned by the app process; read it through a second process is not possible, so ask the app.
-  throw new Error('PGlite mode reads through the app');
+  // The embedded server belongs to one app; this benchmark needs the external server.
+  throw new Error('bench:signup reads the external PostgreSQL server');
 }
 
 const slug = `bench-${randomBytes(3).toString('hex')}`;
@@ -116,7 +116,7 @@ if (db) {
   );
   sessionId = s?.id as number;
 } else {
-  throw new Error('bench:signup needs the PostgreSQL server at 127.0.0.1:5432 (PGlite runs in one process and cannot be shared by two instances)');
+  throw new Error('bench:signup needs the PostgreSQL server at 127.0.0.1:5432 (the embedded server belongs to one app and cannot be shared by two instances)');
 }
 const setupSeconds = (performance.now() - setupStart) / 1000;
 
@@ -225,7 +225,9 @@ if (dbUrl) {
   await admin.end();
 }
 
-console.log(`instances: ${ports.length} on ${dbUrl ? 'PostgreSQL server' : 'PGlite'}; one killed with SIGKILL after ${REQUESTS / 2} requests and restarted`);
+console.log(
+  `instances: ${ports.length} on ${dbUrl ? 'PostgreSQL server' : 'embedded PostgreSQL'}; one killed with SIGKILL after ${REQUESTS / 2} requests and restarted`,
+);
 console.log(`setup ${setupSeconds.toFixed(1)} s; registrations ${((registeredAt - runStart) / 1000).toFixed(1)} s; total ${seconds.toFixed(1)} s`);
 console.log(`acknowledged ${acknowledged.size}/${REQUESTS}; connection errors retried ${connectionErrors}; statuses ${JSON.stringify(counts)}`);
 console.log(
@@ -251,7 +253,7 @@ const ok =
   (pending?.n ?? 1) === 0;
 await recordResults(
   'signup',
-  { ...result, instances: ports.length, database: dbUrl ? 'postgres' : 'pglite', acknowledged: acknowledged.size, ok },
+  { ...result, instances: ports.length, database: dbUrl ? 'postgres' : 'embedded', acknowledged: acknowledged.size, ok },
   {
     columns: ['seats', 'requests', 'confirmed', 'waitlisted', 'duplicates', 'acknowledged but lost', 'mails sent twice', 'seconds', 'checks'],
     rows: [[SEATS, REQUESTS, result.confirmed, result.waitlisted, result.duplicates, result.lost, result.mailsSentTwice, result.seconds, ok ? 'pass' : 'FAIL']],

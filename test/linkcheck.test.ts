@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openPglite } from '../src/db/client.ts';
+import type { Database } from '../src/db/client.ts';
 import { sources } from '../src/db/schema.ts';
 import {
   acquireLease,
@@ -451,15 +451,16 @@ describe('link checker configuration', () => {
   });
 });
 
-// A PGlite in memory is enough to show the lease keeps two runs apart within one process, too.
-describe('lease on one PGlite', () => {
+// One database handle is enough to show the lease keeps two runs apart within one process, too.
+describe('lease within one process', () => {
   it('a second run while the first is going returns null', async () => {
-    const database = await openPglite(undefined);
+    const t = await createTestDatabase('embedded');
+    const { database } = t;
     await database.migrate();
     await database.db.insert(sources).values({ url: `${site.base}/slow/lease`, title: 'Traag', organisation: 'Test' });
     const opts = { ...loopback, concurrency: 1, maxDurationMs: 5000 };
     const [first, second] = await Promise.all([runExclusive(database.db, opts), runExclusive(database.db, opts)]);
     expect([first?.checked, second?.checked].sort()).toEqual([1, undefined]);
-    await database.close();
+    await t.dispose();
   });
 });

@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox } from '../src/db/schema.ts';
-import { enqueueMail, MAX_ATTEMPTS, sendDueMails } from '../src/mail/outbox.ts';
+import { sha256 } from '../src/admin/crypto.ts';
+import { loginTokens, outbox } from '../src/db/schema.ts';
+import { enqueueMail, LEASE_MS, linkPlaceholder, MAX_ATTEMPTS, SECRET_LINK, sendDueMails } from '../src/mail/outbox.ts';
 import { type Backend, backends, createTestDatabase, makeClock, type TestDatabase } from './helpers.ts';
 
 interface Received {
@@ -103,6 +104,124 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
     expect(smtp.received.length).toBe(before + 1);
     [row] = await t.database.db.select().from(outbox).where(eq(outbox.to, 'later@hechtwerk.example'));
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('a sender that dies between hand-over and record: the mail goes again once, after the lease, with the same Message-ID', async () => {
+    await enqueueMail(t.database.db, { to: 'eenmaal@hechtwerk.example', subject: 'Eenmaal', text: 'x', html: '<p>x</p>' });
+    const clock = makeClock(new Date(Date.now() + 1000));
+    const real = nodemailer.createTransport(`smtp://127.0.0.1:${smtp.port}`);
+    const before = smtp.received.length;
+    // The first sender hands the mail over, then "dies": its send never returns to it (until the end).
+    let wake: (v: unknown) => void = () => {};
+    const dying = {
+      sendMail: async (mail: Parameters<typeof real.sendMail>[0]) => {
+        await real.sendMail(mail);
+        await new Promise((r) => (wake = r));
+        throw new Error('the process is gone');
+      },
+    } as unknown as typeof real;
+    const first = sendDueMails(t.database.db, dying, 'x@hechtwerk.example', clock.now, 1, { timeoutMs: 3_600_000 });
+    const byTo = async () => (await t.database.db.select().from(outbox).where(eq(outbox.to, 'eenmaal@hechtwerk.example')))[0];
+    while (smtp.received.length === before) await new Promise((r) => setTimeout(r, 20));
+    // Leased: another sender does not take it while the lease runs.
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(0);
+    expect((await byTo())?.status).toBe('pending');
+    // After the lease, another sender sends it again: one resend, same Message-ID.
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(1);
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(t.database.db, real, 'x@hechtwerk.example', clock.now)).toBe(0);
+    const copies = smtp.received.slice(before).filter((r) => r.to.includes('eenmaal@hechtwerk.example'));
+    expect(copies).toHaveLength(2);
+    const ids = copies.map((c) => /^Message-ID: (.+)$/im.exec(c.raw)?.[1]?.trim());
+    expect(ids[0]).toMatch(/^<outbox-\d+-\d+@hechtwerk>$/);
+    expect(ids[1]).toBe(ids[0]);
+    // The first sender, waking late, does not overwrite what the second recorded.
+    wake(null);
+    expect(await first).toBe(0);
+    expect(await byTo()).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+  });
+
+  it('a personal link is made after the lease, outside any transaction: only its hash is stored, committed before the hand-over; a resend carries the same Message-ID', async () => {
+    const db = t.database.db;
+    const [invite] = await db
+      .insert(loginTokens)
+      .values({
+        tokenHash: 'nog-geen-token',
+        purpose: 'invite',
+        email: 'genodigd@hechtwerk.example',
+        role: 'redacteur',
+        expiresAt: new Date(Date.now() + 86_400_000),
+      })
+      .returning({ id: loginTokens.id });
+    const link = `https://hechtwerk.example/beheer/welkom/${linkPlaceholder('invite', invite?.id as number)}`;
+    await enqueueMail(db, {
+      to: 'genodigd@hechtwerk.example',
+      subject: 'Uitnodiging',
+      text: `Welkom: ${link}`,
+      html: `<p><a href="${link}">Welkom</a></p>`,
+      restricted: true,
+    });
+    const clock = makeClock(new Date(Date.now() + 1000));
+    const real = nodemailer.createTransport(`smtp://127.0.0.1:${smtp.port}`);
+    const before = smtp.received.length;
+    const hashNow = async () =>
+      (
+        await db
+          .select({ h: loginTokens.tokenHash })
+          .from(loginTokens)
+          .where(eq(loginTokens.id, invite?.id as number))
+      )[0]?.h;
+    const stored = async () => (await db.select().from(outbox).where(eq(outbox.to, 'genodigd@hechtwerk.example')))[0];
+    const openTransactions = async () =>
+      Number(
+        (
+          (await db.execute(
+            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+          )) as unknown as { rows: { n: number }[] }
+        ).rows[0]?.n,
+      );
+    const tokenIn = (raw: string) => /beheer\/welkom\/([A-Za-z0-9_-]{16,})/.exec(raw.replace(/=\r?\n/g, ''))?.[1];
+    // The first sender hands the mail over and "dies" there.
+    let wake: (v: unknown) => void = () => {};
+    let hashAtHandOver: string | undefined;
+    let openAtHandOver = -1;
+    const dying = {
+      sendMail: async (mail: Parameters<typeof real.sendMail>[0]) => {
+        // By the time SMTP is talked to, the token's hash is committed and no transaction is open.
+        hashAtHandOver = await hashNow();
+        openAtHandOver = await openTransactions();
+        await real.sendMail(mail);
+        await new Promise((r) => (wake = r));
+        throw new Error('the process is gone');
+      },
+    } as unknown as typeof real;
+    const first = sendDueMails(db, dying, 'x@hechtwerk.example', clock.now, 1, { timeoutMs: 3_600_000 });
+    while (smtp.received.length === before) await new Promise((r) => setTimeout(r, 20));
+    const firstCopy = smtp.received.at(-1) as Received;
+    const firstToken = tokenIn(firstCopy.raw) as string;
+    expect(firstToken).toBeTruthy();
+    expect(hashAtHandOver).toBe(sha256(firstToken));
+    expect(openAtHandOver).toBe(0);
+    // The outbox still holds the placeholder, never the link.
+    const row = await stored();
+    expect(row?.text).toContain('{link:invite:');
+    expect(SECRET_LINK.test(`${row?.text}\n${row?.html}`)).toBe(false);
+    // After the lease, one resend with the same Message-ID and a new working link.
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(db, real, 'x@hechtwerk.example', clock.now)).toBe(1);
+    clock.advance(LEASE_MS + 1000);
+    expect(await sendDueMails(db, real, 'x@hechtwerk.example', clock.now)).toBe(0);
+    const copies = smtp.received.slice(before).filter((r) => r.to.includes('genodigd@hechtwerk.example'));
+    expect(copies).toHaveLength(2);
+    const ids = copies.map((c) => /^Message-ID: (.+)$/im.exec(c.raw)?.[1]?.trim());
+    expect(ids[1]).toBe(ids[0]);
+    expect(await hashNow()).toBe(sha256(tokenIn((copies[1] as Received).raw) as string));
+    wake(null);
+    expect(await first).toBe(0);
+    const after = await stored();
+    expect(after).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    expect(SECRET_LINK.test(`${after?.text}\n${after?.html}`)).toBe(false);
   });
 
   it(`gives up after ${MAX_ATTEMPTS} attempts and marks the mail failed for an editor to see`, async () => {

@@ -218,7 +218,7 @@ const MUST_SAY: Record<OutcomeId, string[]> = {
 describe('Meldcode guide over HTTP', () => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   beforeAll(async () => {
-    t = await createTestApp('pglite');
+    t = await createTestApp('embedded');
     t.clock.set(new Date(`${TODAY}T12:00:00Z`));
   });
   afterAll(() => t.close());

@@ -325,7 +325,7 @@ describe('region and logo in the header (SITE_REGION, SITE_LOGO)', () => {
 
 describe('behind https', () => {
   it('sends HSTS when BASE_URL is https', async () => {
-    const t = await createTestApp('pglite', { env: { BASE_URL: 'https://hechtwerk.example' } });
+    const t = await createTestApp('embedded', { env: { BASE_URL: 'https://hechtwerk.example' } });
     try {
       const res = await t.app.request('/');
       expect(res.headers.get('Strict-Transport-Security')).toBe('max-age=31536000; includeSubDomains');

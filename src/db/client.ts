@@ -1,14 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
-import { startPgliteThread } from './pglite-thread.ts';
+import { type EmbeddedOptions, type EmbeddedServer, startEmbedded } from './embedded.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -18,8 +14,11 @@ export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type Queryable = Db | Tx;
 
 export interface Database {
-  kind: 'pglite' | 'postgres';
+  /** 'embedded': the PostgreSQL server the app runs itself in DATA_DIR; 'postgres': DATABASE_URL. */
+  kind: 'embedded' | 'postgres';
   db: Db;
+  /** The embedded server, when there is one. */
+  server?: EmbeddedServer;
   /**
    * Runs pending migrations, then `afterwards` (first-start data such as the demo content), all
    * under one advisory lock: instances starting together take turns, and the second finds the
@@ -33,33 +32,6 @@ export interface Database {
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
 // Arbitrary constant shared by every instance of this app, so concurrent starts take turns.
 const MIGRATION_LOCK = 72_616_374;
-
-export async function openPglite(dataDir: string | undefined): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  // PGlite runs in a thread of its own (pglite-thread.ts); Drizzle talks to it through the same API.
-  const client = await startPgliteThread(dataDir);
-  const db = drizzlePglite({ client: client as unknown as PGlite, schema }) as unknown as Db;
-  return {
-    kind: 'pglite',
-    db,
-    // PGlite is one process, one connection: nothing to race against, but keep the lock for symmetry.
-    async migrate(afterwards) {
-      await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-      try {
-        await migratePglite(db as never, { migrationsFolder });
-        await afterwards?.();
-      } finally {
-        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]);
-      }
-    },
-    async ping() {
-      await client.query('select 1');
-    },
-    async close() {
-      await client.close();
-    },
-  };
-}
 
 /**
  * Time limits that keep a request from hanging on the database. A request waits at most
@@ -212,11 +184,43 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   };
 }
 
-export function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
-  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openPglite(opts.dataDir);
+/** The server is down (died, restarting): SQLSTATE 57P01 marks it as "database unavailable", a 503. */
+class ServerDown extends Error {
+  readonly code = '57P01';
 }
 
-/** Rows of a raw query, whichever driver is underneath (node-postgres and PGlite shape results alike). */
+/**
+ * The embedded default: starts (and, the first time, creates) the PostgreSQL server in DATA_DIR,
+ * then connects to it like to any server. Closing stops the server.
+ */
+export async function openEmbedded(dataDir: string, opts: EmbeddedOptions = {}): Promise<Database> {
+  const server = await startEmbedded(dataDir, opts);
+  try {
+    const database = await openPostgres(server.url);
+    return {
+      ...database,
+      kind: 'embedded',
+      server,
+      async ping() {
+        if (!server.available) throw new ServerDown('the embedded database server is not running');
+        await database.ping();
+      },
+      async close() {
+        await database.close();
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+}
+
+export function openDatabase(opts: { databaseUrl?: string; dataDir: string; embedded?: EmbeddedOptions }): Promise<Database> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openEmbedded(opts.dataDir, opts.embedded);
+}
+
+/** Rows of a raw query. */
 export async function rows<T>(q: Queryable, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await q.execute(query)) as unknown as { rows: T[] };
   return result.rows;

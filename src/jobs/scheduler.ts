@@ -19,6 +19,35 @@ export function settingsFrom(deps: Deps): TrainingSettings {
 }
 
 /**
+ * What a failed job logs about its error: the SQLSTATE code and the names of the constraint,
+ * table and column involved, never the message of a database error or a failed query (they
+ * carry the statement's parameters, or a value that did not fit: names, e-mail addresses).
+ * Other errors (a fault in our code) keep the first line of their message.
+ */
+export function jobError(err: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const chain: Record<string, unknown>[] = [];
+  for (let e = err as Record<string, unknown> | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) chain.push(e);
+  const first = chain[0];
+  if (!first) return { message: String(err) };
+  out.name = String(first.name ?? 'Error');
+  const fromDb = chain.find((e) => typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code as string));
+  const code = chain.find((e) => typeof e.code === 'string')?.code;
+  if (typeof code === 'string') out.code = code;
+  for (const key of ['constraint', 'table', 'column'] as const) {
+    const v = fromDb?.[key];
+    if (typeof v === 'string') out[key] = v;
+  }
+  const queryFailed = chain.some((e) => typeof e.message === 'string' && /^Failed query:|\nparams:/.test(e.message));
+  if (!fromDb && !queryFailed)
+    out.message =
+      String(first.message ?? '')
+        .split('\n')[0]
+        ?.slice(0, 200) ?? '';
+  return out;
+}
+
+/**
  * Background work. All state is in the database and every job is safe to run on several
  * instances at once (row locks, SKIP LOCKED, unique keys), so a crash or restart loses nothing:
  * the next tick, here or on another instance, picks up what is due.
@@ -32,7 +61,7 @@ export function startJobs(deps: Deps) {
       .then((n) => {
         if (typeof n === 'number' && n > 0) log.info({ job: name, count: n }, 'job done');
       })
-      .catch((err) => log.warn({ job: name, err: { message: (err as Error).message, code: (err as { code?: string }).code } }, 'job failed'));
+      .catch((err) => log.warn({ job: name, err: jobError(err) }, 'job failed'));
     running.add(p);
     void p.finally(() => running.delete(p));
     return p;
@@ -76,7 +105,7 @@ export function startJobs(deps: Deps) {
   // Without SMTP_URL mail stays in the outbox, readable at /beheer/mail.
   if (config.SMTP_URL) {
     // A pooled transport: a new SMTP connection per mail costs about 100 ms here, a pooled send a few.
-    // Short network time limits: a hand-over happens while the outbox row is locked (see sendDueMails).
+    // Short network time limits: a silent SMTP server must not outlast a mail's lease (see sendDueMails).
     const transport = nodemailer.createTransport({
       url: config.SMTP_URL,
       pool: true,
@@ -89,13 +118,16 @@ export function startJobs(deps: Deps) {
     const drain = async () => {
       let total = 0;
       for (;;) {
-        const sent = await Promise.all(Array.from({ length: 4 }, () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now, 25)));
+        const sent = await Promise.all(
+          Array.from({ length: 4 }, () => sendDueMails(database.db, transport, config.MAIL_FROM, deps.now, 25, { signal: stopping.signal })),
+        );
         const n = sent.reduce((a, b) => a + b, 0);
         total += n;
-        if (n === 0) return total;
+        if (n === 0 || stopping.signal.aborted) return total;
       }
     };
     jobs.push(new Cron('* * * * * *', { protect: true }, guard('mail', drain)));
+    stopping.signal.addEventListener('abort', () => transport.close(), { once: true });
   }
   // Catch up at start: whatever fell due while no instance ran.
   guard('expire', () => expireDue(database.db, settings, deps.now()))();

@@ -69,8 +69,10 @@ export function outboxInsertFor(from: string, mail: Mail): SQL {
 
 /**
  * Makes the tokens for a mail's placeholders, keeps their hashes, and returns the text and HTML
- * with the links filled in. Runs in the transaction that sends the mail: a retry makes new tokens
- * (and those of an attempt that failed keep working, in case it was delivered after all).
+ * with the links filled in. The sender calls it on the pool, outside any transaction, after it has
+ * claimed the mail: each hash is its own short write, committed before the mail is handed to SMTP,
+ * so a link that reaches the addressee always works. A retry makes new tokens (registration tokens
+ * of an attempt that failed keep working, in case it was delivered after all).
  */
 export async function fillLinks(tx: Queryable, row: { text: string; html: string; registrationId: number | null }) {
   const tokens = new Map<string, string>();
@@ -119,11 +121,15 @@ export const MAX_RETRY_MS = 30 * 60_000;
 export const MAX_ATTEMPTS = 54;
 export const retryDelay = (attempts: number) => Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS);
 /**
- * The longest one hand-over to the SMTP server may take. The outbox row stays locked (and a
- * database connection busy) meanwhile, so a server that accepts connections but never answers
- * must count as a failed attempt, well before the database ends the idle transaction.
+ * The longest one hand-over to the SMTP server may take: a server that accepts connections but
+ * never answers counts as a failed attempt after this.
  */
 export const SEND_TIMEOUT_MS = 30_000;
+/**
+ * How long a claimed mail is left to its sender. Well over SEND_TIMEOUT_MS, so a live sender
+ * always records its result first; after a crash the mail falls due again once this has passed.
+ */
+export const LEASE_MS = 5 * 60_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -134,8 +140,54 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Sends due mails, one row at a time under FOR UPDATE SKIP LOCKED, so two instances never send the
- * same mail. A row is marked sent in the same transaction that held its lock.
+ * What a failed attempt records in last_error (shown at /beheer/mail): the SMTP or network error's
+ * message, but of a database error (making the links, say) only its SQLSTATE code, as a failed
+ * query's message carries the statement's parameters.
+ */
+function attemptError(err: unknown): string {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && typeof e === 'object' && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
+    if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return `databasefout ${e.code}`;
+    if (typeof e.message === 'string' && /^Failed query:/.test(e.message) && !e.cause) return 'databasefout';
+  }
+  return String((err as Error)?.message ?? err).slice(0, 500);
+}
+
+/**
+ * Takes the next due mail with a lease: in one short transaction the row is locked (FOR UPDATE
+ * SKIP LOCKED, so senders on several instances never take the same mail), its attempt counted
+ * and its next attempt put LEASE_MS ahead, then committed. No transaction stays open while the
+ * SMTP server is talked to.
+ */
+async function claim(db: Db, now: Date, leaseMs: number) {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+      .orderBy(asc(outbox.id))
+      .limit(1)
+      .for('update', { skipLocked: true });
+    if (!row) return null;
+    const attempts = row.attempts + 1;
+    await tx
+      .update(outbox)
+      .set({ attempts, nextAttemptAt: new Date(now.getTime() + leaseMs) })
+      .where(eq(outbox.id, row.id));
+    return { ...row, attempts };
+  });
+}
+
+/**
+ * Sends due mails, one at a time: claim (a lease, committed), make the mail's personal links
+ * (fillLinks: each token's hash its own short write), hand over to SMTP outside any transaction,
+ * then record the result, only if the lease is still this sender's (the attempt
+ * count it set is unchanged). A crash between hand-over and record leaves the mail pending: it is
+ * sent again once the lease has run out, once, with the same Message-ID, so the receiving side
+ * can recognise it. At least once, never silently lost.
  */
 export async function sendDueMails(
   db: Db,
@@ -143,59 +195,49 @@ export async function sendDueMails(
   from: string,
   now: () => Date,
   limit = 20,
-  opts: { timeoutMs?: number } = {},
+  opts: { timeoutMs?: number; leaseMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> {
   let sent = 0;
-  for (let i = 0; i < limit; i++) {
-    const done = await db.transaction(async (tx) => {
-      const [row] = await tx
-        .select()
-        .from(outbox)
-        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now())))
-        .orderBy(asc(outbox.id))
-        .limit(1)
-        .for('update', { skipLocked: true });
-      if (!row) return null;
-      try {
-        // A Message-ID fixed per outbox row: if a crash falls between the SMTP hand-over and the
-        // commit, the retry carries the same id, so the receiving side can recognise it.
-        // If the hand-over times out it may still complete later: the retry then sends it again,
-        // with the same Message-ID. At least once, never silently lost.
-        const { text, html } = await fillLinks(tx, row);
-        const sending = transport.sendMail({
-          from,
-          to: row.to,
-          subject: row.subject,
-          text,
-          html,
-          attachments: row.attachments,
-          messageId: `<outbox-${row.id}-${row.createdAt.getTime()}@hechtwerk>`,
-          headers: { 'X-Hechtwerk-Outbox': String(row.id) },
-        });
-        sending.catch(() => {});
-        await withTimeout(sending, opts.timeoutMs ?? SEND_TIMEOUT_MS);
-        await tx
-          .update(outbox)
-          .set({ status: 'sent', sentAt: now(), attempts: row.attempts + 1, lastError: null })
-          .where(eq(outbox.id, row.id));
-        return true;
-      } catch (err) {
-        const attempts = row.attempts + 1;
-        const delay = retryDelay(attempts);
-        await tx
-          .update(outbox)
-          .set({
-            attempts,
-            lastError: String((err as Error).message).slice(0, 500),
-            status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-            nextAttemptAt: new Date(now().getTime() + delay),
-          })
-          .where(eq(outbox.id, row.id));
-        return false;
-      }
-    });
-    if (done === null) break;
-    if (done) sent++;
+  for (let i = 0; i < limit && !opts.signal?.aborted; i++) {
+    const row = await claim(db, now(), opts.leaseMs ?? LEASE_MS);
+    if (!row) break;
+    const mine = and(eq(outbox.id, row.id), eq(outbox.attempts, row.attempts), eq(outbox.status, 'pending'));
+    try {
+      // A Message-ID fixed per outbox row: a resend after a crash or a timed-out hand-over that
+      // completed after all carries the same id.
+      // The personal links are made now, outside any transaction: only their hashes are stored.
+      const { text, html } = await fillLinks(db, row);
+      const sending = transport.sendMail({
+        from,
+        to: row.to,
+        subject: row.subject,
+        text,
+        html,
+        attachments: row.attachments,
+        messageId: `<outbox-${row.id}-${row.createdAt.getTime()}@hechtwerk>`,
+        headers: { 'X-Hechtwerk-Outbox': String(row.id) },
+      });
+      sending.catch(() => {});
+      // Stopping the app does not wait for a silent SMTP server: the attempt counts as failed.
+      const aborted = new Promise<never>((_, reject) => {
+        if (opts.signal?.aborted) reject(new Error('gestopt'));
+        opts.signal?.addEventListener('abort', () => reject(new Error('gestopt')), { once: true });
+      });
+      aborted.catch(() => {});
+      await withTimeout(Promise.race([sending, aborted]), opts.timeoutMs ?? SEND_TIMEOUT_MS);
+    } catch (err) {
+      await db
+        .update(outbox)
+        .set({
+          lastError: attemptError(err),
+          status: row.attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          nextAttemptAt: new Date(now().getTime() + retryDelay(row.attempts)),
+        })
+        .where(mine);
+      continue;
+    }
+    await db.update(outbox).set({ status: 'sent', sentAt: now(), lastError: null }).where(mine);
+    sent++;
   }
   return sent;
 }

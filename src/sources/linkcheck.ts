@@ -364,7 +364,7 @@ const LEASE_KEY = 'linkcheck_lease';
 /**
  * A lease in app_settings ("<expiry ISO> <holder>"): taken only when free or expired, in one
  * statement, so of several instances exactly one runs a check of all links. No transaction stays
- * open during the run (on PGlite that would block every other query), and a crashed holder's
+ * open during the run (a row lock held for minutes), and a crashed holder's
  * lease simply expires.
  */
 export async function acquireLease(db: Queryable, now: Date, ms: number): Promise<string | null> {

@@ -23,7 +23,7 @@ export async function launch(extraArgs: string[] = []): Promise<Browser> {
 
 /** The real app on a loopback port, on a fresh in-memory database. */
 export async function startServer() {
-  const t = await createTestApp('pglite');
+  const t = await createTestApp('embedded');
   const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
