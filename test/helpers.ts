@@ -5,11 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
 import { boot } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
-import { type Database, openPostgres } from '../src/db/client.ts';
+import { type Database, type Db, openPostgres } from '../src/db/client.ts';
+import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { ADMIN_PG_URL } from './env.ts';
 
 /**
@@ -199,3 +201,48 @@ export const close = (server: Server) =>
     server.close(() => r());
     server.closeAllConnections();
   });
+
+/** Transactions left open ("idle in transaction") in the current database: the outbox must never leave one across SMTP. */
+export const idleTransactions = async (db: Db): Promise<number> =>
+  Number(
+    (
+      (await db.execute(
+        sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+      )) as unknown as { rows: { n: number }[] }
+    ).rows[0]?.n,
+  );
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * A published training with one session of three hours, 30 days from `now` (whole minutes),
+ * open for registration since yesterday until an hour before it starts, cancellable until two days before.
+ */
+export async function createOpenSession(db: Db, now: Date, opts: { slug: string; title: string; summary: string; capacity: number }) {
+  const trainingId = await createTraining(db, null, {
+    slug: opts.slug,
+    title: opts.title,
+    summary: opts.summary,
+    descriptionMd: 'Uitleg.',
+    audience: ['JGZ'],
+    themes: ['hechting'],
+    durationHours: 3,
+    accreditation: '',
+    published: true,
+  });
+  const startsAt = new Date(Math.floor((now.getTime() + 30 * DAY_MS) / 60_000) * 60_000);
+  const endsAt = new Date(startsAt.getTime() + 3 * HOUR_MS);
+  const sessionId = await createSession(db, null, trainingId, {
+    startsAt,
+    endsAt,
+    location: 'Zaal 1, Voorbeeldstad',
+    online: false,
+    capacity: opts.capacity,
+    registrationOpensAt: new Date(now.getTime() - DAY_MS),
+    registrationClosesAt: new Date(startsAt.getTime() - HOUR_MS),
+    cancelUntil: new Date(startsAt.getTime() - 2 * DAY_MS),
+    contact: 'trainingen@hechtwerk.example',
+  });
+  return { sessionId, endsAt, path: `/trainingen/${opts.slug}/${sessionId}` };
+}

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../src/admin/crypto.ts';
 import { loginTokens, outbox } from '../src/db/schema.ts';
 import { enqueueMail, LEASE_MS, linkPlaceholder, MAX_ATTEMPTS, SECRET_LINK, sendDueMails } from '../src/mail/outbox.ts';
-import { type Backend, backends, createTestDatabase, makeClock, type TestDatabase } from './helpers.ts';
+import { type Backend, backends, createTestDatabase, idleTransactions, makeClock, type TestDatabase } from './helpers.ts';
 
 interface Received {
   to: string[];
@@ -173,14 +173,7 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
           .where(eq(loginTokens.id, invite?.id as number))
       )[0]?.h;
     const stored = async () => (await db.select().from(outbox).where(eq(outbox.to, 'genodigd@hechtwerk.example')))[0];
-    const openTransactions = async () =>
-      Number(
-        (
-          (await db.execute(
-            sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
-          )) as unknown as { rows: { n: number }[] }
-        ).rows[0]?.n,
-      );
+    const openTransactions = () => idleTransactions(db);
     const tokenIn = (raw: string) => /beheer\/welkom\/([A-Za-z0-9_-]{16,})/.exec(raw.replace(/=\r?\n/g, ''))?.[1];
     // The first sender hands the mail over and "dies" there.
     let wake: (v: unknown) => void = () => {};

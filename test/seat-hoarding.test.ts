@@ -2,43 +2,22 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, registrations } from '../src/db/schema.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
-import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { takenSeats } from '../src/trainings/service.ts';
-import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
+import { type Backend, backends, createOpenSession, createTestApp, tableCounts } from './helpers.ts';
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 type T = Awaited<ReturnType<typeof createTestApp>>;
 
 let seq = 0;
 async function makeSession(t: T, capacity: number) {
-  const db = t.deps.database.db;
-  const now = t.clock.now();
-  const slug = `hamster-${++seq}`;
-  const trainingId = await createTraining(db, null, {
-    slug,
-    title: `Hamstertraining ${seq}`,
+  const n = ++seq;
+  const { sessionId, path } = await createOpenSession(t.deps.database.db, t.clock.now(), {
+    slug: `hamster-${n}`,
+    title: `Hamstertraining ${n}`,
     summary: 'Een training om mee te testen.',
-    descriptionMd: 'Uitleg.',
-    audience: ['JGZ'],
-    themes: ['hechting'],
-    durationHours: 3,
-    accreditation: '',
-    published: true,
-  });
-  const startsAt = new Date(Math.floor((now.getTime() + 30 * DAY) / 60_000) * 60_000);
-  const sessionId = await createSession(db, null, trainingId, {
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 3 * HOUR),
-    location: 'Zaal 1, Voorbeeldstad',
-    online: false,
     capacity,
-    registrationOpensAt: new Date(now.getTime() - DAY),
-    registrationClosesAt: new Date(startsAt.getTime() - HOUR),
-    cancelUntil: new Date(startsAt.getTime() - 2 * DAY),
-    contact: 'trainingen@hechtwerk.example',
   });
-  return { sessionId, path: `/trainingen/${slug}/${sessionId}` };
+  return { sessionId, path };
 }
 
 const person = (who: string, extra: Record<string, string> = {}) =>

@@ -6,9 +6,9 @@ import { rows } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
-import { createSession, createTraining, messageAll } from '../src/trainings/editor.ts';
+import { messageAll } from '../src/trainings/editor.ts';
 import { anonymiseOld } from '../src/trainings/service.ts';
-import { type Backend, Browser, backends, close, createTestApp, csrfFrom, listen, loginAs } from './helpers.ts';
+import { type Backend, Browser, backends, close, createOpenSession, createTestApp, csrfFrom, listen, loginAs } from './helpers.ts';
 
 const DAY = 86_400_000;
 type T = Awaited<ReturnType<typeof createTestApp>>;
@@ -19,34 +19,13 @@ const form = (fields: Record<string, string>) => ({
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 });
 
-async function makeSession(t: T, slug: string, capacity = 10) {
-  const db = t.deps.database.db;
-  const now = t.clock.now();
-  const trainingId = await createTraining(db, null, {
+const makeSession = (t: T, slug: string, capacity = 10) =>
+  createOpenSession(t.deps.database.db, t.clock.now(), {
     slug,
     title: 'Hechting in de praktijk',
     summary: 'Een training om geheime links mee te testen.',
-    descriptionMd: 'Uitleg.',
-    audience: ['JGZ'],
-    themes: ['hechting'],
-    durationHours: 3,
-    accreditation: '',
-    published: true,
-  });
-  const startsAt = new Date(Math.floor((now.getTime() + 30 * DAY) / 60_000) * 60_000);
-  const sessionId = await createSession(db, null, trainingId, {
-    startsAt,
-    endsAt: new Date(startsAt.getTime() + 3 * 3_600_000),
-    location: 'Zaal 1, Voorbeeldstad',
-    online: false,
     capacity,
-    registrationOpensAt: new Date(now.getTime() - DAY),
-    registrationClosesAt: new Date(startsAt.getTime() - 3_600_000),
-    cancelUntil: new Date(startsAt.getTime() - 2 * DAY),
-    contact: 'trainingen@hechtwerk.example',
   });
-  return { sessionId, path: `/trainingen/${slug}/${sessionId}`, endsAt: new Date(startsAt.getTime() + 3 * 3_600_000) };
-}
 
 /** Registers through the public form, as a visitor does. */
 async function registerVia(t: T, path: string, name: string, email: string) {

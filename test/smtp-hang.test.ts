@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { outbox } from '../src/db/schema.ts';
 import { startJobs } from '../src/jobs/scheduler.ts';
 import { until } from './app-process.ts';
-import { type Backend, backends, createTestApp } from './helpers.ts';
+import { type Backend, backends, createTestApp, idleTransactions } from './helpers.ts';
 
 const SECOND = 1000;
 
@@ -56,14 +56,7 @@ describe.each(backends())('an SMTP server that accepts and never answers, on %s'
         t.clock.set(new Date(Date.now() + 2 * SECOND));
         jobs = startJobs(t.deps);
         await until('senders waiting on the silent SMTP server', () => sockets.size > 0, 15 * SECOND);
-        const openTransactions = async () =>
-          Number(
-            (
-              (await db.execute(
-                sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
-              )) as unknown as { rows: { n: number }[] }
-            ).rows[0]?.n,
-          );
+        const openTransactions = () => idleTransactions(db);
         const hanging = await probe();
         expect(sockets.size).toBeGreaterThan(0);
         expect(await openTransactions()).toBe(0);
