@@ -34,7 +34,9 @@ export const ACUTE_ANCHOR = '#direct-hulp';
 
 /** The special forms of violence for which the normal route does not apply (Augeo stappenplan). */
 export const SPECIAL_FORMS = ['eergerelateerd geweld', 'huwelijksdwang', 'vrouwelijke genitale verminking (meisjesbesnijdenis)', 'mensenhandel'] as const;
-const specialFormsText = `${SPECIAL_FORMS.slice(0, -1).join(', ')} of ${SPECIAL_FORMS.at(-1)}`;
+/** A Dutch enumeration: "a, b en c" (or "a, b of c"). */
+export const listText = (items: readonly string[], last = 'en') => `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
+export const specialFormsText = listText(SPECIAL_FORMS, 'of');
 
 export const SPECIAL_FORMS_WARNING = `Gaat het om ${specialFormsText}? Volg dan niet de gewone route. Neem direct contact op met Veilig Thuis en bespreek je zorgen niet eerst met de ouders of de familie: dat kan het slachtoffer in gevaar brengen.`;
 

@@ -8,14 +8,15 @@ import {
   ANSWER_LABELS,
   type Answer,
   EVALUATIE_PATH,
+  listText,
   MELDCODE_PATH,
   type Outcome,
   type Question,
   SECTORS,
-  SPECIAL_FORMS,
   STEPS,
   type Step,
   type StepLink,
+  specialFormsText,
 } from './steps.ts';
 
 // Whole class names, so the CSS purger sees them in the source.
@@ -81,8 +82,6 @@ const StepCard: FC<{ step: Step }> = ({ step }) => (
     <Links links={step.links} />
   </li>
 );
-
-const listText = (items: readonly string[], last = 'en') => `${items.slice(0, -1).join(', ')} ${last} ${items.at(-1)}`;
 
 /**
  * The numbers a professional may need at once, each with what it is for. Shown on the Meldcode
@@ -218,7 +217,7 @@ const Restart: FC<{ guide: Guide }> = ({ guide }) => (
 const SpecialForms: FC<{ guide: Guide; answers: readonly AnsweredQuestion[] }> = ({ guide, answers }) => (
   <form method="post" action={guide.path} class="hw-special">
     <HiddenState answers={answers} />
-    <h2 class="utrecht-heading-3">Gaat het om {listText(SPECIAL_FORMS, 'of')}?</h2>
+    <h2 class="utrecht-heading-3">Gaat het om {specialFormsText}?</h2>
     <p>Dan geldt een andere route: neem direct contact op met Veilig Thuis en praat niet eerst met de ouders of de familie.</p>
     <button type="submit" name="actie" value="bijzondere-vorm" class="utrecht-button utrecht-button--secondary-action">
       Het gaat om een van deze vormen
