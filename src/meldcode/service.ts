@@ -137,6 +137,12 @@ export function postedStateSchema(guide: Guide) {
 
 export type PostedState = z.infer<ReturnType<typeof postedStateSchema>>;
 
+/** Each guide's schema, built once rather than for every post. */
+const SCHEMAS: Record<GuideId, ReturnType<typeof postedStateSchema>> = {
+  afwegingskader: postedStateSchema(GUIDES.afwegingskader),
+  evaluatie: postedStateSchema(GUIDES.evaluatie),
+};
+
 export interface ScreenErrors {
   antwoord?: string;
   afweging?: string;
@@ -163,7 +169,7 @@ export const firstScreen = (guide: Guide): Screen => screenFor(guide, []);
 
 /** One step of a guide: read the posted form, go forward with the answer, back one question, or out. */
 export function nextScreen(guide: Guide, form: Record<string, unknown>): Screen {
-  const parsed = postedStateSchema(guide).safeParse(form);
+  const parsed = SCHEMAS[guide.id].safeParse(form);
   if (!parsed.success) return { kind: 'invalid', guide };
   const { answers, current, currentNote, action } = parsed.data;
   const here = screenFor(guide, answers);
