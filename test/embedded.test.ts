@@ -1,7 +1,7 @@
 // The embedded PostgreSQL server in DATA_DIR: created only in an empty directory, never over
 // anything else; one app per DATA_DIR; an orphaned server stopped cleanly; durable settings.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -169,6 +169,27 @@ describe('the embedded server', () => {
       await database.close();
     }
   }, 120_000);
+
+  it.runIf(process.platform === 'linux')(
+    'a server that has exited but is not yet reaped (a zombie, as under a container init that reaps late) counts as gone',
+    async () => {
+      // `sleep` (after exec) is the parent of `true` and never waits for it: `true` stays a zombie.
+      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      try {
+        let out = '';
+        parent.stdout.on('data', (d) => (out += d));
+        await until('the child pid', () => /\d+\n/.test(out));
+        const pid = Number(out.trim());
+        await until('the child to have exited', () => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+        // It still answers signal 0, so a bare kill(pid, 0) would call it running.
+        expect(() => process.kill(pid, 0)).not.toThrow();
+        expect(alive(pid)).toBe(false);
+        expect(alive(parent.pid as number)).toBe(true);
+      } finally {
+        parent.kill('SIGKILL');
+      }
+    },
+  );
 
   it('an interrupted first start (only its hidden working directory left) is cleaned up and started again', async () => {
     const dir = dataDir();
