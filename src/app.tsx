@@ -61,7 +61,11 @@ export function createApp(deps: Deps) {
     },
   });
   // The bundle import is the one form that takes a large file; it has its own limit (5 MB).
-  app.use('*', (c, next) => (c.req.path === IMPORT_PATH ? importBodyLimit(c, next) : smallBody(c, next)));
+  // GET and HEAD bodies are never read, so they pass without a look (the look alone would build a
+  // full web Request from Node's lightweight one on every page view).
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : c.req.path === IMPORT_PATH ? importBodyLimit(c, next) : smallBody(c, next),
+  );
   // NUL characters in the address or a form are refused before any handler sees them.
   app.use('*', inputGuard);
 

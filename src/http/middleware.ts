@@ -114,9 +114,9 @@ function notModified(headers: Headers): Response {
 export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const res = c.res;
-  const type = res.headers.get('Content-Type') ?? '';
-  if (!res.body || !COMPRESSIBLE.test(type) || res.headers.has('Content-Encoding')) return;
-  const headers = new Headers(res.headers);
+  const headers = res.headers;
+  const type = headers.get('Content-Type') ?? '';
+  if (!COMPRESSIBLE.test(type) || headers.has('Content-Encoding')) return;
   const cacheable = (c.req.method === 'GET' || c.req.method === 'HEAD') && res.status === 200 && !/no-store/.test(headers.get('Cache-Control') ?? '');
   const encoding = pickEncoding(c.req.header('Accept-Encoding'));
   let etag = headers.get('ETag');
@@ -135,6 +135,8 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
       return;
     }
   }
+  // Only here is the body looked at (on Node's lightweight Response, reading it builds a full one).
+  if (!res.body) return;
   const body = new Uint8Array(await res.arrayBuffer());
   if (cacheable && !etag) {
     etag = etagOf(body);
@@ -154,5 +156,5 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
     headers.set('Content-Encoding', encoding);
   }
   headers.set('Content-Length', String(out.byteLength));
-  c.res = new Response(out as BodyInit, { status: res.status, statusText: res.statusText, headers });
+  c.res = new Response(out as BodyInit, { status: res.status, headers });
 };

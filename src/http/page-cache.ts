@@ -91,7 +91,8 @@ export async function bumpContentVersion(tx: Queryable): Promise<void> {
 
 interface Entry {
   version: number;
-  body: string;
+  /** UTF-8, encoded once when stored (a string body would be encoded again on every hit). */
+  body: Uint8Array;
   headers: [string, string][];
   bytes: number;
 }
@@ -184,7 +185,7 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
       entries.delete(key);
       entries.set(key, hit);
       stats.hits++;
-      c.res = new Response(hit.body, { status: 200, headers: hit.headers });
+      c.res = new Response(hit.body as BodyInit, { status: 200, headers: hit.headers });
       return;
     }
     await next();
@@ -193,11 +194,11 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
     if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(res.headers.get('Cache-Control') ?? ''))
       return;
     if (!doorkeeper.admit(key, key)) return;
-    const body = await res.clone().text();
+    const body = new Uint8Array(await res.arrayBuffer());
     res.headers.set('ETag', etagOf(body));
     const headers = [...res.headers];
-    const size = Buffer.byteLength(body) + key.length + headers.reduce((n, [k, val]) => n + k.length + val.length, 0);
-    c.res = new Response(body, { status: 200, headers: res.headers });
+    const size = body.byteLength + key.length + headers.reduce((n, [k, val]) => n + k.length + val.length, 0);
+    c.res = new Response(body as BodyInit, { status: 200, headers: res.headers });
     if (size > options.maxBytes) return;
     forget(key);
     while (bytes + size > options.maxBytes) forget(entries.keys().next().value as string);
