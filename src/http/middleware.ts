@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { brotliCompressSync, gzipSync, constants as zc } from 'node:zlib';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context.ts';
 import { ByteLru } from './byte-cache.ts';
 
@@ -33,13 +33,24 @@ export function redactPath(path: string): string {
   return redacted === decoded ? path : redacted;
 }
 
+/**
+ * Puts `res` in place of the response, whose headers `res` already carries (or, for a page from the
+ * cache, that has none yet to keep). Hono's `c.res = res` would copy `res` to merge the old
+ * response's headers into it: on Node's lightweight Response, a full web Response per request.
+ */
+export function replaceResponse(c: Context<AppEnv>, res: Response): void {
+  c.res = undefined;
+  c.res = res;
+}
+
 /** Request id and one structured log line per request: no query string, no body, no personal data, no secret link. */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const reqId = randomUUID();
   c.set('reqId', reqId);
   const start = performance.now();
   await next();
-  c.header('X-Request-Id', reqId);
+  // On the response's own headers: c.header() after the handler would copy the whole response.
+  c.res.headers.set('X-Request-Id', reqId);
   const { log } = c.get('deps');
   const status = c.res.status;
   const path = redactPath(new URL(c.req.url).pathname);
@@ -123,7 +134,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
   // With a known ETag (the page cache sets one), a 304 or an already-compressed body needs no read of the body.
   if (cacheable && etag) {
     if (matches(c.req.header('If-None-Match'), etag)) {
-      c.res = notModified(headers);
+      replaceResponse(c, notModified(headers));
       return;
     }
     const hit = encoding ? compressedCache.get(`${etag}:${encoding}`) : undefined;
@@ -131,7 +142,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
       headers.append('Vary', 'Accept-Encoding');
       headers.set('Content-Encoding', encoding as string);
       headers.set('Content-Length', String(hit.byteLength));
-      c.res = new Response(hit as BodyInit, { status: res.status, headers });
+      replaceResponse(c, new Response(hit as BodyInit, { status: res.status, headers }));
       return;
     }
   }
@@ -142,7 +153,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
     etag = etagOf(body);
     headers.set('ETag', etag);
     if (matches(c.req.header('If-None-Match'), etag)) {
-      c.res = notModified(headers);
+      replaceResponse(c, notModified(headers));
       return;
     }
   }
@@ -156,5 +167,5 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
     headers.set('Content-Encoding', encoding);
   }
   headers.set('Content-Length', String(out.byteLength));
-  c.res = new Response(out as BodyInit, { status: res.status, headers });
+  replaceResponse(c, new Response(out as BodyInit, { status: res.status, headers }));
 };

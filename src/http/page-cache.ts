@@ -4,7 +4,7 @@ import type { AppEnv } from '../context.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings } from '../db/schema.ts';
 import { ENTRY_OVERHEAD_BYTES, stringBytes } from './byte-cache.ts';
-import { etagOf } from './middleware.ts';
+import { etagOf, replaceResponse } from './middleware.ts';
 
 /**
  * The version of all public content. Every change to content bumps it in the same transaction, so
@@ -185,7 +185,7 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
       entries.delete(key);
       entries.set(key, hit);
       stats.hits++;
-      c.res = new Response(hit.body as BodyInit, { status: 200, headers: hit.headers });
+      replaceResponse(c, new Response(hit.body as BodyInit, { status: 200, headers: hit.headers }));
       return;
     }
     await next();
@@ -198,7 +198,7 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
     res.headers.set('ETag', etagOf(body));
     const headers = [...res.headers];
     const size = body.byteLength + key.length + headers.reduce((n, [k, val]) => n + k.length + val.length, 0);
-    c.res = new Response(body as BodyInit, { status: 200, headers: res.headers });
+    replaceResponse(c, new Response(body as BodyInit, { status: 200, headers: res.headers }));
     if (size > options.maxBytes) return;
     forget(key);
     while (bytes + size > options.maxBytes) forget(entries.keys().next().value as string);
