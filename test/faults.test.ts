@@ -77,7 +77,9 @@ async function privateCluster(bin: string) {
     dispose() {
       try {
         if (running) cluster.stop('immediate');
-      } catch {}
+      } catch (err) {
+        console.warn(`faults.test.ts clean-up: pg_ctl stop -m immediate failed: ${(err as Error).message}`);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -183,15 +185,25 @@ describe('PostgreSQL server restarted under load', () => {
   }, 240 * SECOND);
 
   afterAll(async () => {
-    if (app && app.exitCode === null) {
+    // Every step of the clean-up is bounded and says so when it overran: a CI run once spent the
+    // whole hook timeout here without saying where.
+    const bounded = async (what: string, work: Promise<unknown>, ms: number) => {
+      const overran = await Promise.race([work.then(() => false).catch(() => false), sleep(ms).then(() => true)]);
+      if (overran) console.warn(`faults.test.ts clean-up: ${what} took longer than ${ms / SECOND} s; going on`);
+    };
+    if (app && app.exitCode === null && app.signalCode === null) {
+      const exited = new Promise((r) => app?.once('exit', r));
       app.kill('SIGTERM');
-      const exited = await Promise.race([new Promise((r) => app?.once('exit', () => r(true))), sleep(5 * SECOND).then(() => false)]);
-      if (!exited) app.kill('SIGKILL');
+      await bounded('the app stopping on SIGTERM', exited, 10 * SECOND);
+      if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
     }
-    await db?.end().catch(() => {});
+    if (db) await bounded("the test's connection pool ending", db.end(), 10 * SECOND);
     cluster?.dispose();
-    await new Promise<void>((r) => (slowSmtp ? slowSmtp.close(() => r()) : r()));
-  });
+    if (slowSmtp) {
+      const smtp = slowSmtp;
+      await bounded('the slow SMTP server closing', new Promise<void>((r) => smtp.close(() => r())), 10 * SECOND);
+    }
+  }, 120 * SECOND);
 
   it(
     'answers 503 with Retry-After while it is down, never 500 or a hang, recovers by itself, and loses no acknowledged write',
