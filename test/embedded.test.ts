@@ -173,13 +173,16 @@ describe('the embedded server', () => {
   it.runIf(process.platform === 'linux')(
     'a server that has exited but is not yet reaped (a zombie, as under a container init that reaps late) counts as gone',
     async () => {
-      // `sleep` (after exec) is the parent of `true` and never waits for it: `true` stays a zombie.
-      const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'inherit'] });
+      // The shell starts a child that waits for a line on fd 3, then becomes `sleep` (exec keeps its
+      // pid), which never waits for children: once the line comes, the child exits and stays a zombie.
+      const parent = spawn('sh', ['-c', 'exec 3<&0; (read line <&3) & echo $!; exec sleep 60'], { stdio: ['pipe', 'pipe', 'inherit'] });
       try {
         let out = '';
         parent.stdout.on('data', (d) => (out += d));
         await until('the child pid', () => /\d+\n/.test(out));
         const pid = Number(out.trim());
+        await until('the shell to have become sleep', () => readFileSync(`/proc/${parent.pid}/comm`, 'utf8').trim() === 'sleep');
+        parent.stdin.write('go\n');
         await until('the child to have exited', () => /\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
         // It still answers signal 0, so a bare kill(pid, 0) would call it running.
         expect(() => process.kill(pid, 0)).not.toThrow();
