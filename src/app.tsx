@@ -49,6 +49,9 @@ export function createApp(deps: Deps) {
     await next();
   });
   app.use('*', requestLog);
+  // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
+  // Outside the header and compression middleware: a hit is the page as they made it.
+  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 }));
   app.use('*', securityHeaders);
   app.use('*', etagAndCompress);
   const smallBody = bodyLimit({
@@ -68,9 +71,6 @@ export function createApp(deps: Deps) {
   );
   // NUL characters in the address or a form are refused before any handler sees them.
   app.use('*', inputGuard);
-
-  // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
-  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -36,6 +36,8 @@ export type AppEnv = {
   Variables: {
     deps: Deps;
     reqId: string;
+    /** Set when the response already carries X-Request-Id (a page from the cache puts it in its own headers). */
+    reqIdSent?: boolean;
     user?: SessionUser;
   };
 };

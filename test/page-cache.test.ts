@@ -58,6 +58,44 @@ describe('rendered-page cache (src/http/page-cache.ts)', () => {
     }
   });
 
+  it('answers a hit with the page as the app made it for that encoding: the same bytes and headers, its own request id, 304 on a matching ETag', async () => {
+    const path = `/themas/hechting?cache-test=${Date.now()}`;
+    const headersOf = (res: Response) => {
+      const h = Object.fromEntries(res.headers);
+      delete h['x-request-id'];
+      delete h.date;
+      return h;
+    };
+    for (const encoding of ['br', 'gzip', undefined]) {
+      const headers: Record<string, string> = encoding ? { 'Accept-Encoding': encoding } : {};
+      // The doorkeeper keeps a URL with a query string from its second request on: the third is a hit.
+      const made = await t.app.request(path, { headers });
+      await t.app.request(path, { headers });
+      // Changed without a new content version: only a page from the cache still has the old title.
+      await t.deps.database.db.execute(sql`update themes set title = 'Hechting (alleen in de database)' where slug = 'hechting'`);
+      let hit: Response;
+      try {
+        hit = await t.app.request(path, { headers });
+      } finally {
+        await t.deps.database.db.execute(sql`update themes set title = 'Hechting' where slug = 'hechting'`);
+      }
+      expect(hit.status).toBe(200);
+      expect(hit.headers.get('Content-Encoding'), String(encoding)).toBe(encoding ?? null);
+      expect(headersOf(hit)).toEqual(headersOf(made));
+      expect(headersOf(hit)['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(Buffer.from(await hit.arrayBuffer()).equals(Buffer.from(await made.arrayBuffer()))).toBe(true);
+      expect(hit.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(hit.headers.get('X-Request-Id')).not.toBe(made.headers.get('X-Request-Id'));
+      const etag = made.headers.get('ETag') as string;
+      const fresh = await t.app.request(path, { headers: { ...headers, 'If-None-Match': etag } });
+      expect(fresh.status).toBe(304);
+      expect(fresh.headers.get('ETag')).toBe(etag);
+      expect(fresh.headers.get('Content-Length')).toBeNull();
+      expect(fresh.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(await fresh.text()).toBe('');
+    }
+  });
+
   it('answers only GET and HEAD of public pages from the cache: not other methods, the editors’ area, trainings or private pages', async () => {
     const { app, stats, rendered } = counted(1024 * 1024);
     for (const path of ['/pagina/1', '/trainingen', '/beheer', '/prive']) {

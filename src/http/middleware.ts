@@ -50,7 +50,8 @@ export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const start = performance.now();
   await next();
   // On the response's own headers: c.header() after the handler would copy the whole response.
-  c.res.headers.set('X-Request-Id', reqId);
+  // A page from the cache has it already (and looking at its headers would build them anew).
+  if (!c.get('reqIdSent')) c.res.headers.set('X-Request-Id', reqId);
   const { log } = c.get('deps');
   const status = c.res.status;
   const path = redactPath(new URL(c.req.url).pathname);

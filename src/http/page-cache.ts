@@ -4,7 +4,7 @@ import type { AppEnv } from '../context.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { appSettings } from '../db/schema.ts';
 import { ENTRY_OVERHEAD_BYTES, stringBytes } from './byte-cache.ts';
-import { etagOf, replaceResponse } from './middleware.ts';
+import { etagOf, matches, pickEncoding, replaceResponse } from './middleware.ts';
 
 /**
  * The version of all public content. Every change to content bumps it in the same transaction, so
@@ -91,9 +91,13 @@ export async function bumpContentVersion(tx: Queryable): Promise<void> {
 
 interface Entry {
   version: number;
-  /** UTF-8, encoded once when stored (a string body would be encoded again on every hit). */
+  /** The bytes as sent (compressed for the entry's encoding), kept once: a string would be encoded on every hit. */
   body: Uint8Array;
-  headers: [string, string][];
+  /** The response's final headers, security headers and ETag included, as a plain object: a hit builds no Headers. */
+  headers: Record<string, string>;
+  /** The same for a 304 (no Content-Length or Content-Type). */
+  notModified: Record<string, string>;
+  etag: string;
   bytes: number;
 }
 
@@ -138,16 +142,19 @@ export class Doorkeeper {
 
 /**
  * Paths whose pages are never cached: the editors' area, probes, assets (cached by the browser),
- * trainings (live seat counts, not covered by the content version) and the API.
+ * trainings (live seat counts, not covered by the content version), certificate checks (a proof
+ * can be deleted) and the API.
  */
-const UNCACHED = /^\/(beheer|healthz|readyz|assets|trainingen|api)(\/|\.ics$|$)/;
+const UNCACHED = /^\/(beheer|healthz|readyz|assets|trainingen|certificaat|api)(\/|\.ics$|$)/;
 export const isPageCacheable = (path: string) => !UNCACHED.test(path);
 
 /**
- * Caches rendered public pages (GET or HEAD, 200, HTML, not no-store or private) per URL and
- * content version. Public pages are the same for every reader, so a hit skips the database and the
- * renderer. A request with a cookie or credentials is never answered from the cache, nor kept:
+ * Caches rendered public pages (GET or HEAD, 200, HTML, not no-store or private) per URL, encoding
+ * and content version, as they are sent: compressed, with every header. Public pages are the same
+ * for every reader, so a hit skips the database, the renderer, the compressor and the header
+ * middleware. A request with a cookie or credentials is never answered from the cache, nor kept:
  * it may be an editor's, and what an editor is shown is not the public's.
+ * Put it outside the security-header and compression middleware, so what it keeps is what they made.
  */
 export function pageCache(version: ContentVersion, options: PageCacheOptions): MiddlewareHandler<AppEnv> {
   const entries = new Map<string, Entry>();
@@ -169,15 +176,18 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
       c.req.header('Authorization') !== undefined
     )
       return next();
-    const key = c.req.url;
-    let v: number;
-    try {
-      v = await version.current();
-    } catch (err) {
-      // The database cannot be reached: a page cached under the last version read is still the page.
-      const stale = version.lastKnown();
-      if (stale === undefined || entries.get(key)?.version !== stale) throw err;
-      v = stale;
+    const url = c.req.url;
+    const key = `${pickEncoding(c.req.header('Accept-Encoding')) ?? 'identity'} ${url}`;
+    let v = version.peek();
+    if (v === undefined) {
+      try {
+        v = await version.current();
+      } catch (err) {
+        // The database cannot be reached: a page cached under the last version read is still the page.
+        const stale = version.lastKnown();
+        if (stale === undefined || entries.get(key)?.version !== stale) throw err;
+        v = stale;
+      }
     }
     const hit = entries.get(key);
     if (hit && hit.version === v) {
@@ -185,7 +195,14 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
       entries.delete(key);
       entries.set(key, hit);
       stats.hits++;
-      replaceResponse(c, new Response(hit.body as BodyInit, { status: 200, headers: hit.headers }));
+      const reqId = c.get('reqId');
+      const fresh = matches(c.req.header('If-None-Match'), hit.etag);
+      const headers = fresh ? hit.notModified : hit.headers;
+      if (reqId) c.set('reqIdSent', true);
+      replaceResponse(
+        c,
+        new Response(fresh ? null : (hit.body as BodyInit), { status: fresh ? 304 : 200, headers: reqId ? { ...headers, 'x-request-id': reqId } : headers }),
+      );
       return;
     }
     await next();
@@ -193,16 +210,21 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
     const type = res.headers.get('Content-Type') ?? '';
     if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(res.headers.get('Cache-Control') ?? ''))
       return;
-    if (!doorkeeper.admit(key, key)) return;
+    if (!doorkeeper.admit(key, url)) return;
     const body = new Uint8Array(await res.arrayBuffer());
-    res.headers.set('ETag', etagOf(body));
-    const headers = [...res.headers];
-    const size = body.byteLength + key.length + headers.reduce((n, [k, val]) => n + k.length + val.length, 0);
+    let etag = res.headers.get('ETag');
+    if (!etag) {
+      etag = etagOf(body);
+      res.headers.set('ETag', etag);
+    }
+    const headers = Object.fromEntries(res.headers);
+    const { 'content-length': _length, 'content-type': _type, ...notModified } = headers;
+    const size = body.byteLength + key.length + Object.entries(headers).reduce((n, [k, val]) => n + k.length + val.length, 0);
     replaceResponse(c, new Response(body as BodyInit, { status: 200, headers: res.headers }));
     if (size > options.maxBytes) return;
     forget(key);
     while (bytes + size > options.maxBytes) forget(entries.keys().next().value as string);
-    entries.set(key, { version: v, body, headers, bytes: size });
+    entries.set(key, { version: v, body, headers, notModified, etag, bytes: size });
     bytes += size;
     stats.stored++;
   };
