@@ -3,6 +3,8 @@
 //
 //   static    nginx serving the app's exact bytes and headers of /themas/hechting as a file;
 //   deployed  nginx with docs/nginx/hechtwerk.conf (micro-cache) in front of the app;
+//   node:http Node's own HTTP server sending the same bytes and headers from memory, nothing else:
+//             the ceiling of any app on Node on this machine, beside which the app's figure reads;
 //   app       the app alone (Node's HTTP server, Hono, its rendered-page cache);
 //   app, no page cache  the same with PAGE_CACHE_MB=0, to show what the page cache earns;
 //
@@ -10,7 +12,7 @@
 // neither nginx's cache nor the app's answers it. With BENCH_BEFORE=<git revision> the app of that
 // revision runs too (alone and behind its own nginx with the same configuration), in the same rounds.
 // The last line printed is one JSON object.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -20,7 +22,7 @@ import { join, resolve } from 'node:path';
 import { SERVER_NAME, startDeployedNginx } from './nginx.ts';
 import { recordResults } from './report.ts';
 import { startAppProcess } from './server.ts';
-import { cpuSplit, ensureCommand, nginxVersion, pinned, runWrk, type WrkFigures, wrkVersion } from './wrk.ts';
+import { cpuSplit, ensureCommand, nginxVersion, pinned, runWrk, track, type WrkFigures, wrkVersion } from './wrk.ts';
 
 const THEME = '/themas/hechting';
 const SEARCH = '/zoeken?q=hechting';
@@ -32,7 +34,15 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const ENCODING = 'br';
 const BASE_PORT = Number(process.env.BENCH_PORT ?? 3210);
-const PORTS = { app: BASE_PORT, appNoCache: BASE_PORT + 1, before: BASE_PORT + 2, https: BASE_PORT + 3, http: BASE_PORT + 4, static: BASE_PORT + 5 };
+const PORTS = {
+  app: BASE_PORT,
+  appNoCache: BASE_PORT + 1,
+  before: BASE_PORT + 2,
+  https: BASE_PORT + 3,
+  http: BASE_PORT + 4,
+  static: BASE_PORT + 5,
+  node: BASE_PORT + 8,
+};
 const BEFORE_PORTS = { https: BASE_PORT + 6, http: BASE_PORT + 7 };
 const BEFORE = process.env.BENCH_BEFORE;
 const TARGET = { deployedRatio: 0.9, appP99Ms: 10 };
@@ -97,6 +107,37 @@ function staticServer(dir: string, page: Raw): string {
 ${add}
     }
   }`;
+}
+
+/** A bare node:http server answering every request with the page's bytes and headers (as the app sent them), pinned like the app. */
+async function startNodeStatic(dir: string, page: Raw): Promise<{ base: string; stop: () => Promise<void> }> {
+  writeFileSync(
+    join(dir, 'page.json'),
+    JSON.stringify(page.headers.filter(([k]) => !['date', 'connection', 'keep-alive', 'x-request-id'].includes(k.toLowerCase()))),
+  );
+  const script = `
+    const { readFileSync } = require('node:fs');
+    const { randomUUID } = require('node:crypto');
+    const body = readFileSync(${JSON.stringify(join(dir, 'page.br'))});
+    const headers = Object.fromEntries(JSON.parse(readFileSync(${JSON.stringify(join(dir, 'page.json'))}, 'utf8')));
+    require('node:http').createServer((req, res) => {
+      res.writeHead(200, { ...headers, 'x-request-id': randomUUID() });
+      res.end(body);
+    }).listen(${PORTS.node}, '127.0.0.1', () => console.log('ready'));`;
+  const child = track(spawn(...pin(process.execPath, ['-e', script]), { stdio: ['ignore', 'pipe', 'inherit'] }));
+  await new Promise<void>((ready, failed) => {
+    child.stdout?.once('data', () => ready());
+    child.once('exit', (code) => failed(new Error(`node:http server exited with ${code}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  const got = await rawGet(PORTS.node, THEME);
+  if (!got.body.equals(page.body)) throw new Error(`the node:http server does not serve the app's bytes of ${THEME}`);
+  return { base: `http://127.0.0.1:${PORTS.node}`, stop };
 }
 
 /** The app of another revision, unpacked next to this one (git archive; node_modules shared). */
@@ -167,8 +208,14 @@ try {
   pageInfo = { bodyBytes: page.body.length, sha256: sha(page.body) };
   console.log(`${THEME}: ${pageInfo.bodyBytes} B ${ENCODING} body (sha256 ${pageInfo.sha256}…)`);
 
+  // Node's own HTTP server sending the same bytes and headers from memory, nothing else: what any
+  // app on Node can at most reach on this machine, beside which the app's own figure reads.
+  const nodeServer = await startNodeStatic(staticDir, page);
+  stops.push(nodeServer.stop);
+
   series.static = `https://127.0.0.1:${PORTS.static}`;
   series.deployed = `https://127.0.0.1:${PORTS.https}`;
+  series['node:http, same bytes'] = nodeServer.base;
   series.app = app.base;
   series['app, no page cache'] = noCache.base;
   if (BEFORE) {
@@ -212,6 +259,7 @@ const staticF = by('static');
 const deployed = by('deployed');
 const app = by('app');
 const noCacheF = by('app, no page cache');
+const nodeF = by('node:http, same bytes');
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 const deployedRatio = ratio(deployed.requestsPerSecond, staticF.requestsPerSecond);
 const targetMet = deployedRatio >= TARGET.deployedRatio && app.latencyMs.p99 < TARGET.appP99Ms;
@@ -227,6 +275,9 @@ console.log(
 );
 console.log(
   `the app's page cache: ${app.requestsPerSecond} req/s with it, ${noCacheF.requestsPerSecond} without (${(ratio(app.requestsPerSecond, noCacheF.requestsPerSecond) * 100).toFixed(0)} %)`,
+);
+console.log(
+  `Node's own server with the same bytes: ${nodeF.requestsPerSecond} req/s, p99 ${nodeF.latencyMs.p99} ms; the app reaches ${(ratio(app.requestsPerSecond, nodeF.requestsPerSecond) * 100).toFixed(0)} % of it`,
 );
 console.log(`${tool}; ${placement}; ${rounds}; 1 app process (embedded PostgreSQL) per series, nginx ${nginxVersion()} with 1 worker`);
 
@@ -249,6 +300,9 @@ const result = {
   deployedRatio,
   appRps: app.requestsPerSecond,
   appP99Ms: app.latencyMs.p99,
+  nodeHttpRps: nodeF.requestsPerSecond,
+  nodeHttpP99Ms: nodeF.latencyMs.p99,
+  appOfNodeHttp: ratio(app.requestsPerSecond, nodeF.requestsPerSecond),
   searchPath: `${SEARCH}&r=<new every request>`,
   searchRps: search.requestsPerSecond,
   searchP50Ms: search.latencyMs.p50,
@@ -264,6 +318,7 @@ await recordResults(
     `On \`${THEME}\`: ${rounds}.`,
     '',
     `**deployed/static: ${(deployedRatio * 100).toFixed(1)} %** (target ≥ ${TARGET.deployedRatio * 100} %); **app alone: ${app.requestsPerSecond} requests/s, p99 ${app.latencyMs.p99} ms** (target < ${TARGET.appP99Ms} ms): ${targetMet ? 'met' : 'not met'}.`,
+    `Node's own HTTP server sending the same bytes and headers from memory (no framework, no log): ${nodeF.requestsPerSecond} requests/s, p99 ${nodeF.latencyMs.p99} ms; the app reaches ${(ratio(app.requestsPerSecond, nodeF.requestsPerSecond) * 100).toFixed(0)} % of it.`,
     `The app's own page cache: ${app.requestsPerSecond} requests/s with it, ${noCacheF.requestsPerSecond} without (PAGE_CACHE_MB=0).`,
     ...(beforeKeys.length ? [`Before: ${beforeKeys.map((k) => `${k} ${by(k).requestsPerSecond} requests/s, p99 ${by(k).latencyMs.p99} ms`).join('; ')}.`] : []),
     `Per round, requests/s: ${Object.entries(figuresBySeries)
