@@ -16,6 +16,7 @@ import { signalRoutes } from './signals/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
 import { NotFound, ServerError } from './site/views.tsx';
 import { themeRoutes } from './themes/routes.tsx';
+import { certificateRoutes } from './trainings/accreditation-routes.tsx';
 import { trainingRoutes, trainingsFeed } from './trainings/routes.tsx';
 import { page } from './ui/render.tsx';
 
@@ -100,6 +101,7 @@ export function createApp(deps: Deps) {
   app.route('/netwerk', networkRoutes);
   app.get('/trainingen.ics', trainingsFeed);
   app.route('/trainingen', trainingRoutes);
+  app.route('/certificaat', certificateRoutes);
   app.route('/beheer', adminRoutes);
   app.get('/api/docs', docsPage);
   app.route('/api', api);

@@ -89,6 +89,20 @@ const schema = z.object({
     .min(1, 'moet tussen 1 en 120 liggen')
     .max(120, 'moet tussen 1 en 120 liggen')
     .default(12),
+  // Years the proof of attendance for a register (name, register, number, training, date, points) is kept.
+  PROOF_RETENTION_YEARS: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 30 liggen')
+    .max(30, 'moet tussen 1 en 30 liggen')
+    .default(5),
+  // Responses a session's evaluation needs before its results are shown (fewer could name people).
+  EVALUATION_MIN_RESPONSES: z.coerce
+    .number({ message: 'moet een getal zijn' })
+    .int('moet een geheel getal zijn')
+    .min(1, 'moet tussen 1 en 100 liggen')
+    .max(100, 'moet tussen 1 en 100 liggen')
+    .default(5),
   // Months a mail stays in the outbox after it was sent (or given up on); then it is deleted.
   OUTBOX_RETENTION_MONTHS: z.coerce
     .number({ message: 'moet een getal zijn' })

@@ -1,7 +1,10 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_RATE } from '../src/api/routes.ts';
+import { trainings } from '../src/db/schema.ts';
+import { setRegisters } from '../src/trainings/accreditation.ts';
 import { type Backend, backends, createTestApp } from './helpers.ts';
 
 type Doc = {
@@ -147,6 +150,27 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     expect(pre.headers.get('Access-Control-Allow-Methods')).toContain('GET');
     const post = await t.app.request('/api/v1/themes', { method: 'POST' });
     expect(post.status).toBe(400);
+  });
+
+  it('a training lists its registers with name, points and accreditation id, as the document describes', async () => {
+    const [training] = await t.deps.database.db.select().from(trainings).where(eq(trainings.slug, 'hechting-voor-professionals'));
+    const empty = (await (await get('/api/v1/trainings/hechting-voor-professionals')).json()) as { registers: unknown[] };
+    expect(empty.registers).toEqual([]);
+    await setRegisters(t.deps.database.db, training?.id as number, [
+      { register: 'skj', points: 4, accreditationId: 'SKJ-2026-17' },
+      { register: 'vvn', points: 3, accreditationId: '' },
+    ]);
+    const res = await get('/api/v1/trainings/hechting-voor-professionals');
+    const body = (await res.json()) as { registers: unknown[] };
+    validate('/v1/trainings/{slug}', 200, body);
+    expect(body.registers).toEqual([
+      { register: 'vvn', registerName: 'V&VN Kwaliteitsregister', points: 3, accreditationId: '' },
+      { register: 'skj', registerName: 'SKJ', points: 4, accreditationId: 'SKJ-2026-17' },
+    ]);
+    const list = await (await get('/api/v1/trainings')).json();
+    validate('/v1/trainings', 200, list);
+    expect(JSON.stringify(list)).toContain('"registerName":"SKJ"');
+    await setRegisters(t.deps.database.db, training?.id as number, []);
   });
 
   it('live seat availability, and no registration data anywhere in the API', async () => {

@@ -25,13 +25,15 @@
  *    route with its own size limit.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { inviteUser, requestPasswordReset } from '../src/admin/service.ts';
-import { organisations, outbox, registrations, revisions, users } from '../src/db/schema.ts';
+import { randomToken, sha256 } from '../src/admin/crypto.ts';
+import { inviteUser, loadSecret, requestPasswordReset } from '../src/admin/service.ts';
+import { evaluationInvites, evaluationResponses, organisations, outbox, REGISTER_CODES, registrations, revisions, users } from '../src/db/schema.ts';
 import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
 import { createOrganisation, organisationById, organisationInput } from '../src/network/service.ts';
 import { createSource, sourceById } from '../src/sources/service.ts';
 import { createTheme, themeForEdit } from '../src/themes/editor.ts';
+import { checkinCode, markAttendance, proofOf } from '../src/trainings/accreditation.ts';
 import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
 import { register } from '../src/trainings/service.ts';
@@ -86,6 +88,10 @@ export interface Fixture {
   registrationId: number;
   confirmToken: string;
   manageToken: string;
+  /** The fixture registration's evaluation link, its certificate's code, and the session's check-in code now. */
+  evaluationToken: string;
+  certificateCode: string;
+  checkinCode: string;
   /** An organisation editors edit in the matrix (its version changes with every save). */
   orgId: number;
   /** An account that is not the one logged in, to switch off and on. */
@@ -151,7 +157,19 @@ const localIn = (t: TestApp, days: number, hour = 10) => {
   return utcToAmsterdamLocal(d);
 };
 
-const trainingFields = ['title', 'slug', 'summary', 'descriptionMd', 'audience', 'themes', 'durationHours', 'accreditation', 'published'];
+const trainingFields = [
+  'title',
+  'slug',
+  'summary',
+  'descriptionMd',
+  'audience',
+  'themes',
+  'durationHours',
+  'accreditation',
+  ...REGISTER_CODES.flatMap((code) => [`points-${code}`, `accreditationId-${code}`]),
+  'evaluationQuestions',
+  'published',
+];
 const validTraining = (n: number) => ({
   title: `Training ${n}`,
   slug: `hostile-training-${n}`,
@@ -161,6 +179,9 @@ const validTraining = (n: number) => ({
   themes: 'hechting',
   durationHours: '3',
   accreditation: '',
+  'points-vvn': '3',
+  'accreditationId-vvn': 'VVN-12345',
+  evaluationQuestions: 'De inhoud was bruikbaar.',
   published: 'ja',
 });
 const sessionFields = ['startsAt', 'endsAt', 'location', 'online', 'capacity', 'registrationOpensAt', 'registrationClosesAt', 'cancelUntil', 'contact'];
@@ -302,18 +323,35 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /trainingen/aanmelding/:token', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
   {
     route: 'POST /trainingen/aanmelding/:token',
-    fields: ['actie'],
+    fields: ['actie', 'bevestig'],
     // Only hostile values are sent (in the one field, or in the token), so the real registration is never cancelled.
-    prepare: ({ f }) => ({ params: { token: f.manageToken }, form: { actie: 'cancel' } }),
+    prepare: ({ f }) => ({ params: { token: f.manageToken }, form: { actie: 'cancel', bevestig: '' } }),
     csrf: { none: 'the unguessable token in the mailed link is the authority; no cookie is read' },
   },
   { route: 'GET /trainingen/aanmelding/:token/agenda.ics', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
   { route: 'GET /trainingen/aanmelding/:token/certificaat.pdf', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
+  { route: 'GET /trainingen/inchecken/:sid{[0-9]+}/:code', prepare: ({ f }) => ({ params: { sid: String(f.sessionId), code: f.checkinCode } }) },
+  {
+    route: 'POST /trainingen/inchecken/:sid{[0-9]+}/:code',
+    fields: ['email'],
+    prepare: ({ f }) => ({ params: { sid: String(f.sessionId), code: f.checkinCode }, form: { email: 'fixture@example.org' } }),
+    csrf: {
+      none: 'anonymous and cookieless: the code shown in the room (changing every 15 minutes) is the authority, and a post can only mark the registrant of that address present; rate-limited',
+    },
+  },
+  { route: 'GET /trainingen/evaluatie/:token', prepare: ({ f }) => ({ params: { token: f.evaluationToken } }) },
+  {
+    route: 'POST /trainingen/evaluatie/:token',
+    fields: ['v1', 'v2', 'v3', 'v4', 'v5', 'opmerking'],
+    prepare: ({ f }) => ({ params: { token: f.evaluationToken }, form: { v1: '4', v2: '5', v3: '3', v4: '4', v5: '5', opmerking: 'Goede training.' } }),
+    csrf: { none: 'the unguessable token in the mailed link is the authority; no cookie is read' },
+  },
+  { route: 'GET /certificaat/:code', prepare: ({ f }) => ({ params: { code: f.certificateCode } }) },
   { route: 'GET /trainingen/:slug', prepare: ({ f }) => ({ params: { slug: f.trainingSlug } }) },
   { route: 'GET /trainingen/:slug/:session{[0-9]+}', prepare: ({ f }) => ({ params: { slug: f.trainingSlug, session: String(f.sessionId) } }) },
   {
     route: 'POST /trainingen/:slug/:session{[0-9]+}/aanmelden',
-    fields: ['name', 'email', 'organisation', 'role', 'consent', 'website'],
+    fields: ['name', 'email', 'organisation', 'role', 'consent', 'website', 'register', 'registerNumber'],
     prepare: ({ f, n }) => ({
       params: { slug: f.trainingSlug, session: String(f.sessionId) },
       form: {
@@ -323,6 +361,8 @@ export const ROUTES: RouteSpec[] = [
         role: 'Jeugdverpleegkundige',
         consent: 'ja',
         website: '',
+        register: 'vvn',
+        registerNumber: `1234${n}`,
       },
     }),
     csrf: {
@@ -441,6 +481,25 @@ export const ROUTES: RouteSpec[] = [
     fields: ['aanwezig'],
     prepare: ({ f }) => ({ params: { sid: String(f.sessionId) }, form: { aanwezig: String(f.registrationId) } }),
     csrf: 'session',
+  },
+  {
+    route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/aanwezigheid',
+    query: ['q', 'opgeslagen'],
+    prepare: ({ f }) => ({ params: { sid: String(f.sessionId) } }),
+  },
+  {
+    route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/aanwezigheid/:rid{[0-9]+}',
+    fields: ['aanwezigheid', 'q'],
+    prepare: ({ f }) => ({ params: { sid: String(f.sessionId), rid: String(f.registrationId) }, form: { aanwezigheid: 'aanwezig', q: '' } }),
+    csrf: 'session',
+  },
+  { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/inchecken', prepare: ({ f }) => ({ params: { sid: String(f.sessionId) } }) },
+  { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/evaluatie', prepare: ({ f }) => ({ params: { sid: String(f.sessionId) } }) },
+  { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/evaluatie.csv', prepare: ({ f }) => ({ params: { sid: String(f.sessionId) } }) },
+  {
+    route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/accreditatie.csv',
+    query: ['register'],
+    prepare: ({ f }) => ({ params: { sid: String(f.sessionId) }, search: '?register=vvn' }),
   },
   {
     route: 'POST /beheer/trainingen/aanmeldingen/:rid{[0-9]+}/afmelden',
@@ -726,6 +785,7 @@ export async function buildFixture(t: TestApp, adminId: number): Promise<Fixture
     durationHours: 3,
     accreditation: '',
     published: true,
+    registers: [{ register: 'vvn', points: 3, accreditationId: 'VVN-1' }],
   });
   const session = (days: number) => {
     const startsAt = new Date(Math.floor((now.getTime() + days * DAY) / 60_000) * 60_000);
@@ -749,6 +809,16 @@ export async function buildFixture(t: TestApp, adminId: number): Promise<Fixture
   await t.app.request(`/trainingen/bevestigen/${confirmToken}`, { method: 'POST' });
   const manageToken = await latestLink(db, email, 'trainingen/aanmelding');
   const [reg] = await db.select().from(registrations).where(eq(registrations.email, email));
+  if (!reg) throw new Error('fixture registration missing');
+  // Marked present (a proof with a certificate code) and invited to evaluate, as after a session.
+  await markAttendance(db, adminId, sessionId, reg.id, 'aanwezig', settingsFrom(t.deps), now);
+  const certificateCode = (await proofOf(db, reg.id))?.code ?? '';
+  const evaluationToken = randomToken();
+  await db
+    .insert(evaluationInvites)
+    .values({ registrationId: reg.id, sessionId, tokenHash: sha256(evaluationToken), expiresAt: new Date(now.getTime() + 60 * DAY) });
+  // Enough responses (EVALUATION_MIN_RESPONSES, default 5) for the results and their export to be shown.
+  await db.insert(evaluationResponses).values(Array.from({ length: 5 }, (_, i) => ({ sessionId, answers: { v1: 1 + i, opmerking: `Opmerking ${i}` } })));
   const orgId = await createOrganisation(
     db,
     adminId,
@@ -811,6 +881,9 @@ export async function buildFixture(t: TestApp, adminId: number): Promise<Fixture
     registrationId: reg.id,
     confirmToken,
     manageToken,
+    evaluationToken,
+    certificateCode,
+    checkinCode: checkinCode(await loadSecret(db), sessionId, now),
     orgId,
     otherUserId: other.id,
     mailId: mail.id,

@@ -158,7 +158,7 @@ describe.each(backends())('secret links and personal data on %s', (kind: Backend
     expect(await messageAll(db(), null, s.sessionId, 'Parkeren', 'Parkeer achter het gebouw.')).toBe(1);
     expect(await whereIs('eva.verwijder@example.org')).toEqual(expect.arrayContaining(['registrations.email', 'outbox.to']));
     const manage = await linkFor(t, 'eva.verwijder@example.org', 'trainingen/aanmelding');
-    const res = await t.app.request(manage, form({ actie: 'delete' }));
+    const res = await t.app.request(manage, form({ actie: 'delete', bevestig: 'ja' }));
     expect(await res.text()).toContain('Je gegevens zijn verwijderd');
     expect(await whereIs('eva.verwijder@example.org')).toEqual([]);
     expect(await whereIs('Eva Verwijder')).toEqual([]);

@@ -402,7 +402,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     }
     const regs = await sessionRegistrations(t.deps.database.db, s.sessionId);
     const p1 = regs.find((r) => r.email === 'deelnemerp1@example.org');
-    await setAttendance(t.deps.database.db, null, s.sessionId, [p1?.id as number]);
+    await setAttendance(t.deps.database.db, null, s.sessionId, [p1?.id as number], settings(), t.clock.now());
     await expect(sendCertificates(t.deps.database.db, null, s.sessionId, settings(), t.clock.now())).rejects.toThrow('pas na afloop');
     t.clock.advance(2 * DAY);
     expect(await sendCertificates(t.deps.database.db, null, s.sessionId, settings(), t.clock.now())).toBe(1);
@@ -424,7 +424,11 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     await t.app.request(`${s.path}/aanmelden`, form(person('del')));
     await t.app.request(`${s.path}/aanmelden`, form(person('old')));
     const manage = linkIn((await mailsTo(t, 'deelnemerdel@example.org'))[0]?.text ?? '', 'aanmelding');
-    const res = await t.app.request(manage, form({ actie: 'delete' }));
+    // Deleting asks first; only the confirmation deletes.
+    const asked = await t.app.request(manage, form({ actie: 'delete' }));
+    expect(await asked.text()).toContain('Weet je het zeker?');
+    expect((await t.app.request(manage)).status).toBe(200);
+    const res = await t.app.request(manage, form({ actie: 'delete', bevestig: 'ja' }));
     expect(await res.text()).toContain('Je gegevens zijn verwijderd');
     expect((await t.app.request(manage)).status).toBe(410);
     const rows = await t.deps.database.db.select().from(registrations).where(eq(registrations.sessionId, s.sessionId));
@@ -579,7 +583,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemermover@example.org', b)).toBe('confirmed');
     expect(await statusOf(t, 'deelnemernext@example.org', a.sessionId)).toBe('offered');
     const csv = registrationsCsv(await sessionRegistrations(t.deps.database.db, a.sessionId));
-    expect(csv.startsWith('\uFEFFnr;naam;e-mail;organisatie;functie;status;aanwezig;aangemeld op\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFnr;naam;e-mail;organisatie;functie;status;aanwezig;aangemeld op;register;registratienummer\r\n')).toBe(true);
     expect(csv).toContain(`;"'=HYPERLINK(""x"")";deelnemernext@example.org;GGD Voorbeeld;Jeugdverpleegkundige;plek aangeboden;nee;`);
   });
 

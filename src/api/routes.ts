@@ -2,9 +2,10 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { clientKey } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { ORGANISATION_TYPES, organisations, sources, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { ORGANISATION_TYPES, organisations, REGISTER_CODES, sources, themes, trainingSessions, trainings } from '../db/schema.ts';
 import { count } from '../http/rate-limit.ts';
 import { publishedThemeRow, themeLinks } from '../themes/service.ts';
+import { REGISTERS, registersByTraining } from '../trainings/accreditation.ts';
 import { sessionViews } from '../trainings/queries.ts';
 import { problem } from './problem.ts';
 
@@ -68,6 +69,14 @@ const Session = z
     url: z.string(),
   })
   .openapi('Session');
+const TrainingRegister = z
+  .object({
+    register: z.enum(REGISTER_CODES).openapi({ description: 'Code van het register', example: 'vvn' }),
+    registerName: z.string().openapi({ example: 'V&VN Kwaliteitsregister' }),
+    points: z.number().int().openapi({ description: 'Accreditatiepunten voor een volledige deelname', example: 3 }),
+    accreditationId: z.string().openapi({ description: 'Het nummer van de accreditatie bij het register; leeg als het (nog) niet bekend is' }),
+  })
+  .openapi('TrainingRegister');
 const Training = z
   .object({
     slug: z.string(),
@@ -77,6 +86,7 @@ const Training = z
     themes: z.array(z.string()),
     durationHours: z.number().int(),
     accreditation: z.string(),
+    registers: z.array(TrainingRegister).openapi({ description: 'De registers waarvoor de training geaccrediteerd is, met de punten' }),
     url: z.string(),
     sessions: z.array(Session),
   })
@@ -249,6 +259,10 @@ async function trainingsWithSessions(c: Ctx, list: (typeof trainings.$inferSelec
         .orderBy(asc(trainingSessions.startsAt))
     : [];
   const views = await sessionViews(deps.database.db, ses, now);
+  const registers = await registersByTraining(
+    deps.database.db,
+    list.map((t) => t.id),
+  );
   return list.map((t) => ({
     slug: t.slug,
     title: t.title,
@@ -257,6 +271,7 @@ async function trainingsWithSessions(c: Ctx, list: (typeof trainings.$inferSelec
     themes: t.themes,
     durationHours: t.durationHours,
     accreditation: t.accreditation,
+    registers: (registers.get(t.id) ?? []).map((r) => ({ ...r, registerName: REGISTERS[r.register].name })),
     url: abs(c, `/trainingen/${t.slug}`),
     sessions: views
       .filter((v) => v.session.trainingId === t.id)

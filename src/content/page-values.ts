@@ -20,6 +20,8 @@ export function pageValues(config: Config, page: { reviewed: string }): Record<s
   return {
     RETENTION_MONTHS: String(config.RETENTION_MONTHS),
     OUTBOX_RETENTION_MONTHS: String(config.OUTBOX_RETENTION_MONTHS),
+    PROOF_RETENTION_YEARS: String(config.PROOF_RETENTION_YEARS),
+    EVALUATION_MIN_RESPONSES: String(config.EVALUATION_MIN_RESPONSES),
     HOLD_MINUTES: String(config.HOLD_MINUTES),
     OFFER_HOURS: String(config.OFFER_HOURS),
     REGISTRATION_LIMIT: String(config.REGISTRATION_LIMIT),

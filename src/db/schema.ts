@@ -262,6 +262,10 @@ export const rateLimits = pgTable('rate_limits', {
   count: integer('count').notNull().default(0),
 });
 
+/** The professional registers a training can give points in; the database refuses any other value. */
+export const REGISTER_CODES = ['vvn', 'skj', 'registerplein', 'big', 'knov', 'kckz'] as const;
+export type RegisterCode = (typeof REGISTER_CODES)[number];
+
 export const trainings = pgTable(
   'trainings',
   {
@@ -274,6 +278,8 @@ export const trainings = pgTable(
     themes: jsonb('themes').$type<string[]>().notNull().default([]),
     durationHours: integer('duration_hours').notNull(),
     accreditation: text('accreditation').notNull().default(''),
+    /** The evaluation's questions; null: the default set (src/trainings/evaluation.ts). */
+    evaluationQuestions: jsonb('evaluation_questions').$type<{ id: string; text: string; kind: 'scale' | 'open' }[]>(),
     published: boolean('published').notNull().default(true),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
@@ -331,7 +337,14 @@ export const registrations = pgTable(
     offerExpiresAt: ts('offer_expires_at'),
     /** Order on the waiting list: the moment someone joined it. */
     waitlistedAt: ts('waitlisted_at'),
+    /** Full attendance: the certificate's condition. Kept equal to attendance = 'aanwezig'. */
     attended: boolean('attended').notNull().default(false),
+    /** Marked on the day: aanwezig, deels (left early or came late), afwezig; null: not marked yet. */
+    attendance: text('attendance'),
+    checkedInAt: ts('checked_in_at'),
+    /** The professional register the registrant wants points in, and their number there (optional). */
+    register: text('register'),
+    registerNumber: text('register_number'),
     createdAt: ts('created_at').notNull().defaultNow(),
     updatedAt: ts('updated_at').notNull().defaultNow(),
     confirmedAt: ts('confirmed_at'),
@@ -344,7 +357,97 @@ export const registrations = pgTable(
     uniqueIndex('registrations_one_active').on(t.sessionId, t.email).where(sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered')`),
     check('registrations_status', sql`${t.status} in ('held', 'confirmed', 'waitlisted', 'offered', 'cancelled', 'expired')`),
     check('registrations_email_lower', sql`${t.email} is null or ${t.email} = lower(${t.email})`),
+    check('registrations_attendance', sql`${t.attendance} is null or ${t.attendance} in ('aanwezig', 'deels', 'afwezig')`),
+    check('registrations_attended_full', sql`${t.attended} = (${t.attendance} is not distinct from 'aanwezig')`),
+    check('registrations_register_valid', sql.raw(`"register" is null or "register" in (${REGISTER_CODES.map((v) => `'${v}'`).join(', ')})`)),
+    check('registrations_register_number', sql`(${t.register} is null) = (${t.registerNumber} is null)`),
   ],
+);
+
+/** The registers a training is accredited for, with its points there and the accreditation's id. */
+export const trainingRegisters = pgTable(
+  'training_registers',
+  {
+    trainingId: integer('training_id')
+      .notNull()
+      .references(() => trainings.id, { onDelete: 'cascade' }),
+    register: text('register').notNull(),
+    points: integer('points').notNull(),
+    accreditationId: text('accreditation_id').notNull().default(''),
+  },
+  (t) => [
+    primaryKey({ columns: [t.trainingId, t.register] }),
+    check('training_registers_register_valid', sql.raw(`"register" in (${REGISTER_CODES.map((v) => `'${v}'`).join(', ')})`)),
+    check('training_registers_points', sql`${t.points} between 1 and 100`),
+  ],
+);
+
+/**
+ * Proof of attendance for a register: who (name, register, number), what (training, date, points,
+ * accreditation id) and the certificate's verification code. Copied from the registration when the
+ * certificate is issued, so it outlives the registration's anonymisation (PROOF_RETENTION_YEARS).
+ */
+export const attendanceProofs = pgTable(
+  'attendance_proofs',
+  {
+    id: serial('id').primaryKey(),
+    registrationId: integer('registration_id').references(() => registrations.id, { onDelete: 'set null' }),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => trainingSessions.id, { onDelete: 'restrict' }),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    register: text('register'),
+    registerNumber: text('register_number'),
+    trainingTitle: text('training_title').notNull(),
+    sessionDate: ts('session_date').notNull(),
+    hours: integer('hours').notNull(),
+    points: integer('points'),
+    accreditationId: text('accreditation_id'),
+    issuedAt: ts('issued_at').notNull().defaultNow(),
+    keepUntil: ts('keep_until').notNull(),
+  },
+  (t) => [
+    uniqueIndex('attendance_proofs_code_key').on(t.code),
+    uniqueIndex('attendance_proofs_registration_key').on(t.registrationId),
+    index('attendance_proofs_session_idx').on(t.sessionId),
+    index('attendance_proofs_keep_idx').on(t.keepUntil),
+  ],
+);
+
+/**
+ * One row per attendee invited to evaluate a session: its primary key makes the invitation happen
+ * once. The link's token is made when the mail is sent (src/mail/outbox.ts); only its hash is kept.
+ * `answeredAt` says a response came, never which one.
+ */
+export const evaluationInvites = pgTable(
+  'evaluation_invites',
+  {
+    registrationId: integer('registration_id')
+      .primaryKey()
+      .references(() => registrations.id, { onDelete: 'cascade' }),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => trainingSessions.id, { onDelete: 'restrict' }),
+    tokenHash: text('token_hash'),
+    expiresAt: ts('expires_at').notNull(),
+    invitedAt: ts('invited_at').notNull().defaultNow(),
+    answeredAt: ts('answered_at'),
+  },
+  (t) => [uniqueIndex('evaluation_invites_token_key').on(t.tokenHash), index('evaluation_invites_session_idx').on(t.sessionId)],
+);
+
+/** Answers to an evaluation, without any link to who gave them (no registration, no time). */
+export const evaluationResponses = pgTable(
+  'evaluation_responses',
+  {
+    id: text('id').primaryKey().default(sql`gen_random_uuid()::text`),
+    sessionId: integer('session_id')
+      .notNull()
+      .references(() => trainingSessions.id, { onDelete: 'restrict' }),
+    answers: jsonb('answers').$type<Record<string, number | string>>().notNull(),
+  },
+  (t) => [index('evaluation_responses_session_idx').on(t.sessionId)],
 );
 
 /** Links in mails: random, stored as a hash, one purpose each, expiring. */

@@ -7,12 +7,12 @@ import { ByteLru } from './byte-cache.ts';
 /**
  * Path segments that are secrets: the token after /beheer/welkom/ (an invitation or the first
  * administrator's link), /beheer/nieuw-wachtwoord/ (a password reset), /trainingen/bevestigen/ and
- * /trainingen/aanmelding/ (a registrant's links).
+ * /trainingen/aanmelding/ (a registrant's links), /trainingen/evaluatie/ (an attendee's evaluation link).
  * Matched on the decoded path, whatever the case or doubled slashes, so no spelling of a link that
  * reaches its route (or almost does) leaves the token in the log.
  */
-const SECRET_SEGMENT = /(\/(?:welkom|nieuw-wachtwoord|bevestigen|aanmelding)\/+)[^/]+/gi;
-const MAY_HOLD_SECRET = /welkom|nieuw-wachtwoord|bevestigen|aanmelding|%/i;
+const SECRET_SEGMENT = /(\/(?:welkom|nieuw-wachtwoord|bevestigen|aanmelding|evaluatie)\/+)[^/]+/gi;
+const MAY_HOLD_SECRET = /welkom|nieuw-wachtwoord|bevestigen|aanmelding|evaluatie|%/i;
 
 /** The path as the request log writes it: a secret segment reads "…". */
 export function redactPath(path: string): string {

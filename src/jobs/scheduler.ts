@@ -3,6 +3,7 @@ import nodemailer from 'nodemailer';
 import type { Deps } from '../context.ts';
 import { sendDueMails } from '../mail/outbox.ts';
 import { linkCheckSettings, runExclusive, stopBackgroundChecks } from '../sources/linkcheck.ts';
+import { sendEvaluationInvites } from '../trainings/evaluation.ts';
 import { anonymiseOld, expireDue, sendReminders, type TrainingSettings } from '../trainings/service.ts';
 
 export function settingsFrom(deps: Deps): TrainingSettings {
@@ -15,6 +16,7 @@ export function settingsFrom(deps: Deps): TrainingSettings {
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
     outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
+    proofRetentionYears: config.PROOF_RETENTION_YEARS,
   };
 }
 
@@ -77,6 +79,12 @@ export function startJobs(deps: Deps) {
       { protect: true },
       guard('reminders', () => sendReminders(database.db, settings, deps.now())),
     ),
+    // Evaluation mails for attendees of sessions that have ended (once each: evaluation_invites' key).
+    new Cron(
+      '30 */5 * * * *',
+      { protect: true },
+      guard('evaluations', () => sendEvaluationInvites(database.db, settings, deps.now())),
+    ),
     new Cron(
       '0 17 3 * * *',
       { protect: true, timezone: 'Europe/Amsterdam' },
@@ -132,6 +140,7 @@ export function startJobs(deps: Deps) {
   // Catch up at start: whatever fell due while no instance ran.
   guard('expire', () => expireDue(database.db, settings, deps.now()))();
   guard('reminders', () => sendReminders(database.db, settings, deps.now()))();
+  guard('evaluations', () => sendEvaluationInvites(database.db, settings, deps.now()))();
   guard('retention', () => anonymiseOld(database.db, settings, deps.now()))();
   return {
     async stop() {

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'dri
 import type { Transporter } from 'nodemailer';
 import { randomToken, sha256 } from '../admin/crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { loginTokens, outbox, registrations, registrationTokens } from '../db/schema.ts';
+import { evaluationInvites, loginTokens, outbox, registrations, registrationTokens } from '../db/schema.ts';
 
 export interface Mail {
   to: string;
@@ -28,12 +28,13 @@ export interface Mail {
  * `ref` is the registration (0: the one the mail is stored with) or, for an invitation, the
  * login_tokens row; `expiresAt` is when a registration link stops working.
  */
-export type LinkPurpose = 'confirm' | 'manage' | 'invite' | 'reset';
+export type LinkPurpose = 'confirm' | 'manage' | 'invite' | 'reset' | 'evaluate';
 export const linkPlaceholder = (purpose: LinkPurpose, ref: number, expiresAt?: Date) => `{link:${purpose}:${ref}:${expiresAt?.getTime() ?? 0}}`;
-const PLACEHOLDER = /\{link:(confirm|manage|invite|reset):(\d+):(\d+)\}/g;
+const PLACEHOLDER = /\{link:(confirm|manage|invite|reset|evaluate):(\d+):(\d+)\}/g;
 
 /** A working personal link as it would stand in a mail: what must never be stored. */
-export const SECRET_LINK = /\/(?:beheer\/welkom|beheer\/nieuw-wachtwoord|trainingen\/bevestigen|trainingen\/aanmelding)\/[A-Za-z0-9_-]{16,}/;
+export const SECRET_LINK =
+  /\/(?:beheer\/welkom|beheer\/nieuw-wachtwoord|trainingen\/bevestigen|trainingen\/aanmelding|trainingen\/evaluatie)\/[A-Za-z0-9_-]{16,}/;
 
 /** Call inside the transaction that causes the mail: it is sent if and only if that commits. */
 export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
@@ -84,6 +85,14 @@ export async function fillLinks(tx: Queryable, row: { text: string; html: string
         .update(loginTokens)
         .set({ tokenHash: sha256(token) })
         .where(and(eq(loginTokens.id, Number(ref)), isNull(loginTokens.usedAt)));
+    } else if (purpose === 'evaluate') {
+      // One evaluation link per attendee: a resend replaces the token of the one before.
+      const registrationId = Number(ref) || row.registrationId;
+      if (!registrationId) throw new Error('an evaluation link without its registration');
+      await tx
+        .update(evaluationInvites)
+        .set({ tokenHash: sha256(token) })
+        .where(and(eq(evaluationInvites.registrationId, registrationId), isNull(evaluationInvites.answeredAt)));
     } else {
       const registrationId = Number(ref) || row.registrationId;
       if (!registrationId) throw new Error('a registration link without its registration');

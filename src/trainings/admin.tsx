@@ -4,9 +4,11 @@ import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { actor, Csrf, idParam } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { REGISTER_CODES, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, TextArea } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
+import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
+import { accreditationAdminRoutes } from './accreditation-admin.tsx';
 import {
   cancelRegistrationByEditor,
   cancelSession,
@@ -23,12 +25,15 @@ import {
   updateSession,
   updateTraining,
 } from './editor.ts';
+import { DEFAULT_QUESTIONS, questionsFromText, questionsToText } from './evaluation.ts';
 import { amsterdamToUtc, formatMoment, formatSessionTime, utcToAmsterdamLocal } from './format.ts';
 import { sessionViews, sessionWithTraining } from './queries.ts';
 import { trainingSettings } from './routes.tsx';
 import { type Registration, type Session, STATUS_LABEL, type Training, TrainingError } from './service.ts';
 
 export const trainingAdminRoutes = new Hono<AppEnv>();
+// Attendance, check-in code, evaluation results and accreditation exports per session.
+trainingAdminRoutes.route('/', accreditationAdminRoutes);
 
 const base = [
   { href: '/beheer', label: 'Beheer' },
@@ -65,6 +70,71 @@ const trainingForm = z.object({
   published: z.preprocess((v) => v === 'ja', z.boolean()),
 });
 
+/** The registers' rows of the training form: points and accreditation id per register; no points means not accredited there. */
+const registerFieldsSchema = z
+  .object(
+    Object.fromEntries(
+      REGISTER_CODES.flatMap((code) => [
+        [`points-${code}`, z.string().max(10).default('')],
+        [`accreditationId-${code}`, z.string().max(200).default('')],
+      ]),
+    ) as Record<string, z.ZodDefault<z.ZodString>>,
+  )
+  .transform((v, ctx) => {
+    const list: TrainingRegister[] = [];
+    for (const code of REGISTER_CODES) {
+      const points = (v[`points-${code}`] ?? '').trim();
+      const accreditationId = (v[`accreditationId-${code}`] ?? '').trim();
+      if (!points) {
+        if (accreditationId)
+          ctx.addIssue({
+            code: 'custom',
+            path: [`points-${code}`],
+            message: `Vul het aantal punten in voor ${REGISTERS[code].name}, of maak het accreditatienummer leeg.`,
+          });
+        continue;
+      }
+      if (!/^\d{1,3}$/.test(points) || Number(points) < 1 || Number(points) > 100) {
+        ctx.addIssue({ code: 'custom', path: [`points-${code}`], message: `Vul voor ${REGISTERS[code].name} een heel aantal punten in, van 1 tot 100.` });
+        continue;
+      }
+      if (accreditationId.length > 60) {
+        ctx.addIssue({ code: 'custom', path: [`accreditationId-${code}`], message: 'Gebruik hoogstens 60 tekens.' });
+        continue;
+      }
+      list.push({ register: code, points: Number(points), accreditationId });
+    }
+    return list;
+  });
+
+const questionsField = z
+  .string()
+  .max(5000, 'Gebruik hoogstens 5000 tekens.')
+  .default('')
+  .superRefine((v, ctx) => {
+    const lines = v.split(/\r?\n/).filter((l) => l.trim());
+    if (lines.length > 15) ctx.addIssue({ code: 'custom', message: 'Gebruik hoogstens 15 uitspraken.' });
+    if (lines.some((l) => l.trim().length > 200)) ctx.addIssue({ code: 'custom', message: 'Houd elke uitspraak korter dan 200 tekens.' });
+  })
+  .transform(questionsFromText);
+
+/** The whole training form: the fields, its registers and its evaluation questions. */
+const parseTrainingForm = (form: Record<string, unknown>) => {
+  const base = trainingForm.safeParse(form);
+  const registers = registerFieldsSchema.safeParse(form);
+  const questions = questionsField.safeParse(form.evaluationQuestions ?? '');
+  if (!base.success || !registers.success || !questions.success)
+    return {
+      success: false as const,
+      errors: {
+        ...(base.success ? {} : fieldErrors(base.error)),
+        ...(registers.success ? {} : fieldErrors(registers.error)),
+        ...(questions.success ? {} : { evaluationQuestions: questions.error.issues[0]?.message ?? 'Controleer de vragen.' }),
+      },
+    };
+  return { success: true as const, data: { ...(base.data as TrainingInput), registers: registers.data, evaluationQuestions: questions.data } };
+};
+
 const localTime = (label: string) =>
   z.string({ message: `Vul ${label} in.` }).transform((v, ctx) => {
     const d = amsterdamToUtc(v);
@@ -100,9 +170,16 @@ const sessionForm = z
   });
 
 type Values = Record<string, string>;
-const trainingValues = (t?: Training): Values =>
+const trainingValues = (t?: Training, registers: TrainingRegister[] = []): Values =>
   t
     ? {
+        ...Object.fromEntries(
+          registers.flatMap((r) => [
+            [`points-${r.register}`, String(r.points)],
+            [`accreditationId-${r.register}`, r.accreditationId],
+          ]),
+        ),
+        evaluationQuestions: questionsToText(t.evaluationQuestions),
         title: t.title,
         slug: t.slug,
         summary: t.summary,
@@ -179,7 +256,74 @@ const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: Fie
     <Field name="audience" label="Voor wie" values={values} errors={errors} hint="Beroepsgroepen, gescheiden door komma’s." />
     <Field name="themes" label="Thema’s" values={values} errors={errors} hint="Slugs van thema’s, gescheiden door komma’s, bijvoorbeeld hechting." />
     <Field name="durationHours" label="Duur in uren" values={values} errors={errors} type="number" />
-    <Field name="accreditation" label="Accreditatie (niet verplicht)" values={values} errors={errors} />
+    <Field name="accreditation" label="Accreditatie (niet verplicht)" values={values} errors={errors} hint="Een korte toelichting, zoals: aangevraagd." />
+    <fieldset class="hw-fieldset">
+      <legend class="hw-legend">Registers en punten</legend>
+      <p class="hw-muted">Vul de punten in bij elk register waarvoor de training geaccrediteerd is. Laat de rest leeg.</p>
+      <table class="hw-table hw-registers">
+        <thead>
+          <tr>
+            <th scope="col">Register</th>
+            <th scope="col">Punten</th>
+            <th scope="col">Accreditatienummer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {REGISTER_CODES.map((code) => (
+            <tr>
+              <th scope="row">{REGISTERS[code].name}</th>
+              <td>
+                {errors[`points-${code}`] ? (
+                  <p class="hw-field-error" id={`points-${code}-error`}>
+                    {errors[`points-${code}`]}
+                  </p>
+                ) : null}
+                <input
+                  class="utrecht-textbox utrecht-textbox--html-input hw-short"
+                  type="text"
+                  inputmode="numeric"
+                  id={`points-${code}`}
+                  name={`points-${code}`}
+                  value={values[`points-${code}`] ?? ''}
+                  aria-label={`Punten ${REGISTERS[code].name}`}
+                  aria-invalid={errors[`points-${code}`] ? 'true' : undefined}
+                  aria-describedby={errors[`points-${code}`] ? `points-${code}-error` : undefined}
+                />
+              </td>
+              <td>
+                {errors[`accreditationId-${code}`] ? (
+                  <p class="hw-field-error" id={`accreditationId-${code}-error`}>
+                    {errors[`accreditationId-${code}`]}
+                  </p>
+                ) : null}
+                <input
+                  class="utrecht-textbox utrecht-textbox--html-input"
+                  type="text"
+                  id={`accreditationId-${code}`}
+                  name={`accreditationId-${code}`}
+                  value={values[`accreditationId-${code}`] ?? ''}
+                  aria-label={`Accreditatienummer ${REGISTERS[code].name}`}
+                  aria-invalid={errors[`accreditationId-${code}`] ? 'true' : undefined}
+                  aria-describedby={errors[`accreditationId-${code}`] ? `accreditationId-${code}-error` : undefined}
+                />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </fieldset>
+    <Field
+      name="evaluationQuestions"
+      label="Evaluatie: uitspraken (niet verplicht)"
+      values={values}
+      errors={errors}
+      type="textarea"
+      hint={`Eén uitspraak per regel; deelnemers geven elk een score van 1 tot 5, en er is altijd een open vraag voor opmerkingen. Leeg: de standaardvragen (${DEFAULT_QUESTIONS.filter(
+        (q) => q.kind === 'scale',
+      )
+        .map((q) => q.text)
+        .join(' ')}).`}
+    />
     <Check name="published" label="Gepubliceerd op de site" values={values} />
     <button class="utrecht-button utrecht-button--primary-action" type="submit">
       {submit}
@@ -269,10 +413,10 @@ const newTrainingPage = (c: Ctx, values: Values, errors: FieldErrors, status?: n
 trainingAdminRoutes.get('/nieuw', (c) => newTrainingPage(c, trainingValues(), {}));
 trainingAdminRoutes.post('/nieuw', async (c) => {
   const form = await c.req.parseBody();
-  const parsed = trainingForm.safeParse(form);
-  if (!parsed.success) return newTrainingPage(c, formValues(form), fieldErrors(parsed.error), 400);
+  const parsed = parseTrainingForm(form);
+  if (!parsed.success) return newTrainingPage(c, formValues(form), parsed.errors, 400);
   try {
-    const id = await createTraining(c.get('deps').database.db, actor(c), parsed.data as TrainingInput);
+    const id = await createTraining(c.get('deps').database.db, actor(c), parsed.data);
     c.get('deps').contentVersion.invalidate();
     return c.redirect(`/beheer/trainingen/${id}`, 303);
   } catch (err) {
@@ -337,7 +481,13 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
         <p>Nog geen bijeenkomsten.</p>
       )}
       <h2 class="utrecht-heading-2">Training bewerken</h2>
-      <TrainingFormView c={c} action={`/beheer/trainingen/${id}`} values={values ?? trainingValues(training)} errors={errors} submit="Wijzigingen opslaan" />
+      <TrainingFormView
+        c={c}
+        action={`/beheer/trainingen/${id}`}
+        values={values ?? trainingValues(training, await registersOf(deps.database.db, id))}
+        errors={errors}
+        submit="Wijzigingen opslaan"
+      />
     </>,
   );
 }
@@ -350,10 +500,10 @@ trainingAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const id = idParam(c.req.param('id'));
   if (!id) return c.notFound();
   const form = await c.req.parseBody();
-  const parsed = trainingForm.safeParse(form);
-  if (!parsed.success) return trainingPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
+  const parsed = parseTrainingForm(form);
+  if (!parsed.success) return trainingPage(c, id, formValues(form), parsed.errors, 400);
   try {
-    await updateTraining(c.get('deps').database.db, actor(c), id, parsed.data as TrainingInput);
+    await updateTraining(c.get('deps').database.db, actor(c), id, parsed.data);
     c.get('deps').contentVersion.invalidate();
   } catch (err) {
     if (err instanceof TrainingError) return trainingPage(c, id, formValues(form), { slug: err.message }, 409);
@@ -419,6 +569,7 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
   const others = (await db.select().from(trainingSessions).where(eq(trainingSessions.trainingId, training.id)).orderBy(asc(trainingSessions.startsAt))).filter(
     (s) => s.id !== sid && s.status === 'gepland' && s.startsAt > deps.now(),
   );
+  const registers = await registersOf(db, training.id);
   const errors = opts.errors ?? {};
   const action = `/beheer/trainingen/sessies/${sid}`;
   const active = (r: Registration) => ['held', 'confirmed', 'waitlisted', 'offered'].includes(r.status);
@@ -443,10 +594,32 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       </p>
       <ul class="hw-links">
         <li>
+          <a class="utrecht-link" href={`${action}/aanwezigheid`}>
+            Aanwezigheid bijhouden (op de dag, ook op je telefoon)
+          </a>
+        </li>
+        <li>
+          <a class="utrecht-link" href={`${action}/inchecken`}>
+            QR-code om zelf in te checken (voor het scherm in de zaal)
+          </a>
+        </li>
+        <li>
           <a class="utrecht-link" href={`${action}/presentielijst`}>
             Presentielijst (afdrukken en aanwezigheid afvinken)
           </a>
         </li>
+        <li>
+          <a class="utrecht-link" href={`${action}/evaluatie`}>
+            Evaluatie: resultaten
+          </a>
+        </li>
+        {registers.map((r) => (
+          <li>
+            <a class="utrecht-link" href={`${action}/accreditatie.csv?register=${r.register}`}>
+              Accreditatie-export {REGISTERS[r.register].name} (CSV)
+            </a>
+          </li>
+        ))}
         <li>
           <a class="utrecht-link" href={`${action}/export.csv`}>
             Aanmeldingen exporteren (CSV voor Excel)
@@ -475,7 +648,15 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
                 <td>{r.organisation}</td>
                 <td>
                   {REG_STATUS[r.status]}
-                  {r.attended ? ', aanwezig' : ''}
+                  {r.attendance ? `, ${ATTENDANCE_LABEL[r.attendance as Attendance].toLowerCase()}` : ''}
+                  {r.register ? (
+                    <>
+                      <br />
+                      <span class="hw-muted">
+                        {REGISTERS[r.register as keyof typeof REGISTERS]?.name} {r.registerNumber}
+                      </span>
+                    </>
+                  ) : null}
                 </td>
                 <td>
                   {active(r) ? (
@@ -698,7 +879,7 @@ trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/presentielijst', async (c) => {
   const form = await c.req.parseBody({ all: true });
   const raw = form.aanwezig;
   const ids = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => idParam(String(v))).filter((v): v is number => v !== null);
-  await setAttendance(c.get('deps').database.db, actor(c), id, ids);
+  await setAttendance(c.get('deps').database.db, actor(c), id, ids, trainingSettings(c), c.get('deps').now());
   return sessionPage(c, id, { notice: `Aanwezigheid opgeslagen: ${ids.length} aanwezig.` });
 });
 

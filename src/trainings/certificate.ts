@@ -1,14 +1,20 @@
 import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
+import type { attendanceProofs } from '../db/schema.ts';
+import { registerName } from './accreditation.ts';
 import { formatDay } from './format.ts';
-import type { Session, Training } from './service.ts';
 
-/** An A4 certificate: name, training, date, hours, network. */
-export async function certificatePdf(input: { name: string; training: Training; session: Session }): Promise<Uint8Array> {
+type Proof = typeof attendanceProofs.$inferSelect;
+
+/**
+ * An A4 certificate from the proof of attendance: name, training, date, hours, and for a register
+ * its name, the points and the accreditation id; with the code anyone can check at verifyUrl.
+ */
+export async function certificatePdf(proof: Proof, verifyUrl: string): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.setTitle(`Certificaat ${input.training.title}`);
+  doc.setTitle(`Certificaat ${proof.trainingTitle}`);
   doc.setAuthor('Hechtwerk');
-  doc.setSubject(`Deelname van ${input.name}`);
-  doc.setCreationDate(input.session.endsAt);
+  doc.setSubject(`Deelname van ${proof.name}`);
+  doc.setCreationDate(proof.issuedAt);
   const page = doc.addPage([595.28, 841.89]);
   const regular = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
@@ -20,12 +26,18 @@ export async function certificatePdf(input: { name: string; training: Training; 
   page.drawRectangle({ x: 30, y: 30, width: 535.28, height: 781.89, borderColor: green, borderWidth: 3 });
   center('Certificaat van deelname', 700, 30, bold);
   center('Hierbij verklaren wij dat', 620, 14);
-  center(input.name, 580, 26, bold);
+  center(proof.name, 580, 26, bold);
   center('heeft deelgenomen aan de training', 540, 14);
-  center(input.training.title, 500, 20, bold);
-  center(`op ${formatDay(input.session.startsAt)}`, 460, 14);
-  center(`Duur: ${input.training.durationHours} ${input.training.durationHours === 1 ? 'uur' : 'uur'}`, 430, 14);
-  if (input.training.accreditation) center(input.training.accreditation, 400, 12);
+  center(proof.trainingTitle, 500, 20, bold);
+  center(`op ${formatDay(proof.sessionDate)}`, 460, 14);
+  center(`Duur: ${proof.hours} uur`, 430, 14);
+  if (proof.register && proof.points) {
+    center(`${registerName(proof.register)}: ${proof.points} ${proof.points === 1 ? 'punt' : 'punten'}`, 395, 14, bold);
+    if (proof.registerNumber) center(`Registratienummer: ${proof.registerNumber}`, 372, 12);
+    if (proof.accreditationId) center(`Accreditatienummer: ${proof.accreditationId}`, 352, 12);
+  }
+  center(`Controlecode: ${proof.code}`, 200, 14, bold);
+  center(`Controleer dit certificaat op ${verifyUrl}`, 178, 10);
   center('Hechtwerk – Regionale Aanpak Kindermishandeling', 120, 12, bold);
   return doc.save({ useObjectStreams: false });
 }

@@ -2,11 +2,13 @@ import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { attendanceProofs, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { upsertSearchDocument } from '../search/service.ts';
+import { recordAttendance, registerName, setRegisters, type TrainingRegister } from './accreditation.ts';
 import { certificatePdf } from './certificate.ts';
+import type { Question } from './evaluation.ts';
 import { formatMoment } from './format.ts';
 import { mails } from './mails.ts';
 import {
@@ -34,6 +36,10 @@ export interface TrainingInput {
   durationHours: number;
   accreditation: string;
   published: boolean;
+  /** The registers it is accredited for; left out: unchanged. */
+  registers?: TrainingRegister[];
+  /** The evaluation's questions; null: the default set; left out: unchanged. */
+  evaluationQuestions?: Question[] | null;
 }
 
 export interface SessionInput {
@@ -65,7 +71,9 @@ export async function createTraining(db: Db, actorId: number | null, input: Trai
   return db.transaction(async (tx) => {
     const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(eq(trainings.slug, input.slug));
     if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
-    const [row] = await tx.insert(trainings).values(input).returning({ id: trainings.id });
+    const { registers, ...fields } = input;
+    const [row] = await tx.insert(trainings).values(fields).returning({ id: trainings.id });
+    if (registers) await setRegisters(tx, row?.id as number, registers);
     await indexTraining(tx, input);
     await audit(tx, actorId, 'training.created', input.slug);
     return row?.id as number;
@@ -81,10 +89,12 @@ export async function updateTraining(db: Db, actorId: number | null, id: number,
     if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
     const [before] = await tx.select().from(trainings).where(eq(trainings.id, id));
     if (!before) throw new TrainingError('Deze training bestaat niet.', 'not-found');
+    const { registers, ...fields } = input;
     await tx
       .update(trainings)
-      .set({ ...input, updatedAt: new Date() })
+      .set({ ...fields, updatedAt: new Date() })
       .where(eq(trainings.id, id));
+    if (registers) await setRegisters(tx, id, registers);
     if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
     await indexTraining(tx, input);
     await audit(tx, actorId, 'training.updated', input.slug);
@@ -188,18 +198,29 @@ export async function sessionRegistrations(db: Queryable, sessionId: number) {
     );
 }
 
-export async function setAttendance(db: Db, actorId: number | null, sessionId: number, attendedIds: number[]): Promise<void> {
-  // Nobody ticked is a list too: everyone absent (`id in (null)` would be null, which the column refuses).
-  const ids = sql.join(
-    attendedIds.map((id) => sql`${id}`),
-    sql`, `,
-  );
-  const attended = attendedIds.length ? sql`${registrations.id} in (${ids})` : sql`false`;
+/**
+ * The printed presence list's form: the ticked registrants were there in full, the others not.
+ * A registrant marked "deels" on the attendance list stays so unless ticked.
+ */
+export async function setAttendance(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  attendedIds: number[],
+  settings: TrainingSettings,
+  now: Date,
+): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx
-      .update(registrations)
-      .set({ attended })
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const confirmed = await tx
+      .select()
+      .from(registrations)
       .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')));
+    for (const r of confirmed) {
+      const value = attendedIds.includes(r.id) ? 'aanwezig' : r.attendance === 'deels' ? 'deels' : 'afwezig';
+      if (value !== r.attendance) await recordAttendance(tx, locked.session, locked.training, r.id, value, settings, now);
+    }
     await audit(tx, actorId, 'session.attendance', `sessie ${sessionId}`, { present: attendedIds.length });
   });
 }
@@ -212,13 +233,16 @@ export async function sendCertificates(db: Db, actorId: number | null, sessionId
     const { session, training } = locked;
     if (session.endsAt > now) throw new TrainingError('Certificaten kunnen pas na afloop van de bijeenkomst worden verstuurd.', 'invalid');
     if (session.certificatesSentAt) throw new TrainingError(`De certificaten zijn al verstuurd op ${formatMoment(session.certificatesSentAt)}.`, 'invalid');
+    // Only full attendance earns a certificate: the proof is made when "aanwezig" is recorded.
     const present = await tx
-      .select()
+      .select({ registration: registrations, proof: attendanceProofs })
       .from(registrations)
+      .innerJoin(attendanceProofs, eq(attendanceProofs.registrationId, registrations.id))
       .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)));
-    for (const r of present) {
+    for (const { registration: r, proof } of present) {
       if (!r.email || !r.name) continue;
-      const pdf = await certificatePdf({ name: r.name, training, session });
+      const verifyUrl = `${settings.baseUrl}/certificaat/${proof.code}`;
+      const pdf = await certificatePdf(proof, verifyUrl);
       const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
       await enqueueMail(
         tx,
@@ -228,6 +252,7 @@ export async function sendCertificates(db: Db, actorId: number | null, sessionId
           mailSession(session, training),
           Buffer.from(pdf).toString('base64'),
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+          verifyUrl,
         ),
       );
     }
@@ -336,11 +361,13 @@ export function registrationsCsv(rows: Registration[]): string {
       STATUS_NL[r.status] ?? r.status,
       r.attended ? 'ja' : 'nee',
       r.createdAt.toISOString(),
+      registerName(r.register),
+      safe(r.registerNumber),
     ]),
     {
       delimiter: ';',
       header: true,
-      columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op'],
+      columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op', 'register', 'registratienummer'],
       record_delimiter: '\r\n',
     },
   );

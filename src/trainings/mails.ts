@@ -116,11 +116,26 @@ export const mails = {
     ),
   message: (to: string, name: string, s: MailSession, subject: string, body: string): Mail =>
     compose(to, `${subject} (${s.title})`, [`Hallo ${name},`, body, `Dit bericht gaat over:\n${sessionLine(s)}`]),
-  certificate: (to: string, name: string, s: MailSession, pdfBase64: string, manageUrl: string): Mail =>
+  evaluation: (to: string, name: string, s: MailSession, evaluationUrl: string, until: Date): Mail =>
+    compose(to, `Hoe was de training? ${s.title}`, [
+      `Hallo ${name},`,
+      `Bedankt voor je deelname aan:\n${sessionLine(s)}`,
+      'Wil je de training beoordelen? Het zijn een paar korte vragen. Je antwoorden worden zonder je naam bewaard: de trainer ziet alleen gemiddelden en opmerkingen van de hele groep.',
+      evaluationUrl,
+      `De link werkt tot ${formatMoment(until)} en is alleen voor jou.`,
+    ]),
+  certificate: (to: string, name: string, s: MailSession, pdfBase64: string, manageUrl: string, verifyUrl: string): Mail =>
     compose(
       to,
       `Certificaat: ${s.title}`,
-      [`Hallo ${name},`, `Bedankt voor je deelname aan:\n${sessionLine(s)}`, 'Je certificaat zit in de bijlage. Je kunt het ook downloaden via:', manageUrl],
+      [
+        `Hallo ${name},`,
+        `Bedankt voor je deelname aan:\n${sessionLine(s)}`,
+        'Je certificaat zit in de bijlage. Je kunt het ook downloaden via:',
+        manageUrl,
+        'Iedereen kan je certificaat controleren op:',
+        verifyUrl,
+      ],
       [{ filename: 'certificaat.pdf', contentType: 'application/pdf', content: pdfBase64, encoding: 'base64' }],
     ),
 };

@@ -4,15 +4,18 @@ import { z } from 'zod';
 import { clientKey } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
+import type { RegisterCode } from '../db/schema.ts';
 import { countAll } from '../http/rate-limit.ts';
 import type { AlertType } from '../ui/alert.tsx';
 import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
+import { checkRegisterNumber, isRegister, pointsLine, proofOf, registersByTraining, registersOf, type TrainingRegister } from './accreditation.ts';
+import { accreditationRoutes } from './accreditation-routes.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
 import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
 import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError, type TrainingSettings } from './service.ts';
-import { ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
+import { DeleteConfirm, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
 export const trainingRoutes = new Hono<AppEnv>();
 
@@ -25,6 +28,8 @@ export function trainingSettings(c: Ctx): TrainingSettings {
     offerHours: config.OFFER_HOURS,
     reminderDays: config.REMINDER_DAYS,
     retentionMonths: config.RETENTION_MONTHS,
+    outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
+    proofRetentionYears: config.PROOF_RETENTION_YEARS,
   };
 }
 
@@ -133,19 +138,36 @@ async function managePage(c: Ctx, token: string, extra: { notice?: string; error
   return page(
     c,
     { title: 'Je aanmelding', crumbs, status: extra.status },
-    <ManagePage token={token} {...found} now={deps.now()} retentionMonths={deps.config.RETENTION_MONTHS} notice={extra.notice} error={extra.error} />,
+    <ManagePage
+      token={token}
+      {...found}
+      now={deps.now()}
+      retentionMonths={deps.config.RETENTION_MONTHS}
+      proof={await proofOf(deps.database.db, found.registration.id)}
+      proofYears={deps.config.PROOF_RETENTION_YEARS}
+      notice={extra.notice}
+      error={extra.error}
+    />,
   );
 }
 
 trainingRoutes.get('/aanmelding/:token', (c) => managePage(c, c.req.param('token')));
 
-const manageForm = z.object({ actie: z.enum(['cancel', 'accept', 'decline', 'delete']) });
+const manageForm = z.object({ actie: z.enum(['cancel', 'accept', 'decline', 'delete']), bevestig: z.string().optional() });
 
 trainingRoutes.post('/aanmelding/:token', async (c) => {
   const deps = c.get('deps');
   const token = c.req.param('token');
   const parsed = manageForm.safeParse(await c.req.parseBody());
   if (!parsed.success) return managePage(c, token, { error: 'Deze actie bestaat niet.', status: 400 });
+  if (parsed.data.actie === 'delete' && parsed.data.bevestig !== 'ja') {
+    // Deleting is asked for first: the page says what it means for a certificate.
+    noStore(c);
+    const found = await registrationPage(deps.database.db, token, deps.now());
+    if (!found) return managePage(c, token);
+    const proof = await proofOf(deps.database.db, found.registration.id);
+    return page(c, { title: 'Gegevens verwijderen', crumbs }, <DeleteConfirm token={token} training={found.training} session={found.session} proof={proof} />);
+  }
   try {
     const notice = await manage(deps.database.db, token, parsed.data.actie, trainingSettings(c), deps.now());
     if (parsed.data.actie === 'delete') {
@@ -156,7 +178,7 @@ trainingRoutes.post('/aanmelding/:token', async (c) => {
         <Message
           title="Je gegevens zijn verwijderd"
           type="ok"
-          lines={['Je naam, e-mailadres, organisatie en functie zijn gewist. Deze link werkt niet meer.']}
+          lines={['Je naam, e-mailadres, organisatie, functie en registratienummer zijn gewist, met het bewijs van je deelname. Deze link werkt niet meer.']}
         />,
       );
     }
@@ -183,10 +205,15 @@ trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
   const deps = c.get('deps');
   const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
   if (!found?.registration.attended || found.session.endsAt > deps.now()) return c.notFound();
+  const proof = await proofOf(deps.database.db, found.registration.id);
+  if (!proof) return c.notFound();
   noStore(c);
-  const pdf = await certificatePdf({ name: found.registration.name as string, training: found.training, session: found.session });
+  const pdf = await certificatePdf(proof, `${deps.config.baseUrl}/certificaat/${proof.code}`);
   return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="certificaat.pdf"' });
 });
+
+// Check-in and evaluation pages: before /:slug, whose patterns they would otherwise match.
+trainingRoutes.route('/', accreditationRoutes);
 
 trainingRoutes.get('/:slug', async (c) => {
   const deps = c.get('deps');
@@ -196,7 +223,12 @@ trainingRoutes.get('/:slug', async (c) => {
   return page(
     c,
     { title: training.title, description: training.summary, crumbs: [...crumbs, { href: `/trainingen/${training.slug}`, label: training.title }] },
-    <TrainingPage training={training} html={renderMarkdown(training.descriptionMd).html} sessions={sessions} />,
+    <TrainingPage
+      training={training}
+      html={renderMarkdown(training.descriptionMd).html}
+      sessions={sessions}
+      registers={await registersOf(deps.database.db, training.id)}
+    />,
   );
 });
 
@@ -235,7 +267,13 @@ trainingRoutes.get('/:slug/:session{[0-9]+}', async (c) => {
       description: found.training.summary,
       crumbs: sessionCrumbs(found.training, sessionPath(found.training, found.view.session)),
     },
-    <SessionPage training={found.training} view={found.view} retentionMonths={c.get('deps').config.RETENTION_MONTHS} baseUrl={c.get('deps').config.baseUrl} />,
+    <SessionPage
+      training={found.training}
+      view={found.view}
+      registers={await registersOf(c.get('deps').database.db, found.training.id)}
+      retentionMonths={c.get('deps').config.RETENTION_MONTHS}
+      baseUrl={c.get('deps').config.baseUrl}
+    />,
   );
 });
 
@@ -251,7 +289,24 @@ const registrationForm = z.object({
   organisation: z.string({ message: 'Vul je organisatie in.' }).trim().min(2, 'Vul je organisatie in.').max(120, 'Gebruik hoogstens 120 tekens.'),
   role: z.string({ message: 'Vul je functie in.' }).trim().min(2, 'Vul je functie in.').max(80, 'Gebruik hoogstens 80 tekens.'),
   consent: z.literal('ja', { message: 'Ga akkoord met de privacyverklaring om je aan te melden.' }),
+  register: z.string().max(40).default(''),
+  registerNumber: z.string().max(40).default(''),
 });
+
+/** The register and number, checked against the registers this training gives points in. */
+function registerChoice(
+  form: { register: string; registerNumber: string },
+  offered: TrainingRegister[],
+): { ok: true; register: RegisterCode | null; registerNumber: string | null } | { ok: false; errors: FieldErrors } {
+  const register = form.register.trim();
+  if (!register) {
+    if (form.registerNumber.trim()) return { ok: false, errors: { register: 'Kies het register waar dit nummer bij hoort, of maak het nummer leeg.' } };
+    return { ok: true, register: null, registerNumber: null };
+  }
+  if (!isRegister(register) || !offered.some((r) => r.register === register)) return { ok: false, errors: { register: 'Kies een register uit de lijst.' } };
+  const checked = checkRegisterNumber(register, form.registerNumber);
+  return checked.ok ? { ok: true, register, registerNumber: checked.value } : { ok: false, errors: { registerNumber: checked.message } };
+}
 
 /** Per e-mail address and hour; per client address the limit is REGISTRATION_LIMIT (config). */
 export const REGISTRATION_LIMITS = { perEmail: 5, windowMs: 60 * 60 * 1000 };
@@ -269,7 +324,10 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     organisation: String(form.organisation ?? '').slice(0, 120),
     role: String(form.role ?? '').slice(0, 80),
     consent: form.consent === 'ja',
+    register: String(form.register ?? '').slice(0, 40),
+    registerNumber: String(form.registerNumber ?? '').slice(0, 40),
   };
+  const offered = await registersOf(deps.database.db, row.training.id);
   const path = sessionPath(row.training, row.session);
   const again = async (errors: FieldErrors, status: number) => {
     const found = await viewOf(c, row);
@@ -279,6 +337,7 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
       <SessionPage
         training={found.training}
         view={found.view}
+        registers={offered}
         retentionMonths={deps.config.RETENTION_MONTHS}
         baseUrl={deps.config.baseUrl}
         values={values}
@@ -303,7 +362,8 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
   // A filled honeypot is a bot: it sees the usual answer, and nothing is stored or sent.
   if (typeof form.website === 'string' && form.website.trim() !== '') return received(values.email);
   const parsed = registrationForm.safeParse(form);
-  if (!parsed.success) return again(fieldErrors(parsed.error), 400);
+  const choice = registerChoice(values, offered);
+  if (!parsed.success || !choice.ok) return again({ ...(parsed.success ? {} : fieldErrors(parsed.error)), ...(choice.ok ? {} : choice.errors) }, 400);
   const now = deps.now();
   const { windowMs, perEmail } = REGISTRATION_LIMITS;
   const perClient = deps.config.REGISTRATION_LIMIT;
@@ -324,7 +384,14 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
     await register(
       deps.database.db,
       row.session.id,
-      { name: parsed.data.name, email: parsed.data.email, organisation: parsed.data.organisation, role: parsed.data.role },
+      {
+        name: parsed.data.name,
+        email: parsed.data.email,
+        organisation: parsed.data.organisation,
+        role: parsed.data.role,
+        register: choice.register,
+        registerNumber: choice.registerNumber,
+      },
       trainingSettings(c),
       now,
     );
@@ -338,6 +405,7 @@ trainingRoutes.post('/:slug/:session{[0-9]+}/aanmelden', async (c) => {
 /** All public sessions as one iCalendar feed. */
 export async function trainingsFeed(c: Ctx) {
   const rows = await allPublicSessions(c.get('deps').database.db);
+  const registers = await registersByTraining(c.get('deps').database.db, [...new Set(rows.map((r) => r.training.id))]);
   const settings = trainingSettings(c);
   const host = new URL(settings.baseUrl).hostname;
   const { error, value } = createEvents(
@@ -345,7 +413,9 @@ export async function trainingsFeed(c: Ctx) {
       sessionEvent({
         id: session.id,
         title: training.title,
-        summary: training.summary,
+        summary: registers.get(training.id)?.length
+          ? `${training.summary}\n\nAccreditatie: ${(registers.get(training.id) ?? []).map(pointsLine).join('; ')}`
+          : training.summary,
         startsAt: session.startsAt,
         endsAt: session.endsAt,
         location: session.location,

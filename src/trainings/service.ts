@@ -2,8 +2,19 @@ import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } 
 import { randomToken, sha256 } from '../admin/crypto.ts';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
-import { outbox, registrations, registrationTokens, reminders, trainingSessions, trainings } from '../db/schema.ts';
+import {
+  attendanceProofs,
+  evaluationInvites,
+  outbox,
+  type RegisterCode,
+  registrations,
+  registrationTokens,
+  reminders,
+  trainingSessions,
+  trainings,
+} from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
+import { purgeExpiredProofs } from './accreditation.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
@@ -18,6 +29,8 @@ export interface TrainingSettings {
   retentionMonths: number;
   /** Months a mail is kept after it was sent (default 3). */
   outboxRetentionMonths?: number;
+  /** Years a proof of attendance for a register is kept (PROOF_RETENTION_YEARS, default 5). */
+  proofRetentionYears?: number;
 }
 
 export type Session = typeof trainingSessions.$inferSelect;
@@ -195,6 +208,9 @@ export interface RegistrationInput {
   email: string;
   organisation: string;
   role: string;
+  /** For accreditation points only: the register and the number there (both or neither). */
+  register?: RegisterCode | null;
+  registerNumber?: string | null;
 }
 
 /**
@@ -422,6 +438,8 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
           email: null,
           organisation: null,
           role: null,
+          register: null,
+          registerNumber: null,
           status: active ? 'cancelled' : reg.status,
           cancelledAt: active ? now : reg.cancelledAt,
           anonymisedAt: now,
@@ -429,6 +447,9 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
         })
         .where(eq(registrations.id, reg.id));
       await tx.delete(registrationTokens).where(eq(registrationTokens.registrationId, reg.id));
+      // Asked by the registrant: the proof for the register and the certificate's code go too.
+      await tx.delete(attendanceProofs).where(eq(attendanceProofs.registrationId, reg.id));
+      await tx.update(evaluationInvites).set({ tokenHash: null }).where(eq(evaluationInvites.registrationId, reg.id));
       await purgeMailsOf(tx, [reg.id], reg.email ? [reg.email] : []);
       await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
       if (active) await promote(tx, session, training, settings, now);
@@ -551,7 +572,11 @@ export async function sendReminders(db: Db, settings: TrainingSettings, now: Dat
   return sent;
 }
 
-/** Scheduled: personal data of registrations is anonymised a number of months after the session. */
+/**
+ * Scheduled: personal data of registrations is anonymised a number of months after the session
+ * (RETENTION_MONTHS). The proof of attendance for a register is a separate copy, kept
+ * PROOF_RETENTION_YEARS and then deleted here too.
+ */
 export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date): Promise<number> {
   const cutoff = new Date(now);
   cutoff.setUTCMonth(cutoff.getUTCMonth() - settings.retentionMonths);
@@ -560,6 +585,7 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
   mailCutoff.setUTCMonth(mailCutoff.getUTCMonth() - (settings.outboxRetentionMonths ?? 3));
   return db.transaction(async (tx) => {
     await purgeOldMails(tx, mailCutoff);
+    await purgeExpiredProofs(tx, now);
     const old = await tx
       .select({ id: registrations.id, email: registrations.email })
       .from(registrations)
@@ -569,9 +595,10 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
     const ids = old.map((o) => o.id);
     await tx
       .update(registrations)
-      .set({ name: null, email: null, organisation: null, role: null, anonymisedAt: now, updatedAt: now })
+      .set({ name: null, email: null, organisation: null, role: null, register: null, registerNumber: null, anonymisedAt: now, updatedAt: now })
       .where(inArray(registrations.id, ids));
     await tx.delete(registrationTokens).where(inArray(registrationTokens.registrationId, ids));
+    await tx.update(evaluationInvites).set({ tokenHash: null }).where(inArray(evaluationInvites.registrationId, ids));
     await purgeMailsOf(tx, ids, [...new Set(old.flatMap((o) => (o.email ? [o.email] : [])))]);
     await audit(tx, null, 'registrations.anonymised', `${ids.length} aanmeldingen`, { retentionMonths: settings.retentionMonths });
     return ids.length;

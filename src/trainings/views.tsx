@@ -1,8 +1,10 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
+import type { attendanceProofs } from '../db/schema.ts';
 import { jsonLdScript, sessionEvent } from '../feeds/structured-data.ts';
 import { Alert, type AlertType } from '../ui/alert.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
+import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
 import type { SessionView } from './queries.ts';
 import { type Registration, type Session, STATUS_LABEL, type Training } from './service.ts';
@@ -57,7 +59,23 @@ export const TrainingList: FC<{ items: { training: Training; sessions: SessionVi
   </>
 );
 
-export const TrainingPage: FC<{ training: Training; html: string; sessions: SessionView[] }> = ({ training, html, sessions }) => (
+const Accreditation: FC<{ training: Training; registers: TrainingRegister[] }> = ({ training, registers }) =>
+  registers.length || training.accreditation ? (
+    <>
+      <dt>Accreditatie</dt>
+      {training.accreditation ? <dd>{training.accreditation}</dd> : null}
+      {registers.map((r) => (
+        <dd>{pointsLine(r)}</dd>
+      ))}
+    </>
+  ) : null;
+
+export const TrainingPage: FC<{ training: Training; html: string; sessions: SessionView[]; registers?: TrainingRegister[] }> = ({
+  training,
+  html,
+  sessions,
+  registers = [],
+}) => (
   <article>
     <h1 class="utrecht-heading-1">{training.title}</h1>
     <p class="hw-lead">{training.summary}</p>
@@ -66,12 +84,7 @@ export const TrainingPage: FC<{ training: Training; html: string; sessions: Sess
       <dd>{training.audience.join(', ')}</dd>
       <dt>Duur</dt>
       <dd>{training.durationHours === 1 ? '1 uur' : `${training.durationHours} uur`}</dd>
-      {training.accreditation ? (
-        <>
-          <dt>Accreditatie</dt>
-          <dd>{training.accreditation}</dd>
-        </>
-      ) : null}
+      <Accreditation training={training} registers={registers} />
     </dl>
     <div class="hw-prose">{raw(html)}</div>
     <h2 class="utrecht-heading-2">Bijeenkomsten</h2>
@@ -107,17 +120,20 @@ export interface RegistrationValues {
   organisation?: string;
   role?: string;
   consent?: boolean;
+  register?: string;
+  registerNumber?: string;
 }
 
 /** baseUrl (BASE_URL) makes the URLs in the page's schema.org Event absolute. */
 export const SessionPage: FC<{
   training: Training;
   view: SessionView;
+  registers?: TrainingRegister[];
   retentionMonths: number;
   baseUrl: string;
   values?: RegistrationValues;
   errors?: FieldErrors;
-}> = ({ training, view, retentionMonths, baseUrl, values = {}, errors = {} }) => {
+}> = ({ training, view, registers = [], retentionMonths, baseUrl, values = {}, errors = {} }) => {
   const s = view.session;
   const canRegister = view.status === 'open' || view.status === 'vol';
   return (
@@ -137,6 +153,7 @@ export const SessionPage: FC<{
         </dd>
         <dt>Aanmelden kan tot</dt>
         <dd>{formatMoment(s.registrationClosesAt)}</dd>
+        <Accreditation training={training} registers={registers} />
       </dl>
       <p>
         <a class="utrecht-link" href={`/trainingen/sessie/${s.id}.ics`}>
@@ -183,6 +200,7 @@ export const SessionPage: FC<{
               error={errors.role}
               hint="Bijvoorbeeld jeugdverpleegkundige of pedagogisch medewerker."
             />
+            {registers.length ? <RegisterFields registers={registers} values={values} errors={errors} /> : null}
             <div class="hw-honeypot" aria-hidden="true">
               <label for="website">Laat dit veld leeg</label>
               <input type="text" id="website" name="website" tabindex={-1} autocomplete="off" />
@@ -227,6 +245,52 @@ export const SessionPage: FC<{
     </article>
   );
 };
+
+/**
+ * Optional: the register for accreditation points and the registration number. Asked only for the
+ * points, and said so, so nobody gives a number the network does not need.
+ */
+const RegisterFields: FC<{ registers: TrainingRegister[]; values: RegistrationValues; errors: FieldErrors }> = ({ registers, values, errors }) => (
+  <fieldset class="hw-fieldset" aria-describedby="register-why">
+    <legend class="hw-legend">Accreditatiepunten (niet verplicht)</legend>
+    <p id="register-why" class="hw-muted">
+      Wil je punten voor je registratie? Kies dan je register en vul je registratienummer in. We gebruiken het nummer alleen om je punten na afloop aan het
+      register door te geven en zetten het op je certificaat. Dat bewijs van je deelname bewaren we langer dan je aanmelding, zolang registers erom kunnen
+      vragen (zie de privacyverklaring). Geen punten nodig? Laat dit dan leeg.
+    </p>
+    <div class={`utrecht-form-field${errors.register ? ' utrecht-form-field--invalid' : ''}`}>
+      <label class="utrecht-form-label" for="register">
+        Register
+      </label>
+      {errors.register ? (
+        <p class="hw-field-error" id="register-error">
+          {errors.register}
+        </p>
+      ) : null}
+      <select
+        class="hw-select"
+        id="register"
+        name="register"
+        aria-invalid={errors.register ? 'true' : undefined}
+        aria-describedby={errors.register ? 'register-error' : undefined}
+      >
+        <option value="">Geen: ik heb geen punten nodig</option>
+        {registers.map((r) => (
+          <option value={r.register} selected={values.register === r.register}>
+            {REGISTERS[r.register].name} ({r.points} {r.points === 1 ? 'punt' : 'punten'})
+          </option>
+        ))}
+      </select>
+    </div>
+    <TextField
+      name="registerNumber"
+      label="Registratienummer"
+      value={values.registerNumber}
+      error={errors.registerNumber}
+      hint="Zoals het register het geeft. Een BIG-nummer heeft 11 cijfers."
+    />
+  </fieldset>
+);
 
 /** Which training, when and where: named in every panel that confirms an action on a registration. */
 export const SessionFacts: FC<{ training: Training; session: Session }> = ({ training, session }) => (
@@ -283,6 +347,47 @@ const REG_STATUS: Record<string, string> = {
   expired: 'Verlopen',
 };
 
+type Proof = typeof attendanceProofs.$inferSelect;
+
+/** "Verwijder mijn gegevens" asks first, and says what it means for a certificate. */
+export const DeleteConfirm: FC<{ token: string; training: Training; session: Session; proof: Proof | null }> = ({ token, training, session, proof }) => (
+  <>
+    <h1 class="utrecht-heading-1">Weet je het zeker?</h1>
+    <Alert type="warning">
+      <p class="hw-alert__lead">Je naam, e-mailadres, organisatie, functie en registratienummer worden gewist. Dit kun je niet ongedaan maken.</p>
+      {proof ? (
+        <>
+          <p>
+            Je hebt een certificaat voor deze training (controlecode {proof.code}). Dat certificaat kan daarna niemand meer controleren: het bewijs van je
+            deelname wordt ook gewist. Vraagt je register later om bewijs, dan kunnen wij het niet meer geven.
+          </p>
+          <p>Wil je het certificaat houden? Download het dan eerst.</p>
+        </>
+      ) : (
+        <p>Ben je nog aangemeld, dan vervalt je aanmelding en geven we je plek aan iemand anders.</p>
+      )}
+      <SessionFacts training={training} session={session} />
+    </Alert>
+    <div class="hw-actions">
+      <form method="post" action={`/trainingen/aanmelding/${token}`}>
+        <input type="hidden" name="actie" value="delete" />
+        <input type="hidden" name="bevestig" value="ja" />
+        <button class="utrecht-button utrecht-button--primary-action hw-danger" type="submit">
+          Ja, verwijder mijn gegevens
+        </button>
+      </form>
+      {proof ? (
+        <a class="utrecht-link" href={`/trainingen/aanmelding/${token}/certificaat.pdf`}>
+          Eerst mijn certificaat downloaden
+        </a>
+      ) : null}
+      <a class="utrecht-link" href={`/trainingen/aanmelding/${token}`}>
+        Nee, terug naar mijn aanmelding
+      </a>
+    </div>
+  </>
+);
+
 export const ManagePage: FC<{
   token: string;
   registration: Registration;
@@ -291,9 +396,11 @@ export const ManagePage: FC<{
   position: number | null;
   now: Date;
   retentionMonths: number;
+  proof?: Proof | null;
+  proofYears?: number;
   notice?: string;
   error?: string;
-}> = ({ token, registration: r, session: s, training, position, now, retentionMonths, notice, error }) => {
+}> = ({ token, registration: r, session: s, training, position, now, retentionMonths, proof, proofYears, notice, error }) => {
   const action = `/trainingen/aanmelding/${token}`;
   const active = ['held', 'confirmed', 'waitlisted', 'offered'].includes(r.status);
   const pastDeadline = now >= s.cancelUntil && r.status === 'confirmed';
@@ -355,11 +462,12 @@ export const ManagePage: FC<{
           </a>
         </p>
       ) : null}
-      {r.attended && ended ? (
+      {r.attended && ended && proof ? (
         <p>
           <a class="utrecht-link" href={`${action}/certificaat.pdf`}>
             Certificaat downloaden (pdf)
-          </a>
+          </a>{' '}
+          · Controlecode {proof.code}
         </p>
       ) : null}
       {active && !ended && s.status === 'gepland' ? (
@@ -381,6 +489,12 @@ export const ManagePage: FC<{
         We bewaren je naam, e-mailadres, organisatie en functie tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je
         kunt ze ook nu verwijderen; je aanmelding vervalt dan.
       </p>
+      {proof ? (
+        <p>
+          Het bewijs van je deelname voor je register (naam, register, registratienummer, training, datum en punten) bewaren we apart, {proofYears} jaar lang.
+          Zo kun je je punten aantonen zolang je register daarom kan vragen.
+        </p>
+      ) : null}
       <form method="post" action={action}>
         <input type="hidden" name="actie" value="delete" />
         <button class="utrecht-button utrecht-button--secondary-action hw-danger" type="submit">

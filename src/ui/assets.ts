@@ -99,6 +99,7 @@ export function assets(): Promise<{ css: Asset; scripts: Asset[] }> {
     scripts: [
       hashed('signalenlijst', 'js', signalsScript(), 'text/javascript; charset=utf-8'),
       hashed('thema-editor', 'js', readFileSync(join(srcRoot, 'themes/editor.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
+      hashed('aanwezigheid', 'js', readFileSync(join(srcRoot, 'trainings/attendance.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
     ],
   }))();
   return built;

@@ -8,8 +8,8 @@ type PageOptions = Omit<LayoutProps, 'cssHref' | 'path' | 'children' | 'admin' |
   canonicalPath?: string | false;
 };
 
-/** Pages whose address is nobody else's business: the editors' area and links with a personal token. */
-const UNLISTED = /^\/(beheer|trainingen\/(aanmelding|bevestigen))(\/|$)/;
+/** Pages whose address is nobody else's business: the editors' area, links with a personal token, a certificate's check. */
+const UNLISTED = /^\/(beheer|certificaat|trainingen\/(aanmelding|bevestigen|evaluatie|inchecken))(\/|$)/;
 
 /**
  * The absolute canonical URL: BASE_URL plus the path, without the query string, so search results
