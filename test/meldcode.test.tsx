@@ -261,6 +261,30 @@ describe('Meldcode guide over HTTP', () => {
     return { screens, end: html };
   }
 
+  it('the network page lists the same acute routes, each with a tel: link and what it is for, and links to them from its top', async () => {
+    const res = await t.app.request('/netwerk');
+    expect(res.status).toBe(200);
+    const main = mainOf(await res.text());
+    const section = main.slice(main.indexOf('<section class="hw-notice hw-acute" id="direct-hulp"'));
+    expect(section).toContain('Direct hulp of advies');
+    for (const [tel, shown] of [
+      ['08002000', '0800-2000'],
+      ['112', '112'],
+      ['08000188', '0800-0188'],
+      ['08000432', '0800-0432'],
+      ['09004445444', '0900-44 45 444'],
+      ['09001113111', '0900-111 3 111'],
+    ]) {
+      expect(section).toContain(`<a href="tel:${tel}">${shown}</a>`);
+    }
+    expect(section).toContain('noem de woonplaats van het kind');
+    expect(section).toContain('eerste 7 dagen');
+    expect(section).toContain('Voor artsen');
+    expect(main.indexOf('href="#direct-hulp"')).toBeGreaterThan(-1);
+    expect(main.indexOf('href="#direct-hulp"')).toBeLessThan(main.indexOf('id="direct-hulp"'));
+    expect(count(main, '0800-2000')).toBe(1);
+  });
+
   it('the overview: acute routes, who is bound, five steps with their titles, Kindcheck, LECK and the special forms', async () => {
     const res = await t.app.request('/meldcode');
     expect(res.status).toBe(200);
