@@ -261,20 +261,23 @@ describe('Meldcode guide over HTTP', () => {
     return { screens, end: html };
   }
 
+  /** The acute routes' tel: targets and how each number is shown, on /meldcode and /netwerk alike. */
+  const ACUTE_TELS = [
+    ['08002000', '0800-2000'],
+    ['112', '112'],
+    ['08000188', '0800-0188'],
+    ['08000432', '0800-0432'],
+    ['09004445444', '0900-44 45 444'],
+    ['09001113111', '0900-111 3 111'],
+  ] as const;
+
   it('the network page lists the same acute routes, each with a tel: link and what it is for, and links to them from its top', async () => {
     const res = await t.app.request('/netwerk');
     expect(res.status).toBe(200);
     const main = mainOf(await res.text());
     const section = main.slice(main.indexOf('<section class="hw-notice hw-acute" id="direct-hulp"'));
     expect(section).toContain('Direct hulp of advies');
-    for (const [tel, shown] of [
-      ['08002000', '0800-2000'],
-      ['112', '112'],
-      ['08000188', '0800-0188'],
-      ['08000432', '0800-0432'],
-      ['09004445444', '0900-44 45 444'],
-      ['09001113111', '0900-111 3 111'],
-    ]) {
+    for (const [tel, shown] of ACUTE_TELS) {
       expect(section).toContain(`<a href="tel:${tel}">${shown}</a>`);
     }
     expect(section).toContain('noem de woonplaats van het kind');
@@ -293,14 +296,7 @@ describe('Meldcode guide over HTTP', () => {
     const main = mainOf(html);
     expect(main).toContain('<h1 class="utrecht-heading-1">Meldcode huiselijk geweld en kindermishandeling</h1>');
     // The acute routes, each with a tel: link and what it is for.
-    for (const [tel, shown] of [
-      ['08002000', '0800-2000'],
-      ['112', '112'],
-      ['08000188', '0800-0188'],
-      ['08000432', '0800-0432'],
-      ['09004445444', '0900-44 45 444'],
-      ['09001113111', '0900-111 3 111'],
-    ]) {
+    for (const [tel, shown] of ACUTE_TELS) {
       expect(main).toContain(`<a href="tel:${tel}">${shown}</a>`);
     }
     expect(main).toContain('noem de woonplaats van het kind');
