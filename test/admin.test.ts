@@ -6,7 +6,7 @@ import { createFirstAdminToken, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE }
 import { rows } from '../src/db/client.ts';
 import { auditLog, loginTokens, outbox, sessions, users } from '../src/db/schema.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
-import { type Backend, Browser, backends, createTestApp, csrfFrom } from './helpers.ts';
+import { type Backend, Browser, backends, confirmForm, createTestApp, csrfFrom } from './helpers.ts';
 
 const PASSWORD = 'een lange zin als wachtwoord';
 
@@ -287,8 +287,19 @@ describe.each(backends())('accounts on %s', (kind: Backend) => {
     await login(admin, adminEmail);
     const [u] = await db().select().from(users).where(eq(users.email, 'redacteur@hechtwerk.example'));
     const csrf = csrfFrom(await (await admin.get('/beheer/gebruikers')).text());
-    const res = await admin.post(`/beheer/gebruikers/${u?.id}/uitschakelen`, { _csrf: csrf });
-    expect(await res.text()).toContain('uitgeschakeld en overal uitgelogd');
+    // The list links to a page that asks first; a bare POST asks too, and changes nothing.
+    const ask = await (await admin.get(`/beheer/gebruikers/${u?.id}/uitschakelen`)).text();
+    expect(ask).toMatch(/Account van [^<]+ uitschakelen\?/);
+    expect(ask).toContain('wordt meteen overal uitgelogd');
+    expect(await (await admin.post(`/beheer/gebruikers/${u?.id}/uitschakelen`, { _csrf: csrf })).text()).toContain('wordt meteen overal uitgelogd');
+    expect((await editor.get('/beheer')).status).toBe(200);
+    const sure = confirmForm(ask);
+    const res = await admin.post(sure.action, sure.fields);
+    const done = await res.text();
+    expect(done).toContain('uitgeschakeld en overal uitgelogd');
+    // Undo within the page: a button that enables the account again.
+    expect(done).toContain(`action="/beheer/gebruikers/${u?.id}/inschakelen"`);
+    expect(done).toMatch(/Ongedaan maken: [^<]+ weer inschakelen/);
     expect((await editor.get('/beheer')).status).toBe(303);
     expect(
       (

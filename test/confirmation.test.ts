@@ -121,9 +121,20 @@ describe.each(backends())('confirmation panels after a public action on %s', (ki
 
     const manage = /href="(\/trainingen\/aanmelding\/[\w-]+)"/.exec(afterConfirming)?.[1];
     expect(manage).toBeDefined();
-    const cancelled = await t.app.request(manage as string, form({ actie: 'cancel' }));
+    // "Afmelden" asks first, and keeps the seat until it is confirmed.
+    const ask = await t.app.request(manage as string, form({ actie: 'cancel' }));
+    expect(ask.status).toBe(200);
+    const askHtml = await ask.text();
+    expect(askHtml).toContain('<h1 class="utrecht-heading-1">Afmelden?</h1>');
+    expect(askHtml).toContain('Je plek gaat naar iemand anders');
+    expect(askHtml).toContain(`href="${manage}">Nee, ik blijf aangemeld</a>`);
+    expect(await (await t.app.request(manage as string)).text()).toContain('<dd>Bevestigd</dd>');
+    const cancelled = await t.app.request(manage as string, form({ actie: 'cancel', bevestig: 'ja' }));
     expect(cancelled.status).toBe(200);
-    expectPanel(await cancelled.text(), 'Je bent afgemeld. Je plek is vrijgegeven.');
+    const afterCancelling = await cancelled.text();
+    expectPanel(afterCancelling, 'Je bent afgemeld. Je plek is vrijgegeven.');
+    // The way back in, on the same page.
+    expect(afterCancelling).toContain(`Toch komen? <a class="utrecht-link" href="${session.path}">Meld je weer aan</a>`);
   });
 
   it('a place on the waiting list is confirmed the same way (the place itself is told in the mail)', async () => {

@@ -161,6 +161,22 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
+const unescapeHtml = (s: string) =>
+  s.replace(/&(amp|lt|gt|quot|#39|#x27);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'" })[e] ?? '');
+
+/**
+ * The form of a confirmation page (src/ui/confirm.tsx): where it posts and the fields it sends,
+ * as a browser would send them when the person presses the button.
+ */
+export function confirmForm(html: string): { action: string; fields: Record<string, string> } {
+  const m = /<form method="post" action="([^"]*)" class="hw-actions hw-confirm__actions">([\s\S]*?)<\/form>/.exec(html);
+  if (!m) throw new Error('no confirmation form in page');
+  const fields: Record<string, string> = {};
+  for (const input of (m[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g))
+    fields[input[1] as string] = unescapeHtml(input[2] ?? '');
+  return { action: unescapeHtml(m[1] ?? ''), fields };
+}
+
 export async function tableCounts(db: Database): Promise<Record<string, number>> {
   const { sql } = await import('drizzle-orm');
   const tables = (await db.db.execute(

@@ -108,7 +108,7 @@ describe.each(backends())('passwords on %s', (kind: Backend) => {
     const admin = await loginAs(t.app, t.deps.database, 'beheerder');
     const [user] = await db().select().from(users).where(eq(users.email, email));
     const csrf = csrfFrom(await (await admin.get('/beheer/gebruikers')).text());
-    expect(await (await admin.post(`/beheer/gebruikers/${user?.id}/uitschakelen`, { _csrf: csrf })).text()).toContain('uitgeschakeld');
+    expect(await (await admin.post(`/beheer/gebruikers/${user?.id}/uitschakelen`, { _csrf: csrf, bevestig: 'ja' })).text()).toContain('uitgeschakeld');
     expect((await login(email, OLD)).status).toBe(401);
     const invited = await admin.post('/beheer/gebruikers/uitnodigen', { _csrf: csrf, email, role: 'redacteur' });
     expect(invited.status).toBe(200);

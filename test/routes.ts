@@ -457,20 +457,26 @@ export const ROUTES: RouteSpec[] = [
     prepare: ({ f, t }) => ({ params: { sid: String(f.otherSessionId) }, form: validSession(t) }),
     csrf: 'session',
   },
+  // The confirmation pages (src/ui/confirm.tsx): a GET shows what will happen; the POST acts only
+  // with bevestig=ja and the count the page showed (aantal), else it shows the page again.
+  { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/annuleren', prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }) },
   {
     route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/annuleren',
+    fields: ['bevestig', 'aantal'],
     prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }),
     csrf: 'session',
-    skipMatrix: 'no fields; its path parameter is covered by the other session routes, and a real post would cancel the session',
+    skipMatrix: 'its path parameter is covered by the other session routes, and a confirmed post with the right count would cancel the session they use',
   },
   {
     route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/bericht',
-    fields: ['subject', 'body'],
+    fields: ['subject', 'body', 'bevestig', 'aantal'],
     prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) }, form: { subject: 'Over de bijeenkomst', body: 'Neem je eigen casus mee.' } }),
     csrf: 'session',
   },
+  { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/certificaten', prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }) },
   {
     route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/certificaten',
+    fields: ['bevestig', 'aantal'],
     prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }),
     csrf: 'session',
   },
@@ -501,11 +507,13 @@ export const ROUTES: RouteSpec[] = [
     query: ['register'],
     prepare: ({ f }) => ({ params: { sid: String(f.sessionId) }, search: '?register=vvn' }),
   },
+  { route: 'GET /beheer/trainingen/aanmeldingen/:rid{[0-9]+}/afmelden', prepare: ({ f }) => ({ params: { rid: String(f.registrationId) } }) },
   {
     route: 'POST /beheer/trainingen/aanmeldingen/:rid{[0-9]+}/afmelden',
+    fields: ['bevestig', 'aantal'],
     prepare: ({ f }) => ({ params: { rid: String(f.registrationId) } }),
     csrf: 'session',
-    skipMatrix: 'no fields; its path parameter is covered by …/verplaatsen, and a real post would cancel the registration the other routes use',
+    skipMatrix: 'its path parameter is covered by …/verplaatsen, and a confirmed post would cancel the registration the other routes use',
   },
   {
     route: 'POST /beheer/trainingen/aanmeldingen/:rid{[0-9]+}/verplaatsen',
@@ -662,9 +670,11 @@ export const ROUTES: RouteSpec[] = [
     prepare: ({ n }) => ({ form: { email: `collega${n}@hechtwerk.example`, role: 'redacteur' } }),
     csrf: 'session',
   },
+  { route: 'GET /beheer/gebruikers/:id/uitschakelen', prepare: ({ f }) => ({ params: { id: String(f.otherUserId) } }) },
   ...['uitschakelen', 'inschakelen'].map(
     (action): RouteSpec => ({
       route: `POST /beheer/gebruikers/:id/${action}`,
+      fields: action === 'uitschakelen' ? ['bevestig'] : undefined,
       prepare: ({ f }) => ({ params: { id: String(f.otherUserId) } }),
       csrf: 'session',
     }),

@@ -98,7 +98,7 @@ describe.each(backends())('secret links and personal data on %s', (kind: Backend
     await registerVia(t, s.path, 'Cor Wachtlijst', 'cor@example.org');
     await registerVia(t, s.path, 'Dirk Wachtlijst', 'dirk@example.org');
     const annaManage = await linkFor(t, 'anna@example.org', 'trainingen/aanmelding');
-    expect((await t.app.request(annaManage, form({ actie: 'cancel' }))).status).toBe(200);
+    expect((await t.app.request(annaManage, form({ actie: 'cancel', bevestig: 'ja' }))).status).toBe(200);
 
     const editor = await loginAs(t.app, t.deps.database, 'redacteur');
     const { pages, text } = await crawl(editor);
@@ -246,7 +246,7 @@ describe('the request log holds no secret link', () => {
       await getAll(manageLink);
       await (await fetch(`${base}${manageLink}/agenda.ics`)).arrayBuffer();
       await (await fetch(`${base}${manageLink}/certificaat.pdf`)).arrayBuffer();
-      const cancelled = await fetch(base + manageLink, { method: 'POST', body: new URLSearchParams({ actie: 'cancel' }) });
+      const cancelled = await fetch(base + manageLink, { method: 'POST', body: new URLSearchParams({ actie: 'cancel', bevestig: 'ja' }) });
       expect(await cancelled.text()).toContain('Je bent afgemeld');
 
       // A public page three times: the page cache answers the later ones, with a request line each.

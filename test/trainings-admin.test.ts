@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outbox, registrations, trainingSessions, trainings } from '../src/db/schema.ts';
+import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
-import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
+import { register } from '../src/trainings/service.ts';
+import { type Backend, type Browser, backends, confirmForm, createOpenSession, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
 
 const DAY = 86_400_000;
 
@@ -127,12 +129,31 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
     const text = bytes.toString('utf8');
     expect(text).toContain('Anna;anna@example.org;Opvang De Boom;Pedagogisch medewerker;nog niet bevestigd;nee;');
 
-    const msg = await editor.post(`/beheer/trainingen/sessies/${sid}/bericht`, { _csrf: csrf, subject: 'Parkeren', body: 'Parkeer bij de achteringang.' });
+    // Mailing everyone is checked first: the page shows the message, the count and the names.
+    const parkeren = () => db().select().from(outbox).where(eq(outbox.subject, 'Parkeren (Veilig opgroeien)'));
+    const check = await (
+      await editor.post(`/beheer/trainingen/sessies/${sid}/bericht`, { _csrf: csrf, subject: 'Parkeren', body: 'Parkeer bij de "achteringang" & <let op>.' })
+    ).text();
+    expect(check).toContain('Bericht versturen?');
+    expect(check).toContain('3 mensen krijgen een mail.');
+    expect(check).toMatch(/Anna[\s\S]*Bram[\s\S]*Cas/);
+    expect(await parkeren()).toHaveLength(0);
+    const sendIt = confirmForm(check);
+    expect(sendIt.fields).toMatchObject({ subject: 'Parkeren', body: 'Parkeer bij de "achteringang" & <let op>.', aantal: '3', bevestig: 'ja' });
+    const msg = await editor.post(sendIt.action, sendIt.fields);
     expect(await msg.text()).toContain('Het bericht staat klaar voor 3 mensen.');
-    expect((await db().select().from(outbox).where(eq(outbox.subject, 'Parkeren (Veilig opgroeien)'))).length).toBe(3);
+    expect(await parkeren()).toHaveLength(3);
 
     const [anna] = await db().select().from(registrations).where(eq(registrations.email, 'anna@example.org'));
-    const cancel = await editor.post(`/beheer/trainingen/aanmeldingen/${anna?.id}/afmelden`, { _csrf: csrf });
+    // The row's "Afmelden" is a link to a page that asks; a bare POST (an old form) asks too.
+    expect(page).toContain(`href="/beheer/trainingen/aanmeldingen/${anna?.id}/afmelden"`);
+    const ask = await (await editor.get(`/beheer/trainingen/aanmeldingen/${anna?.id}/afmelden`)).text();
+    expect(ask).toContain('Anna afmelden?');
+    expect(ask).toContain('1 persoon krijgt een mail: Anna (anna@example.org).');
+    expect(await (await editor.post(`/beheer/trainingen/aanmeldingen/${anna?.id}/afmelden`, { _csrf: csrf })).text()).toContain('Anna afmelden?');
+    expect((await db().select().from(registrations).where(eq(registrations.email, 'anna@example.org')))[0]?.status).toBe('held');
+    const unregister = confirmForm(ask);
+    const cancel = await editor.post(unregister.action, unregister.fields);
     expect(await cancel.text()).toContain('Anna is afgemeld');
     const [bram] = await db().select().from(registrations).where(eq(registrations.email, 'bram@example.org'));
     expect(bram?.status).toBe('offered');
@@ -154,16 +175,72 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
           .where(eq(registrations.id, bram?.id as number))
       )[0]?.attended,
     ).toBe(true);
-    const early = await editor.post(`/beheer/trainingen/sessies/${sid}/certificaten`, { _csrf: csrf });
-    expect(early.status).toBe(409);
+    const early = await editor.get(`/beheer/trainingen/sessies/${sid}/certificaten`);
+    expect(early.status).toBe(200);
     expect(await early.text()).toContain('pas na afloop');
+    const earlyPost = await editor.post(`/beheer/trainingen/sessies/${sid}/certificaten`, { _csrf: csrf, bevestig: 'ja', aantal: '1' });
+    expect(earlyPost.status).toBe(409);
+    expect(await earlyPost.text()).toContain('pas na afloop');
 
-    const cancelled = await editor.post(`/beheer/trainingen/sessies/${sid}/annuleren`, { _csrf: csrf });
-    expect(await cancelled.text()).toContain('De bijeenkomst is geannuleerd.');
+    // Cancelling: a page that counts who gets a mail; nothing happens until it is confirmed.
+    const sure = await (await editor.get(`/beheer/trainingen/sessies/${sid}/annuleren`)).text();
+    expect(sure).toContain('Bijeenkomst annuleren?');
+    expect(sure).toContain('2 mensen krijgen een mail met een agenda-afspraak die de afspraak weghaalt.');
+    expect(await (await editor.post(`/beheer/trainingen/sessies/${sid}/annuleren`, { _csrf: csrf })).text()).toContain('Bijeenkomst annuleren?');
+    expect((await db().select().from(trainingSessions).where(eq(trainingSessions.id, sid)))[0]?.status).toBe('gepland');
+    const cancelIt = confirmForm(sure);
+    const cancelled = await editor.post(cancelIt.action, cancelIt.fields);
+    expect(await cancelled.text()).toContain('De bijeenkomst is geannuleerd. 2 mensen krijgen bericht.');
+    // Confirming again (Back, then the button once more) mails no one twice.
+    const twice = await editor.post(cancelIt.action, cancelIt.fields);
+    expect(twice.status).toBe(409);
+    expect(await twice.text()).toContain('al geannuleerd');
     expect((await db().select().from(outbox).where(eq(outbox.to, 'bram@example.org'))).some((m) => m.subject.startsWith('Gaat niet door'))).toBe(true);
     const actions = (await db().select().from(auditLog)).map((a) => a.action);
     expect(actions).toEqual(
       expect.arrayContaining(['registrations.exported', 'session.message', 'registration.cancelled-by-editor', 'session.attendance', 'session.cancelled']),
     );
+  });
+
+  it('a confirmed count that changed meanwhile does nothing and asks again; the message is kept', async () => {
+    const s = await createOpenSession(db(), t.clock.now(), { slug: 'telt-mee', title: 'Telt mee', summary: 'Een training die telt.', capacity: 10 });
+    const settings = settingsFrom(t.deps);
+    const person = (n: string) => ({ name: n, email: `${n.toLowerCase()}@example.org`, organisation: 'JGZ', role: 'Arts' });
+    await register(db(), s.sessionId, person('Daan'), settings, t.clock.now());
+    const mails = async () => (await db().select().from(outbox)).length;
+
+    const ask = await (
+      await editor.post(`/beheer/trainingen/sessies/${s.sessionId}/bericht`, {
+        _csrf: csrfFrom(await (await editor.get(`/beheer/trainingen/sessies/${s.sessionId}`)).text()),
+        subject: 'Lunch',
+        body: 'Er is lunch.',
+      })
+    ).text();
+    expect(ask).toContain('1 persoon krijgt een mail.');
+    const cancelAsk = await (await editor.get(`/beheer/trainingen/sessies/${s.sessionId}/annuleren`)).text();
+    // Someone registers while the editor reads the pages.
+    await register(db(), s.sessionId, person('Eva'), settings, t.clock.now());
+    const before = await mails();
+
+    const sendIt = confirmForm(ask);
+    const stale = await editor.post(sendIt.action, sendIt.fields);
+    expect(stale.status).toBe(409);
+    const staleHtml = await stale.text();
+    expect(staleHtml).toContain('Het aantal is veranderd sinds je keek: het zijn er nu 2');
+    expect(staleHtml).toContain('2 mensen krijgen een mail.');
+    expect(confirmForm(staleHtml).fields).toMatchObject({ subject: 'Lunch', body: 'Er is lunch.', aantal: '2' });
+    expect(await mails()).toBe(before);
+
+    const cancelIt = confirmForm(cancelAsk);
+    const staleCancel = await editor.post(cancelIt.action, cancelIt.fields);
+    expect(staleCancel.status).toBe(409);
+    expect(await staleCancel.text()).toContain('2 mensen krijgen een mail met een agenda-afspraak');
+    expect((await db().select().from(trainingSessions).where(eq(trainingSessions.id, s.sessionId)))[0]?.status).toBe('gepland');
+    expect(await mails()).toBe(before);
+
+    // Asked again with the true count, it is done.
+    const again = confirmForm(staleHtml);
+    expect(await (await editor.post(again.action, again.fields)).text()).toContain('Het bericht staat klaar voor 2 mensen.');
+    expect(await mails()).toBe(before + 2);
   });
 });

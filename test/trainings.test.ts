@@ -157,7 +157,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(page).toContain('Agenda-afspraak downloaden');
     const agenda = await t.app.request(`${managePath}/agenda.ics`);
     expect(parseIcs(await agenda.text()).uid).toBe(`sessie-${s.sessionId}@localhost`);
-    const cancel = await t.app.request(managePath, form({ actie: 'cancel' }));
+    const cancel = await t.app.request(managePath, form({ actie: 'cancel', bevestig: 'ja' }));
     expect(await cancel.text()).toContain('Je bent afgemeld');
     expect(await statusOf(t, 'deelnemera1@example.org', s.sessionId)).toBe('cancelled');
     expect(await (await t.app.request(s.path)).text()).toContain('nog 2 van de 2 plekken vrij');
@@ -223,7 +223,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await (await t.app.request(s.path)).text()).toContain('Vol: aanmelden voor de wachtlijst');
     // The holder cancels: w1 (first) gets the offer, w2 nothing yet.
     const manage0 = linkIn((await mailsTo(t, 'deelnemerw0@example.org'))[0]?.text ?? '', 'aanmelding');
-    await t.app.request(manage0, form({ actie: 'cancel' }));
+    await t.app.request(manage0, form({ actie: 'cancel', bevestig: 'ja' }));
     expect(await statusOf(t, 'deelnemerw1@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerw2@example.org', s.sessionId)).toBe('waitlisted');
     const offer = (await mailsTo(t, 'deelnemerw1@example.org')).find((m) => m.subject.startsWith('Er is een plek vrij'));
@@ -308,7 +308,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const page = await (await t.app.request(manage)).text();
     expect(page).toContain('Afmelden via de site kan niet meer');
     expect(page).toContain('trainingen@hechtwerk.example');
-    const res = await t.app.request(manage, form({ actie: 'cancel' }));
+    const res = await t.app.request(manage, form({ actie: 'cancel', bevestig: 'ja' }));
     expect(res.status).toBe(409);
     expect(await statusOf(t, 'deelnemerdl@example.org', s.sessionId)).toBe('confirmed');
     t.clock.advance(-1.5 * DAY);
@@ -426,7 +426,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const manage = linkIn((await mailsTo(t, 'deelnemerdel@example.org'))[0]?.text ?? '', 'aanmelding');
     // Deleting asks first; only the confirmation deletes.
     const asked = await t.app.request(manage, form({ actie: 'delete' }));
-    expect(await asked.text()).toContain('Weet je het zeker?');
+    expect(await asked.text()).toContain('Je gegevens verwijderen?');
     expect((await t.app.request(manage)).status).toBe(200);
     const res = await t.app.request(manage, form({ actie: 'delete', bevestig: 'ja' }));
     expect(await res.text()).toContain('Je gegevens zijn verwijderd');

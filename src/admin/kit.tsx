@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
+import { Alert } from '../ui/alert.tsx';
 import { page } from '../ui/render.tsx';
 
 /** Small pieces every /beheer screen shares. */
@@ -19,11 +20,12 @@ export const idParam = (v: string | undefined) => {
 /** After a write commits: this instance serves fresh public pages at once (others within a second). */
 export const fresh = (c: Ctx) => c.get('deps').contentVersion.invalidate();
 
+/** What a save, publish or delete did: a success alert (green, with a tick), never a warning. */
 export const Notice: FC<{ text?: string }> = ({ text }) =>
   text ? (
-    <p class="hw-notice" role="status">
-      {text}
-    </p>
+    <Alert type="ok" role="status" class="hw-notice">
+      <p>{text}</p>
+    </Alert>
   ) : null;
 
 /** 404 for something that does not exist (any more), with the way back to its list. */

@@ -11,6 +11,7 @@ import { linkCounts } from '../sources/service.ts';
 import { themeAdminRoutes } from '../themes/admin.tsx';
 import { trainingAdminRoutes } from '../trainings/admin.tsx';
 import { Alert } from '../ui/alert.tsx';
+import { ConfirmAction, isConfirmed } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { auditRoutes } from './audit.tsx';
@@ -30,6 +31,7 @@ import {
   requestPasswordReset,
   resetPassword,
   setUserDisabled,
+  userById,
 } from './service.ts';
 import { clearSessionCookie, clientKey, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
@@ -550,7 +552,10 @@ const inviteForm = z.object({
 
 const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
 
-async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; role?: string; notice?: string; status?: number } = {}) {
+async function usersPage(
+  c: Ctx,
+  opts: { errors?: FieldErrors; email?: string; role?: string; notice?: string; status?: number; undo?: { id: number; name: string } } = {},
+) {
   const deps = c.get('deps');
   const [list, invites] = await Promise.all([listUsers(deps.database.db), pendingInvites(deps.database.db, deps.now())]);
   const me = c.get('user');
@@ -567,10 +572,24 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
     },
     <>
       <h1 class="utrecht-heading-1">Gebruikers</h1>
+      {opts.errors?.form ? (
+        <Alert type="error" role="alert" focus>
+          <p>{opts.errors.form}</p>
+        </Alert>
+      ) : null}
       {opts.notice ? (
-        <p class="hw-notice" role="status">
-          {opts.notice}
-        </p>
+        <Alert type="ok" role="status" class="hw-notice">
+          <p>{opts.notice}</p>
+          {opts.undo ? (
+            // Undo within the page: disabling is the one account action that can be taken back at once.
+            <form method="post" action={`/beheer/gebruikers/${opts.undo.id}/inschakelen`}>
+              <input type="hidden" name="_csrf" value={csrf} />
+              <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                Ongedaan maken: {opts.undo.name} weer inschakelen
+              </button>
+            </form>
+          ) : null}
+        </Alert>
       ) : null}
       <table class="hw-table">
         <caption class="hw-muted">Accounts met toegang tot beheer</caption>
@@ -593,14 +612,17 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
               <td>
                 {u.id === me?.id ? (
                   'Dit ben jij'
-                ) : (
-                  <form method="post" action={`/beheer/gebruikers/${u.id}/${u.disabledAt ? 'inschakelen' : 'uitschakelen'}`}>
+                ) : u.disabledAt ? (
+                  <form method="post" action={`/beheer/gebruikers/${u.id}/inschakelen`}>
                     <input type="hidden" name="_csrf" value={csrf} />
                     <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                      {u.disabledAt ? 'Inschakelen' : 'Uitschakelen'}
-                      <span class="hw-visually-hidden"> {u.name}</span>
+                      Inschakelen<span class="hw-visually-hidden"> {u.name}</span>
                     </button>
                   </form>
+                ) : (
+                  <a class="utrecht-link hw-danger" href={`/beheer/gebruikers/${u.id}/uitschakelen`}>
+                    Uitschakelen<span class="hw-visually-hidden"> {u.name}</span>
+                  </a>
                 )}
               </td>
             </tr>
@@ -621,7 +643,7 @@ async function usersPage(c: Ctx, opts: { errors?: FieldErrors; email?: string; r
       ) : null}
       <h2 class="utrecht-heading-2">Iemand uitnodigen</h2>
       <form class="hw-form" method="post" action="/beheer/gebruikers/uitnodigen" novalidate>
-        <ErrorSummary errors={opts.errors ?? {}} />
+        <ErrorSummary errors={Object.fromEntries(Object.entries(opts.errors ?? {}).filter(([k]) => k !== 'form'))} />
         <input type="hidden" name="_csrf" value={csrf} />
         <TextField name="email" label="E-mailadres" type="email" value={opts.email} error={opts.errors?.email} />
         <div class={`utrecht-form-field${opts.errors?.role ? ' utrecht-form-field--invalid' : ''}`}>
@@ -681,22 +703,66 @@ adminRoutes.post('/gebruikers/uitnodigen', async (c) => {
   return usersPage(c, { notice: `Uitnodiging aangemaakt voor ${parsed.data.email}. De mail staat in de wachtrij.` });
 });
 
+const userId = (c: Ctx) => {
+  const id = Number(c.req.param('id'));
+  // Ids are PostgreSQL integers: a larger number names no row (and would be a database error).
+  return Number.isInteger(id) && id > 0 && id < 2 ** 31 ? id : null;
+};
+
+/** Disabling an account asks first: it logs the person out everywhere, at once. */
+async function disableConfirm(c: Ctx, id: number) {
+  const u = await userById(c.get('deps').database.db, id);
+  if (!u) return c.notFound();
+  if (u.disabledAt) return usersPage(c, { notice: `Het account van ${u.name} is al uitgeschakeld.` });
+  const action = `/beheer/gebruikers/${id}/uitschakelen`;
+  return page(
+    c,
+    {
+      title: `Account van ${u.name} uitschakelen?`,
+      crumbs: [
+        { href: '/beheer', label: 'Beheer' },
+        { href: '/beheer/gebruikers', label: 'Gebruikers' },
+        { href: action, label: 'Uitschakelen' },
+      ],
+    },
+    <ConfirmAction
+      title={`Account van ${u.name} uitschakelen?`}
+      action={action}
+      lead={`${u.name} (${u.email}) wordt meteen overal uitgelogd en kan niet meer inloggen. Wat ${u.name} heeft gemaakt of gewijzigd blijft staan. Je kunt het account later weer inschakelen.`}
+      hidden={{ _csrf: c.get('user')?.csrf ?? '' }}
+      confirm={`Ja, schakel ${u.name} uit`}
+      back={{ href: '/beheer/gebruikers', label: 'Nee, terug naar de gebruikers' }}
+    />,
+  );
+}
+adminRoutes.get('/gebruikers/:id/uitschakelen', (c) => {
+  const id = userId(c);
+  if (!id) return c.notFound();
+  if (id === c.get('user')?.id) return usersPage(c, { errors: { form: 'Je kunt je eigen account niet uitschakelen.' }, status: 400 });
+  return disableConfirm(c, id);
+});
+
 for (const [action, disabled] of [
   ['uitschakelen', true],
   ['inschakelen', false],
 ] as const) {
   adminRoutes.post(`/gebruikers/:id/${action}`, async (c) => {
     const deps = c.get('deps');
-    const id = Number(c.req.param('id'));
-    // Ids are PostgreSQL integers: a larger number names no row (and would be a database error).
-    if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return c.notFound();
+    const id = userId(c);
+    if (!id) return c.notFound();
+    // Disabling someone else is confirmed first; one's own account is refused by the service below.
+    if (disabled && id !== c.get('user')?.id && !isConfirmed(await c.req.parseBody())) return disableConfirm(c, id);
     try {
       await setUserDisabled(deps.database.db, c.get('user')?.id as number, id, disabled, deps.now());
     } catch (err) {
       if (err instanceof AccountError) return usersPage(c, { errors: { form: err.message }, status: 400 });
       throw err;
     }
-    return usersPage(c, { notice: disabled ? 'Het account is uitgeschakeld en overal uitgelogd.' : 'Het account is weer ingeschakeld.' });
+    const u = await userById(deps.database.db, id);
+    const name = u?.name ?? 'Het account';
+    return disabled
+      ? usersPage(c, { notice: `Het account van ${name} is uitgeschakeld en overal uitgelogd.`, undo: { id, name } })
+      : usersPage(c, { notice: `Het account van ${name} is weer ingeschakeld.` });
   });
 }
 

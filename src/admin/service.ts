@@ -302,6 +302,11 @@ export async function pendingInvites(db: Queryable, now: Date) {
     .orderBy(asc(loginTokens.expiresAt));
 }
 
+export async function userById(db: Queryable, id: number) {
+  const [u] = await db.select({ id: users.id, name: users.name, email: users.email, disabledAt: users.disabledAt }).from(users).where(eq(users.id, id));
+  return u ?? null;
+}
+
 export async function setUserDisabled(db: Db, actorId: number, userId: number, disabled: boolean, now: Date): Promise<void> {
   if (actorId === userId) throw new AccountError('Je kunt je eigen account niet uitschakelen.');
   await db.transaction(async (tx) => {

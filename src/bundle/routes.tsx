@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { FC } from 'hono/jsx';
 import { audit } from '../admin/service.ts';
 import type { AppEnv, Ctx } from '../context.ts';
+import { Alert } from '../ui/alert.tsx';
 import { page } from '../ui/render.tsx';
 import { exportBundle, exportCounts } from './export.ts';
 import { BundleRejected, type ImportResult, importBundle, type KindResult, MAX_BUNDLE_BYTES } from './import.ts';
@@ -239,7 +240,7 @@ function resultPage(c: Ctx, result: ImportResult, fileName: string) {
     { title, crumbs: importCrumbs },
     <>
       <h1 class="utrecht-heading-1">{title}</h1>
-      <div class="hw-notice" role="status">
+      <Alert type={dry ? 'info' : 'ok'} role="status" class="hw-notice">
         <p>
           {dry
             ? anything
@@ -250,7 +251,7 @@ function resultPage(c: Ctx, result: ImportResult, fileName: string) {
               : `De bundel ${fileName} was gelijk aan wat er al stond. Er is niets veranderd.`}
         </p>
         <p>Wat niet in de bundel {dry ? 'staat, blijft' : 'stond, is blijven'} staan zoals het was.</p>
-      </div>
+      </Alert>
       <table class="hw-table hw-bundle-result hw-stack">
         <caption class="hw-muted">{dry ? 'Wat de import zou doen' : 'Wat de import heeft gedaan'}</caption>
         <thead>

@@ -2,16 +2,21 @@ import { asc, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { actor, Csrf, idParam } from '../admin/kit.tsx';
+import { actor, Csrf, csrf, idParam, Notice } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { REGISTER_CODES, registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { Alert } from '../ui/alert.tsx';
+import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
 import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, TextArea } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
 import {
+  affected,
   cancelRegistrationByEditor,
   cancelSession,
+  certificateRecipients,
+  certificatesBlocked,
   createSession,
   createTraining,
   messageAll,
@@ -439,11 +444,7 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
     { title: training.title, status, crumbs: [...base, { href: `/beheer/trainingen/${id}`, label: training.title }] },
     <>
       <h1 class="utrecht-heading-1">{training.title}</h1>
-      {notice ? (
-        <p class="hw-notice" role="status">
-          {notice}
-        </p>
-      ) : null}
+      <Notice text={notice} />
       <h2 class="utrecht-heading-2">Bijeenkomsten</h2>
       <p>
         <a class="utrecht-link" href={`/beheer/trainingen/${id}/sessies/nieuw`}>
@@ -558,7 +559,7 @@ const REG_STATUS: Record<string, string> = {
   expired: 'Verlopen',
 };
 
-async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?: FieldErrors; status?: number; notice?: string } = {}) {
+async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?: FieldErrors; status?: number; notice?: string; error?: string } = {}) {
   const deps = c.get('deps');
   const db = deps.database.db;
   const row = await sessionWithTraining(db, sid);
@@ -584,11 +585,12 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       <h1 class="utrecht-heading-1">
         {training.title}: {formatSessionTime(session.startsAt, session.endsAt)}
       </h1>
-      {opts.notice ? (
-        <p class="hw-notice" role="status">
-          {opts.notice}
-        </p>
+      {opts.error ? (
+        <Alert type="error" role="alert" focus>
+          <p>{opts.error}</p>
+        </Alert>
       ) : null}
+      <Notice text={opts.notice} />
       <p>
         <strong>{view ? STATUS_LABEL[view.status] : ''}</strong> · {view?.seatsLeft} van {session.capacity} plekken vrij · {view?.waiting} op de wachtlijst
       </p>
@@ -659,14 +661,11 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
                   ) : null}
                 </td>
                 <td>
-                  {active(r) ? (
+                  {active(r) && session.status === 'gepland' ? (
                     <div class="hw-row-actions">
-                      <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>
-                        <Csrf c={c} />
-                        <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                          Afmelden<span class="hw-visually-hidden"> {r.name}</span>
-                        </button>
-                      </form>
+                      <a class="utrecht-link" href={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>
+                        Afmelden<span class="hw-visually-hidden"> {r.name}</span>
+                      </a>
                       {others.length ? (
                         <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/verplaatsen`} class="hw-inline-move">
                           <Csrf c={c} />
@@ -693,27 +692,33 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       ) : (
         <p>Nog geen aanmeldingen.</p>
       )}
-      <h2 class="utrecht-heading-2">Bericht aan alle aangemelden</h2>
+      <h2 class="utrecht-heading-2" id="bericht">
+        Bericht aan alle aangemelden
+      </h2>
       <form class="hw-form hw-form--wide" method="post" action={`${action}/bericht`} novalidate>
         <ErrorSummary errors={Object.fromEntries(Object.entries(errors).filter(([k]) => k === 'subject' || k === 'body'))} />
         <Csrf c={c} />
         <Field name="subject" label="Onderwerp" values={opts.values ?? {}} errors={errors} />
         <Field name="body" label="Bericht" values={opts.values ?? {}} errors={errors} type="textarea" />
+        <p class="hw-muted">Je ziet eerst aan wie het bericht gaat, voordat het wordt verstuurd.</p>
         <button class="utrecht-button utrecht-button--primary-action" type="submit">
-          Bericht versturen
+          Bericht controleren
         </button>
       </form>
       <h2 class="utrecht-heading-2">Certificaten</h2>
-      {session.certificatesSentAt ? (
+      {session.status !== 'gepland' && !session.certificatesSentAt ? (
+        <p>Een geannuleerde bijeenkomst geeft geen certificaten.</p>
+      ) : session.certificatesSentAt ? (
         <p>Verstuurd op {formatMoment(session.certificatesSentAt)}.</p>
       ) : (
-        <form method="post" action={`${action}/certificaten`}>
-          <Csrf c={c} />
+        <>
           <p>Na afloop: vink eerst de aanwezigen af op de presentielijst. Daarna krijgen zij hun certificaat per mail en op hun eigen pagina.</p>
-          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-            Certificaten versturen
-          </button>
-        </form>
+          <p>
+            <a class="utrecht-link" href={`${action}/certificaten`}>
+              Certificaten versturen…
+            </a>
+          </p>
+        </>
       )}
       {session.status === 'gepland' ? (
         <>
@@ -727,28 +732,33 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
             submit="Wijzigingen opslaan"
           />
           <h2 class="utrecht-heading-2">Bijeenkomst annuleren</h2>
-          <form method="post" action={`${action}/annuleren`}>
-            <Csrf c={c} />
-            <p>Iedereen die is aangemeld krijgt een mail en een agenda-afspraak die de afspraak weghaalt.</p>
-            <button class="utrecht-button utrecht-button--secondary-action hw-danger" type="submit">
-              Bijeenkomst annuleren
-            </button>
-          </form>
+          <p>Iedereen die is aangemeld krijgt een mail en een agenda-afspraak die de afspraak weghaalt. Je ziet eerst wie dat zijn.</p>
+          <p>
+            <a class="utrecht-link hw-danger" href={`${action}/annuleren`}>
+              Bijeenkomst annuleren…
+            </a>
+          </p>
         </>
       ) : (
-        <p class="hw-notice">Deze bijeenkomst is geannuleerd.</p>
+        <Alert type="info">
+          <p>Deze bijeenkomst is geannuleerd.</p>
+        </Alert>
       )}
     </>,
   );
 }
 
 const sid = (c: Ctx) => idParam(c.req.param('sid'));
+/** A refused action: the session page with the reason (a TrainingError), anything else is a bug. */
+const failed = (c: Ctx, id: number, err: unknown) => {
+  if (err instanceof TrainingError) return sessionPage(c, id, { error: err.message, status: err.code === 'not-found' ? 404 : 409 });
+  throw err;
+};
 const attempt = async (c: Ctx, id: number, fn: () => Promise<string>) => {
   try {
     return sessionPage(c, id, { notice: await fn() });
   } catch (err) {
-    if (err instanceof TrainingError) return sessionPage(c, id, { errors: { form: err.message }, status: 409, notice: err.message });
-    throw err;
+    return failed(c, id, err);
   }
 };
 
@@ -768,38 +778,203 @@ trainingAdminRoutes.post('/sessies/:sid{[0-9]+}', async (c) => {
     return mailed ? `Opgeslagen. ${mailed} ${mailed === 1 ? 'persoon krijgt' : 'mensen krijgen'} een mail met de wijziging.` : 'Opgeslagen.';
   });
 });
+// ------------------------------------------------- confirmed actions on a session
+// Cancelling, mailing everyone, sending certificates and unregistering someone each go through a
+// page of their own that says what will happen and to whom (src/ui/confirm.tsx). The count shown
+// there is checked again under the session's lock: if it changed, nothing happens and the page
+// asks again with the new count.
+
+/** A confirmation page under the session's crumbs. */
+async function confirmOnSession(
+  c: Ctx,
+  id: number,
+  step: { href: string; label: string },
+  props: Omit<ConfirmProps, 'back' | 'action'> & { action?: string },
+  status?: number,
+) {
+  const row = await sessionWithTraining(c.get('deps').database.db, id);
+  if (!row) return c.notFound();
+  const back = `/beheer/trainingen/sessies/${id}`;
+  return page(
+    c,
+    {
+      title: props.title,
+      status,
+      crumbs: [...base, { href: `/beheer/trainingen/${row.training.id}`, label: row.training.title }, { href: back, label: 'Bijeenkomst' }, step],
+    },
+    <ConfirmAction
+      {...props}
+      action={props.action ?? step.href}
+      hidden={{ _csrf: csrf(c), ...props.hidden }}
+      back={{ href: back, label: 'Nee, terug naar de bijeenkomst' }}
+    >
+      <p>
+        <strong>{row.training.title}</strong>: {formatSessionTime(row.session.startsAt, row.session.endsAt)} · {row.session.location}
+      </p>
+      {props.children}
+    </ConfirmAction>,
+  );
+}
+
+/** The people a mass action reaches, by name, so the editor sees who they are. */
+const PeopleList: FC<{ people: Registration[] }> = ({ people: list }) =>
+  list.length ? (
+    <ul class="hw-confirm__people">
+      {list.map((r) => (
+        <li>
+          {r.name ?? '(verwijderd)'} <span class="hw-muted">({REG_STATUS[r.status]})</span>
+        </li>
+      ))}
+    </ul>
+  ) : null;
+
+/** A changed count or a refusal under the lock: the page again, with what is true now. */
+const recheck = (err: unknown) => (err instanceof TrainingError && err.code === 'changed' ? err.message : null);
+
+async function cancelConfirm(c: Ctx, id: number, changed?: string) {
+  const people = await affected(c.get('deps').database.db, id);
+  return confirmOnSession(
+    c,
+    id,
+    { href: `/beheer/trainingen/sessies/${id}/annuleren`, label: 'Annuleren' },
+    {
+      title: 'Bijeenkomst annuleren?',
+      lead: 'De bijeenkomst gaat niet door. Ze blijft zichtbaar als geannuleerd, en aanmelden kan niet meer. Dit kun je niet ongedaan maken.',
+      count: {
+        n: people.length,
+        text: people.length
+          ? `${gets(people.length, 'een mail')} met een agenda-afspraak die de afspraak weghaalt.`
+          : 'Er is niemand aangemeld: niemand krijgt een mail.',
+      },
+      confirm: 'Ja, annuleer de bijeenkomst',
+      changed,
+      children: <PeopleList people={people} />,
+    },
+    changed ? 409 : undefined,
+  );
+}
+
+trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/annuleren', (c) => {
+  const id = sid(c);
+  return id ? cancelConfirm(c, id) : c.notFound();
+});
 trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/annuleren', async (c) => {
   const id = sid(c);
   if (!id) return c.notFound();
+  const expected = confirmedCount(await c.req.parseBody());
+  if (expected === null) return cancelConfirm(c, id);
   const deps = c.get('deps');
-  return attempt(c, id, async () => {
-    const { mailed } = await cancelSession(deps.database.db, actor(c), id, trainingSettings(c), deps.now());
-    return `De bijeenkomst is geannuleerd. ${mailed} ${mailed === 1 ? 'persoon krijgt' : 'mensen krijgen'} bericht.`;
-  });
+  try {
+    const { mailed } = await cancelSession(deps.database.db, actor(c), id, trainingSettings(c), deps.now(), expected);
+    return sessionPage(c, id, { notice: `De bijeenkomst is geannuleerd. ${gets(mailed, 'bericht')}.` });
+  } catch (err) {
+    const changed = recheck(err);
+    if (changed) return cancelConfirm(c, id, changed);
+    return failed(c, id, err);
+  }
 });
+
 const messageForm = z.object({
   subject: z.string().trim().min(2, 'Vul een onderwerp in.').max(150, 'Gebruik hoogstens 150 tekens.'),
   body: z.string().trim().min(2, 'Schrijf een bericht.').max(5000, 'Gebruik hoogstens 5000 tekens.'),
 });
+async function messageConfirm(c: Ctx, id: number, message: z.infer<typeof messageForm>, changed?: string) {
+  const people = await affected(c.get('deps').database.db, id);
+  return confirmOnSession(
+    c,
+    id,
+    { href: `/beheer/trainingen/sessies/${id}#bericht`, label: 'Bericht controleren' },
+    {
+      title: 'Bericht versturen?',
+      action: `/beheer/trainingen/sessies/${id}/bericht`,
+      lead: 'Iedereen die is aangemeld of op de wachtlijst staat krijgt dit bericht per mail. Een verstuurd bericht kun je niet terughalen.',
+      count: {
+        n: people.length,
+        text: people.length ? `${gets(people.length, 'een mail')}.` : 'Er is niemand aangemeld: niemand krijgt een mail.',
+      },
+      hidden: { subject: message.subject, body: message.body },
+      confirm: people.length === 1 ? 'Ja, verstuur het bericht' : `Ja, verstuur het aan ${countPeople(people.length)}`,
+      changed,
+      children: (
+        <>
+          <h2 class="utrecht-heading-2">Het bericht</h2>
+          <dl class="hw-meta">
+            <dt>Onderwerp</dt>
+            <dd>{message.subject}</dd>
+          </dl>
+          <pre class="hw-mail">{message.body}</pre>
+          <h2 class="utrecht-heading-2">Aan</h2>
+          <PeopleList people={people} />
+        </>
+      ),
+    },
+    changed ? 409 : undefined,
+  );
+}
 trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/bericht', async (c) => {
   const id = sid(c);
   if (!id) return c.notFound();
   const form = await c.req.parseBody();
   const parsed = messageForm.safeParse(form);
   if (!parsed.success) return sessionPage(c, id, { values: formValues(form), errors: fieldErrors(parsed.error), status: 400 });
-  return attempt(c, id, async () => {
-    const n = await messageAll(c.get('deps').database.db, actor(c), id, parsed.data.subject, parsed.data.body);
-    return `Het bericht staat klaar voor ${n} ${n === 1 ? 'persoon' : 'mensen'}.`;
-  });
+  const expected = confirmedCount(form);
+  if (expected === null) return messageConfirm(c, id, parsed.data);
+  try {
+    const n = await messageAll(c.get('deps').database.db, actor(c), id, parsed.data.subject, parsed.data.body, expected);
+    return sessionPage(c, id, { notice: `Het bericht staat klaar voor ${countPeople(n)}.` });
+  } catch (err) {
+    const changed = recheck(err);
+    if (changed) return messageConfirm(c, id, parsed.data, changed);
+    return failed(c, id, err);
+  }
+});
+
+async function certificatesConfirm(c: Ctx, id: number, changed?: string) {
+  const deps = c.get('deps');
+  const row = await sessionWithTraining(deps.database.db, id);
+  if (!row) return c.notFound();
+  const blocked = certificatesBlocked(row.session, deps.now());
+  // Not yet, or already done: the session page says why (a refused POST is a conflict, a look is not).
+  if (blocked) return sessionPage(c, id, { error: blocked, status: c.req.method === 'POST' ? 409 : 200 });
+  const present = (await certificateRecipients(deps.database.db, id)).map((p) => p.registration);
+  return confirmOnSession(
+    c,
+    id,
+    { href: `/beheer/trainingen/sessies/${id}/certificaten`, label: 'Certificaten versturen' },
+    {
+      title: 'Certificaten versturen?',
+      lead: 'Wie op de presentielijst volledig aanwezig is, krijgt een certificaat per mail en op de eigen pagina. Dit gebeurt één keer: wie je later nog afvinkt, krijgt er geen meer.',
+      count: {
+        n: present.length,
+        text: present.length
+          ? `${gets(present.length, 'een certificaat')}.`
+          : 'Niemand is als volledig aanwezig afgevinkt: niemand krijgt een certificaat. Vink eerst de aanwezigen af op de presentielijst.',
+      },
+      confirm: present.length === 1 ? 'Ja, verstuur het certificaat' : `Ja, verstuur ${present.length} certificaten`,
+      changed,
+      children: <PeopleList people={present} />,
+    },
+    changed ? 409 : undefined,
+  );
+}
+trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/certificaten', (c) => {
+  const id = sid(c);
+  return id ? certificatesConfirm(c, id) : c.notFound();
 });
 trainingAdminRoutes.post('/sessies/:sid{[0-9]+}/certificaten', async (c) => {
   const id = sid(c);
   if (!id) return c.notFound();
+  const expected = confirmedCount(await c.req.parseBody());
+  if (expected === null) return certificatesConfirm(c, id);
   const deps = c.get('deps');
-  return attempt(c, id, async () => {
-    const n = await sendCertificates(deps.database.db, actor(c), id, trainingSettings(c), deps.now());
-    return `${n} ${n === 1 ? 'certificaat' : 'certificaten'} verstuurd.`;
-  });
+  try {
+    const n = await sendCertificates(deps.database.db, actor(c), id, trainingSettings(c), deps.now(), expected);
+    return sessionPage(c, id, { notice: `${n} ${n === 1 ? 'certificaat' : 'certificaten'} verstuurd.` });
+  } catch (err) {
+    const changed = recheck(err);
+    if (changed) return certificatesConfirm(c, id, changed);
+    return failed(c, id, err);
+  }
 });
 trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/export.csv', async (c) => {
   const id = sid(c);
@@ -889,9 +1064,33 @@ async function registrationSession(c: Ctx) {
   const [reg] = await c.get('deps').database.db.select().from(registrations).where(eq(registrations.id, rid));
   return reg ?? null;
 }
+async function unregisterConfirm(c: Ctx, reg: Registration) {
+  const active = ['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status);
+  if (!active) return sessionPage(c, reg.sessionId, { error: 'Deze aanmelding is al afgemeld.', status: 409 });
+  const name = reg.name ?? 'Deze persoon';
+  const seat = reg.status === 'confirmed' || reg.status === 'held' || reg.status === 'offered';
+  return confirmOnSession(
+    c,
+    reg.sessionId,
+    { href: `/beheer/trainingen/aanmeldingen/${reg.id}/afmelden`, label: 'Afmelden' },
+    {
+      title: `${name} afmelden?`,
+      lead: seat
+        ? `${name} krijgt een mail dat de aanmelding is vervallen. De plek komt vrij en gaat naar wie het eerst op de wachtlijst staat. Dit kun je niet ongedaan maken: wil ${name} toch komen, dan meldt die zich opnieuw aan.`
+        : `${name} krijgt een mail en staat dan niet meer op de wachtlijst. Dit kun je niet ongedaan maken.`,
+      count: { n: 1, text: `1 persoon krijgt een mail: ${name} (${reg.email ?? ''}).` },
+      confirm: `Ja, meld ${name} af`,
+    },
+  );
+}
+trainingAdminRoutes.get('/aanmeldingen/:rid{[0-9]+}/afmelden', async (c) => {
+  const reg = await registrationSession(c);
+  return reg ? unregisterConfirm(c, reg) : c.notFound();
+});
 trainingAdminRoutes.post('/aanmeldingen/:rid{[0-9]+}/afmelden', async (c) => {
   const reg = await registrationSession(c);
   if (!reg) return c.notFound();
+  if (confirmedCount(await c.req.parseBody()) !== 1) return unregisterConfirm(c, reg);
   const deps = c.get('deps');
   return attempt(c, reg.sessionId, async () => {
     await cancelRegistrationByEditor(deps.database.db, actor(c), reg.id, trainingSettings(c), deps.now());

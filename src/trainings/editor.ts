@@ -112,11 +112,21 @@ export async function createSession(db: Db, actorId: number | null, trainingId: 
   });
 }
 
-async function affected(tx: Queryable, sessionId: number) {
+/** Everyone a change to the session concerns: held, confirmed, on the waiting list or offered a seat. */
+export async function affected(tx: Queryable, sessionId: number) {
   return tx
     .select()
     .from(registrations)
     .where(and(eq(registrations.sessionId, sessionId), inArray(registrations.status, ['held', 'confirmed', 'waitlisted', 'offered'])));
+}
+
+/**
+ * A confirmed mass action names how many people it concerns; under the session's lock the count
+ * must still be that, or nothing is done and the editor is asked again.
+ */
+function checkCount(expected: number | undefined, actual: number, what: string) {
+  if (expected !== undefined && expected !== actual)
+    throw new TrainingError(`Het aantal is veranderd sinds je keek: het zijn er nu ${actual} (${what}), niet ${expected}. Er is nog niets gedaan.`, 'changed');
 }
 
 /**
@@ -167,11 +177,19 @@ export async function updateSession(
   });
 }
 
-export async function cancelSession(db: Db, actorId: number | null, sessionId: number, settings: TrainingSettings, now: Date): Promise<{ mailed: number }> {
+export async function cancelSession(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+  expected?: number,
+): Promise<{ mailed: number }> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
     if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
-    if (locked.session.status === 'geannuleerd') return { mailed: 0 };
+    if (locked.session.status === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is al geannuleerd.', 'cancelled');
+    checkCount(expected, (await affected(tx, sessionId)).length, 'aangemeld of op de wachtlijst');
     const [after] = await tx
       .update(trainingSessions)
       .set({ status: 'geannuleerd', icsSequence: locked.session.icsSequence + 1, updatedAt: now })
@@ -226,19 +244,40 @@ export async function setAttendance(
 }
 
 /** Mails each attendee their certificate, once per session (the stamp on the session row guards it). */
-export async function sendCertificates(db: Db, actorId: number | null, sessionId: number, settings: TrainingSettings, now: Date): Promise<number> {
+/** Why certificates cannot be sent now, or null when they can. */
+export function certificatesBlocked(session: Session, now: Date): string | null {
+  if (session.status === 'geannuleerd') return 'Een geannuleerde bijeenkomst geeft geen certificaten.';
+  if (session.endsAt > now) return 'Certificaten kunnen pas na afloop van de bijeenkomst worden verstuurd.';
+  if (session.certificatesSentAt) return `De certificaten zijn al verstuurd op ${formatMoment(session.certificatesSentAt)}.`;
+  return null;
+}
+
+/** Who gets a certificate: confirmed, and marked present in full (the proof is made then). */
+export function certificateRecipients(db: Queryable, sessionId: number) {
+  return db
+    .select({ registration: registrations, proof: attendanceProofs })
+    .from(registrations)
+    .innerJoin(attendanceProofs, eq(attendanceProofs.registrationId, registrations.id))
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)))
+    .orderBy(asc(registrations.name), asc(registrations.id));
+}
+
+export async function sendCertificates(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+  expected?: number,
+): Promise<number> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
     if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const { session, training } = locked;
-    if (session.endsAt > now) throw new TrainingError('Certificaten kunnen pas na afloop van de bijeenkomst worden verstuurd.', 'invalid');
-    if (session.certificatesSentAt) throw new TrainingError(`De certificaten zijn al verstuurd op ${formatMoment(session.certificatesSentAt)}.`, 'invalid');
-    // Only full attendance earns a certificate: the proof is made when "aanwezig" is recorded.
-    const present = await tx
-      .select({ registration: registrations, proof: attendanceProofs })
-      .from(registrations)
-      .innerJoin(attendanceProofs, eq(attendanceProofs.registrationId, registrations.id))
-      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)));
+    const blocked = certificatesBlocked(session, now);
+    if (blocked) throw new TrainingError(blocked, 'invalid');
+    const present = await certificateRecipients(tx, sessionId);
+    checkCount(expected, present.length, 'volledig aanwezig');
     for (const { registration: r, proof } of present) {
       if (!r.email || !r.name) continue;
       const verifyUrl = `${settings.baseUrl}/certificaat/${proof.code}`;
@@ -321,15 +360,13 @@ export async function cancelRegistrationByEditor(db: Db, actorId: number | null,
   });
 }
 
-export async function messageAll(db: Db, actorId: number | null, sessionId: number, subject: string, body: string): Promise<number> {
+export async function messageAll(db: Db, actorId: number | null, sessionId: number, subject: string, body: string, expected?: number): Promise<number> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ session: trainingSessions, training: trainings })
-      .from(trainingSessions)
-      .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
-      .where(eq(trainingSessions.id, sessionId));
+    // Locked like every other change to who is registered, so the count holds until the commit.
+    const row = await lockSession(tx, sessionId);
     if (!row) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const people = await affected(tx, sessionId);
+    checkCount(expected, people.length, 'aangemeld of op de wachtlijst');
     for (const r of people) await enqueueMail(tx, mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body));
     await audit(tx, actorId, 'session.message', `sessie ${sessionId}`, { recipients: people.length, subject });
     return people.length;

@@ -15,7 +15,7 @@ import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
 import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
 import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError, type TrainingSettings } from './service.ts';
-import { DeleteConfirm, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
+import { CancelConfirm, DeleteConfirm, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
 export const trainingRoutes = new Hono<AppEnv>();
 
@@ -160,11 +160,17 @@ trainingRoutes.post('/aanmelding/:token', async (c) => {
   const token = c.req.param('token');
   const parsed = manageForm.safeParse(await c.req.parseBody());
   if (!parsed.success) return managePage(c, token, { error: 'Deze actie bestaat niet.', status: 400 });
-  if (parsed.data.actie === 'delete' && parsed.data.bevestig !== 'ja') {
-    // Deleting is asked for first: the page says what it means for a certificate.
+  if ((parsed.data.actie === 'delete' || parsed.data.actie === 'cancel') && parsed.data.bevestig !== 'ja') {
+    // Deleting and cancelling are asked first: the page says what happens to the seat and to a certificate.
     noStore(c);
     const found = await registrationPage(deps.database.db, token, deps.now());
     if (!found) return managePage(c, token);
+    if (parsed.data.actie === 'cancel')
+      return page(
+        c,
+        { title: 'Afmelden', crumbs },
+        <CancelConfirm token={token} training={found.training} session={found.session} registration={found.registration} />,
+      );
     const proof = await proofOf(deps.database.db, found.registration.id);
     return page(c, { title: 'Gegevens verwijderen', crumbs }, <DeleteConfirm token={token} training={found.training} session={found.session} proof={proof} />);
   }

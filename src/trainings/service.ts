@@ -51,7 +51,7 @@ const ACTIVE = ['held', 'confirmed', 'waitlisted', 'offered'] as const;
 export class TrainingError extends Error {
   constructor(
     message: string,
-    readonly code: 'not-found' | 'closed' | 'cancelled' | 'past' | 'not-open' | 'deadline' | 'invalid',
+    readonly code: 'not-found' | 'closed' | 'cancelled' | 'past' | 'not-open' | 'deadline' | 'invalid' | 'changed',
   ) {
     super(message);
   }

@@ -3,6 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { attendanceProofs } from '../db/schema.ts';
 import { jsonLdScript, sessionEvent } from '../feeds/structured-data.ts';
 import { Alert, type AlertType } from '../ui/alert.tsx';
+import { ConfirmAction } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
@@ -351,41 +352,56 @@ type Proof = typeof attendanceProofs.$inferSelect;
 
 /** "Verwijder mijn gegevens" asks first, and says what it means for a certificate. */
 export const DeleteConfirm: FC<{ token: string; training: Training; session: Session; proof: Proof | null }> = ({ token, training, session, proof }) => (
-  <>
-    <h1 class="utrecht-heading-1">Weet je het zeker?</h1>
-    <Alert type="warning">
-      <p class="hw-alert__lead">Je naam, e-mailadres, organisatie, functie en registratienummer worden gewist. Dit kun je niet ongedaan maken.</p>
-      {proof ? (
-        <>
-          <p>
-            Je hebt een certificaat voor deze training (controlecode {proof.code}). Dat certificaat kan daarna niemand meer controleren: het bewijs van je
-            deelname wordt ook gewist. Vraagt je register later om bewijs, dan kunnen wij het niet meer geven.
-          </p>
-          <p>Wil je het certificaat houden? Download het dan eerst.</p>
-        </>
-      ) : (
-        <p>Ben je nog aangemeld, dan vervalt je aanmelding en geven we je plek aan iemand anders.</p>
-      )}
-      <SessionFacts training={training} session={session} />
-    </Alert>
-    <div class="hw-actions">
-      <form method="post" action={`/trainingen/aanmelding/${token}`}>
-        <input type="hidden" name="actie" value="delete" />
-        <input type="hidden" name="bevestig" value="ja" />
-        <button class="utrecht-button utrecht-button--primary-action hw-danger" type="submit">
-          Ja, verwijder mijn gegevens
-        </button>
-      </form>
-      {proof ? (
-        <a class="utrecht-link" href={`/trainingen/aanmelding/${token}/certificaat.pdf`}>
-          Eerst mijn certificaat downloaden
-        </a>
-      ) : null}
-      <a class="utrecht-link" href={`/trainingen/aanmelding/${token}`}>
-        Nee, terug naar mijn aanmelding
-      </a>
-    </div>
-  </>
+  <ConfirmAction
+    title="Je gegevens verwijderen?"
+    action={`/trainingen/aanmelding/${token}`}
+    hidden={{ actie: 'delete' }}
+    lead="Je naam, e-mailadres, organisatie, functie en registratienummer worden gewist. Dit kun je niet ongedaan maken."
+    confirm="Ja, verwijder mijn gegevens"
+    back={{ href: `/trainingen/aanmelding/${token}`, label: 'Nee, terug naar mijn aanmelding' }}
+  >
+    {proof ? (
+      <>
+        <p>
+          Je hebt een certificaat voor deze training (controlecode {proof.code}). Dat certificaat kan daarna niemand meer controleren: het bewijs van je
+          deelname wordt ook gewist. Vraagt je register later om bewijs, dan kunnen wij het niet meer geven.
+        </p>
+        <p>
+          Wil je het certificaat houden?{' '}
+          <a class="utrecht-link" href={`/trainingen/aanmelding/${token}/certificaat.pdf`}>
+            Download het dan eerst
+          </a>
+          .
+        </p>
+      </>
+    ) : (
+      <p>Ben je nog aangemeld, dan vervalt je aanmelding en geven we je plek aan iemand anders.</p>
+    )}
+    <SessionFacts training={training} session={session} />
+  </ConfirmAction>
+);
+
+/** The registrant's "Afmelden", asked first: the seat goes to someone else. */
+export const CancelConfirm: FC<{ token: string; training: Training; session: Session; registration: Registration }> = ({
+  token,
+  training,
+  session,
+  registration,
+}) => (
+  <ConfirmAction
+    title="Afmelden?"
+    action={`/trainingen/aanmelding/${token}`}
+    hidden={{ actie: 'cancel' }}
+    lead={
+      registration.status === 'waitlisted'
+        ? 'Je staat dan niet meer op de wachtlijst. Wil je later toch komen, dan meld je je opnieuw aan en sluit je achteraan.'
+        : 'Je plek gaat naar iemand anders, als er een wachtlijst is meteen. Wil je later toch komen, dan meld je je opnieuw aan, als er dan nog plek is.'
+    }
+    confirm="Ja, meld me af"
+    back={{ href: `/trainingen/aanmelding/${token}`, label: 'Nee, ik blijf aangemeld' }}
+  >
+    <SessionFacts training={training} session={session} />
+  </ConfirmAction>
 );
 
 export const ManagePage: FC<{
@@ -418,6 +434,15 @@ export const ManagePage: FC<{
         <Alert type="error" role="alert" focus>
           <p>{error}</p>
         </Alert>
+      ) : null}
+      {r.status === 'cancelled' && s.status === 'gepland' && s.startsAt > now ? (
+        <p>
+          Toch komen?{' '}
+          <a class="utrecht-link" href={sessionPath(training, s)}>
+            Meld je weer aan
+          </a>
+          .
+        </p>
       ) : null}
       <dl class="hw-meta">
         {notice ? null : (
