@@ -143,7 +143,7 @@ export async function historyPage(s: Subject, db: Queryable) {
           </div>
         </form>
       ) : null}
-      <table class="hw-table">
+      <table class="hw-table hw-stack">
         <caption class="hw-muted">Versies, nieuwste eerst</caption>
         <thead>
           <tr>
@@ -161,7 +161,7 @@ export async function historyPage(s: Subject, db: Queryable) {
                   {r.action} door {r.author ?? 'het systeem'}
                 </span>
               </td>
-              <td>
+              <td data-label="Acties">
                 {i === 0 ? (
                   'Huidige versie'
                 ) : (

@@ -591,7 +591,7 @@ async function usersPage(
           ) : null}
         </Alert>
       ) : null}
-      <table class="hw-table">
+      <table class="hw-table hw-stack">
         <caption class="hw-muted">Accounts met toegang tot beheer</caption>
         <thead>
           <tr>
@@ -606,10 +606,10 @@ async function usersPage(
           {list.map((u) => (
             <tr>
               <td>{u.name}</td>
-              <td>{u.email}</td>
-              <td>{ROLE_LABEL[u.role as Role]}</td>
-              <td>{u.disabledAt ? `Uitgeschakeld sinds ${dateTime.format(u.disabledAt)}` : 'Actief'}</td>
-              <td>
+              <td data-label="E-mailadres">{u.email}</td>
+              <td data-label="Rol">{ROLE_LABEL[u.role as Role]}</td>
+              <td data-label="Status">{u.disabledAt ? `Uitgeschakeld sinds ${dateTime.format(u.disabledAt)}` : 'Actief'}</td>
+              <td data-label="Actie">
                 {u.id === me?.id ? (
                   'Dit ben jij'
                 ) : u.disabledAt ? (
@@ -789,7 +789,7 @@ adminRoutes.get('/mail', async (c) => {
           : 'Er is geen mailserver ingesteld (SMTP_URL). Berichten blijven hier staan en worden niet verstuurd.'}
       </p>
       {mails.length ? (
-        <table class="hw-table">
+        <table class="hw-table hw-stack">
           <thead>
             <tr>
               <th scope="col">Aangemaakt</th>
@@ -802,13 +802,15 @@ adminRoutes.get('/mail', async (c) => {
             {mails.map((m) => (
               <tr>
                 <td>{dateTime.format(m.createdAt)}</td>
-                <td>{m.to}</td>
-                <td>
+                <td data-label="Aan">{m.to}</td>
+                <td data-label="Onderwerp">
                   <a class="utrecht-link" href={`/beheer/mail/${m.id}`}>
                     {m.subject}
                   </a>
                 </td>
-                <td>{m.status === 'sent' ? 'Verstuurd' : m.status === 'failed' ? `Mislukt: ${m.lastError ?? ''}` : 'Wacht op verzending'}</td>
+                <td data-label="Status">
+                  {m.status === 'sent' ? 'Verstuurd' : m.status === 'failed' ? `Mislukt: ${m.lastError ?? ''}` : 'Wacht op verzending'}
+                </td>
               </tr>
             ))}
           </tbody>

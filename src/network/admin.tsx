@@ -293,7 +293,7 @@ networkAdminRoutes.get('/', async (c) => {
         </a>
       </p>
       {list.length ? (
-        <table class="hw-table">
+        <table class="hw-table hw-stack">
           <caption class="hw-muted">Partnerorganisaties in de regio ({list.length})</caption>
           <thead>
             <tr>
@@ -314,8 +314,8 @@ networkAdminRoutes.get('/', async (c) => {
                     {TYPE_LABEL[o.type]} · {o.municipalities.join(', ')}
                   </span>
                 </td>
-                <td>{o.published ? 'Ja' : 'Nee'}</td>
-                <td>{o.demo ? 'Ja' : 'Nee'}</td>
+                <td data-label="Op de site">{o.published ? 'Ja' : 'Nee'}</td>
+                <td data-label="Demo">{o.demo ? 'Ja' : 'Nee'}</td>
               </tr>
             ))}
           </tbody>

@@ -83,7 +83,7 @@ themeAdminRoutes.get('/', async (c) => {
           Nieuw thema
         </a>
       </p>
-      <table class="hw-table">
+      <table class="hw-table hw-stack">
         <caption class="hw-muted">Alle thema’s, in de volgorde van de site</caption>
         <thead>
           <tr>
@@ -106,7 +106,7 @@ themeAdminRoutes.get('/', async (c) => {
                   {t.lastBy ? ` door ${t.lastBy}` : ''}
                 </span>
               </td>
-              <td>
+              <td data-label="Volgorde">
                 <div class="hw-inline-move">
                   {i > 0 ? (
                     <form method="post" action={`${ROOT}/${t.id}/omhoog`}>

@@ -235,7 +235,7 @@ accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/evaluatie', async (c) => {
       </p>
       {r.shown ? (
         <>
-          <table class="hw-table">
+          <table class="hw-table hw-stack">
             <caption class="hw-visually-hidden">Gemiddelde score per uitspraak, van 1 (helemaal oneens) tot 5 (helemaal eens)</caption>
             <thead>
               <tr>
@@ -249,7 +249,9 @@ accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/evaluatie', async (c) => {
                 .map((q) => (
                   <tr>
                     <td>{q.text}</td>
-                    <td>{r.averages[q.id] === null || r.averages[q.id] === undefined ? '–' : String(r.averages[q.id]).replace('.', ',')}</td>
+                    <td data-label="Gemiddeld (1–5)">
+                      {r.averages[q.id] === null || r.averages[q.id] === undefined ? '–' : String(r.averages[q.id]).replace('.', ',')}
+                    </td>
                   </tr>
                 ))}
             </tbody>

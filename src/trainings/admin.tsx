@@ -265,7 +265,7 @@ const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: Fie
     <fieldset class="hw-fieldset">
       <legend class="hw-legend">Registers en punten</legend>
       <p class="hw-muted">Vul de punten in bij elk register waarvoor de training geaccrediteerd is. Laat de rest leeg.</p>
-      <table class="hw-table hw-registers">
+      <table class="hw-table hw-registers hw-stack">
         <thead>
           <tr>
             <th scope="col">Register</th>
@@ -277,7 +277,7 @@ const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: Fie
           {REGISTER_CODES.map((code) => (
             <tr>
               <th scope="row">{REGISTERS[code].name}</th>
-              <td>
+              <td data-label="Punten">
                 {errors[`points-${code}`] ? (
                   <p class="hw-field-error" id={`points-${code}-error`}>
                     {errors[`points-${code}`]}
@@ -295,7 +295,7 @@ const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: Fie
                   aria-describedby={errors[`points-${code}`] ? `points-${code}-error` : undefined}
                 />
               </td>
-              <td>
+              <td data-label="Accreditatienummer">
                 {errors[`accreditationId-${code}`] ? (
                   <p class="hw-field-error" id={`accreditationId-${code}-error`}>
                     {errors[`accreditationId-${code}`]}
@@ -379,7 +379,7 @@ trainingAdminRoutes.get('/', async (c) => {
           Nieuwe training
         </a>
       </p>
-      <table class="hw-table">
+      <table class="hw-table hw-stack">
         <thead>
           <tr>
             <th scope="col">Training</th>
@@ -395,8 +395,8 @@ trainingAdminRoutes.get('/', async (c) => {
                   {r.training.title}
                 </a>
               </td>
-              <td>{r.sessions}</td>
-              <td>{r.training.published ? 'Ja' : 'Nee'}</td>
+              <td data-label="Bijeenkomsten">{r.sessions}</td>
+              <td data-label="Op de site">{r.training.published ? 'Ja' : 'Nee'}</td>
             </tr>
           ))}
         </tbody>
@@ -452,7 +452,7 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
         </a>
       </p>
       {sessions.length ? (
-        <table class="hw-table">
+        <table class="hw-table hw-stack">
           <thead>
             <tr>
               <th scope="col">Wanneer</th>
@@ -469,11 +469,11 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
                     {formatSessionTime(v.session.startsAt, v.session.endsAt)}
                   </a>
                 </td>
-                <td>{STATUS_LABEL[v.status]}</td>
-                <td>
+                <td data-label="Status">{STATUS_LABEL[v.status]}</td>
+                <td data-label="Plekken vrij">
                   {v.seatsLeft} van {v.session.capacity}
                 </td>
-                <td>{v.waiting}</td>
+                <td data-label="Wachtlijst">{v.waiting}</td>
               </tr>
             ))}
           </tbody>
@@ -630,7 +630,7 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       </ul>
       <h2 class="utrecht-heading-2">Aanmeldingen</h2>
       {regs.length ? (
-        <table class="hw-table">
+        <table class="hw-table hw-stack">
           <thead>
             <tr>
               <th scope="col">Naam</th>
@@ -647,8 +647,8 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
                   <br />
                   <span class="hw-muted">{r.email}</span>
                 </td>
-                <td>{r.organisation}</td>
-                <td>
+                <td data-label="Organisatie">{r.organisation}</td>
+                <td data-label="Status">
                   {REG_STATUS[r.status]}
                   {r.attendance ? `, ${ATTENDANCE_LABEL[r.attendance as Attendance].toLowerCase()}` : ''}
                   {r.register ? (
@@ -660,7 +660,7 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
                     </>
                   ) : null}
                 </td>
-                <td>
+                <td data-label="Acties">
                   {active(r) && session.status === 'gepland' ? (
                     <div class="hw-row-actions">
                       <a class="utrecht-link" href={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>

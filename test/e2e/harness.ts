@@ -38,10 +38,12 @@ export async function startServer() {
 }
 
 /** axe-core with WCAG 2.1 A/AA rules (and best practices); fails listing every violation. */
-export async function expectNoAxeViolations(page: Page, label: string) {
+export async function axeViolations(page: Page): Promise<string[]> {
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
-  const summary = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect(summary, `axe violations on ${label}`).toEqual([]);
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+export async function expectNoAxeViolations(page: Page, label: string) {
+  expect(await axeViolations(page), `axe violations on ${label}`).toEqual([]);
 }
 
 /** Every request the page makes goes to our own origin. */

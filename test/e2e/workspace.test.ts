@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { organisations, outbox, registrations, revisions, sources, themes, trainingSessions, users } from '../../src/db/schema.ts';
+import { settingsFrom } from '../../src/jobs/scheduler.ts';
+import { register } from '../../src/trainings/service.ts';
+import { createOpenSession, loginAs } from '../helpers.ts';
+import { ROUTES } from '../routes.ts';
+import { axeViolations, browserEnabled, useBrowserAndServer, VIEWPORTS } from './harness.ts';
+
+/** Screenshots for looking at the screens by eye; not compared by the test. */
+const SHOTS = join(process.cwd(), 'scratch');
+
+/** Pages that are not screens: files, and the public login-link pages (tested in e2e/admin). */
+const NOT_SCREENS = /\.(csv|json)$|^\/beheer\/(inloggen|welkom|wachtwoord-vergeten|nieuw-wachtwoord)/;
+
+describe.skipIf(!browserEnabled)('the coordinator’s workspace in Chromium', () => {
+  const env = useBrowserAndServer();
+
+  it('every /beheer screen at 375 and 1280 px: zero axe violations, no sideways scrolling, tables stack on a phone', async () => {
+    const { deps } = env.server;
+    const db = deps.database.db;
+    const s = await createOpenSession(db, new Date(), { slug: 'werkplek', title: 'Werkplek', summary: 'Een training voor de werkplek.', capacity: 3 });
+    await register(db, s.sessionId, { name: 'Kim de Wit', email: 'kim@example.org', organisation: 'JGZ', role: 'Arts' }, settingsFrom(deps), new Date());
+    // An editor's account, for the screens about someone else's account.
+    await loginAs(env.server.app, deps.database, 'redacteur');
+    const admin = await loginAs(env.server.app, deps.database, 'beheerder');
+    const first = async <T>(rows: Promise<T[]>) => {
+      const [row] = await rows;
+      if (!row) throw new Error('no row to fill a path with');
+      return row;
+    };
+    const [reg] = await db.select().from(registrations).where(eq(registrations.sessionId, s.sessionId));
+    const editorUser = await first(db.select().from(users).where(eq(users.role, 'redacteur')));
+    const session = await first(db.select().from(trainingSessions).where(eq(trainingSessions.id, s.sessionId)));
+    const params: Record<string, string> = {
+      sid: String(s.sessionId),
+      rid: String(reg?.id),
+      // The route parameter :id means a different table on each screen; filled per prefix below.
+    };
+    const ids: [RegExp, string][] = [
+      [/^\/beheer\/trainingen\//, String(session.trainingId)],
+      [/^\/beheer\/netwerk\//, String((await first(db.select().from(organisations).orderBy(asc(organisations.id)))).id)],
+      [/^\/beheer\/themas\//, String((await first(db.select().from(themes).orderBy(asc(themes.id)))).id)],
+      [/^\/beheer\/bronnen\//, String((await first(db.select().from(sources).orderBy(asc(sources.id)))).id)],
+      [/^\/beheer\/gebruikers\//, String(editorUser.id)],
+      [/^\/beheer\/mail\//, String((await first(db.select().from(outbox).orderBy(asc(outbox.id)))).id)],
+    ];
+    // A comparison needs two revisions of the item; one compared with itself is a full screen.
+    const revision = async (kind: string, ref: string) =>
+      (
+        await first(
+          db
+            .select()
+            .from(revisions)
+            .where(and(eq(revisions.kind, kind), eq(revisions.ref, Number(ref)))),
+        )
+      ).id;
+    const queries: Record<string, string> = {};
+    for (const [kind, prefix] of [
+      ['theme', '/beheer/themas/'],
+      ['organisation', '/beheer/netwerk/'],
+    ] as const) {
+      const id = ids.find(([re]) => re.test(prefix))?.[1] as string;
+      const rev = await revision(kind, id);
+      queries[`${prefix}${id}/vergelijk`] = `?van=${rev}&naar=${rev}`;
+    }
+    const paths = ROUTES.map((r) => r.route)
+      .filter((r) => r.startsWith('GET /beheer'))
+      .map((r) => r.slice(4))
+      .filter((p) => !NOT_SCREENS.test(p))
+      .map((p) =>
+        p
+          .replace(/:(sid|rid)\{\[0-9\]\+\}/g, (_, k: string) => params[k] as string)
+          .replace(/:id(\{\[0-9\]\+\})?/, () => ids.find(([re]) => re.test(p))?.[1] ?? 'geen-id'),
+      )
+      .map((p) => p + (queries[p] ?? ''));
+    expect(paths.length).toBeGreaterThan(30);
+    mkdirSync(SHOTS, { recursive: true });
+    const problems: string[] = [];
+    for (const viewport of VIEWPORTS) {
+      const context = await env.browser.newContext({ viewport });
+      await context.addCookies([{ name: 'hw_session', value: admin.cookies.get('hw_session') as string, url: env.server.base }]);
+      const page = await context.newPage();
+      for (const path of paths) {
+        const res = await page.goto(env.server.base + path);
+        if (res?.status() !== 200) problems.push(`${path}: status ${res?.status()}`);
+        const axe = await axeViolations(page);
+        if (axe.length) problems.push(`${path} at ${viewport.width} px: axe ${axe.join('; ')}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        if (overflow > 0) problems.push(`${path} scrolls sideways by ${overflow} px at ${viewport.width} px`);
+        // On a phone every admin table is a list of small cards (rows as blocks, each value labelled).
+        const tables = await page.$$eval('main table.hw-table:not(.hw-presence)', (ts) =>
+          ts.map((t) => ({ stack: t.classList.contains('hw-stack'), row: getComputedStyle(t.querySelector('tbody tr') ?? t).display })),
+        );
+        for (const table of tables) {
+          if (!table.stack) problems.push(`${path}: a table that does not stack`);
+          else if (table.row !== (viewport.width < 700 ? 'block' : 'table-row')) problems.push(`${path}: rows are ${table.row} at ${viewport.width} px`);
+        }
+        if (['/beheer/gebruikers', `/beheer/trainingen/sessies/${s.sessionId}`, '/beheer/mail', '/beheer/trainingen/nieuw'].includes(path))
+          await page.screenshot({ path: join(SHOTS, `werkplek${path.replaceAll('/', '-')}-${viewport.name}.png`), fullPage: true });
+      }
+      await context.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
