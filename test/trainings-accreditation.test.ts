@@ -433,7 +433,7 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
     await t.app.request(third, form(answer('3', 'Meer casussen graag.')));
     const shown = await (await editor.get(results)).text();
     expect(shown).toContain('4 deelnemers uitgenodigd, 3 reacties');
-    expect(shown).toMatch(/De inhoud is bruikbaar in mijn werk\.<\/td><td>4<\/td>/);
+    expect(shown).toMatch(/De inhoud is bruikbaar in mijn werk\.<\/td><td data-label="Gemiddeld \(1–5\)">4<\/td>/);
     expect(shown).toContain('Veel geleerd.');
     expect(shown).toContain('Meer casussen graag.');
     const csv = Buffer.from(await (await editor.get(`${results}.csv`)).arrayBuffer()).toString('utf8');

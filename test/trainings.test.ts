@@ -16,6 +16,7 @@ import {
   setAttendance,
   updateSession,
 } from '../src/trainings/editor.ts';
+import { formatCsvMoment } from '../src/trainings/format.ts';
 import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
 import { LIST_COUNTS_MS } from '../src/trainings/seat-cache.ts';
 import { anonymiseOld, confirm, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
@@ -584,7 +585,12 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemernext@example.org', a.sessionId)).toBe('offered');
     const csv = registrationsCsv(await sessionRegistrations(t.deps.database.db, a.sessionId));
     expect(csv.startsWith('\uFEFFnr;naam;e-mail;organisatie;functie;status;aanwezig;aangemeld op;register;registratienummer\r\n')).toBe(true);
-    expect(csv).toContain(`;"'=HYPERLINK(""x"")";deelnemernext@example.org;GGD Voorbeeld;Jeugdverpleegkundige;plek aangeboden;nee;`);
+    // Numbered per session in the order people registered; the time in Dutch local time.
+    const [next] = await t.deps.database.db.select().from(registrations).where(eq(registrations.email, 'deelnemernext@example.org'));
+    expect(csv.split('\r\n')[1]).toBe(
+      `1;"'=HYPERLINK(""x"")";deelnemernext@example.org;GGD Voorbeeld;Jeugdverpleegkundige;plek aangeboden;nee;${formatCsvMoment(next?.createdAt as Date)};;`,
+    );
+    expect(formatCsvMoment(next?.createdAt as Date)).toMatch(/^\d{1,2}-\d{1,2}-\d{4} \d{2}:\d{2}$/);
   });
 
   it('mails reach a real SMTP server with the calendar file attached', async () => {

@@ -15,6 +15,7 @@ import { ConfirmAction, isConfirmed } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { auditRoutes } from './audit.tsx';
+import { dashboardPage } from './dashboard.tsx';
 import {
   AccountError,
   changePassword,
@@ -483,67 +484,7 @@ adminRoutes.post('/nieuw-wachtwoord/:token', async (c) => {
   );
 });
 
-adminRoutes.get('/', async (c) => {
-  const user = c.get('user');
-  const [pending, links] = await Promise.all([countPending(c.get('deps').database.db), linkCounts(c.get('deps').database.db)]);
-  return page(
-    c,
-    { title: 'Beheer', crumbs: [{ href: '/beheer', label: 'Beheer' }] },
-    <>
-      <h1 class="utrecht-heading-1">Beheer</h1>
-      <p>
-        Welkom, {user?.name}. Je bent ingelogd als {ROLE_LABEL[user?.role ?? 'redacteur'].toLowerCase()}.
-      </p>
-      <ul>
-        {user?.role === 'beheerder' ? (
-          <li>
-            <a class="utrecht-link" href="/beheer/gebruikers">
-              Gebruikers uitnodigen en beheren
-            </a>
-          </li>
-        ) : null}
-        <li>
-          <a class="utrecht-link" href="/beheer/wachtwoord">
-            Wachtwoord wijzigen
-          </a>
-        </li>
-        <li>
-          <a class="utrecht-link" href="/beheer/themas">
-            Thema’s schrijven, publiceren en ordenen
-          </a>
-        </li>
-        <li>
-          <a
-            class="utrecht-link"
-            href={links.broken ? '/beheer/bronnen?status=kapot' : links.redirect ? '/beheer/bronnen?status=doorverwezen' : '/beheer/bronnen'}
-          >
-            Bronnen en links
-          </a>{' '}
-          ({links.broken === 1 ? '1 kapotte link' : `${links.broken} kapotte links`},{' '}
-          {links.redirect === 1 ? '1 doorverwijzing' : `${links.redirect} doorverwijzingen`})
-        </li>
-        <li>
-          <a class="utrecht-link" href="/beheer/mail">
-            Uitgaande mail bekijken
-          </a>{' '}
-          ({pending === 1 ? '1 bericht wacht' : `${pending} berichten wachten`} op verzending)
-        </li>
-        <li>
-          <a class="utrecht-link" href="/beheer/export">
-            Inhoud exporteren{user?.role === 'beheerder' ? ' of importeren' : ''}
-          </a>
-        </li>
-        {user?.role === 'beheerder' ? (
-          <li>
-            <a class="utrecht-link" href="/beheer/audit">
-              Logboek: wie deed wat en wanneer
-            </a>
-          </li>
-        ) : null}
-      </ul>
-    </>,
-  );
-});
+adminRoutes.get('/', (c) => dashboardPage(c));
 
 const inviteForm = z.object({
   email,

@@ -269,8 +269,8 @@ export async function getMail(db: Queryable, id: number, opts: { includeRestrict
   return row ?? null;
 }
 
-export async function countPending(db: Queryable): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, 'pending'));
+export async function countPending(db: Queryable, status: 'pending' | 'failed' = 'pending'): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, status));
   return row?.n ?? 0;
 }
 

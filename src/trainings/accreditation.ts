@@ -1,9 +1,9 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, inArray, lt } from 'drizzle-orm';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters, trainingSessions, trainings } from '../db/schema.ts';
+import { excelCsv } from '../ui/csv.ts';
 import type { Session, Training, TrainingSettings } from './service.ts';
 
 /** The registers a training can give points in, with how their numbers look. */
@@ -240,19 +240,14 @@ export async function accreditationRows(db: Queryable, sessionId: number, regist
     .orderBy(asc(attendanceProofs.name), asc(attendanceProofs.id));
 }
 
-const safeCell = (v: string | null) => {
-  const s = v ?? '';
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-};
 const isoDay = (d: Date) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(d);
 
-/** CSV for Dutch Excel and the registers' upload screens: semicolons, UTF-8 with a byte-order mark. */
+/** CSV for Dutch Excel and the registers' upload screens (src/ui/csv.ts); the date as the registers read it (2026-12-04). */
 export function accreditationCsv(rows: (typeof attendanceProofs.$inferSelect)[]): string {
-  const body = stringify(
-    rows.map((r) => [safeCell(r.name), safeCell(r.registerNumber), isoDay(r.sessionDate), r.points ?? '', safeCell(r.accreditationId)]),
-    { delimiter: ';', header: true, columns: ['naam', 'registratienummer', 'datum', 'punten', 'accreditatienummer'], record_delimiter: '\r\n' },
+  return excelCsv(
+    ['naam', 'registratienummer', 'datum', 'punten', 'accreditatienummer'],
+    rows.map((r) => [r.name, r.registerNumber, isoDay(r.sessionDate), r.points ?? '', r.accreditationId]),
   );
-  return `\uFEFF${body}`;
 }
 
 // ---------------------------------------------------------------- retention

@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable } from '../db/client.ts';
@@ -6,10 +5,11 @@ import { attendanceProofs, registrations, trainingSessions, trainings } from '..
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { upsertSearchDocument } from '../search/service.ts';
+import { excelCsv } from '../ui/csv.ts';
 import { recordAttendance, registerName, setRegisters, type TrainingRegister } from './accreditation.ts';
 import { certificatePdf } from './certificate.ts';
 import type { Question } from './evaluation.ts';
-import { formatMoment } from './format.ts';
+import { formatCsvMoment, formatMoment } from './format.ts';
 import { mails } from './mails.ts';
 import {
   icsFor,
@@ -382,33 +382,27 @@ const STATUS_NL: Record<string, string> = {
   expired: 'verlopen',
 };
 
-/** CSV for Dutch Excel: semicolons, UTF-8 with a byte-order mark. Cells that start like a formula are defused. */
+/**
+ * The registrations of a session for Dutch Excel (src/ui/csv.ts): numbered 1, 2, 3… in the order
+ * people registered, times in Dutch local time ("4-12-2026 14:30").
+ */
 export function registrationsCsv(rows: Registration[]): string {
-  const safe = (v: string | null) => {
-    const s = v ?? '';
-    return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  };
-  const body = stringify(
-    rows.map((r) => [
-      r.id,
-      safe(r.name),
-      safe(r.email),
-      safe(r.organisation),
-      safe(r.role),
+  const inOrder = [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  return excelCsv(
+    ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op', 'register', 'registratienummer'],
+    inOrder.map((r, i) => [
+      i + 1,
+      r.name,
+      r.email,
+      r.organisation,
+      r.role,
       STATUS_NL[r.status] ?? r.status,
       r.attended ? 'ja' : 'nee',
-      r.createdAt.toISOString(),
+      formatCsvMoment(r.createdAt),
       registerName(r.register),
-      safe(r.registerNumber),
+      r.registerNumber,
     ]),
-    {
-      delimiter: ';',
-      header: true,
-      columns: ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op', 'register', 'registratienummer'],
-      record_delimiter: '\r\n',
-    },
   );
-  return `\uFEFF${body}`;
 }
 
 export type { Training };

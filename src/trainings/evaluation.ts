@@ -1,9 +1,9 @@
-import { stringify } from 'csv-stringify/sync';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { sha256 } from '../admin/crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { evaluationInvites, evaluationResponses, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
+import { excelCsv } from '../ui/csv.ts';
 import { mails } from './mails.ts';
 import { mailSession, type Training, type TrainingSettings } from './service.ts';
 
@@ -197,13 +197,13 @@ export async function evaluationCsv(db: Queryable, sessionId: number, questions:
     .from(evaluationResponses)
     .where(eq(evaluationResponses.sessionId, sessionId))
     .orderBy(asc(evaluationResponses.id));
-  const safe = (v: unknown) => {
-    const s = v === undefined ? '' : String(v);
-    return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-  };
-  const body = stringify(
-    rows.map((r) => questions.map((q) => safe(r.answers[q.id]))),
-    { delimiter: ';', header: true, columns: questions.map((q) => q.text), record_delimiter: '\r\n' },
+  return excelCsv(
+    questions.map((q) => q.text),
+    rows.map((r) =>
+      questions.map((q) => {
+        const v = r.answers[q.id];
+        return v === undefined || v === null ? '' : String(v);
+      }),
+    ),
   );
-  return `\uFEFF${body}`;
 }

@@ -18,6 +18,21 @@ export function formatSessionTime(start: Date, end: Date): string {
 }
 
 export const formatMoment = (d: Date) => short.format(d);
+
+const numeric = new Intl.DateTimeFormat('nl-NL', {
+  day: 'numeric',
+  month: 'numeric',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+  timeZone: 'Europe/Amsterdam',
+});
+/** "4-12-2026 14:30": Dutch time as Dutch Excel reads a date and time in a CSV cell. */
+export function formatCsvMoment(d: Date): string {
+  const part = Object.fromEntries(numeric.formatToParts(d).map((p) => [p.type, p.value]));
+  return `${part.day}-${part.month}-${part.year} ${part.hour}:${part.minute}`;
+}
 export const formatDay = (d: Date) => day.format(d);
 
 /** A wall-clock time in Amsterdam ("2027-01-12T09:30") as the UTC instant it is. */

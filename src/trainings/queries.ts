@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { listSeatCounts, type SeatCounts } from './seat-cache.ts';
@@ -86,6 +86,22 @@ export async function sessionWithTraining(db: Queryable, sessionId: number): Pro
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
     .where(eq(trainingSessions.id, sessionId));
   return row ?? null;
+}
+
+/** Planned sessions starting after `from` and no later than `until`, with their trainings and seats, soonest first. */
+export async function upcomingSessions(db: Queryable, from: Date, until: Date) {
+  const rows = await db
+    .select({ session: trainingSessions, training: trainings })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(and(eq(trainingSessions.status, 'gepland'), gt(trainingSessions.startsAt, from), lte(trainingSessions.startsAt, until)))
+    .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id));
+  const views = await sessionViews(
+    db,
+    rows.map((r) => r.session),
+    from,
+  );
+  return rows.map((r, i) => ({ ...r, view: views[i] as SessionView }));
 }
 
 export async function allPublicSessions(db: Queryable) {

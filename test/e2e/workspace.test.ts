@@ -98,7 +98,7 @@ describe.skipIf(!browserEnabled)('the coordinator’s workspace in Chromium', ()
           if (!table.stack) problems.push(`${path}: a table that does not stack`);
           else if (table.row !== (viewport.width < 700 ? 'block' : 'table-row')) problems.push(`${path}: rows are ${table.row} at ${viewport.width} px`);
         }
-        if (['/beheer/gebruikers', `/beheer/trainingen/sessies/${s.sessionId}`, '/beheer/mail', '/beheer/trainingen/nieuw'].includes(path))
+        if (['/beheer', '/beheer/gebruikers', `/beheer/trainingen/sessies/${s.sessionId}`, '/beheer/mail', '/beheer/trainingen/nieuw'].includes(path))
           await page.screenshot({ path: join(SHOTS, `werkplek${path.replaceAll('/', '-')}-${viewport.name}.png`), fullPage: true });
       }
       await context.close();
