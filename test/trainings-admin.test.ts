@@ -243,4 +243,82 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
     expect(await (await editor.post(again.action, again.fields)).text()).toContain('Het bericht staat klaar voor 2 mensen.');
     expect(await mails()).toBe(before + 2);
   });
+
+  it('forms help: a blank slug comes from the title (numbered when taken), themes only from the list, new trainings unpublished, no session in the past', async () => {
+    const empty = await (await editor.get('/beheer/trainingen/nieuw')).text();
+    const csrf = csrfFrom(empty);
+    // New: not published until the editor says so; themes are boxes to tick, not slugs to type.
+    expect(empty).toMatch(/<input type="checkbox" id="published" name="published" value="ja"\/>/);
+    expect(empty).toMatch(/<input type="checkbox" id="thema-hechting" name="themes" value="hechting"\/>/);
+    expect(empty).not.toContain('Slugs van thema');
+    const fields = {
+      _csrf: csrf,
+      title: 'Signalen herkennen: één dag',
+      slug: '',
+      summary: 'Een dag over signalen bij jonge kinderen.',
+      descriptionMd: '',
+      audience: 'JGZ',
+      durationHours: '6',
+      accreditation: '',
+    };
+    const body = (themes: string[]) => {
+      const form = new URLSearchParams(fields);
+      for (const t of themes) form.append('themes', t);
+      return form;
+    };
+    const post = (themes: string[]) =>
+      t.app.request('/beheer/trainingen/nieuw', {
+        method: 'POST',
+        body: body(themes),
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: [...editor.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
+    const before = await tableCounts(t.deps.database);
+    const unknown = await post(['hechting', 'bestaat-niet']);
+    expect(unknown.status).toBe(400);
+    const unknownHtml = await unknown.text();
+    expect(unknownHtml).toContain('Dit thema bestaat niet (meer): bestaat-niet. Kies thema’s uit de lijst.');
+    expect(unknownHtml).toContain('value="Signalen herkennen: één dag"');
+    expect(unknownHtml).toMatch(/id="thema-hechting" name="themes" value="hechting" checked=""/);
+    expect((await tableCounts(t.deps.database)).trainings).toBe(before.trainings);
+
+    for (const expected of ['signalen-herkennen-een-dag', 'signalen-herkennen-een-dag-2']) {
+      const created = await post(['hechting', 'kansrijke-start']);
+      expect(created.status).toBe(303);
+      const [row] = await db().select().from(trainings).where(eq(trainings.slug, expected));
+      expect(row?.themes).toEqual(['hechting', 'kansrijke-start']);
+      expect(row?.published).toBe(false);
+    }
+
+    // A session: sensible defaults, and never one that starts in the past.
+    const [training] = await db().select().from(trainings).where(eq(trainings.slug, 'signalen-herkennen-een-dag'));
+    const form = await (await editor.get(`/beheer/trainingen/${training?.id}/sessies/nieuw`)).text();
+    const inTwoWeeks = utcToAmsterdamLocal(new Date(t.clock.now().getTime() + 14 * DAY)).slice(0, 10);
+    expect(form).toContain(`name="startsAt" value="${inTwoWeeks}T09:30"`);
+    expect(form).toContain(`name="endsAt" value="${inTwoWeeks}T12:30"`);
+    expect(form).toContain('name="capacity" value="20"');
+    const yesterday = new Date(t.clock.now().getTime() - DAY);
+    const past = await editor.post(`/beheer/trainingen/${training?.id}/sessies/nieuw`, {
+      _csrf: csrf,
+      startsAt: utcToAmsterdamLocal(yesterday),
+      endsAt: utcToAmsterdamLocal(new Date(yesterday.getTime() + 3 * 3_600_000)),
+      location: 'Zaal 2',
+      capacity: '10',
+      registrationOpensAt: utcToAmsterdamLocal(new Date(yesterday.getTime() - 3 * DAY)),
+      registrationClosesAt: utcToAmsterdamLocal(new Date(yesterday.getTime() - DAY)),
+      cancelUntil: utcToAmsterdamLocal(new Date(yesterday.getTime() - DAY)),
+      contact: '',
+    });
+    expect(past.status).toBe(400);
+    const pastHtml = await past.text();
+    expect(pastHtml).toContain('Het begin ligt in het verleden. Kies een moment dat nog moet komen.');
+    expect(pastHtml).toContain('value="Zaal 2"');
+    expect(
+      (
+        await db()
+          .select()
+          .from(trainingSessions)
+          .where(eq(trainingSessions.trainingId, training?.id as number))
+      ).length,
+    ).toBe(0);
+  });
 });

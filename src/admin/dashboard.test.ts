@@ -20,7 +20,12 @@ describe.each(backends())('the /beheer dashboard on %s', (kind) => {
     // Sessions start 30 days from the clock; move the clock so that two start within the coming two weeks.
     const soon = await createOpenSession(db, t.clock.now(), { slug: 'bijna', title: 'Bijna vol', summary: 'Een bijeenkomst met plek.', capacity: 3 });
     const full = await createOpenSession(db, t.clock.now(), { slug: 'vol', title: 'Helemaal vol', summary: 'Een volle bijeenkomst.', capacity: 1 });
-    const later = await createOpenSession(db, new Date(t.clock.now().getTime() + 20 * DAY), { slug: 'later', title: 'Veel later', summary: 'Nog ver weg.', capacity: 5 });
+    const later = await createOpenSession(db, new Date(t.clock.now().getTime() + 20 * DAY), {
+      slug: 'later',
+      title: 'Veel later',
+      summary: 'Nog ver weg.',
+      capacity: 5,
+    });
     t.clock.set(new Date(t.clock.now().getTime() + 20 * DAY));
     const settings = settingsFrom(t.deps);
     await register(db, soon.sessionId, person('a'), settings, t.clock.now());
@@ -28,9 +33,15 @@ describe.each(backends())('the /beheer dashboard on %s', (kind) => {
     await register(db, full.sessionId, person('c'), settings, t.clock.now());
 
     const [mail] = await db.select().from(outbox).limit(1);
-    await db.update(outbox).set({ status: 'failed' }).where(eq(outbox.id, mail?.id as number));
+    await db
+      .update(outbox)
+      .set({ status: 'failed' })
+      .where(eq(outbox.id, mail?.id as number));
     const [theme] = await db.select().from(themes).limit(1);
-    await db.update(themes).set({ published: false }).where(eq(themes.id, theme?.id as number));
+    await db
+      .update(themes)
+      .set({ published: false })
+      .where(eq(themes.id, theme?.id as number));
     await db.update(trainings).set({ published: false }).where(eq(trainings.slug, 'later'));
 
     const editor = await loginAs(t.app, t.deps.database, 'redacteur');

@@ -3,7 +3,7 @@ import type { Child, FC } from 'hono/jsx';
 import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../admin/history.tsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors } from '../ui/forms.tsx';
+import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createOrganisation,
@@ -109,19 +109,14 @@ const valuesOf = (o: Organisation): FormValues => ({
   demo: o.demo,
 });
 
-type Body = Record<string, string | File | (string | File)[]>;
-const strings = (v: Body[string] | undefined): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((s): s is string => typeof s === 'string');
-const first = (body: Body, key: string) => (strings(body[key])[0] ?? '').slice(0, 5000);
-
 /** What the editor typed, kept as typed, to show again next to the messages. */
-const valuesFromBody = (body: Body): FormValues => ({
-  ...(Object.fromEntries(TEXT_KEYS.map((k) => [k, first(body, k)])) as Record<TextKey, string>),
-  themes: strings(body.themes)
+const valuesFromBody = (body: FormBody): FormValues => ({
+  ...(Object.fromEntries(TEXT_KEYS.map((k) => [k, firstOf(body, k)])) as Record<TextKey, string>),
+  themes: allOf(body.themes)
     .map((s) => s.slice(0, 100))
     .slice(0, 50),
-  published: first(body, 'published') === 'ja',
-  demo: first(body, 'demo') === 'ja',
+  published: firstOf(body, 'published') === 'ja',
+  demo: firstOf(body, 'demo') === 'ja',
 });
 
 const splitList = (v: string) =>
@@ -241,22 +236,15 @@ const OrganisationForm: FC<{
       <Field name="address" values={values} errors={errors} label="Adres (niet verplicht)" hint="Straat en nummer, plaats." />
     </fieldset>
     <Field name="municipalities" values={values} errors={errors} hint="Gescheiden door komma’s, bijvoorbeeld: Voorbeeldstad, Beekdal." />
-    <fieldset class="hw-fieldset" id="themes" aria-describedby={errors.themes ? 'themes-error' : undefined}>
-      <legend class="utrecht-form-label">{LABELS.themes} (niet verplicht)</legend>
-      {errors.themes ? (
-        <p class="hw-field-error" id="themes-error">
-          {errors.themes}
-        </p>
-      ) : null}
-      {themes.map((t) => (
-        <div class="utrecht-form-field">
-          <label class="hw-choice" for={`thema-${t.slug}`}>
-            <input type="checkbox" id={`thema-${t.slug}`} name="themes" value={t.slug} checked={values.themes.includes(t.slug)} />
-            {t.title}
-          </label>
-        </div>
-      ))}
-    </fieldset>
+    <CheckboxGroup
+      name="themes"
+      id="themes"
+      idPrefix="thema"
+      legend={`${LABELS.themes} (niet verplicht)`}
+      options={themes.map((t) => ({ value: t.slug, label: t.title }))}
+      checked={values.themes}
+      error={errors.themes}
+    />
     <div class="utrecht-form-field">
       <label class="hw-choice" for="demo">
         <input type="checkbox" id="demo" name="demo" value="ja" checked={values.demo} />
@@ -480,8 +468,8 @@ async function loaded(c: Ctx) {
 }
 
 /** The version the form was opened at; anything malformed counts as stale. */
-const versionOf = (body: Body) => {
-  const v = first(body, 'versie');
+const versionOf = (body: FormBody) => {
+  const v = firstOf(body, 'versie');
   return VERSION_PATTERN.test(v) ? v : '';
 };
 

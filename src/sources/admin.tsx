@@ -3,7 +3,7 @@ import type { Child, FC } from 'hono/jsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { formVersion } from '../db/version.ts';
-import { describedBy, FieldShell } from '../ui/forms.tsx';
+import { allOf, CheckboxGroup, describedBy, FieldShell, type FormBody, firstOf } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { checkSources, linkCheckSettings, runningUntil, startBackgroundCheck } from './linkcheck.ts';
 import {
@@ -51,17 +51,12 @@ const NOTICES: Record<string, string> = {
 };
 const noticeOf = (c: Ctx) => NOTICES[c.req.query('melding') ?? ''];
 
-type Body = Record<string, string | File | (string | File)[]>;
-const strings = (v: Body[string] | undefined): string[] =>
-  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((s): s is string => typeof s === 'string');
-const first = (body: Body, key: string) => (strings(body[key])[0] ?? '').slice(0, 5000);
-
-const valuesFromBody = (body: Body): SourceFormValues => ({
-  title: first(body, 'title'),
-  organisation: first(body, 'organisation'),
-  url: first(body, 'url'),
-  description: first(body, 'description'),
-  themes: strings(body.themes)
+const valuesFromBody = (body: FormBody): SourceFormValues => ({
+  title: firstOf(body, 'title'),
+  organisation: firstOf(body, 'organisation'),
+  url: firstOf(body, 'url'),
+  description: firstOf(body, 'description'),
+  themes: allOf(body.themes)
     .map((s) => s.slice(0, 20))
     .slice(0, 100),
 });
@@ -172,26 +167,16 @@ const SourceForm: FC<{
         {values.description}
       </textarea>
     </FieldShell>
-    <fieldset class="hw-fieldset" id="themes" aria-describedby={errors.themes ? 'themes-hint themes-error' : 'themes-hint'}>
-      <legend class="utrecht-form-label">{LABELS.themes} (niet verplicht)</legend>
-      <p class="hw-muted" id="themes-hint">
-        Bij welke thema’s hoort deze bron? Een nieuw gekozen thema krijgt de bron onderaan zijn lijst met bronnen.
-      </p>
-      {errors.themes ? (
-        <p class="hw-field-error" id="themes-error">
-          {errors.themes}
-        </p>
-      ) : null}
-      {themes.map((t) => (
-        <div class="utrecht-form-field">
-          <label class="hw-choice" for={`thema-${t.id}`}>
-            <input type="checkbox" id={`thema-${t.id}`} name="themes" value={String(t.id)} checked={values.themes.includes(String(t.id))} />
-            {t.title}
-            {t.published ? '' : ' (niet gepubliceerd)'}
-          </label>
-        </div>
-      ))}
-    </fieldset>
+    <CheckboxGroup
+      name="themes"
+      id="themes"
+      idPrefix="thema"
+      legend={`${LABELS.themes} (niet verplicht)`}
+      hint="Bij welke thema’s hoort deze bron? Een nieuw gekozen thema krijgt de bron onderaan zijn lijst met bronnen."
+      options={themes.map((t) => ({ value: String(t.id), label: `${t.title}${t.published ? '' : ' (niet gepubliceerd)'}` }))}
+      checked={values.themes}
+      error={errors.themes}
+    />
     <button class="utrecht-button utrecht-button--primary-action" type="submit">
       {submit}
     </button>
@@ -559,7 +544,7 @@ sourceAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   if (!s) return gone(c);
   const body = await c.req.parseBody({ all: true });
   const values = valuesFromBody(body);
-  const version = formVersion(first(body, 'versie'));
+  const version = formVersion(firstOf(body, 'versie'));
   const { input, errors } = parseSourceForm(values);
   // Keep the version the editor started from, so a conflict is still noticed on the next try.
   if (!input) return editPage(c, s, { values, errors, status: 400, version });

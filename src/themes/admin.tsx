@@ -6,7 +6,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { formVersion } from '../db/version.ts';
 import { listSourcesForPicker } from '../sources/service.ts';
-import { ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
+import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createTheme,
@@ -269,24 +269,15 @@ const ThemeForm: FC<{
       />
       <TextArea name="trainingText" label={FIELD_LABELS.trainingText} value={values.trainingText} error={errors.trainingText} rows={3} />
     </fieldset>
-    <fieldset class="hw-fieldset" id="related" aria-describedby={errors.related ? 'related-error' : undefined}>
-      <legend class="utrecht-form-label">{FIELD_LABELS.related} (hoogstens 6)</legend>
-      {errors.related ? (
-        <p class="hw-field-error" id="related-error">
-          {errors.related}
-        </p>
-      ) : null}
-      {opts.themes
-        .filter((t) => t.slug !== selfSlug)
-        .map((t) => (
-          <div class="utrecht-form-field">
-            <label class="hw-choice" for={`verwant-${t.id}`}>
-              <input type="checkbox" id={`verwant-${t.id}`} name="related" value={t.slug} checked={values.related.includes(t.slug)} />
-              {t.title}
-            </label>
-          </div>
-        ))}
-    </fieldset>
+    <CheckboxGroup
+      name="related"
+      id="related"
+      idPrefix="verwant"
+      legend={`${FIELD_LABELS.related} (hoogstens 6)`}
+      options={opts.themes.filter((t) => t.slug !== selfSlug).map((t) => ({ value: t.slug, label: t.title }))}
+      checked={values.related}
+      error={errors.related}
+    />
     <fieldset class="hw-fieldset" id="sources" aria-describedby={errors.sources ? 'sources-error sources-hint' : 'sources-hint'}>
       <legend class="utrecht-form-label">{FIELD_LABELS.sources} (hoogstens 20)</legend>
       <p class="hw-muted" id="sources-hint">

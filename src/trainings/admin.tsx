@@ -1,13 +1,16 @@
-import { asc, count, eq } from 'drizzle-orm';
+import { asc, count, eq, like } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { actor, Csrf, csrf, idParam, Notice } from '../admin/kit.tsx';
+import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
+import type { Queryable } from '../db/client.ts';
 import { REGISTER_CODES, registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { themeOptions } from '../themes/editor.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
-import { describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, TextArea } from '../ui/forms.tsx';
+import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, firstOf, TextArea } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
@@ -53,19 +56,21 @@ const list = (v: unknown) =>
 
 const trainingForm = z.object({
   title: z.string().trim().min(2, 'Vul een titel in.').max(120, 'Gebruik hoogstens 120 tekens.'),
+  // Left blank, it is made from the title (withSlug below).
   slug: z
     .string()
     .trim()
-    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Gebruik alleen kleine letters, cijfers en koppeltekens, zoals hechting-basis.')
-    .max(80),
+    .max(80, 'Gebruik hoogstens 80 tekens.')
+    .refine((v) => v === '' || /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v), 'Gebruik alleen kleine letters, cijfers en koppeltekens, zoals hechting-basis.'),
   summary: z.string().trim().min(10, 'Schrijf een korte samenvatting (minstens 10 tekens).').max(300, 'Gebruik hoogstens 300 tekens.'),
   descriptionMd: z.string().max(20_000, 'De beschrijving is te lang (hoogstens 20.000 tekens).').default(''),
   audience: z.string().max(500).transform(list),
+  // The ticked boxes of the theme list, joined by commas (trainingBody); checked against the themes that exist in checkThemes.
   themes: z
     .string()
-    .max(500)
+    .max(2000)
     .transform(list)
-    .pipe(z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Thema’s zijn slugs, gescheiden door komma’s.')).max(6, 'Hoogstens 6 thema’s.')),
+    .pipe(z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Kies thema’s uit de lijst.')).max(6, 'Kies hoogstens 6 thema’s.')),
   durationHours: z.coerce
     .number({ message: 'Vul de duur in hele uren in.' })
     .int('Vul de duur in hele uren in.')
@@ -140,6 +145,37 @@ const parseTrainingForm = (form: Record<string, unknown>) => {
   return { success: true as const, data: { ...(base.data as TrainingInput), registers: registers.data, evaluationQuestions: questions.data } };
 };
 
+/** The training form's body: one value per field, the ticked themes joined by commas. */
+const trainingBody = async (c: Ctx) => {
+  const body = await c.req.parseBody({ all: true });
+  return Object.fromEntries(Object.keys(body).map((k) => [k, k === 'themes' ? allOf(body[k]).join(',') : firstOf(body, k, 20_001)]));
+};
+
+/**
+ * What the database must confirm: every theme exists (a theme deleted while the form was open is
+ * named), and a blank slug is made from the title, numbered when another training has it.
+ */
+async function completeTraining(db: Queryable, input: TrainingInput, exceptId?: number): Promise<{ data: TrainingInput } | { errors: FieldErrors }> {
+  const known = new Set((await themeOptions(db)).map((t) => t.slug));
+  const unknown = input.themes.filter((slug) => !known.has(slug));
+  if (unknown.length) return { errors: { themes: `Dit thema bestaat niet (meer): ${unknown.join(', ')}. Kies thema’s uit de lijst.` } };
+  if (input.slug) return { data: input };
+  const base = slugify(input.title) || 'training';
+  const taken = new Set(
+    (
+      await db
+        .select({ id: trainings.id, slug: trainings.slug })
+        .from(trainings)
+        .where(like(trainings.slug, `${base}%`))
+    )
+      .filter((t) => t.id !== exceptId)
+      .map((t) => t.slug),
+  );
+  let slug = base;
+  for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, 75)}-${n}`;
+  return { data: { ...input, slug } };
+}
+
 const localTime = (label: string) =>
   z.string({ message: `Vul ${label} in.` }).transform((v, ctx) => {
     const d = amsterdamToUtc(v);
@@ -195,7 +231,7 @@ const trainingValues = (t?: Training, registers: TrainingRegister[] = []): Value
         accreditation: t.accreditation,
         published: t.published ? 'ja' : '',
       }
-    : { published: 'ja', durationHours: '3' };
+    : { published: '', durationHours: '3' };
 const sessionValues = (s?: Session): Values =>
   s
     ? {
@@ -209,7 +245,30 @@ const sessionValues = (s?: Session): Values =>
         cancelUntil: utcToAmsterdamLocal(s.cancelUntil),
         contact: s.contact,
       }
-    : { capacity: '20' };
+    : {};
+
+/**
+ * A new session's first values, so the editor changes what differs: two weeks from now at 09:30
+ * for three hours, 20 seats, registration open from now until the day before, free cancelling
+ * until two days before.
+ */
+function newSessionValues(now: Date): Values {
+  const day = utcToAmsterdamLocal(new Date(now.getTime() + 14 * 86_400_000)).slice(0, 10);
+  const startsAt = amsterdamToUtc(`${day}T09:30`) as Date;
+  const hours = (h: number) => new Date(startsAt.getTime() + h * 3_600_000);
+  return {
+    startsAt: utcToAmsterdamLocal(startsAt),
+    endsAt: utcToAmsterdamLocal(hours(3)),
+    capacity: '20',
+    registrationOpensAt: utcToAmsterdamLocal(now),
+    registrationClosesAt: utcToAmsterdamLocal(hours(-24)),
+    cancelUntil: utcToAmsterdamLocal(hours(-48)),
+  };
+}
+
+/** A session cannot be planned in the past: refused when it is new, or when its start is moved. */
+const pastStart = (startsAt: Date, now: Date, before?: Date): FieldErrors =>
+  startsAt <= now && startsAt.getTime() !== before?.getTime() ? { startsAt: 'Het begin ligt in het verleden. Kies een moment dat nog moet komen.' } : {};
 const formValues = (form: Record<string, unknown>): Values =>
   Object.fromEntries(
     Object.entries(form)
@@ -250,16 +309,37 @@ const Check: FC<{ name: string; label: string; values: Values }> = ({ name, labe
   </div>
 );
 
-const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: FieldErrors; submit: string }> = ({ c, action, values, errors, submit }) => (
+const TrainingFormView: FC<{
+  c: Ctx;
+  action: string;
+  values: Values;
+  errors: FieldErrors;
+  submit: string;
+  themeChoices: { slug: string; title: string }[];
+}> = ({ c, action, values, errors, submit, themeChoices }) => (
   <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
     <ErrorSummary errors={errors} />
     <Csrf c={c} />
     <Field name="title" label="Titel" values={values} errors={errors} />
-    <Field name="slug" label="Webadres (slug)" values={values} errors={errors} hint="Komt in het adres: /trainingen/slug." />
+    <Field
+      name="slug"
+      label="Webadres (slug)"
+      values={values}
+      errors={errors}
+      hint="Komt in het adres: /trainingen/slug. Laat je het leeg, dan maken we het uit de titel."
+    />
     <Field name="summary" label="Samenvatting" values={values} errors={errors} />
     <Field name="descriptionMd" label="Beschrijving (Markdown)" values={values} errors={errors} type="textarea" />
     <Field name="audience" label="Voor wie" values={values} errors={errors} hint="Beroepsgroepen, gescheiden door komma’s." />
-    <Field name="themes" label="Thema’s" values={values} errors={errors} hint="Slugs van thema’s, gescheiden door komma’s, bijvoorbeeld hechting." />
+    <CheckboxGroup
+      name="themes"
+      id="themes"
+      idPrefix="thema"
+      legend="Thema’s (hoogstens 6)"
+      options={themeChoices.map((t) => ({ value: t.slug, label: t.title }))}
+      checked={list(values.themes)}
+      error={errors.themes}
+    />
     <Field name="durationHours" label="Duur in uren" values={values} errors={errors} type="number" />
     <Field name="accreditation" label="Accreditatie (niet verplicht)" values={values} errors={errors} hint="Een korte toelichting, zoals: aangevraagd." />
     <fieldset class="hw-fieldset">
@@ -329,7 +409,7 @@ const TrainingFormView: FC<{ c: Ctx; action: string; values: Values; errors: Fie
         .map((q) => q.text)
         .join(' ')}).`}
     />
-    <Check name="published" label="Gepubliceerd op de site" values={values} />
+    <Check name="published" label="Gepubliceerd op de site (zet dit pas aan als de training klaar is)" values={values} />
     <button class="utrecht-button utrecht-button--primary-action" type="submit">
       {submit}
     </button>
@@ -405,23 +485,32 @@ trainingAdminRoutes.get('/', async (c) => {
   );
 });
 
-const newTrainingPage = (c: Ctx, values: Values, errors: FieldErrors, status?: number) =>
+const newTrainingPage = async (c: Ctx, values: Values, errors: FieldErrors, status?: number) =>
   page(
     c,
     { title: 'Nieuwe training', status, crumbs: [...base, { href: '/beheer/trainingen/nieuw', label: 'Nieuw' }] },
     <>
       <h1 class="utrecht-heading-1">Nieuwe training</h1>
-      <TrainingFormView c={c} action="/beheer/trainingen/nieuw" values={values} errors={errors} submit="Training opslaan" />
+      <TrainingFormView
+        c={c}
+        action="/beheer/trainingen/nieuw"
+        values={values}
+        errors={errors}
+        submit="Training opslaan"
+        themeChoices={await themeOptions(c.get('deps').database.db)}
+      />
     </>,
   );
 
 trainingAdminRoutes.get('/nieuw', (c) => newTrainingPage(c, trainingValues(), {}));
 trainingAdminRoutes.post('/nieuw', async (c) => {
-  const form = await c.req.parseBody();
+  const form = await trainingBody(c);
   const parsed = parseTrainingForm(form);
   if (!parsed.success) return newTrainingPage(c, formValues(form), parsed.errors, 400);
+  const completed = await completeTraining(c.get('deps').database.db, parsed.data);
+  if ('errors' in completed) return newTrainingPage(c, formValues(form), completed.errors, 400);
   try {
-    const id = await createTraining(c.get('deps').database.db, actor(c), parsed.data);
+    const id = await createTraining(c.get('deps').database.db, actor(c), completed.data);
     c.get('deps').contentVersion.invalidate();
     return c.redirect(`/beheer/trainingen/${id}`, 303);
   } catch (err) {
@@ -488,6 +577,7 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
         values={values ?? trainingValues(training, await registersOf(deps.database.db, id))}
         errors={errors}
         submit="Wijzigingen opslaan"
+        themeChoices={await themeOptions(deps.database.db)}
       />
     </>,
   );
@@ -500,11 +590,13 @@ trainingAdminRoutes.get('/:id{[0-9]+}', (c) => {
 trainingAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const id = idParam(c.req.param('id'));
   if (!id) return c.notFound();
-  const form = await c.req.parseBody();
+  const form = await trainingBody(c);
   const parsed = parseTrainingForm(form);
   if (!parsed.success) return trainingPage(c, id, formValues(form), parsed.errors, 400);
+  const completed = await completeTraining(c.get('deps').database.db, parsed.data, id);
+  if ('errors' in completed) return trainingPage(c, id, formValues(form), completed.errors, 400);
   try {
-    await updateTraining(c.get('deps').database.db, actor(c), id, parsed.data);
+    await updateTraining(c.get('deps').database.db, actor(c), id, completed.data);
     c.get('deps').contentVersion.invalidate();
   } catch (err) {
     if (err instanceof TrainingError) return trainingPage(c, id, formValues(form), { slug: err.message }, 409);
@@ -535,7 +627,7 @@ const newSessionPage = async (c: Ctx, trainingId: number, values: Values, errors
 };
 trainingAdminRoutes.get('/:id{[0-9]+}/sessies/nieuw', (c) => {
   const id = idParam(c.req.param('id'));
-  return id ? newSessionPage(c, id, sessionValues(), {}) : c.notFound();
+  return id ? newSessionPage(c, id, newSessionValues(c.get('deps').now()), {}) : c.notFound();
 });
 trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   const id = idParam(c.req.param('id'));
@@ -546,6 +638,8 @@ trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   const form = await c.req.parseBody();
   const parsed = sessionForm.safeParse(form);
   if (!parsed.success) return newSessionPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
+  const past = pastStart(parsed.data.startsAt, c.get('deps').now());
+  if (past.startsAt) return newSessionPage(c, id, formValues(form), past, 400);
   const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput);
   return c.redirect(`/beheer/trainingen/sessies/${sid}`, 303);
 });
@@ -773,6 +867,10 @@ trainingAdminRoutes.post('/sessies/:sid{[0-9]+}', async (c) => {
   const parsed = sessionForm.safeParse(form);
   if (!parsed.success) return sessionPage(c, id, { values: formValues(form), errors: fieldErrors(parsed.error), status: 400 });
   const deps = c.get('deps');
+  const before = await sessionWithTraining(deps.database.db, id);
+  if (!before) return c.notFound();
+  const past = pastStart(parsed.data.startsAt, deps.now(), before.session.startsAt);
+  if (past.startsAt) return sessionPage(c, id, { values: formValues(form), errors: past, status: 400 });
   return attempt(c, id, async () => {
     const { mailed } = await updateSession(deps.database.db, actor(c), id, parsed.data as SessionInput, trainingSettings(c), deps.now());
     return mailed ? `Opgeslagen. ${mailed} ${mailed === 1 ? 'persoon krijgt' : 'mensen krijgen'} een mail met de wijziging.` : 'Opgeslagen.';

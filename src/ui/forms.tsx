@@ -103,3 +103,52 @@ export const TextArea: FC<{ name: string; label: string; value: string; error?: 
     </textarea>
   </FieldShell>
 );
+
+/**
+ * A choice of several from a fixed list (themes, related themes, sources): a fieldset of
+ * checkboxes, so nothing can be typed that does not exist. `id` is the fieldset's, for the error
+ * summary's link; each box's id is `${idPrefix}-${option.value}`.
+ */
+export const CheckboxGroup: FC<{
+  name: string;
+  id: string;
+  idPrefix: string;
+  legend: string;
+  options: { value: string; label: Child }[];
+  checked: string[];
+  error?: string;
+  hint?: Child;
+}> = ({ name, id, idPrefix, legend, options, checked, error, hint }) => {
+  const described = [error ? `${id}-error` : '', hint ? `${id}-hint` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <fieldset class="hw-fieldset" id={id} aria-describedby={described}>
+      <legend class="utrecht-form-label">{legend}</legend>
+      {hint ? (
+        <p class="hw-muted" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="hw-field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+      {options.map((o) => (
+        <div class="utrecht-form-field">
+          <label class="hw-choice" for={`${idPrefix}-${o.value}`}>
+            <input type="checkbox" id={`${idPrefix}-${o.value}`} name={name} value={o.value} checked={checked.includes(o.value)} />
+            {o.label}
+          </label>
+        </div>
+      ))}
+    </fieldset>
+  );
+};
+
+/** A form body as Hono parses it with `{ all: true }`: a repeated field is a list. */
+export type FormBody = Record<string, string | File | (string | File)[]>;
+/** Every text value of a field (a checkbox group sends one per ticked box). */
+export const allOf = (v: FormBody[string] | undefined): string[] =>
+  (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((s): s is string => typeof s === 'string');
+/** The first text value of a field, cut to `max` characters ('' when absent). */
+export const firstOf = (body: FormBody, key: string, max = 5000) => (allOf(body[key])[0] ?? '').slice(0, max);
