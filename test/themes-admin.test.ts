@@ -2,6 +2,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffLines } from '../src/admin/revisions.ts';
 import { auditLog, revisions, searchDocuments, themeSources, themes } from '../src/db/schema.ts';
+import { updateTheme } from '../src/themes/editor.ts';
+import { type ThemeSnapshot, themeSnapshot } from '../src/themes/service.ts';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
 
 const versionIn = (html: string) => /name="versie" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -25,6 +27,7 @@ function formOf(html: string): [string, string][] {
   const pairs: [string, string][] = [
     ['_csrf', csrfFrom(html)],
     ['versie', versionIn(html)],
+    ['basis', inputValue(html, 'basis')],
     ['title', inputValue(html, 'title')],
     ['slug', inputValue(html, 'slug')],
     ['summary', textareaValue(html, 'summary')],
@@ -302,19 +305,92 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     expect(textareaValue(html, 'summary')).toBe('Samenvatting van de redacteur, die te laat was.');
     // …and the database keeps the first save.
     expect((await themeBySlug('veerkracht'))?.summary).toBe('Samenvatting van de beheerder, die eerst opsloeg.');
-    // A missing, made-up or impossible version is no better than a stale one: a conflict, never a crash.
+    // A missing, made-up or impossible version is no better than a stale one: without the fingerprints
+    // of what the form started from (or with broken ones), a conflict, never a crash.
     for (const v of ['', 'gisteren', '2026-99-99T99:99:99.999999Z']) {
-      const res = await postPairs(editor, `/beheer/themas/${id}`, [
-        ...withField(withField(formOf(mine), 'versie', v), 'title', 'Overschreven'),
-        ['actie', 'opslaan'],
-      ]);
-      expect(res.status, v).toBe(409);
+      for (const basis of ['', '{kapot', '[]', '{"title":12}']) {
+        const res = await postPairs(editor, `/beheer/themas/${id}`, [
+          ...withField(withField(withField(formOf(mine), 'versie', v), 'basis', basis), 'title', 'Overschreven'),
+          ['actie', 'opslaan'],
+        ]);
+        expect(res.status, `${v} ${basis}`).toBe(409);
+      }
     }
     expect((await themeBySlug('veerkracht'))?.title).toBe('Veerkracht');
     // The conflict page carries the new version: saving again overwrites on purpose.
     const again = await postPairs(editor, `/beheer/themas/${id}`, [...formOf(html), ['actie', 'opslaan']]);
     expect(again.status).toBe(303);
     expect((await themeBySlug('veerkracht'))?.summary).toBe('Samenvatting van de redacteur, die te laat was.');
+  });
+
+  it('two editors change different fields: both changes are kept without a conflict; the related themes keep their order', async () => {
+    // Two related themes, stored in the reverse order of the list of boxes (the form cannot reorder them; the service can).
+    const setup = await (await editor.get(`/beheer/themas/${id}`)).text();
+    const listed = [...setup.matchAll(/name="related" value="([^"]+)"/g)].map((m) => m[1] as string);
+    const relatedBefore = listed.slice(0, 2).reverse();
+    const snapshot = (await themeSnapshot(db(), id)) as ThemeSnapshot;
+    const { sources, position: _, ...rest } = snapshot;
+    await updateTheme(db(), null, id, versionIn(setup), { ...rest, related: relatedBefore, sourceIds: sources });
+    const start = await (await editor.get(`/beheer/themas/${id}`)).text();
+    const theirs = await (await other.get(`/beheer/themas/${id}`)).text();
+    expect((await themeSnapshot(db(), id))?.related).toEqual(relatedBefore);
+    const first = await postPairs(other, `/beheer/themas/${id}`, [
+      ...withField(formOf(theirs), 'title', 'Veerkracht bij jonge kinderen'),
+      ['actie', 'opslaan'],
+    ]);
+    expect(first.status).toBe(303);
+    const second = await postPairs(editor, `/beheer/themas/${id}`, [
+      ...withField(
+        formOf(start).filter(([k]) => k !== 'related'),
+        'summary',
+        'Een nieuwe samenvatting van de redacteur, over veerkracht.',
+      ),
+      // A browser posts the ticked boxes in the order of the list.
+      ...listed.slice(0, 2).map((v): [string, string] => ['related', v]),
+      ['actie', 'opslaan'],
+    ]);
+    expect(second.status).toBe(303);
+    const row = await themeBySlug('veerkracht');
+    expect(row?.title).toBe('Veerkracht bij jonge kinderen');
+    expect(row?.summary).toBe('Een nieuwe samenvatting van de redacteur, over veerkracht.');
+    expect((await themeSnapshot(db(), id))?.related).toEqual(relatedBefore);
+  });
+
+  it('the same field changed by both is a conflict on that field alone, side by side; the rest is merged in the form', async () => {
+    const mine = await (await editor.get(`/beheer/themas/${id}`)).text();
+    const theirs = await (await other.get(`/beheer/themas/${id}`)).text();
+    expect(
+      (
+        await postPairs(other, `/beheer/themas/${id}`, [
+          ...withField(withField(formOf(theirs), 'summary', 'De samenvatting volgens de beheerder.'), 'keyFacts', 'Een kernfeit van de beheerder.'),
+          ['actie', 'opslaan'],
+        ])
+      ).status,
+    ).toBe(303);
+    const res = await postPairs(editor, `/beheer/themas/${id}`, [
+      ...withField(withField(formOf(mine), 'summary', 'De samenvatting volgens de redacteur.'), 'title', 'Veerkracht volgens de redacteur'),
+      ['actie', 'opslaan'],
+    ]);
+    expect(res.status).toBe(409);
+    const html = await res.text();
+    expect(html).toContain('Jullie wijzigden allebei: Samenvatting.');
+    const notice = html.slice(html.indexOf('hw-conflict'), html.indexOf('</section>', html.indexOf('hw-conflict')));
+    expect(notice).toContain('− De samenvatting volgens de beheerder.');
+    expect(notice).toContain('+ De samenvatting volgens de redacteur.');
+    expect(notice).not.toContain('kernfeit');
+    // The form: the editor's summary (to decide on), the other's key fact, the editor's title.
+    expect(textareaValue(html, 'summary')).toBe('De samenvatting volgens de redacteur.');
+    expect(textareaValue(html, 'keyFacts')).toBe('Een kernfeit van de beheerder.');
+    expect(inputValue(html, 'title')).toBe('Veerkracht volgens de redacteur');
+    expect((await themeBySlug('veerkracht'))?.summary).toBe('De samenvatting volgens de beheerder.');
+    // Saving the conflict page keeps all three.
+    expect((await postPairs(editor, `/beheer/themas/${id}`, [...formOf(html), ['actie', 'opslaan']])).status).toBe(303);
+    const row = await themeBySlug('veerkracht');
+    expect([row?.summary, row?.keyFacts, row?.title]).toEqual([
+      'De samenvatting volgens de redacteur.',
+      ['Een kernfeit van de beheerder.'],
+      'Veerkracht volgens de redacteur',
+    ]);
   });
 
   it('refuses a slug that another theme has, with the input kept and nothing changed', async () => {

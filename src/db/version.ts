@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 
@@ -18,4 +19,52 @@ export const formVersion = (value: unknown): string => (typeof value === 'string
 export function isUniqueViolation(err: unknown): boolean {
   for (let e = err as { code?: string; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i++) if (e.code === '23505') return true;
   return false;
+}
+
+// ---------------------------------------------------------------- per-field merge
+
+/**
+ * A short fingerprint of one field's value. A form carries the fingerprints of the values it was
+ * built from (`basis`), so a save that comes after someone else's knows which fields each of
+ * them changed, without the form carrying the old text itself.
+ */
+export const fingerprint = (value: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('base64url')
+    .slice(0, 16);
+
+export type Fingerprints = Record<string, string>;
+export const fingerprints = (fields: Record<string, unknown>): Fingerprints => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, fingerprint(v)]));
+
+/** The `basis` field of a form: a JSON object of short strings, or null (then every field counts as changed). */
+export function formFingerprints(value: unknown): Fingerprints | null {
+  if (typeof value !== 'string' || value.length > 4000) return null;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    const entries = Object.entries(parsed);
+    return entries.every(([, v]) => typeof v === 'string' && v.length <= 32) ? (Object.fromEntries(entries) as Fingerprints) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Two editors saved one item from the same starting point (`basis`). Per field: what only one of
+ * them changed is kept, what both changed to the same value is kept, and what both changed
+ * differently is a conflict. `merged` holds the other editor's value for a field only they changed
+ * and this editor's value for every field this editor changed, the conflicting ones included.
+ */
+export function mergeFields<T extends Record<string, unknown>>(basis: Fingerprints, mine: T, current: T): { merged: T; conflicts: (keyof T & string)[] } {
+  const merged = { ...current };
+  const conflicts: (keyof T & string)[] = [];
+  for (const key of Object.keys(mine) as (keyof T & string)[]) {
+    const mineChanged = fingerprint(mine[key]) !== basis[key];
+    if (!mineChanged) continue;
+    const theirsChanged = fingerprint(current[key]) !== basis[key];
+    if (theirsChanged && fingerprint(mine[key]) !== fingerprint(current[key])) conflicts.push(key);
+    merged[key] = mine[key];
+  }
+  return { merged, conflicts };
 }

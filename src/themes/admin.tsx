@@ -4,7 +4,7 @@ import { comparePage, type DiffField, historyPage, restoredAction, revisionToRes
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
-import { formVersion } from '../db/version.ts';
+import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { listSourcesForPicker } from '../sources/service.ts';
 import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
@@ -26,6 +26,7 @@ import {
   ThemeError,
   type ThemeFormValues,
   type ThemeInput,
+  themeFields,
   themeForEdit,
   themeOptions,
   updateTheme,
@@ -178,16 +179,19 @@ const ThemeForm: FC<{
   opts: Options;
   selfSlug?: string;
   version?: string;
+  /** Fingerprints of the values the form was built from (per-field merge on a late save). */
+  basis?: Fingerprints;
   isNew: boolean;
   notice?: Child;
   /** The review date as stored (none for a new theme). */
   storedReviewed?: string;
-}> = ({ c, action, values, errors, opts, selfSlug, version, isNew, notice, storedReviewed }) => (
+}> = ({ c, action, values, errors, opts, selfSlug, version, basis, isNew, notice, storedReviewed }) => (
   <form class="hw-form hw-form--wide" method="post" action={action} novalidate data-theme-editor>
     <ErrorSummary errors={errors as Record<string, string>} />
     {notice}
     <Csrf c={c} />
     {version !== undefined ? <Version value={version} /> : null}
+    {basis ? <input type="hidden" name="basis" value={JSON.stringify(basis)} /> : null}
     <TextField name="title" label={FIELD_LABELS.title} value={values.title} error={errors.title} />
     <TextField
       name="slug"
@@ -418,6 +422,8 @@ interface Conflict {
   current: ThemeSnapshot;
   change: { at: Date; by: string | null } | null;
   mine: ThemeFormValues;
+  /** The fields both editors changed, differently; without: the whole theme (a restore, an old form). */
+  fields?: string[];
 }
 
 /** A theme snapshot's fields as they read in a diff: sources by title, yes/no in Dutch. */
@@ -459,13 +465,28 @@ const ConflictNotice: FC<{ conflict: Conflict; opts: Options }> = ({ conflict, o
         {conflict.change
           ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
           : 'Het thema is gewijzigd nadat jij de pagina opende.'}{' '}
-        Hieronder zie je per onderdeel het verschil tussen die versie (−) en jouw invoer (+).
+        {conflict.fields
+          ? `Jullie wijzigden allebei: ${conflict.fields.map((f) => diffFields(opts).find((d) => d.key === f)?.label ?? f).join(', ')}. Hieronder staat per onderdeel die versie (−) naast jouw invoer (+).`
+          : 'Hieronder zie je per onderdeel het verschil tussen die versie (−) en jouw invoer (+).'}
       </p>
-      <SnapshotDiff before={conflict.current as unknown as Record<string, unknown>} after={mineSnapshot} fields={diffFields(opts)} headingLevel={3} />
-      <p>
-        Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de andere versie door jouw invoer. Wil je de andere versie houden? Open het
-        thema dan opnieuw.
-      </p>
+      <SnapshotDiff
+        before={conflict.current as unknown as Record<string, unknown>}
+        after={mineSnapshot}
+        fields={diffFields(opts).filter((f) => !conflict.fields || conflict.fields.includes(f.key))}
+        headingLevel={3}
+      />
+      {conflict.fields ? (
+        <p>
+          Wat alleen jij of alleen de ander wijzigde, is samengevoegd en staat in het formulier. Bij{' '}
+          {conflict.fields.length === 1 ? 'dit onderdeel' : 'deze onderdelen'} staat jouw invoer in het formulier: pas het aan of neem de andere versie over, en
+          sla op.
+        </p>
+      ) : (
+        <p>
+          Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de andere versie door jouw invoer. Wil je de andere versie houden? Open het
+          thema dan opnieuw.
+        </p>
+      )}
     </section>
   );
 };
@@ -475,7 +496,15 @@ const themeCrumbs = (t: { id: number; title: string }) => [...base, { href: `${R
 async function editPage(
   c: Ctx,
   theme: EditableTheme,
-  o: { values?: ThemeFormValues; errors?: FormErrors; status?: number; version?: string; conflict?: Conflict; preview?: boolean } = {},
+  o: {
+    values?: ThemeFormValues;
+    errors?: FormErrors;
+    status?: number;
+    version?: string;
+    basis?: Fingerprints | null;
+    conflict?: Conflict;
+    preview?: boolean;
+  } = {},
 ) {
   const opts = await options(c);
   const action = `${ROOT}/${theme.id}`;
@@ -522,6 +551,7 @@ async function editPage(
         opts={opts}
         selfSlug={theme.snapshot.slug}
         version={o.version ?? theme.version}
+        basis={o.basis ?? fingerprints(themeFields(theme.snapshot))}
         isNew={false}
         storedReviewed={theme.snapshot.reviewed}
         notice={o.conflict ? <ConflictNotice conflict={o.conflict} opts={opts} /> : null}
@@ -543,12 +573,24 @@ themeAdminRoutes.get('/:id{[0-9]+}', async (c) => {
   return theme ? editPage(c, theme) : gone(c);
 });
 
-async function conflictPage(c: Ctx, id: number, mine: ThemeFormValues, message: string) {
+/**
+ * Someone saved in between. Per field (`clash`): the form holds the merge, with this editor's
+ * input where both changed a field, and the fields that clash are shown side by side. Without
+ * (a restore): the whole of this editor's input against the other version.
+ */
+async function conflictPage(c: Ctx, id: number, mine: ThemeFormValues, message: string, clash?: ThemeError['clash']) {
   const current = await themeForEdit(db(c), id);
   if (!current) return gone(c);
-  const conflict = { current: current.snapshot, change: await lastRevision(db(c), id), mine };
-  return editPage(c, current, { values: mine, errors: { form: message }, status: 409, conflict });
+  const conflict = { current: current.snapshot, change: await lastRevision(db(c), id), mine, fields: clash?.fields };
+  const values = clash ? { ...formValuesOf({ ...current.snapshot, ...clash.merged }), reviewedNow: mine.reviewedNow } : mine;
+  return editPage(c, current, { values, errors: { form: message }, status: 409, conflict });
 }
+
+/** The related themes in the order they have (a newly ticked one last), not in the order of the boxes. */
+const relatedInStoredOrder = (values: ThemeFormValues, stored: string[]): ThemeFormValues => ({
+  ...values,
+  related: [...stored.filter((s) => values.related.includes(s)), ...values.related.filter((s) => !stored.includes(s))],
+});
 
 themeAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const theme = await loaded(c);
@@ -556,19 +598,23 @@ themeAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const body = await c.req.parseBody({ all: true });
   // Publishing has its own button; the edit form leaves it as it is. The review date moves only when
   // the editor says the content was checked.
-  const values = withReviewDate({ ...formValuesFromBody(body), published: theme.published }, theme.snapshot.reviewed, today(c));
+  const values = relatedInStoredOrder(
+    withReviewDate({ ...formValuesFromBody(body), published: theme.published }, theme.snapshot.reviewed, today(c)),
+    theme.snapshot.related,
+  );
   const version = formVersion(body.versie);
-  if (body.actie === 'voorbeeld') return editPage(c, theme, { values, version, preview: true });
+  const basis = formFingerprints(body.basis);
+  if (body.actie === 'voorbeeld') return editPage(c, theme, { values, version, basis, preview: true });
   const { input, errors } = parseWithSlug(values);
-  // Keep the version the editor started from, so a conflict is still noticed on the next try.
-  if (!input) return editPage(c, theme, { values, errors, status: 400, version });
+  // Keep the version and basis the editor started from, so a later save still merges or conflicts.
+  if (!input) return editPage(c, theme, { values, errors, status: 400, version, basis });
   try {
-    await updateTheme(db(c), actor(c), theme.id, version, input);
+    await updateTheme(db(c), actor(c), theme.id, version, input, 'opgeslagen', basis);
   } catch (err) {
     if (!(err instanceof ThemeError)) throw err;
     if (err.code === 'not-found') return gone(c);
-    if (err.code === 'conflict') return conflictPage(c, theme.id, values, err.message);
-    return editPage(c, theme, { values, errors: { [err.field ?? 'form']: err.message }, status: err.code === 'slug-taken' ? 409 : 400, version });
+    if (err.code === 'conflict') return conflictPage(c, theme.id, values, err.message, err.clash);
+    return editPage(c, theme, { values, errors: { [err.field ?? 'form']: err.message }, status: err.code === 'slug-taken' ? 409 : 400, version, basis });
   }
   fresh(c);
   return c.redirect(`${ROOT}/${theme.id}?melding=opgeslagen`, 303);

@@ -7,7 +7,7 @@ import { markdownBody, themeFrontMatter } from '../content/schema.ts';
 import { slugify } from '../content/slug.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { revisions, sources, themeRelations, themeSources, themes, users } from '../db/schema.ts';
-import { atVersion, isUniqueViolation, nextVersion, versionText } from '../db/version.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeFields, nextVersion, versionText } from '../db/version.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { reindexTheme, type ThemeSnapshot, themeSnapshot } from './service.ts';
 
@@ -30,10 +30,28 @@ export class ThemeError extends Error {
     message: string,
     readonly code: 'not-found' | 'conflict' | 'slug-taken' | 'invalid',
     readonly field?: string,
+    /** A conflict per field: the fields both editors changed differently, and the merge (see mergeFields). */
+    readonly clash?: { fields: string[]; merged: ThemeFields },
   ) {
     super(message);
   }
 }
+
+/** A theme's editable fields as one flat record: what a save compares and merges field by field. */
+export type ThemeFields = Omit<ThemeSnapshot, 'position'>;
+export const themeFields = (t: ThemeInput | ThemeSnapshot): ThemeFields => ({
+  slug: t.slug,
+  title: t.title,
+  summary: t.summary,
+  bodyMd: t.bodyMd,
+  reviewed: t.reviewed,
+  published: t.published,
+  keyFacts: t.keyFacts,
+  training: t.training ? { title: t.training.title, text: t.training.text } : null,
+  related: t.related,
+  sources: 'sourceIds' in t ? t.sourceIds : t.sources,
+});
+const inputOf = ({ sources, ...rest }: ThemeFields): ThemeInput => ({ ...rest, sourceIds: sources });
 
 const KIND: RevisionKind = 'theme';
 const subject = (id: number) => `theme:${id}`;
@@ -346,21 +364,39 @@ export async function createTheme(db: Db, actorId: number | null, input: ThemeIn
  * Saves only if the theme is still at the version the editor's form was built from; the check and
  * the write are one statement, so two saves of the same version cannot both succeed.
  */
-export async function updateTheme(db: Db, actorId: number | null, id: number, version: string, input: ThemeInput, action = 'opgeslagen'): Promise<void> {
+export async function updateTheme(
+  db: Db,
+  actorId: number | null,
+  id: number,
+  version: string,
+  given: ThemeInput,
+  action = 'opgeslagen',
+  basis: Fingerprints | null = null,
+): Promise<void> {
   await translated(() =>
     db.transaction(async (tx) => {
       const [before] = await tx
         .select({ slug: themes.slug, version: versionText(themes.updatedAt) })
         .from(themes)
-        .where(eq(themes.id, id));
+        .where(eq(themes.id, id))
+        .for('update');
       if (!before) throw notFound();
-      if (before.version !== version) throw conflict();
+      let input = given;
+      if (before.version !== version) {
+        // Someone saved in between. With the fingerprints of what this editor started from, the
+        // fields each changed are known: different fields are merged, the same field conflicts.
+        if (!basis) throw conflict();
+        const { merged, conflicts } = mergeFields(basis, themeFields(given), themeFields((await themeSnapshot(tx, id)) as ThemeSnapshot));
+        if (conflicts.length) throw new ThemeError(conflict().message, 'conflict', undefined, { fields: conflicts, merged });
+        input = inputOf(merged);
+      }
+      const at = before.version;
       await assertSlugFree(tx, input.slug, id);
       const relatedIds = await resolveLinks(tx, input, id);
       const [row] = await tx
         .update(themes)
         .set({ ...columnsOf(input), updatedAt: nextVersion(themes.updatedAt) })
-        .where(and(eq(themes.id, id), atVersion(themes.updatedAt, version)))
+        .where(and(eq(themes.id, id), atVersion(themes.updatedAt, at)))
         .returning({ id: themes.id });
       if (!row) throw conflict();
       await writeLinks(tx, id, relatedIds, input.sourceIds);

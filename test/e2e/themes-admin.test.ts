@@ -132,4 +132,65 @@ describe.skipIf(!browserEnabled)('theme editor in Chromium', () => {
     await expectNoAxeViolations(page, 'theme conflict');
     await context.close();
   });
+
+  it('two editors change different fields of one theme and both changes survive; the same field conflicts, side by side', async () => {
+    const [theme] = await db().select().from(themes).where(eq(themes.slug, 'complexe-echtscheidingen'));
+    const url = `${env.server.base}/beheer/themas/${theme?.id}`;
+    const anna = await editorPage();
+    const bram = await editorPage();
+    await anna.page.goto(url);
+    await bram.page.goto(url);
+    // Both have the same form open; Anna saves the summary first, Bram the key facts after her.
+    await anna.page.fill('#summary', 'Complexe scheidingen: wat een jong kind merkt van een strijd tussen ouders, en wat helpt.');
+    await anna.page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await anna.page.getByText('De wijzigingen zijn opgeslagen.').waitFor();
+    await bram.page.fill('#keyFacts', 'Een kind heeft er baat bij als ouders de strijd buiten het kind houden.');
+    await bram.page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await bram.page.getByText('De wijzigingen zijn opgeslagen.').waitFor();
+    const [both] = await db()
+      .select()
+      .from(themes)
+      .where(eq(themes.id, theme?.id as number));
+    expect(both?.summary).toBe('Complexe scheidingen: wat een jong kind merkt van een strijd tussen ouders, en wat helpt.');
+    expect(both?.keyFacts).toEqual(['Een kind heeft er baat bij als ouders de strijd buiten het kind houden.']);
+
+    // Now both change the title: the second one sees the two titles side by side, with the rest merged.
+    await anna.page.goto(url);
+    await bram.page.goto(url);
+    await anna.page.fill('#title', 'Complexe scheidingen (Anna)');
+    await anna.page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await anna.page.getByText('De wijzigingen zijn opgeslagen.').waitFor();
+    await bram.page.fill('#title', 'Complexe scheidingen (Bram)');
+    await bram.page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await bram.page.getByRole('heading', { name: 'Iemand anders heeft dit thema intussen gewijzigd' }).waitFor();
+    await bram.page.getByText('Jullie wijzigden allebei: Titel.').waitFor();
+    const conflict = bram.page.locator('.hw-conflict');
+    expect(await conflict.locator('del').allTextContents()).toEqual([expect.stringContaining('Complexe scheidingen (Anna)')]);
+    expect(await conflict.locator('ins').allTextContents()).toEqual([expect.stringContaining('Complexe scheidingen (Bram)')]);
+    expect(await bram.page.inputValue('#title')).toBe('Complexe scheidingen (Bram)');
+    await expectNoAxeViolations(bram.page, 'per-field conflict');
+    expect(
+      (
+        await db()
+          .select()
+          .from(themes)
+          .where(eq(themes.id, theme?.id as number))
+      )[0]?.title,
+    ).toBe('Complexe scheidingen (Anna)');
+    // Bram takes Anna's title after all, and saves: nothing else of either is lost.
+    await bram.page.fill('#title', 'Complexe scheidingen (Anna)');
+    await bram.page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
+    await bram.page.getByText('De wijzigingen zijn opgeslagen.').waitFor();
+    const [after] = await db()
+      .select()
+      .from(themes)
+      .where(eq(themes.id, theme?.id as number));
+    expect([after?.title, after?.summary, after?.keyFacts]).toEqual([
+      'Complexe scheidingen (Anna)',
+      'Complexe scheidingen: wat een jong kind merkt van een strijd tussen ouders, en wat helpt.',
+      ['Een kind heeft er baat bij als ouders de strijd buiten het kind houden.'],
+    ]);
+    await anna.context.close();
+    await bram.context.close();
+  });
 });
