@@ -177,6 +177,38 @@ export function confirmForm(html: string): { action: string; fields: Record<stri
   return { action: unescapeHtml(m[1] ?? ''), fields };
 }
 
+/**
+ * The fields a browser would post from the form whose action is `action`: text-like inputs and
+ * hidden fields as shown, checkboxes only when ticked, textareas, and each select's chosen option.
+ */
+export function formFields(html: string, action: string): [string, string][] {
+  const start = html.indexOf(`action="${action}"`);
+  if (start < 0) throw new Error(`no form with action ${action}`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const pairs: [string, string][] = [];
+  const attr = (tag: string, name: string) => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
+  for (const m of form.matchAll(/<(input|textarea|select)\b[^>]*>/g)) {
+    const tag = m[0];
+    const name = attr(tag, 'name');
+    if (!name) continue;
+    if (m[1] === 'input') {
+      const type = attr(tag, 'type') ?? 'text';
+      if ((type === 'checkbox' || type === 'radio') && !/\schecked/.test(tag)) continue;
+      if (type === 'submit' || type === 'file') continue;
+      pairs.push([name, unescapeHtml(attr(tag, 'value') ?? '')]);
+    } else if (m[1] === 'textarea') {
+      const end = form.indexOf('</textarea>', (m.index ?? 0) + tag.length);
+      pairs.push([name, unescapeHtml(form.slice((m.index ?? 0) + tag.length, end))]);
+    } else {
+      const end = form.indexOf('</select>', m.index ?? 0);
+      const options = form.slice(m.index ?? 0, end);
+      const chosen = /<option[^>]*value="([^"]*)"[^>]*selected/.exec(options) ?? /<option[^>]*value="([^"]*)"/.exec(options);
+      pairs.push([name, unescapeHtml(chosen?.[1] ?? '')]);
+    }
+  }
+  return pairs;
+}
+
 export async function tableCounts(db: Database): Promise<Record<string, number>> {
   const { sql } = await import('drizzle-orm');
   const tables = (await db.db.execute(

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { appSettings, auditLog, organisations, revisions, searchDocuments } from '../src/db/schema.ts';
 import { importDemoOrganisations } from '../src/network/demo.ts';
 import { createOrganisation, type OrganisationInput } from '../src/network/service.ts';
-import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
+import { type Backend, type Browser, backends, createTestApp, csrfFrom, formFields, loginAs, tableCounts } from './helpers.ts';
 
 const demoFile = parseYaml(readFileSync('content/netwerk.yaml', 'utf8')) as { slug: string; name: string }[];
 
@@ -407,6 +407,41 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       await rename('opvoedpunt-heuvelrijk');
       expect((await t.app.request('/netwerk/opvoedpunt-heuvelrijk')).status).toBe(200);
       await redirects('opvoedpunt-beekdal-centrum', 'opvoedpunt-heuvelrijk');
+    });
+
+    it('a late save with the form’s fingerprints: other fields are merged, only the same field conflicts', async () => {
+      const org = await bySlug('kraamzorg-voorbeeldstad');
+      const path = `/beheer/netwerk/${org?.id}`;
+      const colleague = await loginAs(t.app, t.deps.database, 'beheerder');
+      const mine = formFields(await (await editor.get(path)).text(), path);
+      const theirs = formFields(await (await colleague.get(path)).text(), path);
+      expect(mine.find(([k]) => k === 'basis')?.[1]).toMatch(/^\{"name":"/);
+      const set = (pairs: [string, string][], changes: Record<string, string>): [string, string][] =>
+        pairs.map(([k, v]) => [k, k in changes ? (changes[k] as string) : v]);
+      expect((await postPairs(colleague, path, set(theirs, { phone: '088-1112233' }))).status).toBe(303);
+      // Different fields: both kept, no conflict.
+      expect((await postPairs(editor, path, set(mine, { description: 'Kraamzorg aan huis, met aandacht voor de band tussen ouder en baby.' }))).status).toBe(
+        303,
+      );
+      const both = await bySlug('kraamzorg-voorbeeldstad');
+      expect([both?.phone, both?.description]).toEqual(['088-1112233', 'Kraamzorg aan huis, met aandacht voor de band tussen ouder en baby.']);
+      // The same field, from forms opened before: the second gets a conflict on that field alone.
+      const a = formFields(await (await editor.get(path)).text(), path);
+      const b = formFields(await (await colleague.get(path)).text(), path);
+      expect((await postPairs(colleague, path, set(b, { phone: '088-4445566' }))).status).toBe(303);
+      const res = await postPairs(editor, path, set(a, { phone: '088-7778899', address: 'Dorpsstraat 1, Voorbeeldstad' }));
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      expect(html).toContain('Jullie wijzigden allebei: Telefoon.');
+      const notice = html.slice(html.indexOf('conflict-title'), html.indexOf('</section>', html.indexOf('conflict-title')));
+      expect(notice).toContain('088-4445566');
+      expect(notice).not.toContain('Dorpsstraat');
+      const form = formFields(html, path);
+      expect(Object.fromEntries(form)).toMatchObject({ phone: '088-7778899', address: 'Dorpsstraat 1, Voorbeeldstad' });
+      expect((await bySlug('kraamzorg-voorbeeldstad'))?.phone).toBe('088-4445566');
+      expect((await postPairs(editor, path, form)).status).toBe(303);
+      const after = await bySlug('kraamzorg-voorbeeldstad');
+      expect([after?.phone, after?.address]).toEqual(['088-7778899', 'Dorpsstraat 1, Voorbeeldstad']);
     });
 
     it('publish and unpublish: an unpublished organisation is gone from the list, its page and search', async () => {

@@ -6,7 +6,7 @@ import { normaliseUrl } from '../src/content/url.ts';
 import { appSettings, auditLog, revisions, searchDocuments, sources, themeSources, themes } from '../src/db/schema.ts';
 import { waitForBackgroundChecks } from '../src/sources/linkcheck.ts';
 import { createSource, listSourcesForPicker, reindexSource, SourceError } from '../src/sources/service.ts';
-import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
+import { type Backend, type Browser, backends, createTestApp, csrfFrom, formFields, loginAs, tableCounts } from './helpers.ts';
 
 const versionIn = (html: string) => /name="versie" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const statusText = (html: string) => /<p class="hw-result-count" role="status">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
@@ -517,6 +517,32 @@ describe.each(backends())('bronnen on %s', (kind: Backend) => {
         .where(and(eq(revisions.kind, 'source'), eq(revisions.ref, createdId)))
         .orderBy(asc(revisions.id));
       expect(sourceRevs.map((r) => r.action)).toEqual(['aangemaakt', 'opgeslagen', 'opgeslagen']);
+    });
+
+    it('a late save with the form’s fingerprints: other fields are merged, only the same field conflicts', async () => {
+      const path = `/beheer/bronnen/${createdId}`;
+      const colleague = await loginAs(t.app, t.deps.database, 'beheerder');
+      const set = (pairs: [string, string][], changes: Record<string, string>): [string, string][] =>
+        pairs.map(([k, v]) => [k, k in changes ? (changes[k] as string) : v]);
+      const mine = formFields((await editorGet(path)).html, path);
+      const theirs = formFields(await (await colleague.get(path)).text(), path);
+      expect((await postPairs(colleague, path, set(theirs, { organisation: 'Augeo Foundation' }))).status).toBe(303);
+      expect((await postPairs(editor, path, set(mine, { description: 'Een eerste beschrijving.' }))).status).toBe(303);
+      const both = await byId(createdId);
+      expect([both?.organisation, both?.description]).toEqual(['Augeo Foundation', 'Een eerste beschrijving.']);
+      // The same field from two forms opened before: a conflict on that field alone; the themes stay as they were.
+      const a = formFields((await editorGet(path)).html, path);
+      const b = formFields(await (await colleague.get(path)).text(), path);
+      expect((await postPairs(colleague, path, set(b, { description: 'Beschrijving van de beheerder.' }))).status).toBe(303);
+      const res = await postPairs(editor, path, set(a, { description: 'Beschrijving van de redacteur.', organisation: 'Augeo' }));
+      expect(res.status).toBe(409);
+      const html = await res.text();
+      expect(html).toContain('Jullie wijzigden allebei: Korte beschrijving.');
+      expect(Object.fromEntries(formFields(html, path))).toMatchObject({ description: 'Beschrijving van de redacteur.', organisation: 'Augeo' });
+      expect((await byId(createdId))?.description).toBe('Beschrijving van de beheerder.');
+      expect((await postPairs(editor, path, formFields(html, path))).status).toBe(303);
+      const after = await byId(createdId);
+      expect([after?.description, after?.organisation, after?.title]).toEqual(['Beschrijving van de redacteur.', 'Augeo', both?.title]);
     });
 
     it('delete of a source no theme uses: confirmation, a stale confirmation refused, then gone from the library and search', async () => {

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
+import type { Fingerprints } from '../db/version.ts';
 import { Alert } from '../ui/alert.tsx';
 import { page } from '../ui/render.tsx';
 
@@ -8,8 +9,16 @@ import { page } from '../ui/render.tsx';
 export const csrf = (c: Ctx) => c.get('user')?.csrf ?? '';
 export const actor = (c: Ctx) => c.get('user')?.id ?? null;
 export const Csrf: FC<{ c: Ctx }> = ({ c }) => <input type="hidden" name="_csrf" value={csrf(c)} />;
-/** The version a form was opened at (optimistic locking). */
-export const Version: FC<{ value: string }> = ({ value }) => <input type="hidden" name="versie" value={value} />;
+/**
+ * The version a form was opened at (optimistic locking) and, for an edit form, the fingerprints of
+ * the values it showed (`basis`): a save after someone else's is then merged per field.
+ */
+export const Version: FC<{ value: string; basis?: Fingerprints | null }> = ({ value, basis }) => (
+  <>
+    <input type="hidden" name="versie" value={value} />
+    {basis ? <input type="hidden" name="basis" value={JSON.stringify(basis)} /> : null}
+  </>
+);
 
 /** A row id from the path: a positive int4, anything else is no id. */
 export const idParam = (v: string | undefined) => {

@@ -35,7 +35,7 @@ export const fingerprint = (value: unknown): string =>
     .slice(0, 16);
 
 export type Fingerprints = Record<string, string>;
-export const fingerprints = (fields: Record<string, unknown>): Fingerprints => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, fingerprint(v)]));
+export const fingerprints = (fields: object): Fingerprints => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, fingerprint(v)]));
 
 /** The `basis` field of a form: a JSON object of short strings, or null (then every field counts as changed). */
 export function formFingerprints(value: unknown): Fingerprints | null {
@@ -56,7 +56,7 @@ export function formFingerprints(value: unknown): Fingerprints | null {
  * differently is a conflict. `merged` holds the other editor's value for a field only they changed
  * and this editor's value for every field this editor changed, the conflicting ones included.
  */
-export function mergeFields<T extends Record<string, unknown>>(basis: Fingerprints, mine: T, current: T): { merged: T; conflicts: (keyof T & string)[] } {
+export function mergeFields<T extends object>(basis: Fingerprints, mine: T, current: T): { merged: T; conflicts: (keyof T & string)[] } {
   const merged = { ...current };
   const conflicts: (keyof T & string)[] = [];
   for (const key of Object.keys(mine) as (keyof T & string)[]) {

@@ -3,12 +3,14 @@ import type { Child, FC } from 'hono/jsx';
 import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../admin/history.tsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
+import { type Fingerprints, fingerprints, formFingerprints } from '../db/version.ts';
 import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createOrganisation,
   deleteOrganisation,
   displayUrl,
+  editableFields,
   lastChange,
   listAll,
   NetworkError,
@@ -187,14 +189,16 @@ const OrganisationForm: FC<{
   themes: { slug: string; title: string }[];
   submit: string;
   version?: string;
+  /** Fingerprints of the values the form started from (per-field merge on a late save). */
+  basis?: Fingerprints | null;
   /** Shown right under the error summary, where the editor's focus lands. */
   notice?: Child;
-}> = ({ c, action, values, errors, themes, submit, version, notice }) => (
+}> = ({ c, action, values, errors, themes, submit, version, basis, notice }) => (
   <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
     <ErrorSummary errors={errors} />
     {notice}
     <Csrf c={c} />
-    {version !== undefined ? <Version value={version} /> : null}
+    {version !== undefined ? <Version value={version} basis={basis} /> : null}
     <Field name="name" values={values} errors={errors} />
     <Field
       name="slug"
@@ -351,6 +355,8 @@ interface Conflict {
   current: VersionedOrganisation;
   change: { at: Date; by: string | null } | null;
   mine: FormValues;
+  /** The fields both editors changed, differently; without: every field that differs (a restore). */
+  fields?: string[];
 }
 
 const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
@@ -368,7 +374,9 @@ const shown = (key: keyof FormValues, v: FormValues) => {
 const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
   const theirs = valuesOf(conflict.current);
   const norm = (v: FormValues[keyof FormValues]) => (Array.isArray(v) ? [...v].sort().join(',') : String(v).trim());
-  const keys = (Object.keys(LABELS) as (keyof FormValues)[]).filter((k) => k !== 'published' && norm(theirs[k]) !== norm(conflict.mine[k]));
+  const keys = (Object.keys(LABELS) as (keyof FormValues)[]).filter(
+    (k) => k !== 'published' && (conflict.fields ? conflict.fields.includes(k) : norm(theirs[k]) !== norm(conflict.mine[k])),
+  );
   return (
     <section class="hw-notice" aria-labelledby="conflict-title">
       <h3 id="conflict-title">Iemand anders heeft deze organisatie intussen gewijzigd</h3>
@@ -390,7 +398,14 @@ const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
           </dl>
         </>
       ) : null}
-      <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de versie hierboven door jouw invoer.</p>
+      {conflict.fields ? (
+        <p>
+          Jullie wijzigden allebei: {conflict.fields.map((f) => LABELS[f as keyof FormValues] ?? f).join(', ')}. Daar staat jouw invoer in het formulier; wat
+          alleen jij of alleen de ander wijzigde, is samengevoegd. Kies wat blijft en sla op.
+        </p>
+      ) : (
+        <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de versie hierboven door jouw invoer.</p>
+      )}
     </section>
   );
 };
@@ -398,7 +413,7 @@ const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
 async function editPage(
   c: Ctx,
   org: VersionedOrganisation,
-  opts: { values?: FormValues; errors?: FieldErrors; status?: number; version?: string; conflict?: Conflict } = {},
+  opts: { values?: FormValues; errors?: FieldErrors; status?: number; version?: string; basis?: Fingerprints | null; conflict?: Conflict } = {},
 ) {
   const themes = await themeTitles(c.get('deps').database.db);
   const action = `${ROOT}/${org.id}`;
@@ -441,6 +456,7 @@ async function editPage(
         themes={themes}
         submit="Wijzigingen opslaan"
         version={opts.version ?? org.version}
+        basis={opts.basis ?? fingerprints(editableFields(org))}
         notice={opts.conflict ? <ConflictNotice conflict={opts.conflict} /> : null}
       />
       <h2 class="utrecht-heading-2">Verwijderen</h2>
@@ -485,22 +501,25 @@ networkAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   // Publishing has its own button; the edit form leaves it as it is.
   const values = { ...valuesFromBody(body), published: org.published };
   const version = versionOf(body);
+  const basis = formFingerprints(firstOf(body, 'basis'));
   const { data, errors } = parseValues(values);
-  // Keep the version the editor started from, so a conflict is still noticed on the next try.
-  if (!data) return editPage(c, org, { values, errors, status: 400, version });
+  // Keep the version and basis the editor started from, so a later save still merges or conflicts.
+  if (!data) return editPage(c, org, { values, errors: errors ?? {}, status: 400, version, basis });
   const db = c.get('deps').database.db;
   try {
-    await updateOrganisation(db, actor(c), org.id, version, data);
+    await updateOrganisation(db, actor(c), org.id, version, data, 'opgeslagen', basis);
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err;
     if (err.code === 'not-found') return gone(c);
     if (err.code === 'conflict') {
       const current = await organisationById(db, org.id);
       if (!current) return gone(c);
-      const conflict = { current, change: await lastChange(db, org.id), mine: values };
-      return editPage(c, current, { values, errors: { form: err.message }, status: 409, conflict });
+      const conflict = { current, change: await lastChange(db, org.id), mine: values, fields: err.clash?.fields };
+      // Per field: the form holds the merge (this editor's input where both changed a field).
+      const shown = err.clash ? { ...valuesOf({ ...current, ...err.clash.merged }), published: current.published } : values;
+      return editPage(c, current, { values: shown, errors: { form: err.message }, status: 409, conflict });
     }
-    return editPage(c, org, { values, errors: { [err.field ?? 'form']: err.message }, status: err.code === 'slug-taken' ? 409 : 400, version });
+    return editPage(c, org, { values, errors: { [err.field ?? 'form']: err.message }, status: err.code === 'slug-taken' ? 409 : 400, version, basis });
   }
   fresh(c);
   return c.redirect(`${ROOT}/${org.id}?melding=opgeslagen`, 303);

@@ -7,7 +7,15 @@ import { slugify } from '../content/slug.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { type Db, type Queryable, rows } from '../db/client.ts';
 import { auditLog, ORGANISATION_TYPES, type OrganisationType, organisations, searchDocuments, themes, users } from '../db/schema.ts';
-import { atVersion as atVersionOf, isUniqueViolation, nextVersion as nextVersionOf, VERSION_PATTERN, versionText } from '../db/version.ts';
+import {
+  atVersion as atVersionOf,
+  type Fingerprints,
+  isUniqueViolation,
+  mergeFields,
+  nextVersion as nextVersionOf,
+  VERSION_PATTERN,
+  versionText,
+} from '../db/version.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
@@ -39,6 +47,8 @@ export class NetworkError extends Error {
     message: string,
     readonly code: 'not-found' | 'conflict' | 'slug-taken' | 'invalid',
     readonly field?: string,
+    /** A conflict per field: the fields both editors changed differently, and the merge (see mergeFields). */
+    readonly clash?: { fields: string[]; merged: OrganisationFields },
   ) {
     super(message);
   }
@@ -208,11 +218,13 @@ export async function listAll(db: Queryable): Promise<Organisation[]> {
   return (await db.select().from(organisations)).sort(byName);
 }
 
-export async function organisationById(db: Queryable, id: number): Promise<VersionedOrganisation | null> {
-  const [row] = await db
+/** One organisation with its version; `lock`: held until the transaction ends (a save compares and writes). */
+export async function organisationById(db: Queryable, id: number, lock = false): Promise<VersionedOrganisation | null> {
+  const query = db
     .select({ ...getTableColumns(organisations), version: versionSql })
     .from(organisations)
     .where(eq(organisations.id, id));
+  const [row] = lock ? await query.for('update') : await query;
   return row ?? null;
 }
 
@@ -305,6 +317,10 @@ export async function createOrganisation(db: Db, actorId: number | null, input: 
 
 export type OrganisationChanges = Omit<OrganisationInput, 'published'>;
 const EDITABLE = ['name', 'slug', 'type', 'description', 'phone', 'email', 'website', 'address', 'municipalities', 'themes', 'demo'] as const;
+/** An organisation's editable fields: what a save compares and merges field by field. */
+export type OrganisationFields = Pick<OrganisationChanges, (typeof EDITABLE)[number]>;
+export const editableFields = (o: OrganisationFields): OrganisationFields =>
+  Object.fromEntries(EDITABLE.map((k) => [k, o[k]])) as unknown as OrganisationFields;
 
 /**
  * Saves an editor's changes only if the row is still at the version the editor's form was built
@@ -316,14 +332,22 @@ export async function updateOrganisation(
   actorId: number | null,
   id: number,
   version: string,
-  input: OrganisationChanges,
+  given: OrganisationChanges,
   action = 'opgeslagen',
+  basis: Fingerprints | null = null,
 ): Promise<void> {
   try {
     await db.transaction(async (tx) => {
-      const before = await organisationById(tx, id);
+      const before = await organisationById(tx, id, true);
       if (!before) throw new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
-      if (before.version !== version) throw conflict();
+      let input = given;
+      if (before.version !== version) {
+        // Someone saved in between: different fields are merged, the same field conflicts.
+        if (!basis) throw conflict();
+        const { merged, conflicts } = mergeFields(basis, editableFields(given), editableFields(before));
+        if (conflicts.length) throw new NetworkError(conflict().message, 'conflict', undefined, { fields: conflicts, merged });
+        input = { ...given, ...merged };
+      }
       await assertSlugFree(tx, input.slug, id);
       await checkThemes(tx, input.themes);
       const municipalities = await canonicalMunicipalities(tx, input.municipalities, id);
@@ -331,7 +355,7 @@ export async function updateOrganisation(
       const [row] = await tx
         .update(organisations)
         .set({ ...values, updatedAt: nextVersion })
-        .where(and(eq(organisations.id, id), atVersion(version)))
+        .where(and(eq(organisations.id, id), atVersion(before.version)))
         .returning();
       if (!row) throw conflict();
       await keepOldAddress(tx, 'organisation', id, before.slug, row.slug);

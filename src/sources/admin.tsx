@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { formVersion } from '../db/version.ts';
+import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { allOf, CheckboxGroup, describedBy, FieldShell, type FormBody, firstOf } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
 import { checkSources, linkCheckSettings, runningUntil, startBackgroundCheck } from './linkcheck.ts';
@@ -24,6 +24,7 @@ import {
   STATUS_FILTERS,
   type StatusFilter,
   sourceById,
+  sourceFields,
   updateSource,
   type VersionedSource,
 } from './service.ts';
@@ -134,13 +135,15 @@ const SourceForm: FC<{
   themes: ThemeOption[];
   submit: string;
   version?: string;
+  /** Fingerprints of the values the form started from (per-field merge on a late save). */
+  basis?: Fingerprints | null;
   notice?: Child;
-}> = ({ c, action, values, errors, existing, themes, submit, version, notice }) => (
+}> = ({ c, action, values, errors, existing, themes, submit, version, basis, notice }) => (
   <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
     <Summary errors={errors} existing={existing} />
     {notice}
     <Csrf c={c} />
-    {version !== undefined ? <Version value={version} /> : null}
+    {version !== undefined ? <Version value={version} basis={basis} /> : null}
     <Input name="title" values={values} errors={errors} />
     <Input name="organisation" values={values} errors={errors} hint="Wie de bron uitgeeft, bijvoorbeeld NJi, NCJ of Rijksoverheid." />
     <Input
@@ -416,6 +419,8 @@ interface Conflict {
   current: VersionedSource;
   change: { at: Date; by: string | null } | null;
   mine: SourceFormValues;
+  /** The form fields both editors changed, differently; without: every field that differs. */
+  fields?: SourceField[];
 }
 
 /** Both versions side by side, for every field where what is saved now differs from what this editor typed. */
@@ -427,7 +432,9 @@ const ConflictNotice: FC<{ conflict: Conflict; themes: ThemeOption[] }> = ({ con
     return v[key].trim() || '(leeg)';
   };
   const norm = (key: SourceField, v: SourceFormValues) => (key === 'themes' ? [...v.themes].sort().join(',') : v[key].replace(/\s+/g, ' ').trim());
-  const keys = (Object.keys(LABELS) as SourceField[]).filter((k) => norm(k, theirs) !== norm(k, conflict.mine));
+  const keys = (Object.keys(LABELS) as SourceField[]).filter((k) =>
+    conflict.fields ? conflict.fields.includes(k) : norm(k, theirs) !== norm(k, conflict.mine),
+  );
   return (
     <section class="hw-notice" aria-labelledby="conflict-title">
       <h3 id="conflict-title">Iemand anders heeft deze bron intussen gewijzigd</h3>
@@ -456,7 +463,14 @@ const ConflictNotice: FC<{ conflict: Conflict; themes: ThemeOption[] }> = ({ con
           </dl>
         </>
       ) : null}
-      <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de opgeslagen versie door jouw invoer.</p>
+      {conflict.fields ? (
+        <p>
+          Jullie wijzigden allebei: {conflict.fields.map((f) => LABELS[f]).join(', ')}. Daar staat jouw invoer in het formulier; wat alleen jij of alleen de
+          ander wijzigde, is samengevoegd. Kies wat blijft en sla op.
+        </p>
+      ) : (
+        <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de opgeslagen versie door jouw invoer.</p>
+      )}
     </section>
   );
 };
@@ -464,7 +478,15 @@ const ConflictNotice: FC<{ conflict: Conflict; themes: ThemeOption[] }> = ({ con
 async function editPage(
   c: Ctx,
   s: VersionedSource,
-  opts: { values?: SourceFormValues; errors?: Errors; status?: number; version?: string; conflict?: Conflict; existing?: Existing } = {},
+  opts: {
+    values?: SourceFormValues;
+    errors?: Errors;
+    status?: number;
+    version?: string;
+    basis?: Fingerprints | null;
+    conflict?: Conflict;
+    existing?: Existing;
+  } = {},
 ) {
   const themes = await allThemes(db(c));
   const action = `${ROOT}/${s.id}`;
@@ -508,6 +530,7 @@ async function editPage(
         themes={themes}
         submit="Wijzigingen opslaan"
         version={opts.version ?? s.version}
+        basis={opts.basis ?? fingerprints(sourceFields(s))}
         notice={opts.conflict ? <ConflictNotice conflict={opts.conflict} themes={themes} /> : null}
       />
       <h2 class="utrecht-heading-2">Verwijderen</h2>
@@ -545,19 +568,23 @@ sourceAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const body = await c.req.parseBody({ all: true });
   const values = valuesFromBody(body);
   const version = formVersion(firstOf(body, 'versie'));
+  const basis = formFingerprints(firstOf(body, 'basis'));
   const { input, errors } = parseSourceForm(values);
-  // Keep the version the editor started from, so a conflict is still noticed on the next try.
-  if (!input) return editPage(c, s, { values, errors, status: 400, version });
+  // Keep the version and basis the editor started from, so a later save still merges or conflicts.
+  if (!input) return editPage(c, s, { values, errors, status: 400, version, basis });
   try {
-    await updateSource(db(c), actor(c), s.id, version, input);
+    await updateSource(db(c), actor(c), s.id, version, input, basis);
   } catch (err) {
     if (!(err instanceof SourceError)) throw err;
     if (err.code === 'not-found') return gone(c);
     if (err.code === 'conflict') {
       const current = await sourceById(db(c), s.id);
       if (!current) return gone(c);
-      const conflict = { current, change: await lastChange(db(c), s.id), mine: values };
-      return editPage(c, current, { values, errors: { form: err.message }, status: 409, conflict });
+      const fields = err.clash?.fields.map((f) => (f === 'themeIds' ? 'themes' : f) as SourceField);
+      const conflict = { current, change: await lastChange(db(c), s.id), mine: values, fields };
+      // Per field: the form holds the merge (this editor's input where both changed a field).
+      const shown = err.clash ? valuesOf({ ...current, ...err.clash.merged }) : values;
+      return editPage(c, current, { values: shown, errors: { form: err.message }, status: 409, conflict });
     }
     return editPage(c, s, { values, errors: errorsOf(err), status: err.code === 'duplicate' ? 409 : 400, version, existing: err.existing });
   }

@@ -5,7 +5,7 @@ import { sourceSchema } from '../content/schema.ts';
 import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { auditLog, searchDocuments, sources, themeSources, themes, users } from '../db/schema.ts';
-import { atVersion, isUniqueViolation, nextVersion, versionText } from '../db/version.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeFields, nextVersion, versionText } from '../db/version.ts';
 import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { themeSnapshot } from '../themes/service.ts';
@@ -22,6 +22,8 @@ export class SourceError extends Error {
     readonly field?: string,
     /** For a duplicate: the source that already has this URL. */
     readonly existing?: { id: number; title: string },
+    /** A conflict per field: the fields both editors changed differently, and the merge (see mergeFields). */
+    readonly clash?: { fields: string[]; merged: SourceInput },
   ) {
     super(message);
   }
@@ -50,6 +52,14 @@ export interface SourceInput {
   description: string;
   themeIds: number[];
 }
+/** A source's editable fields as a save compares and merges them (themes as a set, in id order). */
+export const sourceFields = (s: SourceInput): SourceInput => ({
+  title: s.title,
+  organisation: s.organisation,
+  url: s.url,
+  description: s.description,
+  themeIds: [...s.themeIds].sort((a, b) => a - b),
+});
 
 /** What an editor typed, as typed (to show again next to the messages). */
 export interface SourceFormValues {
@@ -305,19 +315,34 @@ const CHECK_RESET = { checkedAt: null, checkStatus: null, checkResult: null, red
  * Saves an editor's changes only if the source is still at the version their form was built from;
  * otherwise a conflict, and nothing changes. A new URL forgets the old URL's check result.
  */
-export async function updateSource(db: Db, actorId: number | null, id: number, version: string, input: SourceInput): Promise<void> {
-  await translated(db, input.url, id, () =>
+export async function updateSource(
+  db: Db,
+  actorId: number | null,
+  id: number,
+  version: string,
+  given: SourceInput,
+  basis: Fingerprints | null = null,
+): Promise<void> {
+  await translated(db, given.url, id, () =>
     db.transaction(async (tx) => {
+      await tx.select({ id: sources.id }).from(sources).where(eq(sources.id, id)).for('update');
       const before = await sourceById(tx, id);
       if (!before) throw notFound();
-      if (before.version !== version) throw conflict();
+      let input = given;
+      if (before.version !== version) {
+        // Someone saved in between: different fields are merged, the same field conflicts.
+        if (!basis) throw conflict();
+        const { merged, conflicts } = mergeFields(basis, sourceFields(given), sourceFields(before));
+        if (conflicts.length) throw new SourceError(conflict().message, 'conflict', undefined, undefined, { fields: conflicts, merged });
+        input = merged;
+      }
       const existing = await existingWithUrl(tx, input.url, id);
       if (existing) throw duplicate(existing);
       const { themeIds, ...fields } = input;
       const [row] = await tx
         .update(sources)
         .set({ ...fields, ...(fields.url !== before.url ? CHECK_RESET : {}), updatedAt: nextVersion(sources.updatedAt) })
-        .where(and(eq(sources.id, id), atVersion(sources.updatedAt, version)))
+        .where(and(eq(sources.id, id), atVersion(sources.updatedAt, before.version)))
         .returning({ id: sources.id });
       if (!row) throw conflict();
       const links = await setThemeLinks(tx, actorId, id, themeIds);

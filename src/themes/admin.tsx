@@ -190,8 +190,7 @@ const ThemeForm: FC<{
     <ErrorSummary errors={errors as Record<string, string>} />
     {notice}
     <Csrf c={c} />
-    {version !== undefined ? <Version value={version} /> : null}
-    {basis ? <input type="hidden" name="basis" value={JSON.stringify(basis)} /> : null}
+    {version !== undefined ? <Version value={version} basis={basis} /> : null}
     <TextField name="title" label={FIELD_LABELS.title} value={values.title} error={errors.title} />
     <TextField
       name="slug"
