@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { type Database, openDatabase } from './db/client.ts';
-import { ContentVersion } from './http/page-cache.ts';
+import { ContentVersion } from './db/content-version.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { Gate } from './search/gate.ts';
 import { loadDefinition } from './signals/definition.ts';

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
-import type { ContentVersion } from './http/page-cache.ts';
+import type { ContentVersion } from './db/content-version.ts';
 import type { Gate } from './search/gate.ts';
 import type { Definition } from './signals/definition.ts';
 import type { Asset } from './ui/assets.ts';

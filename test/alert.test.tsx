@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { VeiligThuis } from '../src/site/views.tsx';
 import { Alert, type AlertType } from '../src/ui/alert.tsx';
 import { buildCss } from '../src/ui/assets.ts';
+import { VeiligThuis } from '../src/ui/veilig-thuis.tsx';
 
 const html = async (node: unknown) => String(await (node as { toString(): string | Promise<string> }).toString());
 

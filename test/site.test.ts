@@ -338,7 +338,7 @@ describe('behind https', () => {
 describe.each(backends())('rendered-page cache on %s', (kind: Backend) => {
   it('serves a cached page until the content version changes, then the new content at once', async () => {
     const { sql } = await import('drizzle-orm');
-    const { bumpContentVersion } = await import('../src/http/page-cache.ts');
+    const { bumpContentVersion } = await import('../src/db/content-version.ts');
     const t = await createTestApp(kind);
     try {
       const db = t.deps.database.db;

@@ -1,5 +1,6 @@
+import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
-import type { Ctx } from '../context.ts';
+import type { AppEnv, Ctx } from '../context.ts';
 import { page } from '../ui/render.tsx';
 import { api } from './routes.ts';
 
@@ -75,11 +76,18 @@ export async function docsPage(c: Ctx) {
       else if (v) query.set(p.name, v);
     }
     if (query.size) url += `?${query}`;
-    const { createApp } = await import('../app.tsx');
-    // The try-out runs as the caller: the same connection bindings and X-Forwarded-For, so the API's
-    // rate limit counts it under the caller's own key (not one key shared by every visitor of this page).
+    // The try-out asks the API sub-app itself, as the caller: the same connection bindings and
+    // X-Forwarded-For, so the API's rate limit counts it under the caller's own key (not one key
+    // shared by every visitor of this page).
+    const deps = c.get('deps');
+    const viaApi = new Hono<AppEnv>()
+      .use('*', async (inner, next) => {
+        inner.set('deps', deps);
+        await next();
+      })
+      .route('/api', api);
     const forwarded = c.req.header('X-Forwarded-For');
-    const res = await createApp(c.get('deps')).request(url, { headers: forwarded ? { 'X-Forwarded-For': forwarded } : {} }, c.env);
+    const res = await viaApi.request(url, { headers: forwarded ? { 'X-Forwarded-For': forwarded } : {} }, c.env);
     const text = await res.text();
     let body = text;
     try {

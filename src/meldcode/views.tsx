@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx';
-import { VeiligThuis } from '../site/views.tsx';
 import { describedBy, ErrorSummary, FieldShell, TextField } from '../ui/forms.tsx';
+import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 import { type AnsweredQuestion, GUIDES, type Guide, NOTE_MAX, type ScreenErrors } from './service.ts';
 import {
   ACUTE_ROUTES,

@@ -6,6 +6,7 @@ import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { slugify } from '../content/slug.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { type Db, type Queryable, rows } from '../db/client.ts';
+import { bumpContentVersion } from '../db/content-version.ts';
 import { auditLog, ORGANISATION_TYPES, type OrganisationType, organisations, searchDocuments, themes, users } from '../db/schema.ts';
 import {
   atVersion as atVersionOf,
@@ -16,7 +17,6 @@ import {
   VERSION_PATTERN,
   versionText,
 } from '../db/version.ts';
-import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
 export { ORGANISATION_TYPES, type OrganisationType };

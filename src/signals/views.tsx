@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx';
-import { VeiligThuis } from '../site/views.tsx';
 import { formatDate } from '../themes/views.tsx';
 import { ErrorSummary } from '../ui/forms.tsx';
+import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 import type { Definition } from './definition.ts';
 import {
   type Answers,

@@ -6,9 +6,9 @@ import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { markdownBody, themeFrontMatter } from '../content/schema.ts';
 import { slugify } from '../content/slug.ts';
 import type { Db, Queryable } from '../db/client.ts';
+import { bumpContentVersion } from '../db/content-version.ts';
 import { revisions, sources, themeRelations, themeSources, themes, users } from '../db/schema.ts';
 import { atVersion, type Fingerprints, isUniqueViolation, mergeFields, nextVersion, versionText } from '../db/version.ts';
-import { bumpContentVersion } from '../http/page-cache.ts';
 import { reindexTheme, type ThemeSnapshot, themeSnapshot } from './service.ts';
 
 /** Everything an editor sets on a theme in the form (the order is set in the list). */

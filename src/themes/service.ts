@@ -3,9 +3,9 @@ import { recordRevision } from '../admin/revisions.ts';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';
+import { bumpContentVersion } from '../db/content-version.ts';
 import { pages, searchDocuments, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
 import { ByteLru, stringBytes } from '../http/byte-cache.ts';
-import { bumpContentVersion } from '../http/page-cache.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 
 export interface ThemeSummary {

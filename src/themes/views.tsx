@@ -1,8 +1,8 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import { jsonLdScript, themeArticle } from '../feeds/structured-data.ts';
-import { VeiligThuis } from '../site/views.tsx';
 import { veiligThuisCount } from '../ui/layout.tsx';
+import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 import type { ThemeDetail, ThemeSummary } from './service.ts';
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });

@@ -1,5 +1,5 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
-import { and, asc, eq, inArray, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters, trainingSessions, trainings } from '../db/schema.ts';
@@ -248,12 +248,4 @@ export function accreditationCsv(rows: (typeof attendanceProofs.$inferSelect)[])
     ['naam', 'registratienummer', 'datum', 'punten', 'accreditatienummer'],
     rows.map((r) => [r.name, r.registerNumber, isoDay(r.sessionDate), r.points ?? '', r.accreditationId]),
   );
-}
-
-// ---------------------------------------------------------------- retention
-
-/** Scheduled with the anonymisation: proofs past their PROOF_RETENTION_YEARS are deleted. */
-export async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
-  const gone = await tx.delete(attendanceProofs).where(lt(attendanceProofs.keepUntil, now)).returning({ id: attendanceProofs.id });
-  return gone.length;
 }

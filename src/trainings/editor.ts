@@ -1,8 +1,8 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { audit } from '../admin/service.ts';
 import type { Db, Queryable } from '../db/client.ts';
+import { bumpContentVersion } from '../db/content-version.ts';
 import { attendanceProofs, registrations, trainingSessions, trainings } from '../db/schema.ts';
-import { bumpContentVersion } from '../http/page-cache.ts';
 import { enqueueMail } from '../mail/outbox.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { excelCsv } from '../ui/csv.ts';

@@ -14,7 +14,6 @@ import {
   trainings,
 } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
-import { purgeExpiredProofs } from './accreditation.ts';
 import { sessionIcs } from './ics.ts';
 import { mails } from './mails.ts';
 
@@ -606,3 +605,12 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
 }
 
 export { lockSession, mailSession, manageExpiry, newToken, promote, waitlistPosition };
+
+/**
+ * Scheduled with the anonymisation: proofs of attendance past their PROOF_RETENTION_YEARS are
+ * deleted (the proof is kept apart from the registration, see accreditation.ts).
+ */
+async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
+  const gone = await tx.delete(attendanceProofs).where(lt(attendanceProofs.keepUntil, now)).returning({ id: attendanceProofs.id });
+  return gone.length;
+}

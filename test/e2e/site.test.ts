@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { bumpContentVersion } from '../../src/http/page-cache.ts';
+import { bumpContentVersion } from '../../src/db/content-version.ts';
 import { PUBLIC_PAGES } from '../pages.ts';
 import { browserEnabled, expectNoAxeViolations, trackForeignRequests, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
