@@ -529,7 +529,7 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /beheer/netwerk/:id{[0-9]+}', query: ['melding'], prepare: ({ f }) => ({ params: { id: String(f.orgId) } }) },
   {
     route: 'POST /beheer/netwerk/:id{[0-9]+}',
-    fields: [...orgFields, 'versie'],
+    fields: [...orgFields, 'versie', 'basis'],
     prepare: async ({ f, n }) => ({
       params: { id: String(f.orgId) },
       form: { ...validOrg(n), slug: 'hostile-org-edit', versie: await orgVersion(f) },
@@ -575,7 +575,7 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /beheer/themas/:id{[0-9]+}', query: ['melding', 'weggelaten'], prepare: ({ f }) => ({ params: { id: String(f.themeId) } }) },
   {
     route: 'POST /beheer/themas/:id{[0-9]+}',
-    fields: [...themeFields, 'versie'],
+    fields: [...themeFields, 'versie', 'basis'],
     prepare: async ({ f, n }) => ({
       params: { id: String(f.themeId) },
       form: { ...validTheme(f, n), slug: 'hostile-thema-edit', versie: await themeVersion(f) },
@@ -622,7 +622,7 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /beheer/bronnen/:id{[0-9]+}', query: ['melding'], prepare: ({ f }) => ({ params: { id: String(f.sourceId) } }) },
   {
     route: 'POST /beheer/bronnen/:id{[0-9]+}',
-    fields: [...sourceFields, 'versie'],
+    fields: [...sourceFields, 'versie', 'basis'],
     prepare: async ({ f, n }) => ({
       params: { id: String(f.sourceId) },
       form: { ...validSource(f, n), url: 'https://www.bron-edit.example/', versie: await sourceVersion(f) },
