@@ -114,17 +114,21 @@ describe.skipIf(!browserEnabled)('netwerk in Chromium', () => {
     await page.getByText('De organisatie is aangemaakt.').waitFor();
     await expectNoAxeViolations(page, 'organisation created');
 
-    // Someone else saves while this editor has the form open: a 409 that shows what changed.
+    // Someone else changes the same field while this editor has the form open: a 409 that shows it
+    // (a different field would be merged without a conflict).
     await page.goto(`${env.server.base}/beheer/netwerk/${id}`);
-    await db().update(organisations).set({ phone: '010-0000077', updatedAt: sql`now() + interval '1 second'` }).where(eq(organisations.id, id));
+    await db()
+      .update(organisations)
+      .set({ name: 'Kraamzorg Voorbeeldstad (collega)', updatedAt: sql`now() + interval '1 second'` })
+      .where(eq(organisations.id, id));
     await page.fill('#name', 'Kraamzorg Voorbeeldstad en omstreken');
     await page.getByRole('button', { name: 'Wijzigingen opslaan' }).click();
     await page.getByText('Iemand anders heeft deze organisatie intussen gewijzigd').waitFor();
     expect(await page.locator('#name').inputValue()).toBe('Kraamzorg Voorbeeldstad en omstreken');
-    await page.getByText('010-0000077').first().waitFor();
+    await page.getByText('Kraamzorg Voorbeeldstad (collega)').first().waitFor();
     await expectNoAxeViolations(page, 'conflict');
     const [unchanged] = await db().select().from(organisations).where(eq(organisations.id, id));
-    expect(unchanged?.name).toBe('Kraamzorg Voorbeeldstad');
+    expect(unchanged?.name).toBe('Kraamzorg Voorbeeldstad (collega)');
     await context.close();
   });
 });
