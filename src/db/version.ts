@@ -68,3 +68,20 @@ export function mergeFields<T extends object>(basis: Fingerprints, mine: T, curr
   }
   return { merged, conflicts };
 }
+
+/**
+ * A save made from a version that is no longer current. With the form's fingerprints: the merge of
+ * both editors' fields. Without them, or where both changed one field differently: the error that
+ * `conflict` makes, given the clash when there is one.
+ */
+export function mergeLateSave<T extends object>(
+  basis: Fingerprints | null,
+  mine: T,
+  current: T,
+  conflict: (clash?: { fields: string[]; merged: T }) => Error,
+): T {
+  if (!basis) throw conflict();
+  const { merged, conflicts } = mergeFields(basis, mine, current);
+  if (conflicts.length) throw conflict({ fields: conflicts, merged });
+  return merged;
+}

@@ -12,7 +12,7 @@ import {
   atVersion as atVersionOf,
   type Fingerprints,
   isUniqueViolation,
-  mergeFields,
+  mergeLateSave,
   nextVersion as nextVersionOf,
   VERSION_PATTERN,
   versionText,
@@ -343,10 +343,7 @@ export async function updateOrganisation(
       let input = given;
       if (before.version !== version) {
         // Someone saved in between: different fields are merged, the same field conflicts.
-        if (!basis) throw conflict();
-        const { merged, conflicts } = mergeFields(basis, editableFields(given), editableFields(before));
-        if (conflicts.length) throw new NetworkError(conflict().message, 'conflict', undefined, { fields: conflicts, merged });
-        input = { ...given, ...merged };
+        input = { ...given, ...mergeLateSave(basis, editableFields(given), editableFields(before), conflict) };
       }
       await assertSlugFree(tx, input.slug, id);
       await checkThemes(tx, input.themes);
@@ -371,8 +368,8 @@ export async function updateOrganisation(
   }
 }
 
-const conflict = () =>
-  new NetworkError('Iemand anders heeft deze organisatie gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict');
+const conflict = (clash?: NetworkError['clash']) =>
+  new NetworkError('Iemand anders heeft deze organisatie gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict', undefined, clash);
 
 /** Publishes or withdraws an organisation, at the version the editor saw. */
 export async function setPublished(db: Db, actorId: number | null, id: number, version: string, published: boolean): Promise<void> {

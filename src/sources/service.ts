@@ -6,7 +6,7 @@ import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { auditLog, searchDocuments, sources, themeSources, themes, users } from '../db/schema.ts';
-import { atVersion, type Fingerprints, isUniqueViolation, mergeFields, nextVersion, versionText } from '../db/version.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { themeSnapshot } from '../themes/service.ts';
 import type { CheckResult } from './linkcheck.ts';
@@ -31,7 +31,14 @@ export class SourceError extends Error {
 
 const subject = (id: number) => `source:${id}`;
 const notFound = () => new SourceError('Deze bron bestaat niet (meer).', 'not-found');
-const conflict = () => new SourceError('Iemand anders heeft deze bron gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict');
+const conflict = (clash?: SourceError['clash']) =>
+  new SourceError(
+    'Iemand anders heeft deze bron gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.',
+    'conflict',
+    undefined,
+    undefined,
+    clash,
+  );
 const duplicate = (existing: { id: number; title: string }) => new SourceError('Deze bron bestaat al.', 'duplicate', 'url', existing);
 
 // ---------------------------------------------------------------- the form
@@ -331,10 +338,7 @@ export async function updateSource(
       let input = given;
       if (before.version !== version) {
         // Someone saved in between: different fields are merged, the same field conflicts.
-        if (!basis) throw conflict();
-        const { merged, conflicts } = mergeFields(basis, sourceFields(given), sourceFields(before));
-        if (conflicts.length) throw new SourceError(conflict().message, 'conflict', undefined, undefined, { fields: conflicts, merged });
-        input = merged;
+        input = mergeLateSave(basis, sourceFields(given), sourceFields(before), conflict);
       }
       const existing = await existingWithUrl(tx, input.url, id);
       if (existing) throw duplicate(existing);

@@ -8,7 +8,7 @@ import { slugify } from '../content/slug.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { revisions, sources, themeRelations, themeSources, themes, users } from '../db/schema.ts';
-import { atVersion, type Fingerprints, isUniqueViolation, mergeFields, nextVersion, versionText } from '../db/version.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { reindexTheme, type ThemeSnapshot, themeSnapshot } from './service.ts';
 
 /** Everything an editor sets on a theme in the form (the order is set in the list). */
@@ -56,7 +56,8 @@ const inputOf = ({ sources, ...rest }: ThemeFields): ThemeInput => ({ ...rest, s
 const KIND: RevisionKind = 'theme';
 const subject = (id: number) => `theme:${id}`;
 const notFound = () => new ThemeError('Dit thema bestaat niet (meer).', 'not-found');
-const conflict = () => new ThemeError('Iemand anders heeft dit thema gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict');
+const conflict = (clash?: ThemeError['clash']) =>
+  new ThemeError('Iemand anders heeft dit thema gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict', undefined, clash);
 const slugTaken = () => new ThemeError('Er bestaat al een thema met dit webadres (slug). Kies een ander.', 'slug-taken', 'slug');
 
 // ---------------------------------------------------------------- the form's schema
@@ -385,10 +386,7 @@ export async function updateTheme(
       if (before.version !== version) {
         // Someone saved in between. With the fingerprints of what this editor started from, the
         // fields each changed are known: different fields are merged, the same field conflicts.
-        if (!basis) throw conflict();
-        const { merged, conflicts } = mergeFields(basis, themeFields(given), themeFields((await themeSnapshot(tx, id)) as ThemeSnapshot));
-        if (conflicts.length) throw new ThemeError(conflict().message, 'conflict', undefined, { fields: conflicts, merged });
-        input = inputOf(merged);
+        input = inputOf(mergeLateSave(basis, themeFields(given), themeFields((await themeSnapshot(tx, id)) as ThemeSnapshot), conflict));
       }
       const at = before.version;
       await assertSlugFree(tx, input.slug, id);
