@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { organisations, themes, trainings } from '../db/schema.ts';
-import { countPending } from '../mail/outbox.ts';
+import { countOutbox } from '../mail/outbox.ts';
 import { linkCounts } from '../sources/service.ts';
 import { formatSessionTime } from '../trainings/format.ts';
 import { upcomingSessions } from '../trainings/queries.ts';
@@ -33,7 +33,7 @@ async function drafts(db: Queryable) {
 export async function attention(db: Queryable, now: Date): Promise<Attention[]> {
   const [sessions, failed, links, draft] = await Promise.all([
     upcomingSessions(db, now, new Date(now.getTime() + AHEAD_DAYS * 86_400_000)),
-    countPending(db, 'failed'),
+    countOutbox(db, 'failed'),
     linkCounts(db),
     drafts(db),
   ]);
@@ -80,7 +80,7 @@ const AttentionList: FC<{ items: Attention[] }> = ({ items }) =>
 export async function dashboardPage(c: Ctx) {
   const user = c.get('user');
   const deps = c.get('deps');
-  const [items, pending] = await Promise.all([attention(deps.database.db, deps.now()), countPending(deps.database.db)]);
+  const [items, pending] = await Promise.all([attention(deps.database.db, deps.now()), countOutbox(deps.database.db)]);
   const beheerder = user?.role === 'beheerder';
   const links: { href: string; label: string; note?: string }[] = [
     { href: '/beheer/themas', label: 'Thema’s schrijven, publiceren en ordenen' },

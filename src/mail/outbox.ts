@@ -269,7 +269,8 @@ export async function getMail(db: Queryable, id: number, opts: { includeRestrict
   return row ?? null;
 }
 
-export async function countPending(db: Queryable, status: 'pending' | 'failed' = 'pending'): Promise<number> {
+/** How many mails in the outbox have this status: waiting to be sent, or given up on. */
+export async function countOutbox(db: Queryable, status: 'pending' | 'failed' = 'pending'): Promise<number> {
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, status));
   return row?.n ?? 0;
 }
