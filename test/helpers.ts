@@ -169,12 +169,9 @@ const unescapeHtml = (s: string) =>
  * as a browser would send them when the person presses the button.
  */
 export function confirmForm(html: string): { action: string; fields: Record<string, string> } {
-  const m = /<form method="post" action="([^"]*)" class="hw-actions hw-confirm__actions">([\s\S]*?)<\/form>/.exec(html);
+  const m = /<form method="post" action="([^"]*)" class="hw-actions hw-confirm__actions">/.exec(html);
   if (!m) throw new Error('no confirmation form in page');
-  const fields: Record<string, string> = {};
-  for (const input of (m[2] ?? '').matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/?>/g))
-    fields[input[1] as string] = unescapeHtml(input[2] ?? '');
-  return { action: unescapeHtml(m[1] ?? ''), fields };
+  return { action: unescapeHtml(m[1] ?? ''), fields: Object.fromEntries(formFields(html, m[1] ?? '')) };
 }
 
 /**
