@@ -6,9 +6,9 @@ import pino from 'pino';
 import { boot } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { openEmbedded } from '../src/db/client.ts';
-import { pageWeight } from '../src/http/weight.ts';
 import { tempDataDir } from '../test/helpers.ts';
 import { PUBLIC_PAGES } from '../test/pages.ts';
+import { pageWeight } from './page-weight.ts';
 import { recordResults } from './report.ts';
 
 const BUDGET = 30 * 1024;

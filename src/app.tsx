@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { adminRoutes } from './admin/routes.tsx';
 import { docsPage } from './api/docs.tsx';
 import { api } from './api/routes.ts';
+import { adminRoutes } from './beheer/routes.tsx';
 import { IMPORT_PATH, importBodyLimit } from './bundle/routes.tsx';
 import type { AppEnv, Deps } from './context.ts';
 import { feedRoutes } from './feeds/routes.tsx';
@@ -11,9 +11,9 @@ import { etagAndCompress, requestLog, securityHeaders } from './http/middleware.
 import { pageCache } from './http/page-cache.ts';
 import { meldcodeRoutes } from './meldcode/routes.tsx';
 import { networkRoutes } from './network/routes.tsx';
-import { searchRoutes } from './search/routes.tsx';
 import { signalRoutes } from './signals/routes.tsx';
 import { siteRoutes } from './site/routes.tsx';
+import { searchRoutes } from './site/search.tsx';
 import { NotFound, ServerError } from './site/views.tsx';
 import { themeRoutes } from './themes/routes.tsx';
 import { certificateRoutes } from './trainings/accreditation-routes.tsx';

@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import pino, { type Logger } from 'pino';
-import { loadSecret } from './admin/service.ts';
 import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
+import { loadSecret } from './crypto.ts';
 import { type Database, openDatabase } from './db/client.ts';
 import { ContentVersion } from './db/content-version.ts';
 import { importDemoOrganisations } from './network/demo.ts';

@@ -1,8 +1,8 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, SCRYPT, verifyPassword } from '../src/admin/crypto.ts';
-import { safeReturnPath } from '../src/admin/routes.tsx';
-import { createFirstAdminToken, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../src/admin/service.ts';
+import { createFirstAdminToken, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../src/beheer/accounts.ts';
+import { safeReturnPath } from '../src/beheer/routes.tsx';
+import { hashPassword, SCRYPT, verifyPassword } from '../src/crypto.ts';
 import { rows } from '../src/db/client.ts';
 import { auditLog, loginTokens, outbox, sessions, users } from '../src/db/schema.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';

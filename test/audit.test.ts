@@ -1,6 +1,6 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { detailsText, parseAuditQuery } from '../src/admin/audit.tsx';
+import { detailsText, parseAuditQuery } from '../src/audit/log.tsx';
 import { auditLog, organisations, sources, themes, users } from '../src/db/schema.ts';
 import { type Backend, type Browser, backends, createTestApp, loginAs } from './helpers.ts';
 

@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hmac } from '../src/admin/crypto.ts';
-import { clientAddress, clientKeyOf } from '../src/admin/session.tsx';
 import { loadConfig } from '../src/config.ts';
 import type { AppEnv, Deps } from '../src/context.ts';
+import { hmac } from '../src/crypto.ts';
 import { appSettings, rateLimits } from '../src/db/schema.ts';
+import { clientAddress, clientKeyOf } from '../src/http/client-address.ts';
 import { backends, createTestApp } from './helpers.ts';
 
 /** A socket as @hono/node-server hands it to the app (what getConnInfo reads). */

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bumpContentVersion } from '../src/db/content-version.ts';
 import { organisations, themes, trainingSessions, trainings } from '../src/db/schema.ts';
-import { scriptSafeJson } from '../src/feeds/structured-data.ts';
-import { escapeXml } from '../src/feeds/xml.ts';
+import { scriptSafeJson } from '../src/ui/structured-data.ts';
+import { escapeXml } from '../src/ui/xml.ts';
 import { type Backend, backends, createTestApp } from './helpers.ts';
 import { PUBLIC_PAGES } from './pages.ts';
 

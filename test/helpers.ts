@@ -226,7 +226,7 @@ export async function loginAs(
   role: 'beheerder' | 'redacteur',
 ) {
   const { users } = await import('../src/db/schema.ts');
-  const { hashPassword } = await import('../src/admin/crypto.ts');
+  const { hashPassword } = await import('../src/crypto.ts');
   const email = `${role}-${randomBytes(4).toString('hex')}@hechtwerk.example`;
   const password = 'een lange zin als wachtwoord';
   await db.db.insert(users).values({ email, name: `Test ${role}`, role, passwordHash: await hashPassword(password) });

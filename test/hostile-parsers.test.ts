@@ -25,8 +25,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAuditQuery } from '../src/admin/audit.tsx';
-import { safeReturnPath } from '../src/admin/routes.tsx';
+import { parseAuditQuery } from '../src/audit/log.tsx';
+import { safeReturnPath } from '../src/beheer/routes.tsx';
 import { exportBundle } from '../src/bundle/export.ts';
 import { parseBundle } from '../src/bundle/import.ts';
 import { normaliseUrl } from '../src/content/url.ts';

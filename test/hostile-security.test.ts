@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../src/admin/crypto.ts';
+import { hashPassword } from '../src/crypto.ts';
 import { users } from '../src/db/schema.ts';
 import { type Backend, Browser, backends, csrfFrom, loginAs } from './helpers.ts';
 import { cookieHeader, formBody, type HostileApp, hostileApp, isBeheer, patternOf } from './hostile-harness.ts';

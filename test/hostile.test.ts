@@ -35,7 +35,7 @@ const queryNamesInSource = () =>
  */
 const WHOLE_QUERY_READERS: Record<string, string> = {
   'src/network/routes.tsx': 'GET /netwerk',
-  'src/admin/audit.tsx': 'GET /beheer/audit',
+  'src/audit/log.tsx': 'GET /beheer/audit',
 };
 
 describe('the injection detector (so the suites below can fail)', () => {

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../src/admin/crypto.ts';
+import { sha256 } from '../src/crypto.ts';
 import { loginTokens, outbox } from '../src/db/schema.ts';
 import { enqueueMail, LEASE_MS, linkPlaceholder, MAX_ATTEMPTS, SECRET_LINK, sendDueMails } from '../src/mail/outbox.ts';
 import { type Backend, backends, createTestDatabase, idleTransactions, makeClock, type TestDatabase } from './helpers.ts';

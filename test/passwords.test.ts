@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../src/admin/crypto.ts';
+import { hashPassword } from '../src/crypto.ts';
 import { loginTokens, outbox, users } from '../src/db/schema.ts';
 import { mailAsSent, SECRET_LINK } from '../src/mail/outbox.ts';
 import { type Backend, Browser, backends, createTestApp, csrfFrom, loginAs } from './helpers.ts';

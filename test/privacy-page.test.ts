@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { readContent } from '../src/content/loader.ts';
-import { fillPage, NOT_SET, pageValues, placeholdersIn } from '../src/content/page-values.ts';
+import { fillPage, NOT_SET, pageValues, placeholdersIn } from '../src/site/page-values.ts';
 import { createTestApp } from './helpers.ts';
 
 const pages = readContent('content').pages;

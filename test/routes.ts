@@ -25,10 +25,9 @@
  *    route with its own size limit.
  */
 import { and, desc, eq } from 'drizzle-orm';
-import { randomToken, sha256 } from '../src/admin/crypto.ts';
-import { inviteUser, loadSecret, requestPasswordReset } from '../src/admin/service.ts';
+import { inviteUser, requestPasswordReset } from '../src/beheer/accounts.ts';
+import { loadSecret, randomToken, sha256 } from '../src/crypto.ts';
 import { evaluationInvites, evaluationResponses, organisations, outbox, REGISTER_CODES, registrations, revisions, users } from '../src/db/schema.ts';
-import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
 import { createOrganisation, organisationById, organisationInput } from '../src/network/service.ts';
 import { createSource, sourceById } from '../src/sources/service.ts';
@@ -37,6 +36,7 @@ import { checkinCode, markAttendance, proofOf } from '../src/trainings/accredita
 import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
 import { register } from '../src/trainings/service.ts';
+import { settingsFrom } from '../src/trainings/settings.ts';
 import type { createTestApp } from './helpers.ts';
 
 export type TestApp = Awaited<ReturnType<typeof createTestApp>>;

@@ -276,7 +276,7 @@ describe.each(backends())('site shell on %s', (kind: Backend) => {
   });
 
   it.each(PUBLIC_PAGES)('%s weighs at most 30 KB compressed (HTML + CSS + JS) and loads nothing from another host', async (path) => {
-    const { pageWeight } = await import('../src/http/weight.ts');
+    const { pageWeight } = await import('../bench/page-weight.ts');
     const w = await pageWeight(t.app, path);
     expect(w.total).toBeLessThanOrEqual(30 * 1024);
     expect(w.foreign).toEqual([]);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseUrl } from '../src/content/url.ts';
 import { appSettings, auditLog, revisions, searchDocuments, sources, themeSources, themes } from '../src/db/schema.ts';
 import { waitForBackgroundChecks } from '../src/sources/linkcheck.ts';
-import { createSource, listSourcesForPicker, reindexSource, SourceError } from '../src/sources/service.ts';
+import { createSource, reindexSource, SourceError } from '../src/sources/service.ts';
+import { listSourcesForPicker } from '../src/themes/editor.ts';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, formFields, loginAs, tableCounts } from './helpers.ts';
 
 const versionIn = (html: string) => /name="versie" value="([^"]+)"/.exec(html)?.[1] ?? '';
@@ -760,7 +761,7 @@ describe.each(backends())('bronnen on %s', (kind: Backend) => {
       await expect(
         db()
           .update(sources)
-          .set({ checkResult: 'misschien' })
+          .set({ checkResult: sql`'misschien'` })
           .where(eq(sources.id, s?.id as number)),
       ).rejects.toThrow();
     });

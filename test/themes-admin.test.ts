@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { diffLines } from '../src/admin/revisions.ts';
+import { diffLines } from '../src/audit/revisions.ts';
 import { auditLog, revisions, searchDocuments, themeSources, themes } from '../src/db/schema.ts';
 import { updateTheme } from '../src/themes/editor.ts';
 import { type ThemeSnapshot, themeSnapshot } from '../src/themes/service.ts';

@@ -2,12 +2,12 @@ import { inflateSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendanceProofs, evaluationInvites, evaluationResponses, outbox, registrations, trainings } from '../src/db/schema.ts';
-import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent, SECRET_LINK, sendDueMails } from '../src/mail/outbox.ts';
 import { registersOf } from '../src/trainings/accreditation.ts';
 import { createSession } from '../src/trainings/editor.ts';
 import { sendEvaluationInvites } from '../src/trainings/evaluation.ts';
 import { anonymiseOld } from '../src/trainings/service.ts';
+import { settingsFrom } from '../src/trainings/settings.ts';
 import { type Backend, type Browser, backends, confirmForm, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
 
 const MINUTE = 60_000;

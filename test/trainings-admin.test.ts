@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, outbox, registrations, trainingSessions, trainings } from '../src/db/schema.ts';
-import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
 import { register } from '../src/trainings/service.ts';
+import { settingsFrom } from '../src/trainings/settings.ts';
 import { type Backend, type Browser, backends, confirmForm, createOpenSession, createTestApp, csrfFrom, loginAs, tableCounts } from './helpers.ts';
 
 const DAY = 86_400_000;

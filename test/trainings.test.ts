@@ -3,7 +3,6 @@ import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, registrations, trainings } from '../src/db/schema.ts';
-import { settingsFrom } from '../src/jobs/scheduler.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
 import {
   cancelSession,
@@ -20,6 +19,7 @@ import { formatCsvMoment } from '../src/trainings/format.ts';
 import { publishedTrainings, sessionsOf } from '../src/trainings/queries.ts';
 import { LIST_COUNTS_MS } from '../src/trainings/seat-cache.ts';
 import { anonymiseOld, confirm, expireDue, register, sendReminders, waitlistPosition } from '../src/trainings/service.ts';
+import { settingsFrom } from '../src/trainings/settings.ts';
 import { type Backend, backends, createTestApp, tableCounts } from './helpers.ts';
 
 const DAY = 86_400_000;

@@ -1,13 +1,13 @@
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { clientKey } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { ORGANISATION_TYPES, organisations, REGISTER_CODES, sources, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { clientKey } from '../http/client-address.ts';
+import { problem } from '../http/problem.ts';
 import { count } from '../http/rate-limit.ts';
 import { publishedThemeRow, themeLinks } from '../themes/service.ts';
 import { REGISTERS, registersByTraining } from '../trainings/accreditation.ts';
 import { sessionViews } from '../trainings/queries.ts';
-import { problem } from './problem.ts';
 
 export const API_RATE = { limit: 300, windowSeconds: 60 };
 

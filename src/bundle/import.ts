@@ -1,7 +1,7 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordRevision } from '../admin/revisions.ts';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
+import { recordRevision } from '../audit/revisions.ts';
 import { ContentError, splitFrontMatter } from '../content/loader.ts';
 import { markdownBody, sourceSchema, type ThemeFrontMatter, themeFrontMatter } from '../content/schema.ts';
 import type { Db, Tx } from '../db/client.ts';

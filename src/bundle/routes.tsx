@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { FC } from 'hono/jsx';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { Alert } from '../ui/alert.tsx';
 import { page } from '../ui/render.tsx';

@@ -43,6 +43,9 @@ export const themes = pgTable(
   (t) => [uniqueIndex('themes_slug_key').on(t.slug), check('themes_slug_format', sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)],
 );
 
+/** What the link checker last found for a source (the check constraint below lists the same). */
+export type CheckResult = 'ok' | 'redirect' | 'broken' | 'unreachable';
+
 export const sources = pgTable(
   'sources',
   {
@@ -56,7 +59,7 @@ export const sources = pgTable(
     // The link checker's last answer for this URL.
     checkedAt: ts('checked_at'),
     checkStatus: integer('check_status'),
-    checkResult: text('check_result'),
+    checkResult: text('check_result').$type<CheckResult>(),
     redirectTo: text('redirect_to'),
     checkError: text('check_error'),
   },

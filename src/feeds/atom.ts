@@ -1,5 +1,5 @@
 import { FEED, SITE_NAME } from '../ui/layout.tsx';
-import { rfc3339, escapeXml as x } from './xml.ts';
+import { rfc3339, escapeXml as x } from '../ui/xml.ts';
 
 export interface FeedEntry {
   /** Site-relative path of the page the entry is about, e.g. /themas/hechting. */

@@ -1,4 +1,4 @@
-import { rfc3339, escapeXml as x } from './xml.ts';
+import { rfc3339, escapeXml as x } from '../ui/xml.ts';
 
 export interface SitemapUrl {
   /** Site-relative path, e.g. /themas/hechting. */

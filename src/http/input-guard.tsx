@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
-import { problem } from '../api/problem.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { page } from '../ui/render.tsx';
+import { problem } from './problem.ts';
 
 const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i;
 const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import { hmac } from '../admin/crypto.ts';
+import { hmac } from '../crypto.ts';
 import type { Queryable } from '../db/client.ts';
 import { appSettings, rateLimits } from '../db/schema.ts';
 

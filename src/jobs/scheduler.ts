@@ -4,21 +4,8 @@ import type { Deps } from '../context.ts';
 import { sendDueMails } from '../mail/outbox.ts';
 import { linkCheckSettings, runExclusive, stopBackgroundChecks } from '../sources/linkcheck.ts';
 import { sendEvaluationInvites } from '../trainings/evaluation.ts';
-import { anonymiseOld, expireDue, sendReminders, type TrainingSettings } from '../trainings/service.ts';
-
-export function settingsFrom(deps: Deps): TrainingSettings {
-  const { config } = deps;
-  return {
-    baseUrl: config.baseUrl,
-    holdMinutes: config.HOLD_MINUTES,
-    holdMaxPercent: config.HOLD_MAX_PERCENT,
-    offerHours: config.OFFER_HOURS,
-    reminderDays: config.REMINDER_DAYS,
-    retentionMonths: config.RETENTION_MONTHS,
-    outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
-    proofRetentionYears: config.PROOF_RETENTION_YEARS,
-  };
-}
+import { anonymiseOld, expireDue, sendReminders } from '../trainings/service.ts';
+import { settingsFrom } from '../trainings/settings.ts';
 
 /**
  * What a failed job logs about its error: the SQLSTATE code and the names of the constraint,

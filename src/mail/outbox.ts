@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
-import { randomToken, sha256 } from '../admin/crypto.ts';
+import { randomToken, sha256 } from '../crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { evaluationInvites, loginTokens, outbox, registrations, registrationTokens } from '../db/schema.ts';
 

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../admin/history.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
+import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../audit/history.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints } from '../db/version.ts';
 import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createOrganisation,

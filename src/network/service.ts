@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { recordRevision } from '../admin/revisions.ts';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
+import { recordRevision } from '../audit/revisions.ts';
 import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { slugify } from '../content/slug.ts';
 import { normaliseUrl } from '../content/url.ts';

@@ -1,11 +1,11 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { renderMarkdown } from '../content/markdown.ts';
-import { fillPage } from '../content/page-values.ts';
 import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/service.ts';
 import { formatDate } from '../themes/views.tsx';
 import { page } from '../ui/render.tsx';
+import { fillPage } from './page-values.ts';
 import { Home } from './views.tsx';
 
 export const siteRoutes = new Hono<AppEnv>();
@@ -26,7 +26,7 @@ for (const slug of ['over', 'privacy', 'toegankelijkheid']) {
   siteRoutes.get(`/${slug}`, async (c) => {
     const stored = await getPage(c.get('deps').database.db, slug);
     if (!stored) return c.notFound();
-    // Placeholders such as {{RETENTION_MONTHS}} show this instance's configuration (src/content/page-values.ts).
+    // Placeholders such as {{RETENTION_MONTHS}} show this instance's configuration (src/site/page-values.ts).
     const p = fillPage(stored, c.get('deps').config);
     const rendered = renderMarkdown(p.bodyMd);
     return page(

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { allOf, CheckboxGroup, describedBy, FieldShell, type FormBody, firstOf } from '../ui/forms.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { checkSources, linkCheckSettings, runningUntil, startBackgroundCheck } from './linkcheck.ts';
 import {

@@ -7,9 +7,10 @@ import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.ts';
 import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
+import type { CheckResult } from '../db/schema.ts';
 import { appSettings, sources } from '../db/schema.ts';
 
-export type CheckResult = 'ok' | 'redirect' | 'broken' | 'unreachable';
+export type { CheckResult };
 
 /** What one check found; stored per source as check_result, check_status, redirect_to, check_error. */
 export interface CheckOutcome {

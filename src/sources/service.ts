@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
-import { recordRevision } from '../admin/revisions.ts';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
+import { recordRevision } from '../audit/revisions.ts';
+import { byTitle } from '../content/order.ts';
 import { sourceSchema } from '../content/schema.ts';
 import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
@@ -9,7 +10,6 @@ import { auditLog, searchDocuments, sources, themeSources, themes, users } from 
 import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { themeSnapshot } from '../themes/service.ts';
-import type { CheckResult } from './linkcheck.ts';
 
 export type Source = typeof sources.$inferSelect;
 /** A source with its version (the exact updated_at as text, which an edit form carries back) and the themes that use it. */
@@ -137,19 +137,6 @@ export async function allThemes(db: Queryable) {
     .select({ id: themes.id, slug: themes.slug, title: themes.title, published: themes.published })
     .from(themes)
     .orderBy(asc(themes.position), asc(themes.title));
-}
-
-const collator = new Intl.Collator('nl', { sensitivity: 'base', numeric: true });
-const byTitle = (a: { title: string }, b: { title: string }) => collator.compare(a.title, b.title) || a.title.localeCompare(b.title);
-
-/** The library for the theme editor's picker, by title. */
-export async function listSourcesForPicker(
-  db: Queryable,
-): Promise<{ id: number; title: string; organisation: string; url: string; checkResult: CheckResult | null }[]> {
-  const rows = await db
-    .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, checkResult: sources.checkResult })
-    .from(sources);
-  return rows.map((r) => ({ ...r, checkResult: r.checkResult as CheckResult | null })).sort(byTitle);
 }
 
 export const STATUS_FILTERS = ['alle', 'kapot', 'doorverwezen', 'nooit'] as const;

@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, SnapshotDiff, yesNo } from '../admin/history.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../admin/kit.tsx';
+import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, SnapshotDiff, yesNo } from '../audit/history.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
-import { listSourcesForPicker } from '../sources/service.ts';
 import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createTheme,
@@ -18,6 +17,7 @@ import {
   formValuesOf,
   inputFromRevision,
   lastRevision,
+  listSourcesForPicker,
   listThemesForAdmin,
   moveTheme,
   parseThemeForm,

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type RevisionKind, recordRevision } from '../admin/revisions.ts';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
+import { type RevisionKind, recordRevision } from '../audit/revisions.ts';
+import { byTitle } from '../content/order.ts';
 import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { markdownBody, themeFrontMatter } from '../content/schema.ts';
 import { slugify } from '../content/slug.ts';
@@ -467,4 +468,12 @@ export async function inputFromRevision(db: Queryable, data: Record<string, unkn
       sourceIds: (s.sources ?? []).filter((id) => haveSources.has(id)),
     },
   };
+}
+
+/** Every source, by title, with its link status: the choice of sources on a theme's form. */
+export async function listSourcesForPicker(db: Queryable) {
+  const rows = await db
+    .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, checkResult: sources.checkResult })
+    .from(sources);
+  return rows.sort(byTitle);
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { recordRevision } from '../admin/revisions.ts';
+import { recordRevision } from '../audit/revisions.ts';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { Db, Queryable } from '../db/client.ts';

@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
-import { jsonLdScript, themeArticle } from '../feeds/structured-data.ts';
 import { veiligThuisCount } from '../ui/layout.tsx';
+import { jsonLdScript, themeArticle } from '../ui/structured-data.ts';
 import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 import type { ThemeDetail, ThemeSummary } from './service.ts';
 

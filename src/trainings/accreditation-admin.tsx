@@ -2,11 +2,11 @@ import { and, asc, eq, ilike } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import QRCode from 'qrcode';
-import { actor, Csrf, idParam } from '../admin/kit.tsx';
-import { audit, loadSecret } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
+import { loadSecret } from '../crypto.ts';
 import { registrations } from '../db/schema.ts';
-import { settingsFrom } from '../jobs/scheduler.ts';
+import { actor, Csrf, idParam } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   ATTENDANCE,
@@ -24,6 +24,7 @@ import {
 import { evaluationCsv, evaluationResults } from './evaluation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
 import { sessionWithTraining } from './queries.ts';
+import { settingsFrom } from './settings.ts';
 
 export const accreditationAdminRoutes = new Hono<AppEnv>();
 

@@ -1,11 +1,10 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { loadSecret } from '../admin/service.ts';
-import { clientKey } from '../admin/session.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
+import { loadSecret } from '../crypto.ts';
+import { clientKey } from '../http/client-address.ts';
 import { countAll } from '../http/rate-limit.ts';
-import { settingsFrom } from '../jobs/scheduler.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
@@ -13,15 +12,14 @@ import { CHECKIN_OPENS_BEFORE_MS, checkinWindow, proofByCode, REGISTERS, selfChe
 import { evaluationPage, parseAnswers, type Question, SCALE_LABELS, submitEvaluation } from './evaluation.ts';
 import { formatDay, formatMoment } from './format.ts';
 import { sessionWithTraining } from './queries.ts';
-import type { Session, Training, TrainingSettings } from './service.ts';
+import type { Session, Training } from './service.ts';
+import { trainingSettings } from './settings.ts';
 import { Message, SessionFacts } from './views.tsx';
 
 export const accreditationRoutes = new Hono<AppEnv>();
 
 const crumbs = [{ href: '/trainingen', label: 'Trainingen' }];
 const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');
-
-const settingsOf = (c: Ctx): TrainingSettings => settingsFrom(c.get('deps'));
 
 // ---------------------------------------------------------------- check-in (the QR code in the room)
 
@@ -128,7 +126,7 @@ accreditationRoutes.post('/inchecken/:sid{[0-9]+}/:code', async (c) => {
     c.header('Retry-After', '3600');
     return again({ form: 'Er is te vaak geprobeerd in te checken. Meld je bij de trainer.' }, 429);
   }
-  const outcome = await selfCheckIn(deps.database.db, row.session.id, parsed.data, settingsOf(c), now);
+  const outcome = await selfCheckIn(deps.database.db, row.session.id, parsed.data, trainingSettings(c), now);
   if (outcome === 'unknown')
     return again(
       {

@@ -1,6 +1,6 @@
 import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters, trainingSessions, trainings } from '../db/schema.ts';
 import { excelCsv } from '../ui/csv.ts';

@@ -2,7 +2,7 @@ import { asc, count, eq, like } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { z } from 'zod';
-import { actor, Csrf, csrf, idParam, Notice } from '../admin/kit.tsx';
+import { audit } from '../audit/record.ts';
 import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
@@ -11,6 +11,7 @@ import { themeOptions } from '../themes/editor.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
 import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, firstOf, TextArea } from '../ui/forms.tsx';
+import { actor, Csrf, csrf, idParam, Notice } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
@@ -36,8 +37,8 @@ import {
 import { DEFAULT_QUESTIONS, questionsFromText, questionsToText } from './evaluation.ts';
 import { amsterdamToUtc, formatMoment, formatSessionTime, utcToAmsterdamLocal } from './format.ts';
 import { sessionViews, sessionWithTraining } from './queries.ts';
-import { trainingSettings } from './routes.tsx';
 import { type Registration, type Session, STATUS_LABEL, type Training, TrainingError } from './service.ts';
+import { trainingSettings } from './settings.ts';
 
 export const trainingAdminRoutes = new Hono<AppEnv>();
 // Attendance, check-in code, evaluation results and accreditation exports per session.
@@ -1080,7 +1081,6 @@ trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/export.csv', async (c) => {
   const db = c.get('deps').database.db;
   const row = await sessionWithTraining(db, id);
   if (!row) return c.notFound();
-  const { audit } = await import('../admin/service.ts');
   await audit(db, actor(c), 'registrations.exported', `sessie ${id}`);
   return c.body(registrationsCsv(await sessionRegistrations(db, id)), 200, {
     'Content-Type': 'text/csv; charset=utf-8',

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { attendanceProofs, registrations, trainingSessions, trainings } from '../db/schema.ts';

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
-import { sha256 } from '../admin/crypto.ts';
+import { sha256 } from '../crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { evaluationInvites, evaluationResponses, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';

@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { createEvents } from 'ics';
 import { z } from 'zod';
-import { clientKey } from '../admin/session.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import type { RegisterCode } from '../db/schema.ts';
+import { clientKey } from '../http/client-address.ts';
 import { countAll } from '../http/rate-limit.ts';
 import type { AlertType } from '../ui/alert.tsx';
 import { type FieldErrors, fieldErrors } from '../ui/forms.tsx';
@@ -14,24 +14,11 @@ import { accreditationRoutes } from './accreditation-routes.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
 import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
-import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError, type TrainingSettings } from './service.ts';
+import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError } from './service.ts';
+import { trainingSettings } from './settings.ts';
 import { CancelConfirm, DeleteConfirm, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
 export const trainingRoutes = new Hono<AppEnv>();
-
-export function trainingSettings(c: Ctx): TrainingSettings {
-  const { config } = c.get('deps');
-  return {
-    baseUrl: config.baseUrl,
-    holdMinutes: config.HOLD_MINUTES,
-    holdMaxPercent: config.HOLD_MAX_PERCENT,
-    offerHours: config.OFFER_HOURS,
-    reminderDays: config.REMINDER_DAYS,
-    retentionMonths: config.RETENTION_MONTHS,
-    outboxRetentionMonths: config.OUTBOX_RETENTION_MONTHS,
-    proofRetentionYears: config.PROOF_RETENTION_YEARS,
-  };
-}
 
 const crumbs = [{ href: '/trainingen', label: 'Trainingen' }];
 const noStore = (c: Ctx) => c.header('Cache-Control', 'no-store');

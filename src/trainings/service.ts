@@ -1,6 +1,6 @@
 import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import { randomToken, sha256 } from '../admin/crypto.ts';
-import { audit } from '../admin/service.ts';
+import { audit } from '../audit/record.ts';
+import { randomToken, sha256 } from '../crypto.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import {
   attendanceProofs,

@@ -1,10 +1,10 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { attendanceProofs } from '../db/schema.ts';
-import { jsonLdScript, sessionEvent } from '../feeds/structured-data.ts';
 import { Alert, type AlertType } from '../ui/alert.tsx';
 import { ConfirmAction } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
+import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
 import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
 import type { SessionView } from './queries.ts';

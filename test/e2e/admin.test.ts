@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createFirstAdminToken } from '../../src/admin/service.ts';
+import { createFirstAdminToken } from '../../src/beheer/accounts.ts';
 import { browserEnabled, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 
 describe.skipIf(!browserEnabled)('beheer in Chromium', () => {

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/admin/crypto.ts';
+import { hashPassword } from '../../src/crypto.ts';
 import { sources, themeSources, users } from '../../src/db/schema.ts';
 import { browserEnabled, expectFocusOn, expectNoAxeViolations, useBrowserAndServer } from './harness.ts';
 

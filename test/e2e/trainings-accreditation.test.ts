@@ -4,10 +4,10 @@ import { eq, sql } from 'drizzle-orm';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { attendanceProofs, outbox, registrations } from '../../src/db/schema.ts';
-import { settingsFrom } from '../../src/jobs/scheduler.ts';
 import { mailAsSent } from '../../src/mail/outbox.ts';
 import { createSession, createTraining } from '../../src/trainings/editor.ts';
 import { sendEvaluationInvites } from '../../src/trainings/evaluation.ts';
+import { settingsFrom } from '../../src/trainings/settings.ts';
 import { loginAs } from '../helpers.ts';
 import { browserEnabled, expectNoAxeViolations, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 

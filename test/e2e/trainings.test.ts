@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { outbox, trainingSessions } from '../../src/db/schema.ts';
-import { settingsFrom } from '../../src/jobs/scheduler.ts';
 import { mailAsSent } from '../../src/mail/outbox.ts';
 import { register } from '../../src/trainings/service.ts';
+import { settingsFrom } from '../../src/trainings/settings.ts';
 import { browserEnabled, expectNoAxeViolations, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
 /** Screenshots for looking at the screens by eye; not compared by the test. */

@@ -1,8 +1,8 @@
 import type { FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
-import { Alert } from '../ui/alert.tsx';
-import { page } from '../ui/render.tsx';
+import { Alert } from './alert.tsx';
+import { page } from './render.tsx';
 
 /** Small pieces every /beheer screen shares. */
 

@@ -8,7 +8,7 @@ import { linkCounts } from '../sources/service.ts';
 import { formatSessionTime } from '../trainings/format.ts';
 import { upcomingSessions } from '../trainings/queries.ts';
 import { page } from '../ui/render.tsx';
-import { ROLE_LABEL } from './service.ts';
+import { ROLE_LABEL } from './accounts.ts';
 
 /** How far ahead the dashboard looks for sessions that still have seats or a waiting list. */
 const AHEAD_DAYS = 14;

@@ -1,4 +1,4 @@
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../admin/service.ts';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../beheer/accounts.ts';
 import type { Config } from '../config.ts';
 import { formatDate } from '../themes/views.tsx';
 import { REGISTRATION_LIMITS } from '../trainings/routes.tsx';

@@ -1,8 +1,6 @@
 import { raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
-import type { SessionView } from '../trainings/queries.ts';
-import type { Training } from '../trainings/service.ts';
-import { SITE_NAME } from '../ui/layout.tsx';
+import { SITE_NAME } from './layout.tsx';
 import { rfc3339 } from './xml.ts';
 
 /** A schema.org object (https://schema.org), as search engines read it from a page. */
@@ -46,13 +44,29 @@ export function themeArticle(baseUrl: string, theme: { slug: string; title: stri
 
 const schema = (name: string) => `https://schema.org/${name}`;
 
+/** What an Event needs of a session (a trainings SessionView has it). */
+type EventView = {
+  seatsLeft: number;
+  session: {
+    id: number;
+    status: string;
+    online: boolean;
+    location: string;
+    capacity: number;
+    startsAt: Date;
+    endsAt: Date;
+    registrationOpensAt: Date;
+    registrationClosesAt: Date;
+  };
+};
+
 /**
  * A training session as a schema.org Event. Availability follows the seats (a full session is
  * SoldOut even though its waiting list is open); validFrom/validThrough carry the registration
  * window. An online session's link is only mailed to confirmed participants, so its
  * VirtualLocation points at the session page, where one registers.
  */
-export function sessionEvent(baseUrl: string, training: Pick<Training, 'slug' | 'title' | 'summary'>, view: SessionView): JsonLd {
+export function sessionEvent(baseUrl: string, training: { slug: string; title: string; summary: string }, view: EventView): JsonLd {
   const s = view.session;
   const url = `${baseUrl}/trainingen/${training.slug}/${s.id}`;
   return {

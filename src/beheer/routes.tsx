@@ -1,8 +1,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { Hono } from 'hono';
 import { z } from 'zod';
+import { auditRoutes } from '../audit/log.tsx';
 import { exportRoutes, importRoutes } from '../bundle/routes.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
+import { clientKey } from '../http/client-address.ts';
 import { countAll } from '../http/rate-limit.ts';
 import { forDisplay, getMail, listOutbox } from '../mail/outbox.ts';
 import { networkAdminRoutes } from '../network/admin.tsx';
@@ -13,8 +15,6 @@ import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, isConfirmed } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
-import { auditRoutes } from './audit.tsx';
-import { dashboardPage } from './dashboard.tsx';
 import {
   AccountError,
   changePassword,
@@ -32,8 +32,9 @@ import {
   resetPassword,
   setUserDisabled,
   userById,
-} from './service.ts';
-import { clearSessionCookie, clientKey, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
+} from './accounts.ts';
+import { dashboardPage } from './dashboard.tsx';
+import { clearSessionCookie, loadSession, preAuthCsrf, setSessionCookie } from './session.tsx';
 
 export const adminRoutes = new Hono<AppEnv>();
 

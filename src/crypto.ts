@@ -1,4 +1,7 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from './db/client.ts';
+import { appSettings } from './db/schema.ts';
 
 /**
  * Password hashing with scrypt from node:crypto. N = 2^15, r = 8, p = 1 (about 32 MiB and
@@ -42,4 +45,14 @@ export function safeEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+/** The HMAC key every instance shares; created once, kept in the database. */
+export async function loadSecret(db: Db): Promise<Buffer> {
+  await db
+    .insert(appSettings)
+    .values({ key: 'secret', value: randomBytes(32).toString('base64url') })
+    .onConflictDoNothing();
+  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, 'secret'));
+  return Buffer.from(row?.value ?? '', 'base64url');
 }

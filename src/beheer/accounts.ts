@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { and, asc, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { audit } from '../audit/record.ts';
+import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from '../crypto.ts';
 import type { Db, Queryable } from '../db/client.ts';
-import { appSettings, auditLog, loginThrottle, loginTokens, outbox, sessions, users } from '../db/schema.ts';
+import { loginThrottle, loginTokens, outbox, sessions, users } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
-import { dummyPasswordHash, hashPassword, randomToken, sha256, verifyPassword } from './crypto.ts';
 
 export type Role = 'beheerder' | 'redacteur';
 export const ROLE_LABEL: Record<Role, string> = { beheerder: 'Beheerder', redacteur: 'Redacteur' };
@@ -45,20 +45,6 @@ export class AccountError extends Error {
   ) {
     super(message);
   }
-}
-
-export async function audit(tx: Queryable, actorId: number | null, action: string, subject = '', details: Record<string, unknown> = {}) {
-  await tx.insert(auditLog).values({ actorId, action, subject, details });
-}
-
-/** The HMAC key every instance shares; created once, kept in the database. */
-export async function loadSecret(db: Db): Promise<Buffer> {
-  await db
-    .insert(appSettings)
-    .values({ key: 'secret', value: randomBytes(32).toString('base64url') })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(appSettings).where(eq(appSettings.key, 'secret'));
-  return Buffer.from(row?.value ?? '', 'base64url');
 }
 
 export async function userCount(db: Queryable): Promise<number> {

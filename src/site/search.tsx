@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
+import { BusyError } from '../search/gate.ts';
+import { MAX_QUERY, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/service.ts';
 import { page } from '../ui/render.tsx';
-import { BusyError } from './gate.ts';
-import { MAX_QUERY, type SearchOutcome, search, searchQuery } from './service.ts';
 
 export const searchRoutes = new Hono<AppEnv>();
 
