@@ -2,6 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { FieldShell } from '../ui/forms.tsx';
+import { StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type DiffLine, diffLines, fieldText, getRevision, listRevisions, type Revision, type RevisionKind } from './revisions.ts';
 
@@ -143,44 +144,35 @@ export async function historyPage(s: Subject, db: Queryable) {
           </div>
         </form>
       ) : null}
-      <table class="hw-table hw-stack">
-        <caption class="hw-muted">Versies, nieuwste eerst</caption>
-        <thead>
+      <StackTable columns={['Versie', 'Acties']} caption="Versies, nieuwste eerst" captionClass="hw-muted">
+        {list.map((r, i) => (
           <tr>
-            <th scope="col">Versie</th>
-            <th scope="col">Acties</th>
+            <td>
+              {dateTime.format(r.at)}
+              <br />
+              <span class="hw-muted">
+                {r.action} door {r.author ?? 'het systeem'}
+              </span>
+            </td>
+            <td data-label="Acties">
+              {i === 0 ? (
+                'Huidige versie'
+              ) : (
+                <div class="hw-inline-move">
+                  <a class="utrecht-link" href={`${s.path}/vergelijk?van=${r.id}&naar=${list[0]?.id}`}>
+                    Vergelijk met huidige<span class="hw-visually-hidden"> (versie van {dateTime.format(r.at)})</span>
+                  </a>
+                  <RestoreForm s={s} rev={r}>
+                    <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                      Zet terug<span class="hw-visually-hidden"> (versie van {dateTime.format(r.at)})</span>
+                    </button>
+                  </RestoreForm>
+                </div>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((r, i) => (
-            <tr>
-              <td>
-                {dateTime.format(r.at)}
-                <br />
-                <span class="hw-muted">
-                  {r.action} door {r.author ?? 'het systeem'}
-                </span>
-              </td>
-              <td data-label="Acties">
-                {i === 0 ? (
-                  'Huidige versie'
-                ) : (
-                  <div class="hw-inline-move">
-                    <a class="utrecht-link" href={`${s.path}/vergelijk?van=${r.id}&naar=${list[0]?.id}`}>
-                      Vergelijk met huidige<span class="hw-visually-hidden"> (versie van {dateTime.format(r.at)})</span>
-                    </a>
-                    <RestoreForm s={s} rev={r}>
-                      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                        Zet terug<span class="hw-visually-hidden"> (versie van {dateTime.format(r.at)})</span>
-                      </button>
-                    </RestoreForm>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </StackTable>
     </>,
   );
 }

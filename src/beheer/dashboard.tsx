@@ -7,6 +7,7 @@ import { countOutbox } from '../mail/outbox.ts';
 import { linkCounts } from '../sources/service.ts';
 import { formatSessionTime } from '../trainings/format.ts';
 import { upcomingSessions } from '../trainings/queries.ts';
+import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 import { ROLE_LABEL } from './accounts.ts';
 
@@ -111,16 +112,7 @@ export async function dashboardPage(c: Ctx) {
       </p>
       <AttentionList items={items} />
       <h2 class="utrecht-heading-2">Naar</h2>
-      <ul>
-        {links.map((l) => (
-          <li>
-            <a class="utrecht-link" href={l.href}>
-              {l.label}
-            </a>
-            {l.note ? ` (${l.note})` : null}
-          </li>
-        ))}
-      </ul>
+      <LinkList links={links} />
     </>,
   );
 }

@@ -14,6 +14,7 @@ import { trainingAdminRoutes } from '../trainings/admin.tsx';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, isConfirmed } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors, TextField } from '../ui/forms.tsx';
+import { StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   AccountError,
@@ -532,44 +533,32 @@ async function usersPage(
           ) : null}
         </Alert>
       ) : null}
-      <table class="hw-table hw-stack">
-        <caption class="hw-muted">Accounts met toegang tot beheer</caption>
-        <thead>
+      <StackTable columns={['Naam', 'E-mailadres', 'Rol', 'Status', 'Actie']} caption="Accounts met toegang tot beheer" captionClass="hw-muted">
+        {list.map((u) => (
           <tr>
-            <th scope="col">Naam</th>
-            <th scope="col">E-mailadres</th>
-            <th scope="col">Rol</th>
-            <th scope="col">Status</th>
-            <th scope="col">Actie</th>
+            <td>{u.name}</td>
+            <td data-label="E-mailadres">{u.email}</td>
+            <td data-label="Rol">{ROLE_LABEL[u.role as Role]}</td>
+            <td data-label="Status">{u.disabledAt ? `Uitgeschakeld sinds ${dateTime.format(u.disabledAt)}` : 'Actief'}</td>
+            <td data-label="Actie">
+              {u.id === me?.id ? (
+                'Dit ben jij'
+              ) : u.disabledAt ? (
+                <form method="post" action={`/beheer/gebruikers/${u.id}/inschakelen`}>
+                  <input type="hidden" name="_csrf" value={csrf} />
+                  <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                    Inschakelen<span class="hw-visually-hidden"> {u.name}</span>
+                  </button>
+                </form>
+              ) : (
+                <a class="utrecht-link hw-danger" href={`/beheer/gebruikers/${u.id}/uitschakelen`}>
+                  Uitschakelen<span class="hw-visually-hidden"> {u.name}</span>
+                </a>
+              )}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {list.map((u) => (
-            <tr>
-              <td>{u.name}</td>
-              <td data-label="E-mailadres">{u.email}</td>
-              <td data-label="Rol">{ROLE_LABEL[u.role as Role]}</td>
-              <td data-label="Status">{u.disabledAt ? `Uitgeschakeld sinds ${dateTime.format(u.disabledAt)}` : 'Actief'}</td>
-              <td data-label="Actie">
-                {u.id === me?.id ? (
-                  'Dit ben jij'
-                ) : u.disabledAt ? (
-                  <form method="post" action={`/beheer/gebruikers/${u.id}/inschakelen`}>
-                    <input type="hidden" name="_csrf" value={csrf} />
-                    <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                      Inschakelen<span class="hw-visually-hidden"> {u.name}</span>
-                    </button>
-                  </form>
-                ) : (
-                  <a class="utrecht-link hw-danger" href={`/beheer/gebruikers/${u.id}/uitschakelen`}>
-                    Uitschakelen<span class="hw-visually-hidden"> {u.name}</span>
-                  </a>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </StackTable>
       {invites.length ? (
         <>
           <h2 class="utrecht-heading-2">Openstaande uitnodigingen</h2>
@@ -730,32 +719,20 @@ adminRoutes.get('/mail', async (c) => {
           : 'Er is geen mailserver ingesteld (SMTP_URL). Berichten blijven hier staan en worden niet verstuurd.'}
       </p>
       {mails.length ? (
-        <table class="hw-table hw-stack">
-          <thead>
+        <StackTable columns={['Aangemaakt', 'Aan', 'Onderwerp', 'Status']}>
+          {mails.map((m) => (
             <tr>
-              <th scope="col">Aangemaakt</th>
-              <th scope="col">Aan</th>
-              <th scope="col">Onderwerp</th>
-              <th scope="col">Status</th>
+              <td>{dateTime.format(m.createdAt)}</td>
+              <td data-label="Aan">{m.to}</td>
+              <td data-label="Onderwerp">
+                <a class="utrecht-link" href={`/beheer/mail/${m.id}`}>
+                  {m.subject}
+                </a>
+              </td>
+              <td data-label="Status">{m.status === 'sent' ? 'Verstuurd' : m.status === 'failed' ? `Mislukt: ${m.lastError ?? ''}` : 'Wacht op verzending'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {mails.map((m) => (
-              <tr>
-                <td>{dateTime.format(m.createdAt)}</td>
-                <td data-label="Aan">{m.to}</td>
-                <td data-label="Onderwerp">
-                  <a class="utrecht-link" href={`/beheer/mail/${m.id}`}>
-                    {m.subject}
-                  </a>
-                </td>
-                <td data-label="Status">
-                  {m.status === 'sent' ? 'Verstuurd' : m.status === 'failed' ? `Mislukt: ${m.lastError ?? ''}` : 'Wacht op verzending'}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </StackTable>
       ) : (
         <p>Er is nog geen mail.</p>
       )}

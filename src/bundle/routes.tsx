@@ -5,6 +5,7 @@ import type { FC } from 'hono/jsx';
 import { audit } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { Alert } from '../ui/alert.tsx';
+import { StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { exportBundle, exportCounts } from './export.ts';
 import { BundleRejected, type ImportResult, importBundle, type KindResult, MAX_BUNDLE_BYTES } from './import.ts';
@@ -252,27 +253,21 @@ function resultPage(c: Ctx, result: ImportResult, fileName: string) {
         </p>
         <p>Wat niet in de bundel {dry ? 'staat, blijft' : 'stond, is blijven'} staan zoals het was.</p>
       </Alert>
-      <table class="hw-table hw-bundle-result hw-stack">
-        <caption class="hw-muted">{dry ? 'Wat de import zou doen' : 'Wat de import heeft gedaan'}</caption>
-        <thead>
+      <StackTable
+        columns={['Soort', 'Nieuw', 'Gewijzigd', 'Ongewijzigd']}
+        class="hw-bundle-result"
+        caption={dry ? 'Wat de import zou doen' : 'Wat de import heeft gedaan'}
+        captionClass="hw-muted"
+      >
+        {KINDS.map(({ key, label }) => (
           <tr>
-            <th scope="col">Soort</th>
-            <th scope="col">Nieuw</th>
-            <th scope="col">Gewijzigd</th>
-            <th scope="col">Ongewijzigd</th>
+            <th scope="row">{label}</th>
+            <td data-label="Nieuw">{result[key].new.length}</td>
+            <td data-label="Gewijzigd">{result[key].changed.length}</td>
+            <td data-label="Ongewijzigd">{result[key].unchanged}</td>
           </tr>
-        </thead>
-        <tbody>
-          {KINDS.map(({ key, label }) => (
-            <tr>
-              <th scope="row">{label}</th>
-              <td data-label="Nieuw">{result[key].new.length}</td>
-              <td data-label="Gewijzigd">{result[key].changed.length}</td>
-              <td data-label="Ongewijzigd">{result[key].unchanged}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </StackTable>
       {KINDS.filter(({ key }) => total(result[key]) > 0).map(({ key, label }) => (
         <>
           <h2 class="utrecht-heading-2">{label}</h2>

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx';
 import { describedBy, ErrorSummary, FieldShell, TextField } from '../ui/forms.tsx';
+import { LinkList } from '../ui/link-list.tsx';
 import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 import { type AnsweredQuestion, GUIDES, type Guide, NOTE_MAX, type ScreenErrors } from './service.ts';
 import {
@@ -37,18 +38,7 @@ const CLOSING: Record<Outcome['kind'], string> = {
 
 const STEP_NAME: Record<4 | 5, string> = { 4: 'stap 4 van de meldcode: wegen', 5: 'stap 5 van de meldcode: beslissen' };
 
-const Links: FC<{ links: readonly StepLink[] }> = ({ links }) =>
-  links.length ? (
-    <ul class="hw-step__links">
-      {links.map((l) => (
-        <li>
-          <a class="utrecht-link" href={l.href}>
-            {l.label}
-          </a>
-        </li>
-      ))}
-    </ul>
-  ) : null;
+const Links: FC<{ links: readonly StepLink[] }> = ({ links }) => <LinkList class="hw-step__links" links={links} />;
 
 const StepCard: FC<{ step: Step }> = ({ step }) => (
   <li class="hw-card hw-step" id={`stap-${step.number}`}>

@@ -4,7 +4,7 @@ import { comparePage, type DiffField, historyPage, restoredAction, revisionToRes
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints } from '../db/version.ts';
 import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createOrganisation,
@@ -285,33 +285,23 @@ networkAdminRoutes.get('/', async (c) => {
         </a>
       </p>
       {list.length ? (
-        <table class="hw-table hw-stack">
-          <caption class="hw-muted">Partnerorganisaties in de regio ({list.length})</caption>
-          <thead>
+        <StackTable columns={['Organisatie', 'Op de site', 'Demo']} caption={<>Partnerorganisaties in de regio ({list.length})</>} captionClass="hw-muted">
+          {list.map((o) => (
             <tr>
-              <th scope="col">Organisatie</th>
-              <th scope="col">Op de site</th>
-              <th scope="col">Demo</th>
+              <td>
+                <a class="utrecht-link" href={`${ROOT}/${o.id}`}>
+                  {o.name}
+                </a>
+                <br />
+                <span class="hw-muted">
+                  {TYPE_LABEL[o.type]} · {o.municipalities.join(', ')}
+                </span>
+              </td>
+              <td data-label="Op de site">{o.published ? 'Ja' : 'Nee'}</td>
+              <td data-label="Demo">{o.demo ? 'Ja' : 'Nee'}</td>
             </tr>
-          </thead>
-          <tbody>
-            {list.map((o) => (
-              <tr>
-                <td>
-                  <a class="utrecht-link" href={`${ROOT}/${o.id}`}>
-                    {o.name}
-                  </a>
-                  <br />
-                  <span class="hw-muted">
-                    {TYPE_LABEL[o.type]} · {o.municipalities.join(', ')}
-                  </span>
-                </td>
-                <td data-label="Op de site">{o.published ? 'Ja' : 'Nee'}</td>
-                <td data-label="Demo">{o.demo ? 'Ja' : 'Nee'}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </StackTable>
       ) : (
         <p>Er staan nog geen organisaties in het netwerk.</p>
       )}

@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx';
 import { AcuteRoutes } from '../meldcode/views.tsx';
 import { formatDate } from '../themes/views.tsx';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
+import { LinkList } from '../ui/link-list.tsx';
 import { DEMO_MARKER, displayUrl, ORGANISATION_TYPES, type Organisation, shortDescription, TYPE_LABEL, telHref } from './service.ts';
 
 // en-CA formats as YYYY-MM-DD: the calendar day in the Netherlands, for <time datetime>.
@@ -88,30 +89,15 @@ export const NetworkList: FC<NetworkListProps> = ({ organisations, municipalitie
     ) : null}
     <ErrorSummary errors={errors} />
     <form class="hw-filter" method="get" action="/netwerk" aria-label="Organisaties filteren">
-      <FilterSelect
-        name="type"
-        label="Type organisatie"
-        all="Alle types"
-        options={ORGANISATION_TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t] }))}
-        value={selected.type}
-        error={errors.type}
-      />
-      <FilterSelect
-        name="gemeente"
-        label="Gemeente"
-        all="Alle gemeenten"
-        options={municipalities.map((m) => ({ value: m, label: m }))}
-        value={selected.gemeente}
-        error={errors.gemeente}
-      />
-      <FilterSelect
-        name="thema"
-        label="Thema"
-        all="Alle thema’s"
-        options={themes.map((t) => ({ value: t.slug, label: t.title }))}
-        value={selected.thema}
-        error={errors.thema}
-      />
+      {(
+        [
+          ['type', 'Type organisatie', 'Alle types', ORGANISATION_TYPES.map((t) => ({ value: t, label: TYPE_LABEL[t] }))],
+          ['gemeente', 'Gemeente', 'Alle gemeenten', municipalities.map((m) => ({ value: m, label: m }))],
+          ['thema', 'Thema', 'Alle thema’s', themes.map((t) => ({ value: t.slug, label: t.title }))],
+        ] as const
+      ).map(([name, label, all, options]) => (
+        <FilterSelect name={name} label={label} all={all} options={options} value={selected[name]} error={errors[name]} />
+      ))}
       <div class="hw-filter__actions">
         <button class="utrecht-button utrecht-button--primary-action" type="submit">
           Filter toepassen
@@ -220,15 +206,7 @@ export const OrganisationPage: FC<{ org: Organisation; themes: { slug: string; t
       {linked.length ? (
         <>
           <h2 class="utrecht-heading-2">Thema’s</h2>
-          <ul class="hw-tags">
-            {linked.map((t) => (
-              <li>
-                <a class="utrecht-link" href={`/themas/${t.slug}`}>
-                  {t.title}
-                </a>
-              </li>
-            ))}
-          </ul>
+          <LinkList class="hw-tags" links={linked.map((t) => ({ href: `/themas/${t.slug}`, label: t.title }))} />
         </>
       ) : null}
       <p class="hw-muted">

@@ -4,6 +4,7 @@ import type { AppEnv } from '../context.ts';
 import { BusyError } from '../search/gate.ts';
 import { MAX_QUERY, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/service.ts';
+import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 
 export const searchRoutes = new Hono<AppEnv>();
@@ -41,15 +42,7 @@ const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
       <li>Zoek op een hele zin met aanhalingstekens, of sluit een woord uit met een minteken: hechting -onveilig.</li>
     </ul>
     <h2 class="utrecht-heading-2">Of begin bij een thema</h2>
-    <ul>
-      {themes.map((t) => (
-        <li>
-          <a class="utrecht-link" href={`/themas/${t.slug}`}>
-            {t.title}
-          </a>
-        </li>
-      ))}
-    </ul>
+    <LinkList links={themes.map((t) => ({ href: `/themas/${t.slug}`, label: t.title }))} />
   </>
 );
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
-import { allOf, CheckboxGroup, describedBy, FieldShell, type FormBody, firstOf } from '../ui/forms.tsx';
+import { allOf, CheckboxGroup, describedBy, ErrorSummary, FieldShell, type FormBody, firstOf } from '../ui/forms.tsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { checkSources, linkCheckSettings, runningUntil, startBackgroundCheck } from './linkcheck.ts';
@@ -86,20 +86,9 @@ const DuplicateMessage: FC<{ existing: Existing }> = ({ existing }) => (
 );
 
 /** Error summary (GOV.UK / NL Design System): each message links to its field; a duplicate links to the source that exists. */
-const Summary: FC<{ errors: Errors; existing?: Existing }> = ({ errors, existing }) => {
-  const entries = Object.entries(errors).filter(([, m]) => m);
-  if (!entries.length) return null;
-  return (
-    <div class="hw-error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="foutmeldingen" autofocus>
-      <h2 id="error-summary-title">Er is een probleem</h2>
-      <ul>
-        {entries.map(([field, message]) => (
-          <li>{field === 'url' && existing ? <DuplicateMessage existing={existing} /> : field === 'form' ? message : <a href={`#${field}`}>{message}</a>}</li>
-        ))}
-      </ul>
-    </div>
-  );
-};
+const Summary: FC<{ errors: Errors; existing?: Existing }> = ({ errors, existing }) => (
+  <ErrorSummary errors={errors} message={(field) => (field === 'url' && existing ? <DuplicateMessage existing={existing} /> : undefined)} />
+);
 
 const Input: FC<{ name: 'title' | 'organisation' | 'url'; values: SourceFormValues; errors: Errors; existing?: Existing; hint?: string }> = ({
   name,

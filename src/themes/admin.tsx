@@ -5,7 +5,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   createTheme,
@@ -84,53 +84,44 @@ themeAdminRoutes.get('/', async (c) => {
           Nieuw thema
         </a>
       </p>
-      <table class="hw-table hw-stack">
-        <caption class="hw-muted">Alle thema’s, in de volgorde van de site</caption>
-        <thead>
+      <StackTable columns={['Thema', 'Volgorde']} caption="Alle thema’s, in de volgorde van de site" captionClass="hw-muted">
+        {list.map((t, i) => (
           <tr>
-            <th scope="col">Thema</th>
-            <th scope="col">Volgorde</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.map((t, i) => (
-            <tr>
-              <td>
-                <a class="utrecht-link" href={`${ROOT}/${t.id}`}>
-                  {t.title}
-                </a>
+            <td>
+              <a class="utrecht-link" href={`${ROOT}/${t.id}`}>
+                {t.title}
+              </a>
+              <br />
+              <span class="hw-muted hw-break">
+                {t.published ? 'Op de site' : 'Concept, niet op de site'} · /themas/{t.slug}
                 <br />
-                <span class="hw-muted hw-break">
-                  {t.published ? 'Op de site' : 'Concept, niet op de site'} · /themas/{t.slug}
-                  <br />
-                  Gewijzigd {dateTime.format(t.updatedAt)}
-                  {t.lastBy ? ` door ${t.lastBy}` : ''}
-                </span>
-              </td>
-              <td data-label="Volgorde">
-                <div class="hw-inline-move">
-                  {i > 0 ? (
-                    <form method="post" action={`${ROOT}/${t.id}/omhoog`}>
-                      <Csrf c={c} />
-                      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                        Omhoog<span class="hw-visually-hidden">: {t.title}</span>
-                      </button>
-                    </form>
-                  ) : null}
-                  {i < list.length - 1 ? (
-                    <form method="post" action={`${ROOT}/${t.id}/omlaag`}>
-                      <Csrf c={c} />
-                      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                        Omlaag<span class="hw-visually-hidden">: {t.title}</span>
-                      </button>
-                    </form>
-                  ) : null}
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+                Gewijzigd {dateTime.format(t.updatedAt)}
+                {t.lastBy ? ` door ${t.lastBy}` : ''}
+              </span>
+            </td>
+            <td data-label="Volgorde">
+              <div class="hw-inline-move">
+                {i > 0 ? (
+                  <form method="post" action={`${ROOT}/${t.id}/omhoog`}>
+                    <Csrf c={c} />
+                    <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                      Omhoog<span class="hw-visually-hidden">: {t.title}</span>
+                    </button>
+                  </form>
+                ) : null}
+                {i < list.length - 1 ? (
+                  <form method="post" action={`${ROOT}/${t.id}/omlaag`}>
+                    <Csrf c={c} />
+                    <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                      Omlaag<span class="hw-visually-hidden">: {t.title}</span>
+                    </button>
+                  </form>
+                ) : null}
+              </div>
+            </td>
+          </tr>
+        ))}
+      </StackTable>
     </>,
   );
 });

@@ -6,7 +6,7 @@ import { audit } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { loadSecret } from '../crypto.ts';
 import { registrations } from '../db/schema.ts';
-import { actor, Csrf, idParam } from '../ui/kit.tsx';
+import { actor, Csrf, idParam, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import {
   ATTENDANCE,
@@ -236,27 +236,22 @@ accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/evaluatie', async (c) => {
       </p>
       {r.shown ? (
         <>
-          <table class="hw-table hw-stack">
-            <caption class="hw-visually-hidden">Gemiddelde score per uitspraak, van 1 (helemaal oneens) tot 5 (helemaal eens)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Uitspraak</th>
-                <th scope="col">Gemiddeld (1–5)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.questions
-                .filter((q) => q.kind === 'scale')
-                .map((q) => (
-                  <tr>
-                    <td>{q.text}</td>
-                    <td data-label="Gemiddeld (1–5)">
-                      {r.averages[q.id] === null || r.averages[q.id] === undefined ? '–' : String(r.averages[q.id]).replace('.', ',')}
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <StackTable
+            columns={['Uitspraak', 'Gemiddeld (1–5)']}
+            caption="Gemiddelde score per uitspraak, van 1 (helemaal oneens) tot 5 (helemaal eens)"
+            captionClass="hw-visually-hidden"
+          >
+            {r.questions
+              .filter((q) => q.kind === 'scale')
+              .map((q) => (
+                <tr>
+                  <td>{q.text}</td>
+                  <td data-label="Gemiddeld (1–5)">
+                    {r.averages[q.id] === null || r.averages[q.id] === undefined ? '–' : String(r.averages[q.id]).replace('.', ',')}
+                  </td>
+                </tr>
+              ))}
+          </StackTable>
           <h2 class="utrecht-heading-2">Opmerkingen</h2>
           {r.comments.length ? (
             <ul class="hw-comments">

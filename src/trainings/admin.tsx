@@ -11,7 +11,7 @@ import { themeOptions } from '../themes/editor.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
 import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, firstOf, TextArea } from '../ui/forms.tsx';
-import { actor, Csrf, csrf, idParam, Notice } from '../ui/kit.tsx';
+import { actor, Csrf, csrf, idParam, Notice, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
@@ -346,57 +346,48 @@ const TrainingFormView: FC<{
     <fieldset class="hw-fieldset">
       <legend class="hw-legend">Registers en punten</legend>
       <p class="hw-muted">Vul de punten in bij elk register waarvoor de training geaccrediteerd is. Laat de rest leeg.</p>
-      <table class="hw-table hw-registers hw-stack">
-        <thead>
+      <StackTable columns={['Register', 'Punten', 'Accreditatienummer']} class="hw-registers">
+        {REGISTER_CODES.map((code) => (
           <tr>
-            <th scope="col">Register</th>
-            <th scope="col">Punten</th>
-            <th scope="col">Accreditatienummer</th>
+            <th scope="row">{REGISTERS[code].name}</th>
+            <td data-label="Punten">
+              {errors[`points-${code}`] ? (
+                <p class="hw-field-error" id={`points-${code}-error`}>
+                  {errors[`points-${code}`]}
+                </p>
+              ) : null}
+              <input
+                class="utrecht-textbox utrecht-textbox--html-input hw-short"
+                type="text"
+                inputmode="numeric"
+                id={`points-${code}`}
+                name={`points-${code}`}
+                value={values[`points-${code}`] ?? ''}
+                aria-label={`Punten ${REGISTERS[code].name}`}
+                aria-invalid={errors[`points-${code}`] ? 'true' : undefined}
+                aria-describedby={errors[`points-${code}`] ? `points-${code}-error` : undefined}
+              />
+            </td>
+            <td data-label="Accreditatienummer">
+              {errors[`accreditationId-${code}`] ? (
+                <p class="hw-field-error" id={`accreditationId-${code}-error`}>
+                  {errors[`accreditationId-${code}`]}
+                </p>
+              ) : null}
+              <input
+                class="utrecht-textbox utrecht-textbox--html-input"
+                type="text"
+                id={`accreditationId-${code}`}
+                name={`accreditationId-${code}`}
+                value={values[`accreditationId-${code}`] ?? ''}
+                aria-label={`Accreditatienummer ${REGISTERS[code].name}`}
+                aria-invalid={errors[`accreditationId-${code}`] ? 'true' : undefined}
+                aria-describedby={errors[`accreditationId-${code}`] ? `accreditationId-${code}-error` : undefined}
+              />
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {REGISTER_CODES.map((code) => (
-            <tr>
-              <th scope="row">{REGISTERS[code].name}</th>
-              <td data-label="Punten">
-                {errors[`points-${code}`] ? (
-                  <p class="hw-field-error" id={`points-${code}-error`}>
-                    {errors[`points-${code}`]}
-                  </p>
-                ) : null}
-                <input
-                  class="utrecht-textbox utrecht-textbox--html-input hw-short"
-                  type="text"
-                  inputmode="numeric"
-                  id={`points-${code}`}
-                  name={`points-${code}`}
-                  value={values[`points-${code}`] ?? ''}
-                  aria-label={`Punten ${REGISTERS[code].name}`}
-                  aria-invalid={errors[`points-${code}`] ? 'true' : undefined}
-                  aria-describedby={errors[`points-${code}`] ? `points-${code}-error` : undefined}
-                />
-              </td>
-              <td data-label="Accreditatienummer">
-                {errors[`accreditationId-${code}`] ? (
-                  <p class="hw-field-error" id={`accreditationId-${code}-error`}>
-                    {errors[`accreditationId-${code}`]}
-                  </p>
-                ) : null}
-                <input
-                  class="utrecht-textbox utrecht-textbox--html-input"
-                  type="text"
-                  id={`accreditationId-${code}`}
-                  name={`accreditationId-${code}`}
-                  value={values[`accreditationId-${code}`] ?? ''}
-                  aria-label={`Accreditatienummer ${REGISTERS[code].name}`}
-                  aria-invalid={errors[`accreditationId-${code}`] ? 'true' : undefined}
-                  aria-describedby={errors[`accreditationId-${code}`] ? `accreditationId-${code}-error` : undefined}
-                />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </StackTable>
     </fieldset>
     <Field
       name="evaluationQuestions"
@@ -460,28 +451,19 @@ trainingAdminRoutes.get('/', async (c) => {
           Nieuwe training
         </a>
       </p>
-      <table class="hw-table hw-stack">
-        <thead>
+      <StackTable columns={['Training', 'Bijeenkomsten', 'Op de site']}>
+        {rows.map((r) => (
           <tr>
-            <th scope="col">Training</th>
-            <th scope="col">Bijeenkomsten</th>
-            <th scope="col">Op de site</th>
+            <td>
+              <a class="utrecht-link" href={`/beheer/trainingen/${r.training.id}`}>
+                {r.training.title}
+              </a>
+            </td>
+            <td data-label="Bijeenkomsten">{r.sessions}</td>
+            <td data-label="Op de site">{r.training.published ? 'Ja' : 'Nee'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr>
-              <td>
-                <a class="utrecht-link" href={`/beheer/trainingen/${r.training.id}`}>
-                  {r.training.title}
-                </a>
-              </td>
-              <td data-label="Bijeenkomsten">{r.sessions}</td>
-              <td data-label="Op de site">{r.training.published ? 'Ja' : 'Nee'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </StackTable>
     </>,
   );
 });
@@ -542,32 +524,22 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
         </a>
       </p>
       {sessions.length ? (
-        <table class="hw-table hw-stack">
-          <thead>
+        <StackTable columns={['Wanneer', 'Status', 'Plekken vrij', 'Wachtlijst']}>
+          {sessions.map((v) => (
             <tr>
-              <th scope="col">Wanneer</th>
-              <th scope="col">Status</th>
-              <th scope="col">Plekken vrij</th>
-              <th scope="col">Wachtlijst</th>
+              <td>
+                <a class="utrecht-link" href={`/beheer/trainingen/sessies/${v.session.id}`}>
+                  {formatSessionTime(v.session.startsAt, v.session.endsAt)}
+                </a>
+              </td>
+              <td data-label="Status">{STATUS_LABEL[v.status]}</td>
+              <td data-label="Plekken vrij">
+                {v.seatsLeft} van {v.session.capacity}
+              </td>
+              <td data-label="Wachtlijst">{v.waiting}</td>
             </tr>
-          </thead>
-          <tbody>
-            {sessions.map((v) => (
-              <tr>
-                <td>
-                  <a class="utrecht-link" href={`/beheer/trainingen/sessies/${v.session.id}`}>
-                    {formatSessionTime(v.session.startsAt, v.session.endsAt)}
-                  </a>
-                </td>
-                <td data-label="Status">{STATUS_LABEL[v.status]}</td>
-                <td data-label="Plekken vrij">
-                  {v.seatsLeft} van {v.session.capacity}
-                </td>
-                <td data-label="Wachtlijst">{v.waiting}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </StackTable>
       ) : (
         <p>Nog geen bijeenkomsten.</p>
       )}
@@ -725,65 +697,55 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       </ul>
       <h2 class="utrecht-heading-2">Aanmeldingen</h2>
       {regs.length ? (
-        <table class="hw-table hw-stack">
-          <thead>
+        <StackTable columns={['Naam', 'Organisatie', 'Status', 'Acties']}>
+          {regs.map((r) => (
             <tr>
-              <th scope="col">Naam</th>
-              <th scope="col">Organisatie</th>
-              <th scope="col">Status</th>
-              <th scope="col">Acties</th>
+              <td>
+                {r.name ?? '(verwijderd)'}
+                <br />
+                <span class="hw-muted">{r.email}</span>
+              </td>
+              <td data-label="Organisatie">{r.organisation}</td>
+              <td data-label="Status">
+                {REG_STATUS[r.status]}
+                {r.attendance ? `, ${ATTENDANCE_LABEL[r.attendance as Attendance].toLowerCase()}` : ''}
+                {r.register ? (
+                  <>
+                    <br />
+                    <span class="hw-muted">
+                      {REGISTERS[r.register as keyof typeof REGISTERS]?.name} {r.registerNumber}
+                    </span>
+                  </>
+                ) : null}
+              </td>
+              <td data-label="Acties">
+                {active(r) && session.status === 'gepland' ? (
+                  <div class="hw-row-actions">
+                    <a class="utrecht-link" href={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>
+                      Afmelden<span class="hw-visually-hidden"> {r.name}</span>
+                    </a>
+                    {others.length ? (
+                      <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/verplaatsen`} class="hw-inline-move">
+                        <Csrf c={c} />
+                        <label class="hw-visually-hidden" for={`naar-${r.id}`}>
+                          Verplaats {r.name} naar
+                        </label>
+                        <select class="hw-select" id={`naar-${r.id}`} name="naar">
+                          {others.map((o) => (
+                            <option value={String(o.id)}>{formatMoment(o.startsAt)}</option>
+                          ))}
+                        </select>
+                        <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+                          Verplaatsen<span class="hw-visually-hidden"> {r.name}</span>
+                        </button>
+                      </form>
+                    ) : null}
+                  </div>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {regs.map((r) => (
-              <tr>
-                <td>
-                  {r.name ?? '(verwijderd)'}
-                  <br />
-                  <span class="hw-muted">{r.email}</span>
-                </td>
-                <td data-label="Organisatie">{r.organisation}</td>
-                <td data-label="Status">
-                  {REG_STATUS[r.status]}
-                  {r.attendance ? `, ${ATTENDANCE_LABEL[r.attendance as Attendance].toLowerCase()}` : ''}
-                  {r.register ? (
-                    <>
-                      <br />
-                      <span class="hw-muted">
-                        {REGISTERS[r.register as keyof typeof REGISTERS]?.name} {r.registerNumber}
-                      </span>
-                    </>
-                  ) : null}
-                </td>
-                <td data-label="Acties">
-                  {active(r) && session.status === 'gepland' ? (
-                    <div class="hw-row-actions">
-                      <a class="utrecht-link" href={`/beheer/trainingen/aanmeldingen/${r.id}/afmelden`}>
-                        Afmelden<span class="hw-visually-hidden"> {r.name}</span>
-                      </a>
-                      {others.length ? (
-                        <form method="post" action={`/beheer/trainingen/aanmeldingen/${r.id}/verplaatsen`} class="hw-inline-move">
-                          <Csrf c={c} />
-                          <label class="hw-visually-hidden" for={`naar-${r.id}`}>
-                            Verplaats {r.name} naar
-                          </label>
-                          <select class="hw-select" id={`naar-${r.id}`} name="naar">
-                            {others.map((o) => (
-                              <option value={String(o.id)}>{formatMoment(o.startsAt)}</option>
-                            ))}
-                          </select>
-                          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-                            Verplaatsen<span class="hw-visually-hidden"> {r.name}</span>
-                          </button>
-                        </form>
-                      ) : null}
-                    </div>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </StackTable>
       ) : (
         <p>Nog geen aanmeldingen.</p>
       )}

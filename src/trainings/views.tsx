@@ -4,6 +4,7 @@ import type { attendanceProofs } from '../db/schema.ts';
 import { Alert, type AlertType } from '../ui/alert.tsx';
 import { ConfirmAction } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
+import { LinkList } from '../ui/link-list.tsx';
 import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
 import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
@@ -125,6 +126,14 @@ export interface RegistrationValues {
   registerNumber?: string;
 }
 
+/** What a registrant fills in, and why each is asked (data minimisation: nothing else). */
+const REGISTRANT_FIELDS = [
+  { name: 'name', label: 'Naam', autocomplete: 'name', hint: 'Voor de presentielijst en je certificaat.' },
+  { name: 'email', label: 'E-mailadres', type: 'email', autocomplete: 'email', hint: 'Voor de bevestiging, herinneringen en wijzigingen.' },
+  { name: 'organisation', label: 'Organisatie', autocomplete: 'organization', hint: 'Zo weet de trainer uit welke organisaties de deelnemers komen.' },
+  { name: 'role', label: 'Functie', autocomplete: 'organization-title', hint: 'Bijvoorbeeld jeugdverpleegkundige of pedagogisch medewerker.' },
+] as const;
+
 /** baseUrl (BASE_URL) makes the URLs in the page's schema.org Event absolute. */
 export const SessionPage: FC<{
   training: Training;
@@ -175,32 +184,9 @@ export const SessionPage: FC<{
           ) : null}
           <form class="hw-form" method="post" action={`${sessionPath(training, s)}/aanmelden`} novalidate>
             <ErrorSummary errors={errors} />
-            <TextField name="name" label="Naam" autocomplete="name" value={values.name} error={errors.name} hint="Voor de presentielijst en je certificaat." />
-            <TextField
-              name="email"
-              label="E-mailadres"
-              type="email"
-              autocomplete="email"
-              value={values.email}
-              error={errors.email}
-              hint="Voor de bevestiging, herinneringen en wijzigingen."
-            />
-            <TextField
-              name="organisation"
-              label="Organisatie"
-              autocomplete="organization"
-              value={values.organisation}
-              error={errors.organisation}
-              hint="Zo weet de trainer uit welke organisaties de deelnemers komen."
-            />
-            <TextField
-              name="role"
-              label="Functie"
-              autocomplete="organization-title"
-              value={values.role}
-              error={errors.role}
-              hint="Bijvoorbeeld jeugdverpleegkundige of pedagogisch medewerker."
-            />
+            {REGISTRANT_FIELDS.map((f) => (
+              <TextField {...f} value={values[f.name]} error={errors[f.name]} />
+            ))}
             {registers.length ? <RegisterFields registers={registers} values={values} errors={errors} /> : null}
             <div class="hw-honeypot" aria-hidden="true">
               <label for="website">Laat dit veld leeg</label>
@@ -325,17 +311,7 @@ export const Message: FC<{
       ))}
       {facts ? <SessionFacts {...facts} /> : null}
     </Alert>
-    {links.length ? (
-      <ul>
-        {links.map((l) => (
-          <li>
-            <a class="utrecht-link" href={l.href}>
-              {l.label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    ) : null}
+    <LinkList links={links} />
   </>
 );
 

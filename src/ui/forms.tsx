@@ -14,8 +14,12 @@ export function fieldErrors(error: z.ZodError): FieldErrors {
 }
 
 /** Error summary at the top of a form, each message a link to its field (GOV.UK / NL Design System pattern). */
-export const ErrorSummary: FC<{ errors: FieldErrors; labels?: Record<string, string> }> = ({ errors, labels = {} }) => {
-  const entries = Object.entries(errors);
+export const ErrorSummary: FC<{
+  errors: Partial<FieldErrors>;
+  labels?: Record<string, string>;
+  message?: (field: string, text: string) => Child | undefined;
+}> = ({ errors, labels = {}, message: custom }) => {
+  const entries = Object.entries(errors).flatMap(([field, text]) => (text ? [[field, text] as const] : []));
   if (!entries.length) return null;
   return (
     // autofocus moves keyboard and screen-reader users to the summary without any script.
@@ -23,7 +27,9 @@ export const ErrorSummary: FC<{ errors: FieldErrors; labels?: Record<string, str
       <h2 id="error-summary-title">Er is een probleem</h2>
       <ul>
         {entries.map(([field, message]) => (
-          <li>{field === 'form' ? message : <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>}</li>
+          <li>
+            {custom?.(field, message) ?? (field === 'form' ? message : <a href={`#${field}`}>{labels[field] ? `${labels[field]}: ${message}` : message}</a>)}
+          </li>
         ))}
       </ul>
     </div>

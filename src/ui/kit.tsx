@@ -1,4 +1,4 @@
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { Alert } from './alert.tsx';
@@ -55,3 +55,22 @@ export const notFoundPage = (
       </p>
     </>,
   );
+
+/**
+ * A table that stacks on a phone: each row becomes a block, each cell shows its column's name
+ * (give every <td> a data-label). The caption names the table for screen readers; `hideCaption`
+ * keeps it for them only.
+ */
+export const StackTable: FC<{ columns: string[]; class?: string; caption?: Child; captionClass?: string; children?: Child }> = (p) => (
+  <table class={['hw-table', p.class, 'hw-stack'].filter(Boolean).join(' ')}>
+    {p.caption ? <caption class={p.captionClass}>{p.caption}</caption> : null}
+    <thead>
+      <tr>
+        {p.columns.map((name) => (
+          <th scope="col">{name}</th>
+        ))}
+      </tr>
+    </thead>
+    <tbody>{p.children}</tbody>
+  </table>
+);
