@@ -92,19 +92,22 @@ export function createApp(deps: Deps) {
     return c.body(asset.body, 200, { 'Content-Type': asset.type });
   });
 
-  app.route('/', siteRoutes);
-  app.route('/', feedRoutes);
-  app.route('/themas', themeRoutes);
-  app.route('/zoeken', searchRoutes);
-  app.route('/signalenlijst', signalRoutes);
-  app.route('/meldcode', meldcodeRoutes);
-  app.route('/netwerk', networkRoutes);
   app.get('/trainingen.ics', trainingsFeed);
-  app.route('/trainingen', trainingRoutes);
-  app.route('/certificaat', certificateRoutes);
-  app.route('/beheer', adminRoutes);
   app.get('/api/docs', docsPage);
-  app.route('/api', api);
+  const faces: [string, Hono<AppEnv>][] = [
+    ['/', siteRoutes],
+    ['/', feedRoutes],
+    ['/themas', themeRoutes],
+    ['/zoeken', searchRoutes],
+    ['/signalenlijst', signalRoutes],
+    ['/meldcode', meldcodeRoutes],
+    ['/netwerk', networkRoutes],
+    ['/trainingen', trainingRoutes],
+    ['/certificaat', certificateRoutes],
+    ['/beheer', adminRoutes],
+    ['/api', api],
+  ];
+  for (const [path, routes] of faces) app.route(path, routes);
 
   app.notFound((c) => page(c, { title: 'Pagina niet gevonden', status: 404 }, <NotFound />));
 

@@ -26,6 +26,23 @@ function decodeCursor(cursor: string | undefined): string | number | null {
   }
 }
 
+/** The key a page starts after (null for the first page), or undefined when the cursor is not one of this list's. */
+function cursorAfter<K extends 'string' | 'number'>(cursor: string | undefined, kind: K): (K extends 'string' ? string : number) | null | undefined {
+  const after = decodeCursor(cursor);
+  if (after === null) return null;
+  return typeof after === kind ? (after as K extends 'string' ? string : number) : undefined;
+}
+
+const badCursor = (c: Ctx) =>
+  problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+
+/** One page of a list fetched with limit + 1 rows: the data, and the cursor of the next page when there is one. */
+function pageOf<T>(rows: T[], limit: number, key: (row: T) => string | number) {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, next: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null };
+}
+
 const Problem = z
   .object({ type: z.string(), title: z.string(), status: z.number().int(), detail: z.string(), instance: z.string(), parameter: z.string().optional() })
   .openapi('Problem');
@@ -99,6 +116,23 @@ const errors = {
   429: { content: { 'application/problem+json': { schema: Problem } }, description: 'Te veel verzoeken' },
 };
 
+/** The request and responses of a GET /v1/<things>/{slug}: the slug in the path, the item or a 404 problem. */
+const bySlug = <T extends z.ZodTypeAny>(example: string, schema: T, description: string) => ({
+  request: {
+    params: z.object({
+      slug: z
+        .string()
+        .regex(/^[a-z0-9-]{1,80}$/)
+        .openapi({ param: { name: 'slug', in: 'path' }, example }),
+    }),
+  },
+  responses: {
+    200: { content: { 'application/json': { schema } }, description },
+    404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
+    ...errors,
+  },
+});
+
 export const api = new OpenAPIHono<AppEnv>({
   defaultHook: (result, c) => {
     if (!result.success) {
@@ -156,9 +190,8 @@ api.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCursor(cursor);
-    if (after === undefined || (after !== null && typeof after !== 'string'))
-      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const after = cursorAfter(cursor, 'string');
+    if (after === undefined) return badCursor(c);
     const db = c.get('deps').database.db;
     const rows = await db
       .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
@@ -166,8 +199,8 @@ api.openapi(
       .where(after ? and(eq(themes.published, true), gt(themes.slug, after)) : eq(themes.published, true))
       .orderBy(asc(themes.slug))
       .limit(limit + 1);
-    const data = rows.slice(0, limit).map((t) => ({ ...t, url: abs(c, `/themas/${t.slug}`) }));
-    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+    const { items, next } = pageOf(rows, limit, (t) => t.slug);
+    return c.json({ data: items.map((t) => ({ ...t, url: abs(c, `/themas/${t.slug}`) })), next }, 200);
   },
 );
 
@@ -177,19 +210,7 @@ api.openapi(
     path: '/v1/themes/{slug}',
     summary: 'Eén thema',
     description: 'Een thema met de tekst (Markdown), kernfeiten, bronnen en verwante thema’s.',
-    request: {
-      params: z.object({
-        slug: z
-          .string()
-          .regex(/^[a-z0-9-]{1,80}$/)
-          .openapi({ param: { name: 'slug', in: 'path' }, example: 'hechting' }),
-      }),
-    },
-    responses: {
-      200: { content: { 'application/json': { schema: Theme } }, description: 'Het thema' },
-      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
-      ...errors,
-    },
+    ...bySlug('hechting', Theme, 'Het thema'),
   }),
   async (c) => {
     const { slug } = c.req.valid('param');
@@ -225,9 +246,8 @@ api.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCursor(cursor);
-    if (after === undefined || (after !== null && typeof after !== 'number'))
-      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const after = cursorAfter(cursor, 'number');
+    if (after === undefined) return badCursor(c);
     const rows = await c
       .get('deps')
       .database.db.select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
@@ -235,8 +255,8 @@ api.openapi(
       .where(after !== null ? gt(sources.id, after) : undefined)
       .orderBy(asc(sources.id))
       .limit(limit + 1);
-    const data = rows.slice(0, limit);
-    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.id as number) : null }, 200);
+    const { items, next } = pageOf(rows, limit, (s) => s.id);
+    return c.json({ data: items, next }, 200);
   },
 );
 
@@ -302,9 +322,8 @@ api.openapi(
   }),
   async (c) => {
     const { limit, cursor } = c.req.valid('query');
-    const after = decodeCursor(cursor);
-    if (after === undefined || (after !== null && typeof after !== 'string'))
-      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const after = cursorAfter(cursor, 'string');
+    if (after === undefined) return badCursor(c);
     const rows = await c
       .get('deps')
       .database.db.select()
@@ -312,8 +331,8 @@ api.openapi(
       .where(after ? and(eq(trainings.published, true), gt(trainings.slug, after)) : eq(trainings.published, true))
       .orderBy(asc(trainings.slug))
       .limit(limit + 1);
-    const data = await trainingsWithSessions(c, rows.slice(0, limit));
-    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+    const { items, next } = pageOf(rows, limit, (t) => t.slug);
+    return c.json({ data: await trainingsWithSessions(c, items), next }, 200);
   },
 );
 
@@ -322,19 +341,7 @@ api.openapi(
     method: 'get',
     path: '/v1/trainings/{slug}',
     summary: 'Eén training',
-    request: {
-      params: z.object({
-        slug: z
-          .string()
-          .regex(/^[a-z0-9-]{1,80}$/)
-          .openapi({ param: { name: 'slug', in: 'path' }, example: 'hechting-voor-professionals' }),
-      }),
-    },
-    responses: {
-      200: { content: { 'application/json': { schema: Training } }, description: 'De training' },
-      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
-      ...errors,
-    },
+    ...bySlug('hechting-voor-professionals', Training, 'De training'),
   }),
   async (c) => {
     const { slug } = c.req.valid('param');
@@ -411,9 +418,8 @@ api.openapi(
   }),
   async (c) => {
     const { limit, cursor, type, municipality, theme } = c.req.valid('query');
-    const after = decodeCursor(cursor);
-    if (after === undefined || (after !== null && typeof after !== 'string'))
-      return problem(c, 400, 'Ongeldige parameter', 'De parameter “cursor” is ongeldig: gebruik de waarde van next.', { parameter: 'cursor' }) as never;
+    const after = cursorAfter(cursor, 'string');
+    if (after === undefined) return badCursor(c);
     const rows = await c
       .get('deps')
       .database.db.select()
@@ -429,8 +435,8 @@ api.openapi(
       )
       .orderBy(asc(organisations.slug))
       .limit(limit + 1);
-    const data = rows.slice(0, limit).map((o) => organisationJson(c, o));
-    return c.json({ data, next: rows.length > limit ? encodeCursor(data[data.length - 1]?.slug as string) : null }, 200);
+    const { items, next } = pageOf(rows, limit, (o) => o.slug);
+    return c.json({ data: items.map((o) => organisationJson(c, o)), next }, 200);
   },
 );
 
@@ -439,19 +445,7 @@ api.openapi(
     method: 'get',
     path: '/v1/organisations/{slug}',
     summary: 'Eén organisatie',
-    request: {
-      params: z.object({
-        slug: z
-          .string()
-          .regex(/^[a-z0-9-]{1,80}$/)
-          .openapi({ param: { name: 'slug', in: 'path' }, example: 'veilig-thuis' }),
-      }),
-    },
-    responses: {
-      200: { content: { 'application/json': { schema: Organisation } }, description: 'De organisatie' },
-      404: { content: { 'application/problem+json': { schema: Problem } }, description: 'Niet gevonden' },
-      ...errors,
-    },
+    ...bySlug('veilig-thuis', Organisation, 'De organisatie'),
   }),
   async (c) => {
     const { slug } = c.req.valid('param');

@@ -2,6 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { stringify } from 'yaml';
 import { type Queryable, rows } from '../db/client.ts';
 import { type OrganisationType, organisations, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
+import { editableFields } from '../network/service.ts';
 
 /**
  * The content bundle: everything editors maintain (themes, sources, partner organisations) in one
@@ -103,20 +104,7 @@ export async function exportBundle(db: Queryable, now: Date): Promise<Bundle> {
       return { file: `themas/${t.slug}.md`, markdown: themeMarkdown(frontMatter, t.bodyMd) };
     }),
     sources: loose.map(({ title, organisation, url, description }) => ({ title, organisation, url, description })),
-    organisations: orgs.map((o) => ({
-      name: o.name,
-      slug: o.slug,
-      type: o.type,
-      description: o.description,
-      phone: o.phone,
-      email: o.email,
-      website: o.website,
-      address: o.address,
-      municipalities: o.municipalities,
-      themes: o.themes,
-      published: o.published,
-      demo: o.demo,
-    })),
+    organisations: orgs.map((o) => ({ ...editableFields(o), published: o.published })),
   };
 }
 

@@ -10,7 +10,7 @@ import { organisations, sources, themeRelations, themeSources, themes } from '..
 import { nextVersion } from '../db/version.ts';
 import { type OrganisationInput, organisationInput, organisationSnapshot, reindex as reindexOrganisation } from '../network/service.ts';
 import { reindexSource } from '../sources/service.ts';
-import { reindexTheme, type ThemeSnapshot, themeSnapshot } from '../themes/service.ts';
+import { reindexTheme, type ThemeSnapshot, themeColumns, themeSnapshot } from '../themes/service.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from './export.ts';
 
 /** The largest bundle file the import accepts (the route's body limit, a little above it for the form fields). */
@@ -423,16 +423,6 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
   const existing = slugs.length ? await tx.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, slugs)) : [];
   const themeIds = new Map(existing.map((r) => [r.slug, r.id]));
   const before = new Map<string, ThemeSnapshot | null>();
-  const fields = (t: ThemeIn) => ({
-    title: t.title,
-    summary: t.summary,
-    bodyMd: t.body,
-    position: t.order,
-    reviewed: t.reviewed,
-    published: t.published,
-    keyFacts: t.keyFacts,
-    training: t.training ?? null,
-  });
   for (const t of bundle.themes) {
     at(t.file);
     const id = themeIds.get(t.slug);
@@ -442,7 +432,7 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
     }
     const [row] = await tx
       .insert(themes)
-      .values({ slug: t.slug, ...fields(t) })
+      .values({ slug: t.slug, ...themeColumns(t) })
       .returning({ id: themes.id });
     if (!row) throw new Error('insert returned nothing');
     themeIds.set(t.slug, row.id);
@@ -458,7 +448,7 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
     at(t.file);
     const id = themeIds.get(t.slug) as number;
     const linked = [...new Set(t.sources.map((s) => sourceIds.get(s.url) as number))];
-    const wanted: ThemeSnapshot = { slug: t.slug, ...fields(t), related: t.related, sources: linked };
+    const wanted: ThemeSnapshot = { slug: t.slug, ...themeColumns(t), related: t.related, sources: linked };
     const was = before.get(t.slug) ?? null;
     if (was && same(was, wanted, THEME_KEYS)) {
       out.themes.unchanged++;
@@ -467,7 +457,7 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
     if (was)
       await tx
         .update(themes)
-        .set({ ...fields(t), updatedAt: nextVersion(themes.updatedAt) })
+        .set({ ...themeColumns(t), updatedAt: nextVersion(themes.updatedAt) })
         .where(eq(themes.id, id));
     await tx.delete(themeSources).where(eq(themeSources.themeId, id));
     if (linked.length) await tx.insert(themeSources).values(linked.map((sourceId, position) => ({ themeId: id, sourceId, position })));

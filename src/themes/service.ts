@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { recordRevision } from '../audit/revisions.ts';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
+import type { ThemeFrontMatter } from '../content/schema.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { pages, searchDocuments, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
@@ -30,6 +31,18 @@ export interface ThemeDetail extends ThemeSummary {
   related: ThemeSummary[];
 }
 
+/** A theme's columns from its front matter and body, as content/ and a bundle give them. */
+export const themeColumns = (t: ThemeFrontMatter & { body: string }) => ({
+  title: t.title,
+  summary: t.summary,
+  bodyMd: t.body,
+  position: t.order,
+  reviewed: t.reviewed,
+  published: t.published,
+  keyFacts: t.keyFacts,
+  training: t.training ?? null,
+});
+
 /** Loads content/ into an empty database in one transaction: all of it, or nothing. */
 export async function importContent(db: Db, bundle: ContentBundle): Promise<{ themes: number; sources: number; pages: number }> {
   return db.transaction(async (tx) => {
@@ -37,17 +50,7 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
     for (const t of bundle.themes) {
       const [row] = await tx
         .insert(themes)
-        .values({
-          slug: t.slug,
-          title: t.title,
-          summary: t.summary,
-          bodyMd: t.body,
-          position: t.order,
-          reviewed: t.reviewed,
-          published: t.published,
-          keyFacts: t.keyFacts,
-          training: t.training ?? null,
-        })
+        .values({ slug: t.slug, ...themeColumns(t) })
         .returning({ id: themes.id });
       if (!row) throw new Error('insert returned nothing');
       ids.set(t.slug, row.id);

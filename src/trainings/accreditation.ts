@@ -2,8 +2,9 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../audit/record.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
-import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters, trainingSessions, trainings } from '../db/schema.ts';
+import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters } from '../db/schema.ts';
 import { excelCsv } from '../ui/csv.ts';
+import { sessionWithTraining } from './queries.ts';
 import type { Session, Training, TrainingSettings } from './service.ts';
 
 /** The registers a training can give points in, with how their numbers look. */
@@ -153,11 +154,7 @@ export async function markAttendance(
   now: Date,
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ session: trainingSessions, training: trainings })
-      .from(trainingSessions)
-      .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
-      .where(eq(trainingSessions.id, sessionId));
+    const row = await sessionWithTraining(tx, sessionId);
     if (!row) return false;
     const done = await recordAttendance(tx, row.session, row.training, registrationId, value, settings, now);
     if (done) await audit(tx, actorId, 'registration.attendance', `registratie ${registrationId}`, { sessionId, attendance: value });
@@ -208,11 +205,7 @@ export function validCheckinCode(secret: Buffer, sessionId: number, code: string
 /** A registrant checks themselves in with their e-mail address: a confirmed registration of this session. */
 export async function selfCheckIn(db: Db, sessionId: number, email: string, settings: TrainingSettings, now: Date): Promise<'ok' | 'already' | 'unknown'> {
   return db.transaction(async (tx) => {
-    const [row] = await tx
-      .select({ session: trainingSessions, training: trainings })
-      .from(trainingSessions)
-      .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
-      .where(eq(trainingSessions.id, sessionId));
+    const row = await sessionWithTraining(tx, sessionId);
     if (!row) return 'unknown';
     const [reg] = await tx
       .select()

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { trainingSessions, trainings } from '../db/schema.ts';
-import { upsertSearchDocument } from '../search/service.ts';
+import { indexTraining } from './editor.ts';
 import { amsterdamToUtc } from './format.ts';
 
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/);
@@ -75,14 +75,7 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
           contact: 'trainingen@hechtwerk.example',
         });
       }
-      await upsertSearchDocument(tx, {
-        kind: 'training',
-        ref: t.slug,
-        title: t.title,
-        url: `/trainingen/${t.slug}`,
-        summary: t.summary,
-        body: `${t.audience.join(' ')} ${t.description}`,
-      });
+      await indexTraining(tx, { ...t, descriptionMd: t.description });
     }
   });
   return list.length;

@@ -54,7 +54,8 @@ export interface SessionInput {
   contact: string;
 }
 
-async function indexTraining(tx: Queryable, t: TrainingInput) {
+/** A training's search document (and a new content version): after every write, and for the demo trainings. */
+export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd'>) {
   // Theme pages link to trainings by title and are cached per content version.
   await bumpContentVersion(tx);
   await upsertSearchDocument(tx, {

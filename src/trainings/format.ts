@@ -35,6 +35,13 @@ export function formatCsvMoment(d: Date): string {
 }
 export const formatDay = (d: Date) => day.format(d);
 
+/** The Amsterdam wall clock at an instant, as two-digit parts ("2027", "01", "12", "09", "30"). */
+function amsterdamParts(d: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
+  const p = numeric.formatToParts(d);
+  const g = (t: string) => (p.find((x) => x.type === t)?.value ?? '').padStart(2, '0');
+  return { year: g('year'), month: g('month'), day: g('day'), hour: g('hour'), minute: g('minute') };
+}
+
 /** A wall-clock time in Amsterdam ("2027-01-12T09:30") as the UTC instant it is. */
 export function amsterdamToUtc(local: string): Date | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
@@ -48,17 +55,8 @@ export function amsterdamToUtc(local: string): Date | null {
   const guess = Date.UTC(y, mo - 1, d, h, mi);
   // The offset of Amsterdam at that moment (+1 or +2 hours), found by formatting the guess there.
   const offset = (at: number) => {
-    const p = new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Amsterdam',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-    }).formatToParts(new Date(at));
-    const g = (t: string) => Number(p.find((x) => x.type === t)?.value);
-    return Date.UTC(g('year'), g('month') - 1, g('day'), g('hour'), g('minute')) - at;
+    const g = amsterdamParts(new Date(at));
+    return Date.UTC(Number(g.year), Number(g.month) - 1, Number(g.day), Number(g.hour), Number(g.minute)) - at;
   };
   const first = guess - offset(guess);
   const result = guess - offset(first);
@@ -68,15 +66,6 @@ export function amsterdamToUtc(local: string): Date | null {
 
 /** The inverse, for form fields: a UTC instant as Amsterdam wall-clock "YYYY-MM-DDTHH:MM". */
 export function utcToAmsterdamLocal(d: Date): string {
-  const p = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Amsterdam',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(d);
-  const g = (t: string) => p.find((x) => x.type === t)?.value ?? '';
-  return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}`;
+  const g = amsterdamParts(d);
+  return `${g.year}-${g.month}-${g.day}T${g.hour}:${g.minute}`;
 }
