@@ -1,0 +1,326 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
+import { rows } from '../db/client.ts';
+import { BusyError, Gate } from './gate.ts';
+import { anyWord, search, searchQuery, upsertSearchDocument } from './service.ts';
+
+describe.each(backends())('search on %s', (kind: Backend) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  const run = (q: string, p?: string) => search(t.deps.database.db, searchQuery.parse({ q, p }));
+  const titles = async (q: string) => {
+    const r = await run(q);
+    if (r.state !== 'results') throw new Error(`no results state for ${q}`);
+    return r.hits.map((h) => h.title);
+  };
+
+  it('stems Dutch: "scheidingen" finds "scheiding", "gehechte" finds "gehecht"', async () => {
+    expect(await titles('scheidingen')).toContain('Complexe (v)echtscheidingen');
+    const r = await run('gehechte');
+    expect(r.state === 'results' && r.total).toBeGreaterThan(0);
+    if (r.state === 'results') {
+      const marked = r.hits.flatMap((h) => h.snippet.filter((_, i) => i % 2 === 1).map((s) => s.toLowerCase()));
+      expect(marked.some((w) => w.startsWith('gehecht'))).toBe(true);
+    }
+  });
+
+  it('ranks the theme about a word above passing mentions', async () => {
+    const r = await titles('kindermishandeling');
+    expect(r[0]).toBe('Kindermishandeling');
+    const k = await titles('kansrijke start');
+    expect(k[0]).toBe('Kansrijke Start');
+  });
+
+  it('searches sources as well as themes', async () => {
+    const r = await run('richtlijn problematische gehechtheid');
+    expect(r.state).toBe('results');
+    if (r.state === 'results') expect(r.hits.some((h) => h.kind === 'source')).toBe(true);
+  });
+
+  it('understands websearch syntax: quoted phrases and exclusions', async () => {
+    const all = await run('hechting');
+    const without = await run('hechting -scheiding');
+    if (all.state !== 'results' || without.state !== 'results') throw new Error('expected results');
+    expect(without.total).toBeLessThan(all.total);
+    expect(without.hits.map((h) => h.title)).not.toContain('Complexe (v)echtscheidingen');
+    const phrase = await run('"eerste 1000 dagen"');
+    expect(phrase.state === 'results' && phrase.hits[0]?.title).toBe('Kansrijke Start');
+  });
+
+  it('pages through results', async () => {
+    for (let i = 1; i <= 23; i++) {
+      await upsertSearchDocument(t.deps.database.db, {
+        kind: 'test',
+        ref: String(i),
+        title: `Testdocument ${i} over peuterspeelzalen`,
+        url: `/test/${i}`,
+        summary: 'Een document om het bladeren te testen.',
+        body: 'peuterspeelzaal '.repeat(i),
+      });
+    }
+    const first = await run('peuterspeelzaal');
+    expect(first.state).toBe('results');
+    if (first.state !== 'results') return;
+    expect(first.total).toBe(23);
+    expect(first.pages).toBe(3);
+    expect(first.hits).toHaveLength(10);
+    const second = await run('peuterspeelzaal', '2');
+    if (second.state !== 'results') throw new Error('expected results');
+    expect(second.page).toBe(2);
+    const overlap = second.hits.filter((h) => first.hits.some((f) => f.url === h.url));
+    expect(overlap).toEqual([]);
+    const html = await (await t.app.request('/zoeken?q=peuterspeelzaal&p=2')).text();
+    expect(html).toContain('pagina 2 van 3');
+    expect(html).toContain('href="/zoeken?q=peuterspeelzaal&amp;p=3" rel="next"');
+    expect(html).toContain('href="/zoeken?q=peuterspeelzaal&amp;p=1" rel="prev"');
+  });
+
+  it('counts and ranks at most 1000 matches, says there are more, and keeps the best of those first', async () => {
+    const db = t.deps.database.db;
+    const { sql } = await import('drizzle-orm');
+    // 1005 documents with one word: the query touches 1001 of them, however many there are.
+    await db.execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test', 'veel-' || i, 'Document ' || i, '/test/veel/' || i, 'Over de wipkip.', 'wipkip ' || repeat('tekst ', i % 7)
+          from generate_series(1, 1005) i`,
+    );
+    const r = await run('wipkip');
+    if (r.state !== 'results') throw new Error('expected results');
+    expect(r).toMatchObject({ total: 1000, more: true, pages: 100, page: 1 });
+    expect(r.hits).toHaveLength(10);
+    const last = await run('wipkip', '100');
+    expect(last.state === 'results' && last.page).toBe(100);
+    const html = await (await t.app.request('/zoeken?q=wipkip')).text();
+    expect(html).toContain('Meer dan 1000 resultaten voor “wipkip”, pagina 1 van 100. We tonen er 1000.');
+    // Under the cap, the count is exact and nothing is said about more.
+    const few = await run('peuterspeelzaal');
+    expect(few.state === 'results' && few.more).toBe(false);
+  });
+
+  // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three
+  // marker words placed far apart. (Words of three letters or fewer would not be shown as context.)
+  const filler = (i: number) => `tekst${[676, 26, 1].map((d) => String.fromCharCode(97 + (Math.floor(i / d) % 26))).join('')}`;
+  const longBody = Array.from({ length: 1000 }, (_, i) =>
+    i === 37 ? 'zeepbelletjes' : i === 512 ? 'knikkerbaan' : i === 913 ? 'vliegervrij' : filler(i),
+  ).join(' ');
+  const putLong = (ref: string, title: string, summary: string, body: string) =>
+    upsertSearchDocument(t.deps.database.db, { kind: 'test-lang', ref, title, url: `/test/lang-${ref}`, summary, body });
+  const passagesOf = (ref: string) =>
+    rows<{ n: number; text: string }>(t.deps.database.db, sql`select n, text from search_passages where kind = 'test-lang' and ref = ${ref} order by n`);
+
+  it('keeps each document as short overlapping passages: the summary, then 40-word windows 30 words apart, covering every word', async () => {
+    await putLong('a', 'Een lang document', 'Samenvatting van het lange stuk.', longBody);
+    const passages = await passagesOf('a');
+    expect(passages[0]).toEqual({ n: 0, text: 'Samenvatting van het lange stuk.' });
+    const windows = passages.slice(1).map((p) => p.text.split(' '));
+    expect(windows.every((w) => w.length <= 40)).toBe(true);
+    // Each window starts 30 words after the previous one; together they hold the body, in order.
+    expect(windows.map((w) => w[0])).toEqual(windows.map((_, i) => filler(i * 30)));
+    expect(windows.length).toBe(33); // starts 0, 30, …, 960: the last window reaches word 999
+    expect(windows.at(-1)?.at(-1)).toBe(filler(999));
+    const covered = new Set(windows.flat());
+    expect(longBody.split(' ').every((word) => covered.has(word))).toBe(true);
+
+    // A changed body replaces the passages; a deleted document takes them along.
+    await putLong('a', 'Een lang document', '', 'Nu kort.');
+    expect(await passagesOf('a')).toEqual([{ n: 1, text: 'Nu kort.' }]);
+    await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang' and ref = 'a'`);
+    expect(await passagesOf('a')).toEqual([]);
+  });
+
+  it('makes the snippet from the passage that holds the words, wherever it is in a long text', async () => {
+    await putLong('b', 'Nog een lang document', 'Over iets anders.', longBody);
+    const snippet = async (q: string) => {
+      const r = await run(q);
+      if (r.state !== 'results') throw new Error(`no results for ${q}`);
+      const hit = r.hits.find((h) => h.url === '/test/lang-b');
+      if (!hit) throw new Error(`document not found for ${q}`);
+      return hit.snippet;
+    };
+    for (const [word, i] of [
+      ['knikkerbaan', 512],
+      ['vliegervrij', 913],
+      ['zeepbelletjes', 37],
+    ] as const) {
+      const parts = await snippet(word);
+      expect(parts.filter((_, k) => k % 2 === 1)).toContain(word);
+      expect(parts.join('')).toContain(` ${filler(i + 1)}`); // with its context
+    }
+    // Words in different passages: no passage holds both, one of them is shown marked.
+    const spread = await snippet('knikkerbaan vliegervrij');
+    expect(spread.filter((_, k) => k % 2 === 1).some((w) => w === 'knikkerbaan' || w === 'vliegervrij')).toBe(true);
+    // A word found in the title only: the snippet is the summary.
+    expect((await snippet('"nog een lang document"')).join('')).toBe('Over iets anders.');
+    await t.deps.database.db.execute(sql`delete from search_documents where kind = 'test-lang'`);
+  });
+
+  it('during a rolling upgrade an instance of the previous release still searches: search_page outlives migration 0010', async () => {
+    const found = await rows<{ title: string; headline: string }>(
+      t.deps.database.db,
+      sql`select title, headline from search_page('scheidingen', 'scheidingen', 10, 0, 1001, 'StartSel=<, StopSel=>')`,
+    );
+    expect(found.map((r) => r.title)).toContain('Complexe (v)echtscheidingen');
+    expect(found.some((r) => /<[Ss]cheiding/.test(r.headline))).toBe(true);
+  });
+
+  it('the results page highlights matches and escapes them', async () => {
+    const html = await (await t.app.request('/zoeken?q=scheidingen')).text();
+    expect(html).toMatch(/<mark>[Ss]cheiding/);
+    expect(html).toMatch(/\d+ resultaten voor “scheidingen”/);
+  });
+
+  it('no results: says so and suggests what to do', async () => {
+    const res = await t.app.request('/zoeken?q=xyzzyplugh');
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('Geen resultaten voor “xyzzyplugh”');
+    expect(html).toContain('Controleer de spelling');
+    expect(html).toContain('href="/themas/hechting"');
+  });
+
+  it('empty input gets the form and tips, not an error', async () => {
+    for (const q of ['', '   ', '%20%20']) {
+      const res = await t.app.request(`/zoeken?q=${q}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('Typ een of meer woorden');
+    }
+  });
+
+  it('very long input gets a calm message and keeps the input', async () => {
+    const long = 'hechting '.repeat(30).trim();
+    const res = await t.app.request(`/zoeken?q=${encodeURIComponent(long)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain(`is ${long.length} tekens lang. Gebruik er hoogstens 200.`);
+    expect(html).toContain(`value="${long}"`);
+    expect(html).toContain('aria-invalid="true"');
+  });
+
+  it.each([
+    '<script>alert(1)</script>',
+    '"><img src=x onerror=alert(1)>',
+    "' OR 1=1 --",
+    'hechting & | ! ( ) : * <->',
+    '%00null%00byte',
+    '\u0000\u0001\u0002',
+    '%E0%A4%A',
+    '"""',
+    '-',
+    '!!!',
+    'a:*',
+    '😀 hechting',
+  ])('odd input %j never breaks the page and is escaped', async (q) => {
+    const res = await t.app.request(`/zoeken?q=${q.startsWith('%') ? q : encodeURIComponent(q)}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).not.toContain('<img src=x');
+    expect(html).not.toContain('onerror=alert(1)>');
+  });
+
+  it('while every search slot is taken past the wait limit: a Dutch 503 with Retry-After, the query kept; then searching works again', async () => {
+    const original = t.deps.searchGate;
+    t.deps.searchGate = new Gate(1, 50);
+    let release = () => {};
+    const held = t.deps.searchGate.run(() => new Promise<void>((r) => (release = r)));
+    try {
+      const res = await t.app.request('/zoeken?q=hechting%20%3Cb%3E');
+      expect(res.status).toBe(503);
+      expect(res.headers.get('Retry-After')).toBe('2');
+      expect(res.headers.get('Cache-Control')).toContain('no-store');
+      const html = await res.text();
+      expect(html).toContain('Zoeken is even druk');
+      expect(html).toContain('value="hechting &lt;b&gt;"');
+    } finally {
+      release();
+      await held;
+      t.deps.searchGate = original;
+    }
+    const again = await t.app.request('/zoeken?q=hechting%20%3Cb%3E');
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Hechting');
+  });
+
+  it('a bad page number falls back to the first page', async () => {
+    for (const p of ['0', '-1', 'abc', '99999', '1e9']) {
+      const res = await t.app.request(`/zoeken?q=hechting&p=${p}`);
+      expect(res.status).toBe(200);
+    }
+  });
+});
+
+describe('search gate', () => {
+  const tick = () => new Promise((r) => setTimeout(r, 5));
+  function task(log: string[], name: string) {
+    let done = () => {};
+    const promise = new Promise<string>((r) => {
+      done = () => {
+        log.push(`end ${name}`);
+        r(name);
+      };
+    });
+    return {
+      run: () => {
+        log.push(`start ${name}`);
+        return promise;
+      },
+      done: () => done(),
+    };
+  }
+
+  it('runs at most its limit at once, the rest in order of arrival, each slot passed on', async () => {
+    const gate = new Gate(2, 1000);
+    const log: string[] = [];
+    const tasks = ['a', 'b', 'c', 'd', 'e'].map((n) => task(log, n));
+    const results = tasks.map((x) => gate.run(x.run));
+    await tick();
+    expect(log).toEqual(['start a', 'start b']);
+    expect(gate.queued).toBe(3);
+    tasks[1]?.done();
+    await tick();
+    expect(log).toEqual(['start a', 'start b', 'end b', 'start c']);
+    tasks[0]?.done();
+    tasks[2]?.done();
+    await tick();
+    expect(log.slice(4)).toEqual(['end a', 'end c', 'start d', 'start e']);
+    tasks[3]?.done();
+    tasks[4]?.done();
+    expect(await Promise.all(results)).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(gate.queued).toBe(0);
+    // All slots free again: two start at once.
+    const more = [task(log, 'f'), task(log, 'g')];
+    const after = more.map((x) => gate.run(x.run));
+    await tick();
+    expect(log.slice(-2)).toEqual(['start f', 'start g']);
+    for (const x of more) x.done();
+    await Promise.all(after);
+  });
+
+  it('a failing search frees its slot; one that waited too long gets BusyError and leaves the line', async () => {
+    const gate = new Gate(1, 30);
+    await expect(gate.run(() => Promise.reject(new Error('kapot')))).rejects.toThrow('kapot');
+    const log: string[] = [];
+    const first = task(log, 'a');
+    const running = gate.run(first.run);
+    const late = gate.run(async () => 'nooit');
+    await expect(late).rejects.toBeInstanceOf(BusyError);
+    expect(gate.queued).toBe(0);
+    first.done();
+    await running;
+    expect(await gate.run(async () => 'weer')).toBe('weer');
+  });
+});
+
+describe('any of the words', () => {
+  it('joins the words with "or", without quotes, minus signs, punctuation or a typed "or"', () => {
+    expect(anyWord('hechting')).toBe('hechting');
+    expect(anyWord('"veilig thuis" -baby')).toBe('veilig or thuis or baby');
+    expect(anyWord('ouder-kind, relatie or OR gedrag')).toBe('ouder or kind or relatie or gedrag');
+    expect(anyWord('!!! ---')).toBe('');
+  });
+});
