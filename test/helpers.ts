@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { inflateSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import pino from 'pino';
+import { SMTPServer } from 'smtp-server';
 import { boot } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Database, type Db, openPostgres } from '../src/db/client.ts';
@@ -290,4 +292,50 @@ export async function createOpenSession(db: Db, now: Date, opts: { slug: string;
     contact: 'trainingen@hechtwerk.example',
   });
   return { sessionId, endsAt, path: `/trainingen/${opts.slug}/${sessionId}` };
+}
+
+export interface Received {
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on loopback that keeps every message it receives (raw, with its recipients). */
+export async function startSmtp() {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disableReverseLookup: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk) => {
+        raw += chunk;
+      });
+      stream.on('end', () => {
+        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { server, received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** The text a PDF draws (pdf-lib writes its content streams deflated; text as hex strings), a line per string. */
+export function pdfText(pdf: Buffer, separator = ' '): string {
+  const raw = pdf.toString('latin1');
+  const out: string[] = [];
+  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
+    const bytes = Buffer.from(m[1] ?? '', 'latin1');
+    let content: string;
+    try {
+      content = inflateSync(bytes).toString('latin1');
+    } catch {
+      content = bytes.toString('latin1');
+    }
+    for (const h of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) out.push(Buffer.from(h[1] ?? '', 'hex').toString('latin1'));
+  }
+  return out.join(separator);
 }

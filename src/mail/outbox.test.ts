@@ -1,40 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, backends, createTestDatabase, idleTransactions, makeClock, type TestDatabase } from '../../test/helpers.ts';
+import { type Backend, backends, createTestDatabase, idleTransactions, makeClock, type Received, startSmtp, type TestDatabase } from '../../test/helpers.ts';
 import { sha256 } from '../crypto.ts';
 import { loginTokens, outbox } from '../db/schema.ts';
 import { enqueueMail, LEASE_MS, linkPlaceholder, MAX_ATTEMPTS, SECRET_LINK, sendDueMails } from './outbox.ts';
-
-interface Received {
-  to: string[];
-  raw: string;
-}
-
-async function startSmtp() {
-  const received: Received[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disableReverseLookup: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk) => {
-        raw += chunk;
-      });
-      stream.on('end', () => {
-        received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, received, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe.each(backends())('mail outbox on %s', (kind: Backend) => {
   let t: TestDatabase;

@@ -34,6 +34,20 @@ export const Basis: FC<{ def: Definition; id: string }> = ({ def, id }) => (
 );
 
 /** The thresholds of the overview, written out from the definition so page and rules cannot drift apart. */
+/** The warning on the result and on the blank list: an observation, not a diagnosis, and what it rests on. */
+const NotADiagnosis: FC<{ def: Definition; id: string }> = ({ def, id }) => (
+  <aside class="hw-notice" aria-labelledby={id}>
+    <h2 id={id} class="utrecht-heading-3">
+      Let op: dit is geen diagnose
+    </h2>
+    {def.result.disclaimer.map((p) => (
+      <p>{p}</p>
+    ))}
+    <p>{def.basis}</p>
+    <p>{def.lsvg}</p>
+  </aside>
+);
+
 export const RuleOfThumb: FC<{ def: Definition }> = ({ def }) => {
   const { discuss, direction } = def.rules;
   const orAnswer = def.scale.find((s) => s.value === discuss.orAnswer)?.label.toLowerCase() ?? discuss.orAnswer;
@@ -434,16 +448,7 @@ export const SignalsResult: FC<{ def: Definition; answers: Answers; result: Resu
         <dt>Versie</dt>
         <dd>signalenlijst {def.version}</dd>
       </dl>
-      <aside class="hw-notice" aria-labelledby="let-op">
-        <h2 id="let-op" class="utrecht-heading-3">
-          Let op: dit is geen diagnose
-        </h2>
-        {def.result.disclaimer.map((p) => (
-          <p>{p}</p>
-        ))}
-        <p>{def.basis}</p>
-        <p>{def.lsvg}</p>
-      </aside>
+      <NotADiagnosis def={def} id="let-op" />
       <section aria-labelledby="samenvatting">
         <h2 id="samenvatting" class="utrecht-heading-2">
           Samenvatting
@@ -599,16 +604,7 @@ export const BlankList: FC<{ def: Definition }> = ({ def }) => (
         {def.safety.question} {def.safety.options.map((o) => `☐ ${o.label}`).join('   ')}
       </p>
     </section>
-    <aside class="hw-notice" aria-labelledby="blanco-let-op">
-      <h2 id="blanco-let-op" class="utrecht-heading-3">
-        Let op: dit is geen diagnose
-      </h2>
-      {def.result.disclaimer.map((p) => (
-        <p>{p}</p>
-      ))}
-      <p>{def.basis}</p>
-      <p>{def.lsvg}</p>
-    </aside>
+    <NotADiagnosis def={def} id="blanco-let-op" />
     <p class="hw-muted">{def.source}</p>
   </article>
 );

@@ -14,7 +14,7 @@ import { formatDay, formatMoment } from './format.ts';
 import { sessionWithTraining } from './queries.ts';
 import type { Session, Training } from './service.ts';
 import { trainingSettings } from './settings.ts';
-import { Message, SessionFacts } from './views.tsx';
+import { linkGonePage, Message, SessionFacts } from './views.tsx';
 
 export const accreditationRoutes = new Hono<AppEnv>();
 
@@ -197,17 +197,7 @@ const EvaluationForm: FC<{ action: string; questions: Question[]; values: Record
   </form>
 );
 
-const linkGone = (c: Ctx) =>
-  page(
-    c,
-    { title: 'Link werkt niet', crumbs, status: 410 },
-    <Message
-      title="Deze link werkt niet"
-      type="error"
-      lines={['De link is verlopen of ongeldig.']}
-      links={[{ href: '/trainingen', label: 'Alle trainingen' }]}
-    />,
-  );
+const linkGone = (c: Ctx) => linkGonePage(c, 'De link is verlopen of ongeldig.');
 const alreadyAnswered = (c: Ctx, facts: { training: Training; session: Session }) =>
   page(
     c,

@@ -1,7 +1,6 @@
-import { inflateSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, type Browser, backends, confirmForm, createTestApp, csrfFrom, loginAs, tableCounts } from '../../test/helpers.ts';
+import { type Backend, type Browser, backends, confirmForm, createTestApp, csrfFrom, loginAs, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
 import { attendanceProofs, evaluationInvites, evaluationResponses, outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent, SECRET_LINK, sendDueMails } from '../mail/outbox.ts';
 import { registersOf } from './accreditation.ts';
@@ -20,23 +19,6 @@ const form = (fields: Record<string, string>, headers: Record<string, string> = 
   body: new URLSearchParams(fields),
   headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
 });
-
-/** The text a PDF draws (pdf-lib writes its content streams deflated; text as hex strings), a line per string. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
-    const bytes = Buffer.from(m[1] ?? '', 'latin1');
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const h of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) out.push(Buffer.from(h[1] ?? '', 'hex').toString('latin1'));
-  }
-  return out.join('\n');
-}
 
 async function mailsTo(t: T, to: string) {
   const rows = await t.deps.database.db.select().from(outbox).where(eq(outbox.to, to)).orderBy(outbox.id);
@@ -58,6 +40,22 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
   let endsAt: Date;
   let path: string;
   const slug = 'hechting-geaccrediteerd';
+  /** The training form of an accredited training (two registers with points). */
+  const accredited = {
+    title: 'Hechting met punten',
+    slug,
+    summary: 'Een geaccrediteerde training over hechting voor professionals.',
+    descriptionMd: 'Uitleg.',
+    audience: 'JGZ, verloskunde',
+    themes: 'hechting',
+    durationHours: '3',
+    accreditation: '',
+    published: 'ja',
+    'points-vvn': '3',
+    'accreditationId-vvn': 'VVN-2026-001',
+    'points-big': '3',
+    'accreditationId-big': 'GAIA-445566',
+  };
   const db = () => t.deps.database.db;
   const people = ['Anna', 'Bram', 'Cas', 'Dewi', 'Eva', 'Fenna'];
   const email = (n: string) => `${n.toLowerCase()}@example.org`;
@@ -83,25 +81,7 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
   };
 
   it('an editor gives a training its registers and points; the site, the API and the calendar feed show them', async () => {
-    const fields = {
-      _csrf: csrf,
-      title: 'Hechting met punten',
-      slug,
-      summary: 'Een geaccrediteerde training over hechting voor professionals.',
-      descriptionMd: 'Uitleg.',
-      audience: 'JGZ, verloskunde',
-      themes: 'hechting',
-      durationHours: '3',
-      accreditation: '',
-      published: 'ja',
-      'points-vvn': '3',
-      'accreditationId-vvn': 'VVN-2026-001',
-      'points-big': '3',
-      'accreditationId-big': 'GAIA-445566',
-      'points-skj': '',
-      'accreditationId-skj': 'SKJ-99',
-      evaluationQuestions: '',
-    };
+    const fields = { _csrf: csrf, ...accredited, 'points-skj': '', 'accreditationId-skj': 'SKJ-99', evaluationQuestions: '' };
     const bad = await editor.post('/beheer/trainingen/nieuw', { ...fields, 'points-vvn': 'drie' });
     expect(bad.status).toBe(400);
     const badHtml = await bad.text();
@@ -308,7 +288,7 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
     const certOf = async (n: string) => (await mailsTo(t, email(n))).find((m) => m.subject.startsWith('Certificaat'));
     for (const n of ['Bram', 'Dewi', 'Fenna']) expect(await certOf(n), n).toBeUndefined();
     const anna = await certOf('Anna');
-    const pdf = pdfText(Buffer.from(anna?.attachments[0]?.content ?? '', 'base64'));
+    const pdf = pdfText(Buffer.from(anna?.attachments[0]?.content ?? '', 'base64'), '\n');
     expect(pdf).toContain('Anna de Vries');
     expect(pdf).toContain('KNMG/GAIA (BIG): 3 punten');
     expect(pdf).toContain('Registratienummer: 19012345601');
@@ -352,7 +332,6 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
   });
 
   it('evaluation: one mail per attendee, exactly once, through a real SMTP server; answers stored without identity; results only from the minimum', async () => {
-    const { SMTPServer } = await import('smtp-server');
     const { simpleParser } = await import('mailparser');
     const nodemailer = (await import('nodemailer')).default;
     // Two instances' jobs at once, then again: still one invitation per attendee.
@@ -369,39 +348,22 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
     // No working link stands in the outbox.
     for (const m of stored) expect(SECRET_LINK.test(m.text) || SECRET_LINK.test(m.html)).toBe(false);
 
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disableReverseLookup: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (d) => {
-          raw += d;
-        });
-        stream.on('end', () => {
-          received.push(raw);
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const smtp = await startSmtp();
     let links: string[] = [];
     try {
-      const port = (server.server.address() as { port: number }).port;
+      const { port } = smtp;
       const transport = nodemailer.createTransport(`smtp://127.0.0.1:${port}`);
       const later = () => new Date(Math.max(Date.now(), t.clock.now().getTime()) + 1000);
       // Two senders side by side, as the scheduler runs them.
       while ((await Promise.all([0, 1].map(() => sendDueMails(db(), transport, 'Hechtwerk <noreply@hechtwerk.example>', later, 50)))).some((n) => n > 0));
-      const parsed = await Promise.all(received.map((r) => simpleParser(r)));
+      const parsed = await Promise.all(smtp.received.map((r) => simpleParser(r.raw)));
       const evaluations = parsed.filter((m) => m.subject?.startsWith('Hoe was de training?'));
       expect(evaluations.map((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '')).sort()).toEqual(
         ['anna@example.org', 'bram@example.org', 'cas@example.org', 'eva@example.org'].sort(),
       );
       links = evaluations.map((m) => pathIn(m.text ?? '', 'evaluatie'));
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await smtp.close();
     }
 
     const [first, second, third, fourth] = links as [string, string, string, string];
@@ -506,22 +468,7 @@ describe.each(backends())('trainings from registration to accreditation on %s', 
     await at(new Date(endsAt.getTime() + 2 * HOUR));
     const page = await (await editor.get(`/beheer/trainingen/${trainingId}`)).text();
     expect(page).toContain('Evaluatie: uitspraken (niet verplicht)');
-    const fields = {
-      _csrf: csrf,
-      title: 'Hechting met punten',
-      slug,
-      summary: 'Een geaccrediteerde training over hechting voor professionals.',
-      descriptionMd: 'Uitleg.',
-      audience: 'JGZ, verloskunde',
-      themes: 'hechting',
-      durationHours: '3',
-      accreditation: '',
-      published: 'ja',
-      'points-vvn': '3',
-      'accreditationId-vvn': 'VVN-2026-001',
-      'points-big': '3',
-      'accreditationId-big': 'GAIA-445566',
-    };
+    const fields = { _csrf: csrf, ...accredited };
     const tooMany = await editor.post(`/beheer/trainingen/${trainingId}`, {
       ...fields,
       evaluationQuestions: Array.from({ length: 16 }, (_, i) => `Stelling ${i}`).join('\n'),

@@ -16,7 +16,7 @@ import { sessionEvent } from './ics.ts';
 import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
 import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError } from './service.ts';
 import { trainingSettings } from './settings.ts';
-import { CancelConfirm, DeleteConfirm, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
+import { CancelConfirm, DeleteConfirm, linkGonePage, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
 export const trainingRoutes = new Hono<AppEnv>();
 
@@ -111,17 +111,7 @@ async function managePage(c: Ctx, token: string, extra: { notice?: string; error
   const deps = c.get('deps');
   noStore(c);
   const found = await registrationPage(deps.database.db, token, deps.now());
-  if (!found)
-    return page(
-      c,
-      { title: 'Link werkt niet', crumbs, status: 410 },
-      <Message
-        title="Deze link werkt niet"
-        type="error"
-        lines={['De link is verlopen of ongeldig, of de gegevens zijn verwijderd.']}
-        links={[{ href: '/trainingen', label: 'Alle trainingen' }]}
-      />,
-    );
+  if (!found) return linkGonePage(c, 'De link is verlopen of ongeldig, of de gegevens zijn verwijderd.');
   return page(
     c,
     { title: 'Je aanmelding', crumbs, status: extra.status },

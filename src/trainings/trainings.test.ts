@@ -1,8 +1,7 @@
-import { inflateSync } from 'node:zlib';
 import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, backends, createTestApp, tableCounts } from '../../test/helpers.ts';
+import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
 import { outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import {
@@ -594,30 +593,12 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
   });
 
   it('mails reach a real SMTP server with the calendar file attached', async () => {
-    const { SMTPServer } = await import('smtp-server');
     const { simpleParser } = await import('mailparser');
     const nodemailer = (await import('nodemailer')).default;
     const { sendDueMails } = await import('../mail/outbox.ts');
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true,
-      disableReverseLookup: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, _session, cb) {
-        let raw = '';
-        stream.on('data', (d) => {
-          raw += d;
-        });
-        stream.on('end', () => {
-          received.push(raw);
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const smtp = await startSmtp();
     try {
-      const port = (server.server.address() as { port: number }).port;
+      const { port } = smtp;
       const s = await makeSession(t, { capacity: 2 });
       await t.app.request(`${s.path}/aanmelden`, form(person('smtp')));
       await t.app.request(linkIn((await mailsTo(t, 'deelnemersmtp@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
@@ -625,7 +606,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
       // Rows are stamped with the database's own clock; the app's test clock is frozen.
       const later = new Date(Date.now() + 1000);
       while ((await sendDueMails(t.deps.database.db, transport, 'Hechtwerk <noreply@hechtwerk.example>', () => later, 50)) > 0);
-      const parsed = await Promise.all(received.map((r) => simpleParser(r)));
+      const parsed = await Promise.all(smtp.received.map((r) => simpleParser(r.raw)));
       const confirmed = parsed.find((m) => m.subject?.startsWith('Aanmelding bevestigd') && m.text?.includes('Deelnemer smtp'));
       expect(confirmed).toBeDefined();
       expect(confirmed?.html).toContain('<p>');
@@ -634,7 +615,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
       expect(ev.uid).toBe(`sessie-${s.sessionId}@localhost`);
       expect(ev.start.getTime()).toBe(s.startsAt.getTime());
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await smtp.close();
     }
   });
 
@@ -693,20 +674,3 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(comp.getAllSubcomponents('vevent').length).toBeGreaterThan(3);
   });
 });
-
-/** Text drawn by pdf-lib with a standard font: hex strings in (possibly deflated) content streams. */
-function pdfText(pdf: Buffer): string {
-  const raw = pdf.toString('latin1');
-  const out: string[] = [];
-  for (const m of raw.matchAll(/stream\r?\n([\s\S]*?)endstream/g)) {
-    const bytes = Buffer.from(m[1] ?? '', 'latin1');
-    let content: string;
-    try {
-      content = inflateSync(bytes).toString('latin1');
-    } catch {
-      content = bytes.toString('latin1');
-    }
-    for (const h of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) out.push(Buffer.from(h[1] ?? '', 'hex').toString('latin1'));
-  }
-  return out.join(' ');
-}

@@ -1,10 +1,12 @@
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
+import type { Ctx } from '../context.ts';
 import type { attendanceProofs } from '../db/schema.ts';
 import { Alert, type AlertType } from '../ui/alert.tsx';
 import { ConfirmAction } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { LinkList } from '../ui/link-list.tsx';
+import { page } from '../ui/render.tsx';
 import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
 import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
@@ -505,3 +507,11 @@ export const ManagePage: FC<{
     </>
   );
 };
+
+/** A personal link that no longer works (410): why, and the way to all trainings. */
+export const linkGonePage = (c: Ctx, why: string) =>
+  page(
+    c,
+    { title: 'Link werkt niet', crumbs: [{ href: '/trainingen', label: 'Trainingen' }], status: 410 },
+    <Message title="Deze link werkt niet" type="error" lines={[why]} links={[{ href: '/trainingen', label: 'Alle trainingen' }]} />,
+  );
