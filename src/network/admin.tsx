@@ -1,25 +1,22 @@
 import { Hono } from 'hono';
-import type { Child, FC } from 'hono/jsx';
 import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../audit/history.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints } from '../db/version.ts';
-import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
+import { ErrorSummary, type FieldErrors, type FormBody, firstOf } from '../ui/forms.tsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
+import { type Conflict, ConflictNotice, OrganisationForm } from './admin-views.tsx';
+import { emptyValues, type FormValues, LABELS, parseValues, TEXT_KEYS, valuesFromBody, valuesOf } from './form.ts';
 import {
   createOrganisation,
   deleteOrganisation,
-  displayUrl,
   editableFields,
   lastChange,
   listAll,
   NetworkError,
-  ORGANISATION_TYPES,
   type Organisation,
   organisationById,
-  organisationInput,
   setPublished,
-  slugify,
   TYPE_LABEL,
   themeTitles,
   updateOrganisation,
@@ -46,228 +43,6 @@ const NOTICES: Record<string, string> = {
   teruggezet: 'De oude versie is teruggezet. Dat is opgeslagen als nieuwe versie.',
 };
 const noticeOf = (c: Ctx) => NOTICES[c.req.query('melding') ?? ''];
-
-// ---------------------------------------------------------------- form values
-
-interface FormValues {
-  name: string;
-  slug: string;
-  type: string;
-  description: string;
-  phone: string;
-  email: string;
-  website: string;
-  address: string;
-  municipalities: string;
-  themes: string[];
-  published: boolean;
-  demo: boolean;
-}
-type TextKey = Exclude<keyof FormValues, 'themes' | 'published' | 'demo'>;
-const TEXT_KEYS: TextKey[] = ['name', 'slug', 'type', 'description', 'phone', 'email', 'website', 'address', 'municipalities'];
-
-const LABELS: Record<keyof FormValues, string> = {
-  name: 'Naam',
-  slug: 'Webadres (slug)',
-  type: 'Type organisatie',
-  description: 'Wat de organisatie doet voor gezinnen',
-  phone: 'Telefoon',
-  email: 'E-mailadres',
-  website: 'Website',
-  address: 'Adres',
-  municipalities: 'Gemeenten (werkgebied)',
-  themes: 'Thema’s',
-  published: 'Op de site',
-  demo: 'Demo-gegevens',
-};
-
-const emptyValues = (): FormValues => ({
-  name: '',
-  slug: '',
-  type: '',
-  description: '',
-  phone: '',
-  email: '',
-  website: '',
-  address: '',
-  municipalities: '',
-  themes: [],
-  published: true,
-  demo: false,
-});
-
-const valuesOf = (o: Organisation): FormValues => ({
-  name: o.name,
-  slug: o.slug,
-  type: o.type,
-  description: o.description,
-  phone: o.phone,
-  email: o.email,
-  website: o.website,
-  address: o.address,
-  municipalities: o.municipalities.join(', '),
-  themes: o.themes,
-  published: o.published,
-  demo: o.demo,
-});
-
-/** What the editor typed, kept as typed, to show again next to the messages. */
-const valuesFromBody = (body: FormBody): FormValues => ({
-  ...(Object.fromEntries(TEXT_KEYS.map((k) => [k, firstOf(body, k)])) as Record<TextKey, string>),
-  themes: allOf(body.themes)
-    .map((s) => s.slice(0, 100))
-    .slice(0, 50),
-  published: firstOf(body, 'published') === 'ja',
-  demo: firstOf(body, 'demo') === 'ja',
-});
-
-const splitList = (v: string) =>
-  v
-    .split(/[,;\n]/)
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-/** Form values → the domain input; a blank slug is made from the name. */
-function parseValues(values: FormValues) {
-  const slugLeftBlank = !values.slug.trim();
-  const parsed = organisationInput.safeParse({
-    ...values,
-    slug: slugLeftBlank ? slugify(values.name) : values.slug,
-    municipalities: splitList(values.municipalities),
-  });
-  if (parsed.success) return { data: parsed.data, errors: null };
-  const errors = fieldErrors(parsed.error);
-  // Without a usable name there is nothing to make an address from; the name's message says enough.
-  if (slugLeftBlank && errors.name) delete errors.slug;
-  return { data: null, errors };
-}
-
-// ---------------------------------------------------------------- form components
-
-const Field: FC<{
-  name: TextKey;
-  values: FormValues;
-  errors: FieldErrors;
-  label?: string;
-  hint?: string;
-  type?: 'text' | 'email' | 'textarea';
-  inputmode?: 'tel' | 'url';
-}> = ({ name, values, errors, label, hint, type = 'text', inputmode }) => (
-  <FieldShell name={name} label={label ?? LABELS[name]} hint={hint} error={errors[name]}>
-    {type === 'textarea' ? (
-      <textarea
-        class="hw-textarea"
-        id={name}
-        name={name}
-        rows={8}
-        aria-invalid={errors[name] ? 'true' : undefined}
-        aria-describedby={describedBy(name, hint, errors[name])}
-      >
-        {values[name]}
-      </textarea>
-    ) : (
-      <input
-        class={`utrecht-textbox utrecht-textbox--html-input${errors[name] ? ' utrecht-textbox--invalid' : ''}`}
-        type={type}
-        id={name}
-        name={name}
-        value={values[name]}
-        inputmode={inputmode}
-        spellcheck={inputmode || type === 'email' ? false : undefined}
-        aria-invalid={errors[name] ? 'true' : undefined}
-        aria-describedby={describedBy(name, hint, errors[name])}
-      />
-    )}
-  </FieldShell>
-);
-
-const OrganisationForm: FC<{
-  c: Ctx;
-  action: string;
-  values: FormValues;
-  errors: FieldErrors;
-  themes: { slug: string; title: string }[];
-  submit: string;
-  version?: string;
-  /** Fingerprints of the values the form started from (per-field merge on a late save). */
-  basis?: Fingerprints | null;
-  /** Shown right under the error summary, where the editor's focus lands. */
-  notice?: Child;
-}> = ({ c, action, values, errors, themes, submit, version, basis, notice }) => (
-  <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
-    <ErrorSummary errors={errors} />
-    {notice}
-    <Csrf c={c} />
-    {version !== undefined ? <Version value={version} basis={basis} /> : null}
-    <Field name="name" values={values} errors={errors} />
-    <Field
-      name="slug"
-      values={values}
-      errors={errors}
-      hint="Komt in het adres: /netwerk/slug. Laat leeg bij een nieuwe organisatie om het uit de naam te maken."
-    />
-    <FieldShell name="type" label={LABELS.type} error={errors.type}>
-      <select
-        class="hw-select"
-        id="type"
-        name="type"
-        aria-invalid={errors.type ? 'true' : undefined}
-        aria-describedby={describedBy('type', undefined, errors.type)}
-      >
-        <option value="" selected={!values.type}>
-          Kies een type
-        </option>
-        {ORGANISATION_TYPES.map((t) => (
-          <option value={t} selected={values.type === t}>
-            {TYPE_LABEL[t]}
-          </option>
-        ))}
-      </select>
-    </FieldShell>
-    <Field
-      name="description"
-      values={values}
-      errors={errors}
-      type="textarea"
-      hint="In gewone woorden, voor professionals. Een witregel begint een nieuwe alinea."
-    />
-    <fieldset class="hw-fieldset">
-      <legend class="utrecht-form-label">Contact</legend>
-      <p class="hw-muted">Vul minstens één manier van contact in.</p>
-      <Field name="phone" values={values} errors={errors} inputmode="tel" hint="Bijvoorbeeld 088-1234567." />
-      <Field name="email" values={values} errors={errors} type="email" />
-      <Field name="website" values={values} errors={errors} inputmode="url" hint="We bewaren het adres met https://, zonder volg-parameters." />
-      <Field name="address" values={values} errors={errors} label="Adres (niet verplicht)" hint="Straat en nummer, plaats." />
-    </fieldset>
-    <Field name="municipalities" values={values} errors={errors} hint="Gescheiden door komma’s, bijvoorbeeld: Voorbeeldstad, Beekdal." />
-    <CheckboxGroup
-      name="themes"
-      id="themes"
-      idPrefix="thema"
-      legend={`${LABELS.themes} (niet verplicht)`}
-      options={themes.map((t) => ({ value: t.slug, label: t.title }))}
-      checked={values.themes}
-      error={errors.themes}
-    />
-    <div class="utrecht-form-field">
-      <label class="hw-choice" for="demo">
-        <input type="checkbox" id="demo" name="demo" value="ja" checked={values.demo} />
-        Demo-gegevens: dit is een fictieve organisatie
-      </label>
-    </div>
-    {version === undefined ? (
-      <div class="utrecht-form-field">
-        <label class="hw-choice" for="published">
-          <input type="checkbox" id="published" name="published" value="ja" checked={values.published} />
-          Meteen publiceren op de site
-        </label>
-      </div>
-    ) : null}
-    <button class="utrecht-button utrecht-button--primary-action" type="submit">
-      {submit}
-    </button>
-  </form>
-);
 
 // ---------------------------------------------------------------- list
 
@@ -340,65 +115,6 @@ networkAdminRoutes.post('/nieuw', async (c) => {
 });
 
 // ---------------------------------------------------------------- edit
-
-interface Conflict {
-  current: VersionedOrganisation;
-  change: { at: Date; by: string | null } | null;
-  mine: FormValues;
-  /** The fields both editors changed, differently; without: every field that differs (a restore). */
-  fields?: string[];
-}
-
-const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
-
-const shown = (key: keyof FormValues, v: FormValues) => {
-  const value = v[key];
-  if (key === 'type') return TYPE_LABEL[value as keyof typeof TYPE_LABEL] ?? String(value);
-  if (key === 'website' && typeof value === 'string') return value ? displayUrl(value) : '(leeg)';
-  if (Array.isArray(value)) return value.length ? value.join(', ') : '(geen)';
-  if (typeof value === 'boolean') return value ? 'Ja' : 'Nee';
-  return value || '(leeg)';
-};
-
-/** What someone else saved, field by field where it differs from what this editor typed. */
-const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
-  const theirs = valuesOf(conflict.current);
-  const norm = (v: FormValues[keyof FormValues]) => (Array.isArray(v) ? [...v].sort().join(',') : String(v).trim());
-  const keys = (Object.keys(LABELS) as (keyof FormValues)[]).filter(
-    (k) => k !== 'published' && (conflict.fields ? conflict.fields.includes(k) : norm(theirs[k]) !== norm(conflict.mine[k])),
-  );
-  return (
-    <section class="hw-notice" aria-labelledby="conflict-title">
-      <h3 id="conflict-title">Iemand anders heeft deze organisatie intussen gewijzigd</h3>
-      <p>
-        {conflict.change
-          ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
-          : 'De organisatie is gewijzigd nadat jij de pagina opende.'}
-      </p>
-      {keys.length ? (
-        <>
-          <p>Zo staat het er nu (waar het verschilt van jouw invoer):</p>
-          <dl class="hw-meta">
-            {keys.map((k) => (
-              <>
-                <dt>{LABELS[k]}</dt>
-                <dd>{shown(k, theirs)}</dd>
-              </>
-            ))}
-          </dl>
-        </>
-      ) : null}
-      {conflict.fields ? (
-        <p>
-          Jullie wijzigden allebei: {conflict.fields.map((f) => LABELS[f as keyof FormValues] ?? f).join(', ')}. Daar staat jouw invoer in het formulier; wat
-          alleen jij of alleen de ander wijzigde, is samengevoegd. Kies wat blijft en sla op.
-        </p>
-      ) : (
-        <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de versie hierboven door jouw invoer.</p>
-      )}
-    </section>
-  );
-};
 
 async function editPage(
   c: Ctx,
