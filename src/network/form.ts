@@ -95,4 +95,3 @@ export function parseValues(values: FormValues) {
   if (slugLeftBlank && errors.name) delete errors.slug;
   return { data: null, errors };
 }
-
