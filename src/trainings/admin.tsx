@@ -1,20 +1,18 @@
-import { asc, count, eq, like } from 'drizzle-orm';
+import { asc, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import type { FC } from 'hono/jsx';
 import { z } from 'zod';
 import { audit } from '../audit/record.ts';
-import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
-import type { Queryable } from '../db/client.ts';
-import { REGISTER_CODES, registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { themeOptions } from '../themes/editor.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
-import { allOf, CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell, fieldErrors, firstOf, TextArea } from '../ui/forms.tsx';
+import { ErrorSummary, type FieldErrors, fieldErrors } from '../ui/forms.tsx';
 import { actor, Csrf, csrf, idParam, Notice, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
-import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf, type TrainingRegister } from './accreditation.ts';
+import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf } from './accreditation.ts';
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
+import { Field, PeopleList, REG_STATUS, SessionFormView, TrainingFormView } from './admin-views.tsx';
 import {
   affected,
   cancelRegistrationByEditor,
@@ -30,14 +28,24 @@ import {
   sendCertificates,
   sessionRegistrations,
   setAttendance,
-  type TrainingInput,
   updateSession,
   updateTraining,
 } from './editor.ts';
-import { DEFAULT_QUESTIONS, questionsFromText, questionsToText } from './evaluation.ts';
-import { amsterdamToUtc, formatMoment, formatSessionTime, utcToAmsterdamLocal } from './format.ts';
+import {
+  completeTraining,
+  formValues,
+  newSessionValues,
+  parseTrainingForm,
+  pastStart,
+  sessionForm,
+  sessionValues,
+  trainingBody,
+  trainingValues,
+  type Values,
+} from './form.ts';
+import { formatMoment, formatSessionTime } from './format.ts';
 import { sessionViews, sessionWithTraining } from './queries.ts';
-import { type Registration, type Session, STATUS_LABEL, type Training, TrainingError } from './service.ts';
+import { type Registration, STATUS_LABEL, TrainingError } from './service.ts';
 import { trainingSettings } from './settings.ts';
 
 export const trainingAdminRoutes = new Hono<AppEnv>();
@@ -48,390 +56,6 @@ const base = [
   { href: '/beheer', label: 'Beheer' },
   { href: '/beheer/trainingen', label: 'Trainingen' },
 ];
-
-const list = (v: unknown) =>
-  String(v ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-
-const trainingForm = z.object({
-  title: z.string().trim().min(2, 'Vul een titel in.').max(120, 'Gebruik hoogstens 120 tekens.'),
-  // Left blank, it is made from the title (withSlug below).
-  slug: z
-    .string()
-    .trim()
-    .max(80, 'Gebruik hoogstens 80 tekens.')
-    .refine((v) => v === '' || /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v), 'Gebruik alleen kleine letters, cijfers en koppeltekens, zoals hechting-basis.'),
-  summary: z.string().trim().min(10, 'Schrijf een korte samenvatting (minstens 10 tekens).').max(300, 'Gebruik hoogstens 300 tekens.'),
-  descriptionMd: z.string().max(20_000, 'De beschrijving is te lang (hoogstens 20.000 tekens).').default(''),
-  audience: z.string().max(500).transform(list),
-  // The ticked boxes of the theme list, joined by commas (trainingBody); checked against the themes that exist in checkThemes.
-  themes: z
-    .string()
-    .max(2000)
-    .transform(list)
-    .pipe(z.array(z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'Kies thema’s uit de lijst.')).max(6, 'Kies hoogstens 6 thema’s.')),
-  durationHours: z.coerce
-    .number({ message: 'Vul de duur in hele uren in.' })
-    .int('Vul de duur in hele uren in.')
-    .min(1, 'Minstens 1 uur.')
-    .max(200, 'Hoogstens 200 uur.'),
-  accreditation: z.string().trim().max(200, 'Gebruik hoogstens 200 tekens.').default(''),
-  published: z.preprocess((v) => v === 'ja', z.boolean()),
-});
-
-/** The registers' rows of the training form: points and accreditation id per register; no points means not accredited there. */
-const registerFieldsSchema = z
-  .object(
-    Object.fromEntries(
-      REGISTER_CODES.flatMap((code) => [
-        [`points-${code}`, z.string().max(10).default('')],
-        [`accreditationId-${code}`, z.string().max(200).default('')],
-      ]),
-    ) as Record<string, z.ZodDefault<z.ZodString>>,
-  )
-  .transform((v, ctx) => {
-    const list: TrainingRegister[] = [];
-    for (const code of REGISTER_CODES) {
-      const points = (v[`points-${code}`] ?? '').trim();
-      const accreditationId = (v[`accreditationId-${code}`] ?? '').trim();
-      if (!points) {
-        if (accreditationId)
-          ctx.addIssue({
-            code: 'custom',
-            path: [`points-${code}`],
-            message: `Vul het aantal punten in voor ${REGISTERS[code].name}, of maak het accreditatienummer leeg.`,
-          });
-        continue;
-      }
-      if (!/^\d{1,3}$/.test(points) || Number(points) < 1 || Number(points) > 100) {
-        ctx.addIssue({ code: 'custom', path: [`points-${code}`], message: `Vul voor ${REGISTERS[code].name} een heel aantal punten in, van 1 tot 100.` });
-        continue;
-      }
-      if (accreditationId.length > 60) {
-        ctx.addIssue({ code: 'custom', path: [`accreditationId-${code}`], message: 'Gebruik hoogstens 60 tekens.' });
-        continue;
-      }
-      list.push({ register: code, points: Number(points), accreditationId });
-    }
-    return list;
-  });
-
-const questionsField = z
-  .string()
-  .max(5000, 'Gebruik hoogstens 5000 tekens.')
-  .default('')
-  .superRefine((v, ctx) => {
-    const lines = v.split(/\r?\n/).filter((l) => l.trim());
-    if (lines.length > 15) ctx.addIssue({ code: 'custom', message: 'Gebruik hoogstens 15 uitspraken.' });
-    if (lines.some((l) => l.trim().length > 200)) ctx.addIssue({ code: 'custom', message: 'Houd elke uitspraak korter dan 200 tekens.' });
-  })
-  .transform(questionsFromText);
-
-/** The whole training form: the fields, its registers and its evaluation questions. */
-const parseTrainingForm = (form: Record<string, unknown>) => {
-  const base = trainingForm.safeParse(form);
-  const registers = registerFieldsSchema.safeParse(form);
-  const questions = questionsField.safeParse(form.evaluationQuestions ?? '');
-  if (!base.success || !registers.success || !questions.success)
-    return {
-      success: false as const,
-      errors: {
-        ...(base.success ? {} : fieldErrors(base.error)),
-        ...(registers.success ? {} : fieldErrors(registers.error)),
-        ...(questions.success ? {} : { evaluationQuestions: questions.error.issues[0]?.message ?? 'Controleer de vragen.' }),
-      },
-    };
-  return { success: true as const, data: { ...(base.data as TrainingInput), registers: registers.data, evaluationQuestions: questions.data } };
-};
-
-/** The training form's body: one value per field, the ticked themes joined by commas. */
-const trainingBody = async (c: Ctx) => {
-  const body = await c.req.parseBody({ all: true });
-  return Object.fromEntries(Object.keys(body).map((k) => [k, k === 'themes' ? allOf(body[k]).join(',') : firstOf(body, k, 20_001)]));
-};
-
-/**
- * What the database must confirm: every theme exists (a theme deleted while the form was open is
- * named), and a blank slug is made from the title, numbered when another training has it.
- */
-async function completeTraining(db: Queryable, input: TrainingInput, exceptId?: number): Promise<{ data: TrainingInput } | { errors: FieldErrors }> {
-  const known = new Set((await themeOptions(db)).map((t) => t.slug));
-  const unknown = input.themes.filter((slug) => !known.has(slug));
-  if (unknown.length) return { errors: { themes: `Dit thema bestaat niet (meer): ${unknown.join(', ')}. Kies thema’s uit de lijst.` } };
-  if (input.slug) return { data: input };
-  const base = slugify(input.title) || 'training';
-  const taken = new Set(
-    (
-      await db
-        .select({ id: trainings.id, slug: trainings.slug })
-        .from(trainings)
-        .where(like(trainings.slug, `${base}%`))
-    )
-      .filter((t) => t.id !== exceptId)
-      .map((t) => t.slug),
-  );
-  let slug = base;
-  for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, 75)}-${n}`;
-  return { data: { ...input, slug } };
-}
-
-const localTime = (label: string) =>
-  z.string({ message: `Vul ${label} in.` }).transform((v, ctx) => {
-    const d = amsterdamToUtc(v);
-    if (!d) {
-      ctx.addIssue({ code: 'custom', message: `Vul ${label} in als datum en tijd.` });
-      return z.NEVER;
-    }
-    return d;
-  });
-
-const sessionForm = z
-  .object({
-    startsAt: localTime('het begin'),
-    endsAt: localTime('het einde'),
-    location: z.string().trim().min(2, 'Vul een locatie of de naam van het online platform in.').max(200),
-    online: z.preprocess((v) => v === 'ja', z.boolean()),
-    capacity: z.coerce
-      .number({ message: 'Vul het aantal plekken in.' })
-      .int('Vul een heel getal in.')
-      .min(1, 'Minstens 1 plek.')
-      .max(10_000, 'Hoogstens 10.000 plekken.'),
-    registrationOpensAt: localTime('wanneer aanmelden opent'),
-    registrationClosesAt: localTime('wanneer aanmelden sluit'),
-    cancelUntil: localTime('de uiterste afmelddatum'),
-    contact: z.string().trim().max(200).default(''),
-  })
-  .superRefine((v, ctx) => {
-    if (v.endsAt <= v.startsAt) ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'Het einde moet na het begin liggen.' });
-    if (v.registrationClosesAt <= v.registrationOpensAt)
-      ctx.addIssue({ code: 'custom', path: ['registrationClosesAt'], message: 'Aanmelden moet sluiten nadat het opent.' });
-    if (v.registrationClosesAt > v.startsAt)
-      ctx.addIssue({ code: 'custom', path: ['registrationClosesAt'], message: 'Aanmelden moet uiterlijk bij het begin sluiten.' });
-  });
-
-type Values = Record<string, string>;
-const trainingValues = (t?: Training, registers: TrainingRegister[] = []): Values =>
-  t
-    ? {
-        ...Object.fromEntries(
-          registers.flatMap((r) => [
-            [`points-${r.register}`, String(r.points)],
-            [`accreditationId-${r.register}`, r.accreditationId],
-          ]),
-        ),
-        evaluationQuestions: questionsToText(t.evaluationQuestions),
-        title: t.title,
-        slug: t.slug,
-        summary: t.summary,
-        descriptionMd: t.descriptionMd,
-        audience: t.audience.join(', '),
-        themes: t.themes.join(', '),
-        durationHours: String(t.durationHours),
-        accreditation: t.accreditation,
-        published: t.published ? 'ja' : '',
-      }
-    : { published: '', durationHours: '3' };
-const sessionValues = (s?: Session): Values =>
-  s
-    ? {
-        startsAt: utcToAmsterdamLocal(s.startsAt),
-        endsAt: utcToAmsterdamLocal(s.endsAt),
-        location: s.location,
-        online: s.online ? 'ja' : '',
-        capacity: String(s.capacity),
-        registrationOpensAt: utcToAmsterdamLocal(s.registrationOpensAt),
-        registrationClosesAt: utcToAmsterdamLocal(s.registrationClosesAt),
-        cancelUntil: utcToAmsterdamLocal(s.cancelUntil),
-        contact: s.contact,
-      }
-    : {};
-
-/**
- * A new session's first values, so the editor changes what differs: two weeks from now at 09:30
- * for three hours, 20 seats, registration open from now until the day before, free cancelling
- * until two days before.
- */
-function newSessionValues(now: Date): Values {
-  const day = utcToAmsterdamLocal(new Date(now.getTime() + 14 * 86_400_000)).slice(0, 10);
-  const startsAt = amsterdamToUtc(`${day}T09:30`) as Date;
-  const hours = (h: number) => new Date(startsAt.getTime() + h * 3_600_000);
-  return {
-    startsAt: utcToAmsterdamLocal(startsAt),
-    endsAt: utcToAmsterdamLocal(hours(3)),
-    capacity: '20',
-    registrationOpensAt: utcToAmsterdamLocal(now),
-    registrationClosesAt: utcToAmsterdamLocal(hours(-24)),
-    cancelUntil: utcToAmsterdamLocal(hours(-48)),
-  };
-}
-
-/** A session cannot be planned in the past: refused when it is new, or when its start is moved. */
-const pastStart = (startsAt: Date, now: Date, before?: Date): FieldErrors =>
-  startsAt <= now && startsAt.getTime() !== before?.getTime() ? { startsAt: 'Het begin ligt in het verleden. Kies een moment dat nog moet komen.' } : {};
-const formValues = (form: Record<string, unknown>): Values =>
-  Object.fromEntries(
-    Object.entries(form)
-      .filter(([k, v]) => k !== '_csrf' && typeof v === 'string')
-      .map(([k, v]) => [k, (v as string).slice(0, 20_000)]),
-  );
-
-const Field: FC<{ name: string; label: string; values: Values; errors: FieldErrors; type?: string; hint?: string }> = ({
-  name,
-  label,
-  values,
-  errors,
-  type = 'text',
-  hint,
-}) =>
-  type === 'textarea' ? (
-    <TextArea name={name} label={label} value={values[name] ?? ''} error={errors[name]} hint={hint} rows={10} />
-  ) : (
-    <FieldShell name={name} label={label} hint={hint} error={errors[name]}>
-      <input
-        class="utrecht-textbox utrecht-textbox--html-input"
-        type={type}
-        id={name}
-        name={name}
-        value={values[name] ?? ''}
-        aria-invalid={errors[name] ? 'true' : undefined}
-        aria-describedby={describedBy(name, hint, errors[name])}
-      />
-    </FieldShell>
-  );
-
-const Check: FC<{ name: string; label: string; values: Values }> = ({ name, label, values }) => (
-  <div class="utrecht-form-field">
-    <label class="hw-choice" for={name}>
-      <input type="checkbox" id={name} name={name} value="ja" checked={values[name] === 'ja'} />
-      {label}
-    </label>
-  </div>
-);
-
-const TrainingFormView: FC<{
-  c: Ctx;
-  action: string;
-  values: Values;
-  errors: FieldErrors;
-  submit: string;
-  themeChoices: { slug: string; title: string }[];
-}> = ({ c, action, values, errors, submit, themeChoices }) => (
-  <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
-    <ErrorSummary errors={errors} />
-    <Csrf c={c} />
-    <Field name="title" label="Titel" values={values} errors={errors} />
-    <Field
-      name="slug"
-      label="Webadres (slug)"
-      values={values}
-      errors={errors}
-      hint="Komt in het adres: /trainingen/slug. Laat je het leeg, dan maken we het uit de titel."
-    />
-    <Field name="summary" label="Samenvatting" values={values} errors={errors} />
-    <Field name="descriptionMd" label="Beschrijving (Markdown)" values={values} errors={errors} type="textarea" />
-    <Field name="audience" label="Voor wie" values={values} errors={errors} hint="Beroepsgroepen, gescheiden door komma’s." />
-    <CheckboxGroup
-      name="themes"
-      id="themes"
-      idPrefix="thema"
-      legend="Thema’s (hoogstens 6)"
-      options={themeChoices.map((t) => ({ value: t.slug, label: t.title }))}
-      checked={list(values.themes)}
-      error={errors.themes}
-    />
-    <Field name="durationHours" label="Duur in uren" values={values} errors={errors} type="number" />
-    <Field name="accreditation" label="Accreditatie (niet verplicht)" values={values} errors={errors} hint="Een korte toelichting, zoals: aangevraagd." />
-    <fieldset class="hw-fieldset">
-      <legend class="hw-legend">Registers en punten</legend>
-      <p class="hw-muted">Vul de punten in bij elk register waarvoor de training geaccrediteerd is. Laat de rest leeg.</p>
-      <StackTable columns={['Register', 'Punten', 'Accreditatienummer']} class="hw-registers">
-        {REGISTER_CODES.map((code) => (
-          <tr>
-            <th scope="row">{REGISTERS[code].name}</th>
-            <td data-label="Punten">
-              {errors[`points-${code}`] ? (
-                <p class="hw-field-error" id={`points-${code}-error`}>
-                  {errors[`points-${code}`]}
-                </p>
-              ) : null}
-              <input
-                class="utrecht-textbox utrecht-textbox--html-input hw-short"
-                type="text"
-                inputmode="numeric"
-                id={`points-${code}`}
-                name={`points-${code}`}
-                value={values[`points-${code}`] ?? ''}
-                aria-label={`Punten ${REGISTERS[code].name}`}
-                aria-invalid={errors[`points-${code}`] ? 'true' : undefined}
-                aria-describedby={errors[`points-${code}`] ? `points-${code}-error` : undefined}
-              />
-            </td>
-            <td data-label="Accreditatienummer">
-              {errors[`accreditationId-${code}`] ? (
-                <p class="hw-field-error" id={`accreditationId-${code}-error`}>
-                  {errors[`accreditationId-${code}`]}
-                </p>
-              ) : null}
-              <input
-                class="utrecht-textbox utrecht-textbox--html-input"
-                type="text"
-                id={`accreditationId-${code}`}
-                name={`accreditationId-${code}`}
-                value={values[`accreditationId-${code}`] ?? ''}
-                aria-label={`Accreditatienummer ${REGISTERS[code].name}`}
-                aria-invalid={errors[`accreditationId-${code}`] ? 'true' : undefined}
-                aria-describedby={errors[`accreditationId-${code}`] ? `accreditationId-${code}-error` : undefined}
-              />
-            </td>
-          </tr>
-        ))}
-      </StackTable>
-    </fieldset>
-    <Field
-      name="evaluationQuestions"
-      label="Evaluatie: uitspraken (niet verplicht)"
-      values={values}
-      errors={errors}
-      type="textarea"
-      hint={`Eén uitspraak per regel; deelnemers geven elk een score van 1 tot 5, en er is altijd een open vraag voor opmerkingen. Leeg: de standaardvragen (${DEFAULT_QUESTIONS.filter(
-        (q) => q.kind === 'scale',
-      )
-        .map((q) => q.text)
-        .join(' ')}).`}
-    />
-    <Check name="published" label="Gepubliceerd op de site (zet dit pas aan als de training klaar is)" values={values} />
-    <button class="utrecht-button utrecht-button--primary-action" type="submit">
-      {submit}
-    </button>
-  </form>
-);
-
-const SessionFormView: FC<{ c: Ctx; action: string; values: Values; errors: FieldErrors; submit: string }> = ({ c, action, values, errors, submit }) => (
-  <form class="hw-form hw-form--wide" method="post" action={action} novalidate>
-    <ErrorSummary errors={errors} />
-    <Csrf c={c} />
-    <Field name="startsAt" label="Begin (Nederlandse tijd)" values={values} errors={errors} type="datetime-local" />
-    <Field name="endsAt" label="Einde (Nederlandse tijd)" values={values} errors={errors} type="datetime-local" />
-    <Field name="location" label="Locatie" values={values} errors={errors} hint="Adres, of bij online: het platform." />
-    <Check name="online" label="Online bijeenkomst" values={values} />
-    <Field name="capacity" label="Aantal plekken" values={values} errors={errors} type="number" />
-    <Field name="registrationOpensAt" label="Aanmelden opent" values={values} errors={errors} type="datetime-local" />
-    <Field name="registrationClosesAt" label="Aanmelden sluit" values={values} errors={errors} type="datetime-local" />
-    <Field name="cancelUntil" label="Afmelden via de site kan tot" values={values} errors={errors} type="datetime-local" />
-    <Field
-      name="contact"
-      label="Contact na de afmelddatum"
-      values={values}
-      errors={errors}
-      hint="E-mailadres of telefoonnummer voor wie daarna niet kan komen."
-    />
-    <button class="utrecht-button utrecht-button--primary-action" type="submit">
-      {submit}
-    </button>
-  </form>
-);
 
 trainingAdminRoutes.get('/', async (c) => {
   const db = c.get('deps').database.db;
@@ -616,15 +240,6 @@ trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput);
   return c.redirect(`/beheer/trainingen/sessies/${sid}`, 303);
 });
-
-const REG_STATUS: Record<string, string> = {
-  held: 'Nog niet bevestigd',
-  confirmed: 'Bevestigd',
-  waitlisted: 'Wachtlijst',
-  offered: 'Plek aangeboden',
-  cancelled: 'Afgemeld',
-  expired: 'Verlopen',
-};
 
 async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?: FieldErrors; status?: number; notice?: string; error?: string } = {}) {
   const deps = c.get('deps');
@@ -876,18 +491,6 @@ async function confirmOnSession(
     </ConfirmAction>,
   );
 }
-
-/** The people a mass action reaches, by name, so the editor sees who they are. */
-const PeopleList: FC<{ people: Registration[] }> = ({ people: list }) =>
-  list.length ? (
-    <ul class="hw-confirm__people">
-      {list.map((r) => (
-        <li>
-          {r.name ?? '(verwijderd)'} <span class="hw-muted">({REG_STATUS[r.status]})</span>
-        </li>
-      ))}
-    </ul>
-  ) : null;
 
 /** A changed count or a refusal under the lock: the page again, with what is true now. */
 const recheck = (err: unknown) => (err instanceof TrainingError && err.code === 'changed' ? err.message : null);
