@@ -146,7 +146,7 @@ describe('the embedded server', () => {
         '--import',
         'tsx',
         '-e',
-        `const { startEmbedded } = await import('../../test/src/db/embedded.ts'); await startEmbedded(${JSON.stringify(dir)}, { dieWithApp: false }); console.log('started'); setInterval(() => {}, 1000);`,
+        `const { startEmbedded } = await import('./src/db/embedded.ts'); await startEmbedded(${JSON.stringify(dir)}, { dieWithApp: false }); console.log('started'); setInterval(() => {}, 1000);`,
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
