@@ -8,7 +8,7 @@ import { detailsText, parseAuditQuery } from '../src/audit/log.tsx';
 import { audit } from '../src/audit/record.ts';
 import { setUserDisabled } from '../src/beheer/accounts.ts';
 import { rows } from '../src/db/client.ts';
-import { AUDIT_SUBJECT_KINDS, auditLog, ORGANISATION_TYPES, organisations, sources, themes, users } from '../src/db/schema.ts';
+import { AUDIT_SUBJECT_KINDS, auditLog, ORGANISATION_TYPES, organisations, themes, users } from '../src/db/schema.ts';
 import { editableFields, lastChange as organisationLastChange } from '../src/network/service.ts';
 import { LABELS as SOURCE_FIELDS } from '../src/sources/service.ts';
 import { moveTheme, themeFields, themeForEdit, updateTheme } from '../src/themes/editor.ts';
