@@ -3,9 +3,10 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Queryable, rows } from '../db/client.ts';
-import { auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
+import { type AuditSubjectKind, auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
 import { page } from '../ui/render.tsx';
+import { actionTitle, fieldNames, sentence } from './actions.ts';
 
 /** The audit log for administrators, mounted at /beheer/audit (the mount checks the beheerder role). */
 export const auditRoutes = new Hono<AppEnv>();
@@ -15,86 +16,54 @@ const MAX_TEXT = 100;
 const MAX_PAGE = 100_000;
 const ZONE = 'Europe/Amsterdam';
 
-/** Actions in plain Dutch; an action not listed here is shown as its code. */
-export const ACTION_LABEL: Record<string, string> = {
-  login: 'Ingelogd',
-  'login.failed': 'Inloggen mislukt',
-  logout: 'Uitgelogd',
-  'user.first-admin': 'Eerste beheerder aangemaakt',
-  'user.invited': 'Iemand uitgenodigd',
-  'user.accepted-invite': 'Uitnodiging aangenomen',
-  'user.disabled': 'Account uitgeschakeld',
-  'user.enabled': 'Account ingeschakeld',
-  'user.reinvited': 'Uitgeschakeld account opnieuw uitgenodigd',
-  'user.password-changed': 'Wachtwoord gewijzigd',
-  'user.reset-requested': 'Nieuw wachtwoord aangevraagd',
-  'user.password-reset': 'Nieuw wachtwoord gekozen via link',
-  'organisation.created': 'Organisatie aangemaakt',
-  'organisation.updated': 'Organisatie gewijzigd',
-  'organisation.published': 'Organisatie gepubliceerd',
-  'organisation.unpublished': 'Organisatie teruggetrokken',
-  'organisation.deleted': 'Organisatie verwijderd',
-  'theme.created': 'Thema aangemaakt',
-  'theme.updated': 'Thema gewijzigd',
-  'theme.published': 'Thema gepubliceerd',
-  'theme.unpublished': 'Thema teruggetrokken',
-  'theme.moved': 'Volgorde van thema’s gewijzigd',
-  'theme.restored': 'Eerdere versie van thema teruggezet',
-  'theme.deleted': 'Thema verwijderd',
-  'source.created': 'Bron aangemaakt',
-  'source.updated': 'Bron gewijzigd',
-  'source.url_adopted': 'Nieuw adres van bron overgenomen',
-  'source.deleted': 'Bron verwijderd',
-  'training.created': 'Training aangemaakt',
-  'training.updated': 'Training gewijzigd',
-  'session.created': 'Sessie aangemaakt',
-  'session.updated': 'Sessie gewijzigd',
-  'session.cancelled': 'Sessie geannuleerd',
-  'session.attendance': 'Aanwezigheid vastgelegd',
-  'session.certificates': 'Certificaten verstuurd',
-  'session.message': 'Bericht aan deelnemers verstuurd',
-  'registration.moved': 'Aanmelding verplaatst',
-  'registration.cancelled-by-editor': 'Aanmelding geannuleerd door de redactie',
-  'registration.deleted-by-registrant': 'Deelnemer heeft eigen gegevens verwijderd',
-  'registrations.anonymised': 'Oude aanmeldingen geanonimiseerd',
-  'registrations.exported': 'Deelnemerslijst gedownload',
-  'bundle.exported': 'Inhoud geëxporteerd',
-  'bundle.imported': 'Inhoud geïmporteerd',
-};
-export const actionLabel = (action: string) => ACTION_LABEL[action] ?? action;
-
 const KEY_LABEL: Record<string, string> = {
-  slug: 'slug',
+  id: 'nummer',
+  slug: 'webadres',
   name: 'naam',
+  title: 'titel',
+  type: 'type',
+  description: 'beschrijving',
+  phone: 'telefoon',
+  email: 'e-mailadres',
+  website: 'website',
+  address: 'adres',
+  municipalities: 'gemeenten',
+  demo: 'demo-gegevens',
+  organisation: 'organisatie',
   role: 'rol',
   published: 'op de site',
   changed: 'gewijzigd',
   sessionId: 'sessie',
   trainingId: 'training',
-  from: 'van sessie',
-  to: 'naar sessie',
-  moved: 'verplaatst',
+  from: 'van',
+  to: 'naar',
+  moved: 'tijd of plaats gewijzigd',
   capacity: 'plaatsen',
   mailed: 'gemaild',
   present: 'aanwezig',
   sent: 'verstuurd',
   recipients: 'ontvangers',
   subject: 'onderwerp',
+  count: 'aantal',
   retentionMonths: 'bewaartermijn in maanden',
   exportedAt: 'geëxporteerd op',
   themes: 'thema’s',
-  title: 'titel',
   url: 'adres',
   direction: 'richting',
   themesAdded: 'thema’s erbij',
   themesRemoved: 'thema’s eraf',
+  themeId: 'thema',
+  position: 'plaats',
   sources: 'bronnen',
   organisations: 'organisaties',
   new: 'nieuw',
   unchanged: 'ongewijzigd',
-  type: 'type',
-  description: 'beschrijving',
+  attendance: 'aanwezigheid',
+  register: 'register',
+  reinvited: 'opnieuw uitgenodigd',
+  at: 'om',
 };
+const DIRECTION: Record<string, string> = { up: 'naar voren', down: 'naar achteren' };
 
 function valueText(value: unknown, depth = 0): string {
   if (value === null || value === undefined || value === '') return '–';
@@ -109,10 +78,17 @@ function valueText(value: unknown, depth = 0): string {
   return String(value);
 }
 
-/** Details on one line: "naam X; gewijzigd phone, email". Long ones are cut; the log keeps everything. */
-export function detailsText(details: Record<string, unknown>, max = 240): string {
+/**
+ * Details on one line, in Dutch: "naam: JGZ; gewijzigd: telefoon, e-mailadres". Changed fields are
+ * named as the sentence names them (for the row's kind). Long ones are cut; the log keeps everything.
+ */
+export function detailsText(details: Record<string, unknown>, kind: AuditSubjectKind | null = null, max = 240): string {
   const text = Object.entries(details)
-    .map(([k, v]) => `${KEY_LABEL[k] ?? k}: ${valueText(v)}`)
+    .map(([k, v]) => {
+      const value =
+        k === 'changed' && kind ? fieldNames(kind, v).join(', ') || '–' : k === 'direction' && typeof v === 'string' ? (DIRECTION[v] ?? v) : valueText(v);
+      return `${KEY_LABEL[k] ?? k}: ${value}`;
+    })
     .join('; ');
   return text.length > max ? `${text.slice(0, max)}…` : text;
 }
@@ -219,6 +195,8 @@ export interface AuditRow {
   who: string | null;
   action: string;
   subject: string;
+  subjectKind: AuditSubjectKind | null;
+  subjectId: number | null;
   details: Record<string, unknown>;
 }
 
@@ -245,6 +223,8 @@ export async function listAudit(db: Queryable, f: AuditFilter, pageNo: number): 
       who: users.name,
       action: auditLog.action,
       subject: auditLog.subject,
+      subjectKind: auditLog.subjectKind,
+      subjectId: auditLog.subjectId,
       details: auditLog.details,
     })
     .from(auditLog)
@@ -261,53 +241,57 @@ export async function auditActions(db: Queryable): Promise<string[]> {
   return found.map((r) => r.action);
 }
 
-// The theme editor and the sources library write `theme:12` and `source:7`.
-const THEME_SUBJECT = /^(?:theme:|thema )(\d+)$/;
-const SOURCE_SUBJECT = /^(?:source:|bron )(\d+)$/;
-const ids = (list: AuditRow[], re: RegExp) => [
-  ...new Set(list.map((r) => Number(re.exec(r.subject)?.[1])).filter((n) => Number.isInteger(n) && n > 0 && n < 2 ** 31)),
-];
+/** The admin page of each kind of subject, by its id (a registration's is its session's page). */
+const ADMIN_PAGE: Partial<Record<AuditSubjectKind, (id: number) => string>> = {
+  organisation: (id) => `/beheer/netwerk/${id}`,
+  theme: (id) => `/beheer/themas/${id}`,
+  source: (id) => `/beheer/bronnen/${id}`,
+  training: (id) => `/beheer/trainingen/${id}`,
+  session: (id) => `/beheer/trainingen/sessies/${id}`,
+  user: () => '/beheer/gebruikers',
+};
 
 /**
  * Admin pages for the subjects on this page of the log, only for things that still exist: an
  * organisation, theme, source, training, session (also for a registration) or a user account.
  */
 export async function subjectLinks(db: Queryable, list: AuditRow[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const orgIds = ids(list, /^organisatie (\d+)$/);
-  const themeIds = ids(list, THEME_SUBJECT);
-  const sourceIds = ids(list, SOURCE_SUBJECT);
-  const sessionIds = ids(list, /^sessie (\d+)$/);
-  const registrationIds = ids(list, /^registratie (\d+)$/);
-  const trainingSlugs = [...new Set(list.filter((r) => r.action.startsWith('training.')).map((r) => r.subject))];
-  const emails = [...new Set(list.filter((r) => /^(user\.|login)/.test(r.action) && r.subject.includes('@')).map((r) => r.subject))];
-  const [orgs, ths, srcs, sess, regs, trs, us] = await Promise.all([
-    orgIds.length ? db.select({ id: organisations.id }).from(organisations).where(inArray(organisations.id, orgIds)) : [],
-    themeIds.length ? db.select({ id: themes.id }).from(themes).where(inArray(themes.id, themeIds)) : [],
-    sourceIds.length ? db.select({ id: sources.id }).from(sources).where(inArray(sources.id, sourceIds)) : [],
-    sessionIds.length ? db.select({ id: trainingSessions.id }).from(trainingSessions).where(inArray(trainingSessions.id, sessionIds)) : [],
+  const idsOf = (kind: AuditSubjectKind) => [...new Set(list.flatMap((r) => (r.subjectKind === kind && r.subjectId !== null ? [r.subjectId] : [])))];
+  const existing = async (
+    table: typeof organisations | typeof themes | typeof sources | typeof trainings | typeof trainingSessions | typeof users,
+    kind: AuditSubjectKind,
+  ) => {
+    const ids = idsOf(kind);
+    const found = ids.length ? await db.select({ id: table.id }).from(table).where(inArray(table.id, ids)) : [];
+    return [kind, new Set(found.map((r) => r.id))] as const;
+  };
+  const registrationIds = idsOf('registration');
+  const [found, regs] = await Promise.all([
+    Promise.all([
+      existing(organisations, 'organisation'),
+      existing(themes, 'theme'),
+      existing(sources, 'source'),
+      existing(trainings, 'training'),
+      existing(trainingSessions, 'session'),
+      existing(users, 'user'),
+    ]),
     registrationIds.length
       ? db.select({ id: registrations.id, sessionId: registrations.sessionId }).from(registrations).where(inArray(registrations.id, registrationIds))
       : [],
-    trainingSlugs.length ? db.select({ id: trainings.id, slug: trainings.slug }).from(trainings).where(inArray(trainings.slug, trainingSlugs)) : [],
-    emails.length ? db.select({ email: users.email }).from(users).where(inArray(users.email, emails)) : [],
   ]);
-  const has = (found: { id: number }[]) => new Set(found.map((r) => r.id));
-  const [orgSet, themeSet, sourceSet, sessionSet] = [has(orgs), has(ths), has(srcs), has(sess)];
-  const regSession = new Map(regs.map((r) => [r.id, r.sessionId]));
-  const trainingId = new Map(trs.map((t) => [t.slug, t.id]));
-  const userSet = new Set(us.map((u) => u.email));
+  const exists = new Map<AuditSubjectKind, Set<number>>(found);
+  const sessionOf = new Map(regs.map((r) => [r.id, r.sessionId]));
+  const out = new Map<number, string>();
   for (const r of list) {
-    const n = Number(/[ :](\d+)$/.exec(r.subject)?.[1]);
-    let href: string | undefined;
-    if (r.subject.startsWith('organisatie ') && orgSet.has(n)) href = `/beheer/netwerk/${n}`;
-    else if (THEME_SUBJECT.test(r.subject) && themeSet.has(n)) href = `/beheer/themas/${n}`;
-    else if (SOURCE_SUBJECT.test(r.subject) && sourceSet.has(n)) href = `/beheer/bronnen/${n}`;
-    else if (r.subject.startsWith('sessie ') && sessionSet.has(n)) href = `/beheer/trainingen/sessies/${n}`;
-    else if (r.subject.startsWith('registratie ') && regSession.has(n)) href = `/beheer/trainingen/sessies/${regSession.get(n)}`;
-    else if (r.action.startsWith('training.') && trainingId.has(r.subject)) href = `/beheer/trainingen/${trainingId.get(r.subject)}`;
-    else if (userSet.has(r.subject)) href = '/beheer/gebruikers';
-    if (href) out.set(r.id, href);
+    if (!r.subjectKind || r.subjectId === null) continue;
+    const id = r.subjectId;
+    if (r.subjectKind === 'registration') {
+      const session = sessionOf.get(id);
+      if (session !== undefined) out.set(r.id, `/beheer/trainingen/sessies/${session}`);
+      continue;
+    }
+    const href = ADMIN_PAGE[r.subjectKind];
+    if (href && exists.get(r.subjectKind)?.has(id)) out.set(r.id, href(id));
   }
   return out;
 }
@@ -366,7 +350,7 @@ const FilterForm: FC<{ shown: AuditFilter; errors: FieldErrors; people: { id: nu
           Alle acties
         </option>
         {actions
-          .map((a) => ({ a, label: actionLabel(a) }))
+          .map((a) => ({ a, label: actionTitle(a) }))
           .sort((x, y) => x.label.localeCompare(y.label, 'nl'))
           .map(({ a, label }) => (
             <option value={a} selected={shown.actie === a}>
@@ -457,8 +441,7 @@ auditRoutes.get('/', async (c: Ctx) => {
             <tr>
               <th scope="col">Wanneer</th>
               <th scope="col">Wie</th>
-              <th scope="col">Actie</th>
-              <th scope="col">Onderwerp</th>
+              <th scope="col">Wat</th>
               <th scope="col">Details</th>
             </tr>
           </thead>
@@ -471,22 +454,19 @@ auditRoutes.get('/', async (c: Ctx) => {
                     <time datetime={r.at.toISOString()}>{when.format(r.at)}</time>
                   </td>
                   <td data-label="Wie">{r.who ?? <span class="hw-muted">systeem</span>}</td>
-                  <td data-label="Actie">{ACTION_LABEL[r.action] ?? <code>{r.action}</code>}</td>
-                  <td class="hw-line" data-label="Onderwerp">
-                    {r.subject ? (
-                      href ? (
+                  <td class="hw-line" data-label="Wat">
+                    {sentence(r).map((part) =>
+                      part.subject && href ? (
                         <a class="utrecht-link" href={href}>
-                          {r.subject}
+                          {part.text}
                         </a>
                       ) : (
-                        r.subject
-                      )
-                    ) : (
-                      '–'
+                        part.text
+                      ),
                     )}
                   </td>
                   <td class="hw-line hw-audit__details" data-label="Details">
-                    {Object.keys(r.details ?? {}).length ? detailsText(r.details) : '–'}
+                    {Object.keys(r.details ?? {}).length ? detailsText(r.details, r.subjectKind) : '–'}
                   </td>
                 </tr>
               );

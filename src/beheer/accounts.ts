@@ -105,7 +105,13 @@ export async function inviteUser(db: Db, actorId: number, input: { email: string
       text: `Hallo,\n\nJe bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:\n\n${link}\n\nDe link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.\n\nHechtwerk`,
       html: `<p>Hallo,</p><p>Je bent uitgenodigd als ${roleLabel} van Hechtwerk. Kies via deze link je naam en wachtwoord:</p><p><a href="${link}">${link}</a></p><p>De link werkt één keer en is 7 dagen geldig. Verwachtte je deze uitnodiging niet? Dan kun je dit bericht negeren.</p><p>Hechtwerk</p>`,
     });
-    await audit(tx, actorId, existing ? 'user.reinvited' : 'user.invited', input.email, { role: input.role });
+    await audit(
+      tx,
+      actorId,
+      existing ? 'user.reinvited' : 'user.invited',
+      existing ? { kind: 'user', id: existing.id, label: input.email } : { kind: null, label: input.email },
+      { role: input.role },
+    );
   });
 }
 
@@ -143,13 +149,13 @@ export async function redeemToken(
       // A disabled account invited again: enabled, with the name, role and password chosen now.
       await tx.update(users).set({ name: input.name, role: burnt.role, passwordHash, disabledAt: null }).where(eq(users.id, clash.id));
       await tx.delete(sessions).where(eq(sessions.userId, clash.id));
-      await audit(tx, clash.id, 'user.accepted-invite', email, { reinvited: true });
+      await audit(tx, clash.id, 'user.accepted-invite', { kind: 'user', id: clash.id, label: email }, { reinvited: true });
       return { id: clash.id, email };
     }
     if (clash) throw new AccountError('Er bestaat al een account met dit e-mailadres.', 'email');
     const [user] = await tx.insert(users).values({ email, name: input.name, role: burnt.role, passwordHash }).returning({ id: users.id, email: users.email });
     if (!user) throw new Error('insert returned nothing');
-    await audit(tx, user.id, burnt.purpose === 'invite' ? 'user.accepted-invite' : 'user.first-admin', email);
+    await audit(tx, user.id, burnt.purpose === 'invite' ? 'user.accepted-invite' : 'user.first-admin', { kind: 'user', id: user.id, label: email });
     return user;
   });
 }
@@ -221,7 +227,8 @@ export async function login(db: Db, input: { email: string; password: string; cl
       recordFailure(db, keys[0], accountDelayMs, now),
       recordFailure(db, keys[1], (n) => (n >= THROTTLE.perClient ? THROTTLE.lockMs : 0), now),
     ]);
-    await audit(db, user?.id ?? null, 'login.failed', user ? user.email : '', {});
+    // An address without an account is not written down: it may be anything someone typed.
+    await audit(db, user?.id ?? null, 'login.failed', user ? { kind: 'user', id: user.id, label: user.email } : null);
     if (user && !user.disabledAt && e?.failures === THROTTLE.perEmail) await tellHolder(db, user.email, now);
     if (c?.lockedUntil && c.lockedUntil > now) return { ok: false, reason: 'locked', until: c.lockedUntil };
     return { ok: false, reason: 'invalid' };
@@ -236,7 +243,7 @@ export async function login(db: Db, input: { email: string; password: string; cl
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS),
     });
-    await audit(tx, user.id, 'login', user.email);
+    await audit(tx, user.id, 'login', { kind: 'user', id: user.id, label: user.email });
   });
   return { ok: true, userId: user.id, token };
 }
@@ -265,7 +272,8 @@ export async function sessionUser(db: Queryable, token: string, now: Date) {
 export async function logout(db: Db, sessionHash: string, userId: number): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(sessions).where(eq(sessions.idHash, sessionHash));
-    await audit(tx, userId, 'logout');
+    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
+    await audit(tx, userId, 'logout', user ? { kind: 'user', id: userId, label: user.email } : null);
   });
 }
 
@@ -303,7 +311,7 @@ export async function setUserDisabled(db: Db, actorId: number, userId: number, d
       .returning({ email: users.email });
     if (!u) throw new AccountError('Dit account bestaat niet.');
     if (disabled) await tx.delete(sessions).where(eq(sessions.userId, userId));
-    await audit(tx, actorId, disabled ? 'user.disabled' : 'user.enabled', u.email);
+    await audit(tx, actorId, disabled ? 'user.disabled' : 'user.enabled', { kind: 'user', id: userId, label: u.email });
   });
 }
 
@@ -320,7 +328,7 @@ export async function changePassword(
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, user.id));
     await tx.delete(sessions).where(and(eq(sessions.userId, user.id), ne(sessions.idHash, user.sessionHash)));
-    await audit(tx, user.id, 'user.password-changed', row.email, { at: now.toISOString() });
+    await audit(tx, user.id, 'user.password-changed', { kind: 'user', id: user.id, label: row.email }, { at: now.toISOString() });
   });
 }
 
@@ -351,7 +359,7 @@ export async function requestPasswordReset(db: Db, email: string, now: Date, bas
       text: `${intro}\n\n${ask}\n\n${link}\n\n${after}\n\nHechtwerk`,
       html: `<p>${esc(intro)}</p><p>${ask}</p><p><a href="${link}">${link}</a></p><p>${after}</p><p>Hechtwerk</p>`,
     });
-    await audit(tx, user.id, 'user.reset-requested', email);
+    await audit(tx, user.id, 'user.reset-requested', { kind: 'user', id: user.id, label: email });
   });
 }
 
@@ -374,7 +382,7 @@ export async function resetPassword(db: Db, token: string, password: string, now
     if (!user) throw expired;
     await tx.delete(sessions).where(eq(sessions.userId, user.id));
     await tx.delete(loginThrottle).where(eq(loginThrottle.key, `email:${user.email}`));
-    await audit(tx, user.id, 'user.password-reset', user.email);
+    await audit(tx, user.id, 'user.password-reset', { kind: 'user', id: user.id, label: user.email });
     return { email: user.email };
   });
 }

@@ -263,7 +263,7 @@ describe.each(backends())('export and import on %s', (kind: Backend) => {
       expect(revs.length).toBe(original.themes.length + original.organisations.length);
       expect(new Set(revs.map((r) => r.action))).toEqual(new Set(['geïmporteerd']));
       const [logged] = await fdb.select().from(auditLog).where(eq(auditLog.action, 'bundle.imported'));
-      expect(logged?.subject).toBe('reservekopie.json');
+      expect(logged).toMatchObject({ subject: 'reservekopie.json', subjectKind: 'bundle', subjectId: null });
       expect(logged?.details).toMatchObject({
         themes: { new: original.themes.length, changed: 0, unchanged: 0 },
         organisations: { new: original.organisations.length, changed: 0, unchanged: 0 },

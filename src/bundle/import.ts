@@ -357,12 +357,18 @@ export async function importBundle(db: Db, text: string, opts: { actorId: number
       };
       current = 'de bundel';
       const counts = (k: KindResult) => ({ new: k.new.length, changed: k.changed.length, unchanged: k.unchanged });
-      await audit(tx, opts.actorId, 'bundle.imported', opts.fileName ? clip(opts.fileName, 120) : 'bundel', {
-        exportedAt: bundle.exportedAt,
-        themes: counts(result.themes),
-        sources: counts(result.sources),
-        organisations: counts(result.organisations),
-      });
+      await audit(
+        tx,
+        opts.actorId,
+        'bundle.imported',
+        { kind: 'bundle', label: opts.fileName ? clip(opts.fileName, 120) : '' },
+        {
+          exportedAt: bundle.exportedAt,
+          themes: counts(result.themes),
+          sources: counts(result.sources),
+          organisations: counts(result.organisations),
+        },
+      );
       const changedAnything = [result.themes, result.sources, result.organisations].some((k) => k.new.length || k.changed.length);
       if (changedAnything) await bumpContentVersion(tx);
       if (opts.dryRun) throw new DryRun(result);

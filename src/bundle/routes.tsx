@@ -107,13 +107,20 @@ exportRoutes.get('/bundel.json', async (c) => {
   const deps = c.get('deps');
   const now = deps.now();
   const bundle = await exportBundle(deps.database.db, now);
-  await audit(deps.database.db, c.get('user')?.id ?? null, 'bundle.exported', 'bundel', {
-    themes: bundle.themes.length,
-    sources: bundle.sources.length,
-    organisations: bundle.organisations.length,
-  });
   const day = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Amsterdam' }).format(now);
-  c.header('Content-Disposition', `attachment; filename="hechtwerk-bundel-${day}.json"`);
+  const fileName = `hechtwerk-bundel-${day}.json`;
+  await audit(
+    deps.database.db,
+    c.get('user')?.id ?? null,
+    'bundle.exported',
+    { kind: 'bundle', label: fileName },
+    {
+      themes: bundle.themes.length,
+      sources: bundle.sources.length,
+      organisations: bundle.organisations.length,
+    },
+  );
+  c.header('Content-Disposition', `attachment; filename="${fileName}"`);
   c.header('Cache-Control', 'no-store');
   return c.body(`${JSON.stringify(bundle, null, 2)}\n`, 200, { 'Content-Type': 'application/json; charset=utf-8' });
 });

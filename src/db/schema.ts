@@ -213,6 +213,10 @@ export const loginThrottle = pgTable('login_throttle', {
   lockedUntil: ts('locked_until'),
 });
 
+/** The kinds of thing an audit row can be about; the database refuses any other. */
+export const AUDIT_SUBJECT_KINDS = ['theme', 'organisation', 'source', 'training', 'session', 'registration', 'user', 'bundle'] as const;
+export type AuditSubjectKind = (typeof AUDIT_SUBJECT_KINDS)[number];
+
 export const auditLog = pgTable(
   'audit_log',
   {
@@ -220,10 +224,19 @@ export const auditLog = pgTable(
     at: ts('at').notNull().defaultNow(),
     actorId: integer('actor_id').references(() => users.id, { onDelete: 'set null' }),
     action: text('action').notNull(),
+    /** What it was about, as a person read it then (a title, an e-mail address): shown when the thing is gone. */
     subject: text('subject').notNull().default(''),
+    /** What it was about, as a reference: a kind (AUDIT_SUBJECT_KINDS) and that thing's id (none for a bundle). */
+    subjectKind: text('subject_kind').$type<AuditSubjectKind>(),
+    subjectId: integer('subject_id'),
     details: jsonb('details').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('audit_log_at_idx').on(t.at)],
+  (t) => [
+    index('audit_log_at_idx').on(t.at),
+    index('audit_log_subject_idx').on(t.subjectKind, t.subjectId),
+    check('audit_log_subject_kind_valid', sql.raw(`"subject_kind" is null or "subject_kind" in (${AUDIT_SUBJECT_KINDS.map((v) => `'${v}'`).join(', ')})`)),
+    check('audit_log_subject_id_has_kind', sql`${t.subjectId} is null or ${t.subjectKind} is not null`),
+  ],
 );
 
 /**

@@ -291,8 +291,9 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       const [entry] = await db()
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.action, 'organisation.created'), eq(auditLog.subject, `organisatie ${row?.id}`)));
+        .where(and(eq(auditLog.action, 'organisation.created'), eq(auditLog.subjectKind, 'organisation'), eq(auditLog.subjectId, row?.id as number)));
       expect(entry?.actorId).not.toBeNull();
+      expect(entry?.subject).toBe(row?.name);
 
       expect(cardSlugs((await get('/netwerk')).html)).toContain('opvoedpunt-beekdal');
       expect(cardSlugs((await get('/netwerk?gemeente=Beekdal&type=anders')).html)).toEqual(['opvoedpunt-beekdal']);
@@ -365,7 +366,7 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       const updates = await db()
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.action, 'organisation.updated'), eq(auditLog.subject, `organisatie ${org?.id}`)))
+        .where(and(eq(auditLog.action, 'organisation.updated'), eq(auditLog.subjectKind, 'organisation'), eq(auditLog.subjectId, org?.id as number)))
         .orderBy(asc(auditLog.id));
       expect(updates.length).toBe(2);
       expect(updates.map((u) => u.details.changed)).toEqual([['description'], ['name', 'slug', 'description']]);
@@ -478,7 +479,7 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
         await db()
           .select()
           .from(auditLog)
-          .where(eq(auditLog.subject, `organisatie ${org?.id}`))
+          .where(and(eq(auditLog.subjectKind, 'organisation'), eq(auditLog.subjectId, org?.id as number)))
       ).map((a) => a.action);
       expect(actions).toEqual(expect.arrayContaining(['organisation.unpublished', 'organisation.published']));
     });
@@ -511,8 +512,10 @@ describe.each(backends())('netwerk on %s', (kind: Backend) => {
       const [entry] = await db()
         .select()
         .from(auditLog)
-        .where(and(eq(auditLog.action, 'organisation.deleted'), eq(auditLog.subject, `organisatie ${org?.id}`)));
+        .where(and(eq(auditLog.action, 'organisation.deleted'), eq(auditLog.subjectKind, 'organisation'), eq(auditLog.subjectId, org?.id as number)));
       expect(entry?.details).toMatchObject({ name: 'Opvoedpunt Beekdal en Heuvelrijk', address: 'Nieuw adres 2, Heuvelrijk' });
+      // The log keeps its name after it is gone.
+      expect(entry?.subject).toBe('Opvoedpunt Beekdal en Heuvelrijk');
       // Deleting what is gone already is a calm 404.
       expect((await editor.post(`${path}/verwijderen`, { _csrf: csrf, versie: versionIn(again) })).status).toBe(404);
     });

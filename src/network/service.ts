@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../audit/record.ts';
+import { type AuditSubject, audit } from '../audit/record.ts';
 import { recordRevision } from '../audit/revisions.ts';
 import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import { slugify } from '../content/slug.ts';
@@ -234,7 +234,7 @@ export async function lastChange(db: Queryable, id: number): Promise<{ at: Date;
     .select({ at: auditLog.at, by: users.name })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(eq(auditLog.subject, subject(id)))
+    .where(and(eq(auditLog.subjectKind, 'organisation'), eq(auditLog.subjectId, id)))
     .orderBy(desc(auditLog.id))
     .limit(1);
   return row ?? null;
@@ -242,7 +242,7 @@ export async function lastChange(db: Queryable, id: number): Promise<{ at: Date;
 
 // ---------------------------------------------------------------- writing
 
-const subject = (id: number) => `organisatie ${id}`;
+const subject = (org: { id: number; name: string }): AuditSubject => ({ kind: 'organisation', id: org.id, label: org.name });
 
 async function checkThemes(tx: Queryable, slugs: string[]) {
   if (!slugs.length) return new Map<string, string>();
@@ -304,7 +304,7 @@ export async function createOrganisation(db: Db, actorId: number | null, input: 
       if (!row) throw new Error('insert returned nothing');
       await claimAddress(tx, 'organisation', row.slug);
       await reindex(tx, row);
-      await audit(tx, actorId, 'organisation.created', subject(row.id), { slug: row.slug, name: row.name, published: row.published });
+      await audit(tx, actorId, 'organisation.created', subject(row), { slug: row.slug, name: row.name, published: row.published });
       await recordRevision(tx, 'organisation', row.id, actorId, 'aangemaakt', organisationSnapshot(row));
       await bumpContentVersion(tx);
       return row.id;
@@ -358,7 +358,7 @@ export async function updateOrganisation(
       await keepOldAddress(tx, 'organisation', id, before.slug, row.slug);
       await reindex(tx, row, before.slug);
       const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
-      await audit(tx, actorId, 'organisation.updated', subject(id), { slug: row.slug, name: row.name, changed });
+      await audit(tx, actorId, 'organisation.updated', subject(row), { slug: row.slug, name: row.name, changed });
       await recordRevision(tx, 'organisation', id, actorId, action, organisationSnapshot(row));
       await bumpContentVersion(tx);
     });
@@ -381,7 +381,7 @@ export async function setPublished(db: Db, actorId: number | null, id: number, v
       .returning();
     if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
     await reindex(tx, row);
-    await audit(tx, actorId, published ? 'organisation.published' : 'organisation.unpublished', subject(id), { slug: row.slug, name: row.name });
+    await audit(tx, actorId, published ? 'organisation.published' : 'organisation.unpublished', subject(row), { slug: row.slug, name: row.name });
     await recordRevision(tx, 'organisation', id, actorId, published ? 'gepubliceerd' : 'teruggetrokken', organisationSnapshot(row));
     await bumpContentVersion(tx);
   });
@@ -397,7 +397,7 @@ export async function deleteOrganisation(db: Db, actorId: number | null, id: num
     if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
     await unindex(tx, row.slug);
     const { updatedAt: _updatedAt, ...kept } = row;
-    await audit(tx, actorId, 'organisation.deleted', subject(id), kept);
+    await audit(tx, actorId, 'organisation.deleted', subject(row), kept);
     await bumpContentVersion(tx);
     return row.name;
   });

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
-import { audit } from '../audit/record.ts';
+import type { AuditAction } from '../audit/actions.ts';
+import { type AuditSubject, audit } from '../audit/record.ts';
 import { recordRevision } from '../audit/revisions.ts';
 import { byTitle } from '../content/order.ts';
 import { sourceSchema } from '../content/schema.ts';
@@ -29,7 +30,7 @@ export class SourceError extends Error {
   }
 }
 
-const subject = (id: number) => `source:${id}`;
+const subject = (id: number, title: string): AuditSubject => ({ kind: 'source', id, label: title });
 const notFound = () => new SourceError('Deze bron bestaat niet (meer).', 'not-found');
 const conflict = (clash?: SourceError['clash']) =>
   new SourceError(
@@ -193,7 +194,7 @@ export async function lastChange(db: Queryable, id: number): Promise<{ at: Date;
     .select({ at: auditLog.at, by: users.name })
     .from(auditLog)
     .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(eq(auditLog.subject, subject(id)))
+    .where(and(eq(auditLog.subjectKind, 'source'), eq(auditLog.subjectId, id)))
     .orderBy(desc(auditLog.id))
     .limit(1);
   return row ?? null;
@@ -266,11 +267,18 @@ async function setThemeLinks(tx: Queryable, actorId: number | null, sourceId: nu
   return { added, removed };
 }
 
-async function afterWrite(tx: Queryable, actorId: number | null, id: number, revisionAction: string, auditAction: string, details: Record<string, unknown>) {
+async function afterWrite(
+  tx: Queryable,
+  actorId: number | null,
+  id: number,
+  revisionAction: string,
+  auditAction: AuditAction,
+  details: Record<string, unknown>,
+) {
   await reindexSource(tx, id);
   const snap = await snapshot(tx, id);
   if (snap) await recordRevision(tx, 'source', id, actorId, revisionAction, snap);
-  await audit(tx, actorId, auditAction, subject(id), details);
+  await audit(tx, actorId, auditAction, subject(id, snap?.title ?? ''), details);
   await bumpContentVersion(tx);
 }
 
@@ -411,7 +419,7 @@ export async function deleteSource(db: Db, actorId: number | null, id: number, v
     if (before.themeIds.length) await touchThemes(tx, actorId, before.themeIds, `bron “${row.title}” verwijderd via Bronnen`);
     await reindexSource(tx, id);
     if (snap) await recordRevision(tx, 'source', id, actorId, 'verwijderd', snap);
-    await audit(tx, actorId, 'source.deleted', subject(id), {
+    await audit(tx, actorId, 'source.deleted', subject(id, row.title), {
       title: row.title,
       organisation: row.organisation,
       url: row.url,

@@ -84,7 +84,7 @@ describe.each(backends())('bronnen on %s', (kind: Backend) => {
     db()
       .select()
       .from(auditLog)
-      .where(eq(auditLog.subject, `source:${id}`))
+      .where(and(eq(auditLog.subjectKind, 'source'), eq(auditLog.subjectId, id)))
       .orderBy(asc(auditLog.id));
 
   const good = (over: Record<string, string> = {}, themeSlugs = ['hechting', 'kansrijke-start']): [string, string][] => [

@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from '../../test/helpers.ts';
 import { diffLines } from '../audit/revisions.ts';
@@ -213,8 +213,11 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     const audits = await db()
       .select()
       .from(auditLog)
-      .where(eq(auditLog.subject, `theme:${id}`));
-    expect(audits.map((a) => a.action)).toEqual(['theme.created', 'theme.published']);
+      .where(and(eq(auditLog.subjectKind, 'theme'), eq(auditLog.subjectId, id)));
+    expect(audits.map((a) => [a.action, a.subject])).toEqual([
+      ['theme.created', 'Veerkracht'],
+      ['theme.published', 'Veerkracht'],
+    ]);
   });
 
   it('saves an edit: the public page (cached before) and search change at once, a revision records author and time', async () => {
@@ -231,6 +234,14 @@ describe.each(backends())('theme editor on %s', (kind: Backend) => {
     expect(last?.action).toBe('opgeslagen');
     expect(last?.authorId).not.toBeNull();
     expect((last?.data as { bodyMd?: string } | undefined)?.bodyMd).toContain('Derde punt');
+    // The audit row names the theme by its title and the field that changed.
+    const [logged] = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectKind, 'theme'), eq(auditLog.subjectId, id), eq(auditLog.action, 'theme.updated')))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
+    expect(logged).toMatchObject({ subject: 'Veerkracht', details: { slug: 'veerkracht', title: 'Veerkracht', changed: ['bodyMd'] } });
   });
 
   it('saving does not move the review date: without the check it stays, even when a date is posted', async () => {

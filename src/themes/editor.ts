@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, getTableColumns, inArray, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { audit } from '../audit/record.ts';
+import type { AuditAction } from '../audit/actions.ts';
+import { type AuditSubject, audit } from '../audit/record.ts';
 import { type RevisionKind, recordRevision } from '../audit/revisions.ts';
 import { byTitle } from '../content/order.ts';
 import { claimAddress, keepOldAddress } from '../content/redirects.ts';
@@ -55,7 +56,7 @@ export const themeFields = (t: ThemeInput | ThemeSnapshot): ThemeFields => ({
 const inputOf = ({ sources, ...rest }: ThemeFields): ThemeInput => ({ ...rest, sourceIds: sources });
 
 const KIND: RevisionKind = 'theme';
-const subject = (id: number) => `theme:${id}`;
+const subject = (id: number, title: string): AuditSubject => ({ kind: 'theme', id, label: title });
 const notFound = () => new ThemeError('Dit thema bestaat niet (meer).', 'not-found');
 const conflict = (clash?: ThemeError['clash']) =>
   new ThemeError('Iemand anders heeft dit thema gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict', undefined, clash);
@@ -325,12 +326,27 @@ const columnsOf = (input: ThemeInput) => ({
   training: input.training,
 });
 
-/** After the write: search document, revision, audit row and content version, in the same transaction. */
-async function afterWrite(tx: Queryable, actorId: number | null, id: number, action: string, auditAction: string, previousSlug?: string) {
-  await reindexTheme(tx, id, previousSlug);
+/**
+ * After the write: search document, revision, audit row and content version, in the same transaction.
+ * With the snapshot from before a save, the audit row names the fields it changed.
+ */
+async function afterWrite(
+  tx: Queryable,
+  actorId: number | null,
+  id: number,
+  action: string,
+  auditAction: AuditAction,
+  before?: { slug: string; snapshot: ThemeSnapshot },
+) {
+  await reindexTheme(tx, id, before?.slug);
   const snapshot = (await themeSnapshot(tx, id)) as ThemeSnapshot;
   await recordRevision(tx, KIND, id, actorId, action, { ...snapshot });
-  await audit(tx, actorId, auditAction, subject(id), { slug: snapshot.slug, title: snapshot.title });
+  const details: Record<string, unknown> = { slug: snapshot.slug, title: snapshot.title };
+  if (before) {
+    const [was, now] = [themeFields(before.snapshot), themeFields(snapshot)];
+    details.changed = (Object.keys(now) as (keyof ThemeFields)[]).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]));
+  }
+  await audit(tx, actorId, auditAction, subject(id, snapshot.title), details);
   await bumpContentVersion(tx);
 }
 
@@ -383,11 +399,12 @@ export async function updateTheme(
         .where(eq(themes.id, id))
         .for('update');
       if (!before) throw notFound();
+      const beforeSnapshot = (await themeSnapshot(tx, id)) as ThemeSnapshot;
       let input = given;
       if (before.version !== version) {
         // Someone saved in between. With the fingerprints of what this editor started from, the
         // fields each changed are known: different fields are merged, the same field conflicts.
-        input = inputOf(mergeLateSave(basis, themeFields(given), themeFields((await themeSnapshot(tx, id)) as ThemeSnapshot), conflict));
+        input = inputOf(mergeLateSave(basis, themeFields(given), themeFields(beforeSnapshot), conflict));
       }
       const at = before.version;
       await assertSlugFree(tx, input.slug, id);
@@ -400,7 +417,7 @@ export async function updateTheme(
       if (!row) throw conflict();
       await writeLinks(tx, id, relatedIds, input.sourceIds);
       await keepOldAddress(tx, 'theme', id, before.slug, input.slug);
-      await afterWrite(tx, actorId, id, action, 'theme.updated', before.slug);
+      await afterWrite(tx, actorId, id, action, 'theme.updated', { slug: before.slug, snapshot: beforeSnapshot });
     }),
   );
 }
@@ -424,7 +441,7 @@ export async function setThemePublished(db: Db, actorId: number | null, id: numb
 export async function moveTheme(db: Db, actorId: number | null, id: number, direction: 'up' | 'down'): Promise<boolean> {
   return db.transaction(async (tx) => {
     // Serialise reorderings: two editors clicking at once must not end with duplicate positions.
-    const ordered = await tx.select({ id: themes.id }).from(themes).orderBy(asc(themes.position), asc(themes.title)).for('update');
+    const ordered = await tx.select({ id: themes.id, title: themes.title }).from(themes).orderBy(asc(themes.position), asc(themes.title)).for('update');
     const from = ordered.findIndex((t) => t.id === id);
     if (from < 0) throw notFound();
     const to = direction === 'up' ? from - 1 : from + 1;
@@ -436,7 +453,7 @@ export async function moveTheme(db: Db, actorId: number | null, id: number, dire
         .update(themes)
         .set({ position: (i + 1) * 10 })
         .where(eq(themes.id, themeId));
-    await audit(tx, actorId, 'theme.moved', subject(id), { direction });
+    await audit(tx, actorId, 'theme.moved', subject(id, ordered[from]?.title ?? ''), { direction });
     await bumpContentVersion(tx);
     return true;
   });

@@ -2,7 +2,7 @@ import { and, asc, eq, ilike } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import QRCode from 'qrcode';
-import { audit } from '../audit/record.ts';
+import { audit, sessionSubject } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { loadSecret } from '../crypto.ts';
 import { registrations } from '../db/schema.ts';
@@ -283,7 +283,7 @@ accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/evaluatie.csv', async (c) =>
   const deps = c.get('deps');
   const r = await evaluationResults(deps.database.db, found.sid, found.training, deps.config.EVALUATION_MIN_RESPONSES);
   if (!r.shown) return c.text(`De resultaten zijn er pas vanaf ${deps.config.EVALUATION_MIN_RESPONSES} reacties.`, 409);
-  await audit(deps.database.db, actor(c), 'evaluation.exported', `sessie ${found.sid}`);
+  await audit(deps.database.db, actor(c), 'evaluation.exported', sessionSubject(found.session, found.training));
   return c.body(await evaluationCsv(deps.database.db, found.sid, r.questions), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="evaluatie-${found.training.slug}-${found.sid}.csv"`,
@@ -299,7 +299,7 @@ accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/accreditatie.csv', async (c)
   const db = c.get('deps').database.db;
   if (!isRegister(register) || !(await registersOf(db, found.training.id)).some((r) => r.register === register))
     return c.text('Deze training is niet geaccrediteerd voor dit register.', 404);
-  await audit(db, actor(c), 'accreditation.exported', `sessie ${found.sid}`, { register });
+  await audit(db, actor(c), 'accreditation.exported', sessionSubject(found.session, found.training), { register });
   return c.body(accreditationCsv(await accreditationRows(db, found.sid, register)), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="accreditatie-${register}-${found.training.slug}-${found.sid}.csv"`,

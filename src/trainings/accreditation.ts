@@ -157,7 +157,7 @@ export async function markAttendance(
     const row = await sessionWithTraining(tx, sessionId);
     if (!row) return false;
     const done = await recordAttendance(tx, row.session, row.training, registrationId, value, settings, now);
-    if (done) await audit(tx, actorId, 'registration.attendance', `registratie ${registrationId}`, { sessionId, attendance: value });
+    if (done) await audit(tx, actorId, 'registration.attendance', { kind: 'registration', id: registrationId }, { sessionId, attendance: value });
     return done;
   });
 }
@@ -217,7 +217,7 @@ export async function selfCheckIn(db: Db, sessionId: number, email: string, sett
     // An editor's "deels" stands; a check-in counts as present from the start.
     const value: Attendance = reg.attendance === 'deels' ? 'deels' : 'aanwezig';
     await recordAttendance(tx, row.session, row.training, reg.id, value, settings, now, true);
-    await audit(tx, null, 'registration.checked-in', `registratie ${reg.id}`, { sessionId });
+    await audit(tx, null, 'registration.checked-in', { kind: 'registration', id: reg.id }, { sessionId });
     return 'ok';
   });
 }

@@ -196,10 +196,17 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
     expect(twice.status).toBe(409);
     expect(await twice.text()).toContain('al geannuleerd');
     expect((await db().select().from(outbox).where(eq(outbox.to, 'bram@example.org'))).some((m) => m.subject.startsWith('Gaat niet door'))).toBe(true);
-    const actions = (await db().select().from(auditLog)).map((a) => a.action);
-    expect(actions).toEqual(
+    const logged = await db().select().from(auditLog);
+    expect(logged.map((a) => a.action)).toEqual(
       expect.arrayContaining(['registrations.exported', 'session.message', 'registration.cancelled-by-editor', 'session.attendance', 'session.cancelled']),
     );
+    // Sessions by training and day; a registration by its number, never the person's name or address.
+    const cancelledRow = logged.find((a) => a.action === 'session.cancelled');
+    expect(cancelledRow).toMatchObject({ subjectKind: 'session', subject: expect.stringMatching(/^‘.+’ op \d{1,2}-\d{1,2}-\d{4}$/) });
+    const about = logged.filter((a) => a.subjectKind === 'registration');
+    expect(about.length).toBeGreaterThan(0);
+    for (const a of about) expect(a.subject).toBe(`aanmelding ${a.subjectId}`);
+    expect(logged.filter((a) => a.subject.includes('@example.org'))).toEqual([]);
   });
 
   it('a confirmed count that changed meanwhile does nothing and asks again; the message is kept', async () => {

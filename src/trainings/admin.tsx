@@ -1,7 +1,7 @@
 import { asc, count, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { audit } from '../audit/record.ts';
+import { audit, sessionSubject } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { themeOptions } from '../themes/editor.ts';
@@ -646,7 +646,7 @@ trainingAdminRoutes.get('/sessies/:sid{[0-9]+}/export.csv', async (c) => {
   const db = c.get('deps').database.db;
   const row = await sessionWithTraining(db, id);
   if (!row) return c.notFound();
-  await audit(db, actor(c), 'registrations.exported', `sessie ${id}`);
+  await audit(db, actor(c), 'registrations.exported', sessionSubject(row.session, row.training));
   return c.body(registrationsCsv(await sessionRegistrations(db, id)), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="aanmeldingen-${row.training.slug}-${id}.csv"`,

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import { audit } from '../audit/record.ts';
+import { audit, sessionSubject } from '../audit/record.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { attendanceProofs, registrations, trainingSessions, trainings } from '../db/schema.ts';
@@ -74,10 +74,11 @@ export async function createTraining(db: Db, actorId: number | null, input: Trai
     if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
     const { registers, ...fields } = input;
     const [row] = await tx.insert(trainings).values(fields).returning({ id: trainings.id });
-    if (registers) await setRegisters(tx, row?.id as number, registers);
+    const id = row?.id as number;
+    if (registers) await setRegisters(tx, id, registers);
     await indexTraining(tx, input);
-    await audit(tx, actorId, 'training.created', input.slug);
-    return row?.id as number;
+    await audit(tx, actorId, 'training.created', { kind: 'training', id, label: input.title }, { slug: input.slug });
+    return id;
   });
 }
 
@@ -98,18 +99,21 @@ export async function updateTraining(db: Db, actorId: number | null, id: number,
     if (registers) await setRegisters(tx, id, registers);
     if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
     await indexTraining(tx, input);
-    await audit(tx, actorId, 'training.updated', input.slug);
+    await audit(tx, actorId, 'training.updated', { kind: 'training', id, label: input.title }, { slug: input.slug });
   });
 }
 
 export async function createSession(db: Db, actorId: number | null, trainingId: number, input: SessionInput): Promise<number> {
   return db.transaction(async (tx) => {
+    const [training] = await tx.select({ title: trainings.title }).from(trainings).where(eq(trainings.id, trainingId));
+    if (!training) throw new TrainingError('Deze training bestaat niet.', 'not-found');
     const [row] = await tx
       .insert(trainingSessions)
       .values({ trainingId, ...input })
-      .returning({ id: trainingSessions.id });
-    await audit(tx, actorId, 'session.created', `sessie ${row?.id}`, { trainingId });
-    return row?.id as number;
+      .returning({ id: trainingSessions.id, startsAt: trainingSessions.startsAt });
+    if (!row) throw new Error('insert returned nothing');
+    await audit(tx, actorId, 'session.created', sessionSubject(row, training), { trainingId });
+    return row.id;
   });
 }
 
@@ -173,7 +177,7 @@ export async function updateSession(
       }
     }
     await promote(tx, session, training, settings, now);
-    await audit(tx, actorId, 'session.updated', `sessie ${sessionId}`, { moved, capacity: input.capacity });
+    await audit(tx, actorId, 'session.updated', sessionSubject(session, training), { moved, capacity: input.capacity });
     return { mailed };
   });
 }
@@ -200,7 +204,7 @@ export async function cancelSession(
     const ics = icsFor(session, locked.training, settings, true);
     const people = await affected(tx, sessionId);
     for (const r of people) await enqueueMail(tx, mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics));
-    await audit(tx, actorId, 'session.cancelled', `sessie ${sessionId}`, { mailed: people.length });
+    await audit(tx, actorId, 'session.cancelled', sessionSubject(session, locked.training), { mailed: people.length });
     return { mailed: people.length };
   });
 }
@@ -240,7 +244,7 @@ export async function setAttendance(
       const value = attendedIds.includes(r.id) ? 'aanwezig' : r.attendance === 'deels' ? 'deels' : 'afwezig';
       if (value !== r.attendance) await recordAttendance(tx, locked.session, locked.training, r.id, value, settings, now);
     }
-    await audit(tx, actorId, 'session.attendance', `sessie ${sessionId}`, { present: attendedIds.length });
+    await audit(tx, actorId, 'session.attendance', sessionSubject(locked.session, locked.training), { present: attendedIds.length });
   });
 }
 
@@ -297,7 +301,7 @@ export async function sendCertificates(
       );
     }
     await tx.update(trainingSessions).set({ certificatesSentAt: now }).where(eq(trainingSessions.id, sessionId));
-    await audit(tx, actorId, 'session.certificates', `sessie ${sessionId}`, { sent: present.length });
+    await audit(tx, actorId, 'session.certificates', sessionSubject(session, training), { sent: present.length });
     return present.length;
   });
 }
@@ -343,7 +347,7 @@ export async function moveRegistration(
       ),
     );
     await promote(tx, from.session, from.training, settings, now);
-    await audit(tx, actorId, 'registration.moved', `registratie ${registrationId}`, { from: reg.sessionId, to: toSessionId });
+    await audit(tx, actorId, 'registration.moved', { kind: 'registration', id: registrationId }, { from: reg.sessionId, to: toSessionId });
   });
 }
 
@@ -357,7 +361,7 @@ export async function cancelRegistrationByEditor(db: Db, actorId: number | null,
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, registrationId));
     await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)));
     await promote(tx, locked.session, locked.training, settings, now);
-    await audit(tx, actorId, 'registration.cancelled-by-editor', `registratie ${registrationId}`, { sessionId: reg.sessionId });
+    await audit(tx, actorId, 'registration.cancelled-by-editor', { kind: 'registration', id: registrationId }, { sessionId: reg.sessionId });
   });
 }
 
@@ -369,7 +373,7 @@ export async function messageAll(db: Db, actorId: number | null, sessionId: numb
     const people = await affected(tx, sessionId);
     checkCount(expected, people.length, 'aangemeld of op de wachtlijst');
     for (const r of people) await enqueueMail(tx, mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body));
-    await audit(tx, actorId, 'session.message', `sessie ${sessionId}`, { recipients: people.length, subject });
+    await audit(tx, actorId, 'session.message', sessionSubject(row.session, row.training), { recipients: people.length, subject });
     return people.length;
   });
 }

@@ -450,7 +450,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
       await tx.delete(attendanceProofs).where(eq(attendanceProofs.registrationId, reg.id));
       await tx.update(evaluationInvites).set({ tokenHash: null }).where(eq(evaluationInvites.registrationId, reg.id));
       await purgeMailsOf(tx, [reg.id], reg.email ? [reg.email] : []);
-      await audit(tx, null, 'registration.deleted-by-registrant', `registratie ${reg.id}`, { sessionId: session.id });
+      await audit(tx, null, 'registration.deleted-by-registrant', { kind: 'registration', id: reg.id }, { sessionId: session.id });
       if (active) await promote(tx, session, training, settings, now);
       return 'Je gegevens zijn verwijderd.';
     }
@@ -599,7 +599,7 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
     await tx.delete(registrationTokens).where(inArray(registrationTokens.registrationId, ids));
     await tx.update(evaluationInvites).set({ tokenHash: null }).where(inArray(evaluationInvites.registrationId, ids));
     await purgeMailsOf(tx, ids, [...new Set(old.flatMap((o) => (o.email ? [o.email] : [])))]);
-    await audit(tx, null, 'registrations.anonymised', `${ids.length} aanmeldingen`, { retentionMonths: settings.retentionMonths });
+    await audit(tx, null, 'registrations.anonymised', null, { count: ids.length, retentionMonths: settings.retentionMonths });
     return ids.length;
   });
 }
