@@ -5,6 +5,7 @@ import type { AppEnv, Ctx } from '../context.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { type AuditSubjectKind, auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
+import { StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { actionTitle, fieldNames, sentence } from './actions.ts';
 
@@ -435,44 +436,33 @@ auditRoutes.get('/', async (c: Ctx) => {
         {status}
       </p>
       {list.length ? (
-        <table class="hw-table hw-audit hw-stack">
-          <caption class="hw-visually-hidden">Logboek, pagina {pageNo}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Wanneer</th>
-              <th scope="col">Wie</th>
-              <th scope="col">Wat</th>
-              <th scope="col">Details</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.map((r) => {
-              const href = links.get(r.id);
-              return (
-                <tr>
-                  <td data-label="Wanneer">
-                    <time datetime={r.at.toISOString()}>{when.format(r.at)}</time>
-                  </td>
-                  <td data-label="Wie">{r.who ?? <span class="hw-muted">systeem</span>}</td>
-                  <td class="hw-line" data-label="Wat">
-                    {sentence(r).map((part) =>
-                      part.subject && href ? (
-                        <a class="utrecht-link" href={href}>
-                          {part.text}
-                        </a>
-                      ) : (
-                        part.text
-                      ),
-                    )}
-                  </td>
-                  <td class="hw-line hw-audit__details" data-label="Details">
-                    {Object.keys(r.details ?? {}).length ? detailsText(r.details, r.subjectKind) : '–'}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <StackTable columns={['Wanneer', 'Wie', 'Wat', 'Details']} class="hw-audit" caption={<>Logboek, pagina {pageNo}</>} captionClass="hw-visually-hidden">
+          {list.map((r) => {
+            const href = links.get(r.id);
+            return (
+              <tr>
+                <td data-label="Wanneer">
+                  <time datetime={r.at.toISOString()}>{when.format(r.at)}</time>
+                </td>
+                <td data-label="Wie">{r.who ?? <span class="hw-muted">systeem</span>}</td>
+                <td class="hw-line" data-label="Wat">
+                  {sentence(r).map((part) =>
+                    part.subject && href ? (
+                      <a class="utrecht-link" href={href}>
+                        {part.text}
+                      </a>
+                    ) : (
+                      part.text
+                    ),
+                  )}
+                </td>
+                <td class="hw-line hw-audit__details" data-label="Details">
+                  {Object.keys(r.details ?? {}).length ? detailsText(r.details, r.subjectKind) : '–'}
+                </td>
+              </tr>
+            );
+          })}
+        </StackTable>
       ) : null}
       {pages > 1 ? (
         <nav aria-label="Paginering">

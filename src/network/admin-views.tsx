@@ -2,7 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell } from '../ui/forms.tsx';
-import { Csrf, Version } from '../ui/kit.tsx';
+import { ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { type FormValues, LABELS, type TextKey, valuesOf } from './form.ts';
 import { displayUrl, ORGANISATION_TYPES, TYPE_LABEL, type VersionedOrganisation } from './service.ts';
 
@@ -158,12 +158,7 @@ export const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
   );
   return (
     <section class="hw-notice" aria-labelledby="conflict-title">
-      <h3 id="conflict-title">Iemand anders heeft deze organisatie intussen gewijzigd</h3>
-      <p>
-        {conflict.change
-          ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
-          : 'De organisatie is gewijzigd nadat jij de pagina opende.'}
-      </p>
+      <ConflictHead thing="deze organisatie" subject="De organisatie" change={conflict.change} />
       {keys.length ? (
         <>
           <p>Zo staat het er nu (waar het verschilt van jouw invoer):</p>

@@ -2,7 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, FieldShell } from '../ui/forms.tsx';
-import { Csrf, Version } from '../ui/kit.tsx';
+import { ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { valuesOf } from './form.ts';
 import { type allThemes, LABELS, type ListedSource, type Source, type SourceField, type SourceFormValues, type VersionedSource } from './service.ts';
 
@@ -215,12 +215,7 @@ export const ConflictNotice: FC<{ conflict: Conflict; themes: ThemeOption[] }> =
   );
   return (
     <section class="hw-notice" aria-labelledby="conflict-title">
-      <h3 id="conflict-title">Iemand anders heeft deze bron intussen gewijzigd</h3>
-      <p>
-        {conflict.change
-          ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
-          : 'De bron is gewijzigd nadat jij de pagina opende.'}
-      </p>
+      <ConflictHead thing="deze bron" subject="De bron" change={conflict.change} />
       {keys.length ? (
         <>
           <p>Waar de opgeslagen versie verschilt van jouw invoer:</p>

@@ -74,3 +74,17 @@ export const StackTable: FC<{ columns: string[]; class?: string; caption?: Child
     <tbody>{p.children}</tbody>
   </table>
 );
+
+const savedAt = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+
+/** The head of an edit-conflict notice: that someone else saved in between, who and when. */
+export const ConflictHead: FC<{ thing: string; subject: string; change: { at: Date; by: string | null } | null }> = ({ thing, subject, change }) => (
+  <>
+    <h3 id="conflict-title">Iemand anders heeft {thing} intussen gewijzigd</h3>
+    <p>
+      {change
+        ? `Opgeslagen door ${change.by ?? 'een onbekende gebruiker'} op ${savedAt.format(change.at)}.`
+        : `${subject} is gewijzigd nadat jij de pagina opende.`}
+    </p>
+  </>
+);
