@@ -457,6 +457,18 @@ export const ROUTES: RouteSpec[] = [
     prepare: ({ f, t }) => ({ params: { sid: String(f.otherSessionId) }, form: validSession(t) }),
     csrf: 'session',
   },
+  // Publishing the session that is already public, and taking off the one with a registration
+  // (refused): neither changes the fixture the other routes use.
+  {
+    route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/publiceren',
+    prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }),
+    csrf: 'session',
+  },
+  {
+    route: 'POST /beheer/trainingen/sessies/:sid{[0-9]+}/terugtrekken',
+    prepare: ({ f }) => ({ params: { sid: String(f.sessionId) } }),
+    csrf: 'session',
+  },
   // The confirmation pages (src/ui/confirm.tsx): a GET shows what will happen; the POST acts only
   // with bevestig=ja and the count the page showed (aantal), else it shows the page again.
   { route: 'GET /beheer/trainingen/sessies/:sid{[0-9]+}/annuleren', prepare: ({ f }) => ({ params: { sid: String(f.otherSessionId) } }) },

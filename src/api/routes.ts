@@ -273,6 +273,7 @@ async function trainingsWithSessions(c: Ctx, list: (typeof trainings.$inferSelec
               trainingSessions.trainingId,
               list.map((t) => t.id),
             ),
+            eq(trainingSessions.published, true),
             gt(trainingSessions.endsAt, now),
           ),
         )

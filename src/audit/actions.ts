@@ -162,7 +162,12 @@ export const ACTIONS = {
   'training.created': simple('Training aangemaakt', ' aangemaakt'),
   'training.updated': simple('Training gewijzigd', ' gewijzigd'),
 
-  'session.created': simple('Sessie aangemaakt', ' aangemaakt'),
+  'session.created': {
+    title: 'Sessie aangemaakt',
+    say: (d) => [S, ' aangemaakt', d.published === false ? ' (concept, nog niet op de site)' : ''],
+  },
+  'session.published': simple('Sessie gepubliceerd', ' gepubliceerd'),
+  'session.unpublished': simple('Sessie teruggetrokken', ' teruggetrokken van de site'),
   'session.updated': {
     title: 'Sessie gewijzigd',
     say: (d) => [

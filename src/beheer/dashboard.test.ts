@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createOpenSession, createTestApp, loginAs } from '../../test/helpers.ts';
-import { outbox, themes, trainings } from '../db/schema.ts';
+import { outbox, themes, trainingSessions, trainings } from '../db/schema.ts';
+import { createSession } from '../trainings/editor.ts';
 import { register } from '../trainings/service.ts';
 import { settingsFrom } from '../trainings/settings.ts';
 
@@ -43,6 +44,17 @@ describe.each(backends())('the /beheer dashboard on %s', (kind) => {
       .set({ published: false })
       .where(eq(themes.id, theme?.id as number));
     await db.update(trainings).set({ published: false }).where(eq(trainings.slug, 'later'));
+    // A draft session soon, with all its seats free: listed as a draft, not by its seats.
+    const [base] = await db.select().from(trainingSessions).where(eq(trainingSessions.id, soon.sessionId));
+    if (!base) throw new Error('session missing');
+    const { id: _id, trainingId, status: _s, icsSequence: _i, certificatesSentAt: _c, published: _p, updatedAt: _u, ...input } = base;
+    const draft = await createSession(
+      db,
+      null,
+      trainingId,
+      { ...input, startsAt: new Date(base.startsAt.getTime() + DAY), endsAt: new Date(base.endsAt.getTime() + DAY) },
+      { published: false },
+    );
 
     const editor = await loginAs(t.app, t.deps.database, 'redacteur');
     const html = await (await editor.get('/beheer')).text();
@@ -51,6 +63,10 @@ describe.each(backends())('the /beheer dashboard on %s', (kind) => {
     expect(section).toMatch(/Bijna vol,[^<]*<\/a><span class="hw-muted">: 2 plekken vrij<\/span>/);
     expect(section).toMatch(/Helemaal vol,[^<]*<\/a><span class="hw-muted">: 1 op de wachtlijst<\/span>/);
     expect(section).not.toContain('Veel later');
+    expect(section).toMatch(
+      new RegExp(`href="/beheer/trainingen/sessies/${draft}">Bijna vol,[^<]*</a><span class="hw-muted">: concept, nog niet op de site</span>`),
+    );
+    expect(section.match(/Bijna vol/g)).toHaveLength(2);
     expect(section).toContain('href="/beheer/mail">1 mail kon niet worden verstuurd</a>');
     expect(section).toContain('href="/beheer/themas">1 thema is niet gepubliceerd</a>');
     expect(section).toContain('href="/beheer/trainingen">1 training is niet gepubliceerd</a>');

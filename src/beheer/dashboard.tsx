@@ -6,7 +6,7 @@ import { organisations, themes, trainings } from '../db/schema.ts';
 import { countOutbox } from '../mail/outbox.ts';
 import { linkCounts } from '../sources/service.ts';
 import { formatSessionTime } from '../trainings/format.ts';
-import { upcomingSessions } from '../trainings/queries.ts';
+import { draftSessions, upcomingSessions } from '../trainings/queries.ts';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 import { ROLE_LABEL } from './accounts.ts';
@@ -32,14 +32,17 @@ async function drafts(db: Queryable) {
 
 /** What needs a coordinator's attention now, in the order they would act on it. */
 export async function attention(db: Queryable, now: Date): Promise<Attention[]> {
-  const [sessions, failed, links, draft] = await Promise.all([
+  const [sessions, failed, links, draft, draftSessionList] = await Promise.all([
     upcomingSessions(db, now, new Date(now.getTime() + AHEAD_DAYS * 86_400_000)),
     countOutbox(db, 'failed'),
     linkCounts(db),
     drafts(db),
+    draftSessions(db, now),
   ]);
   const items: Attention[] = [];
   for (const { session, training, view } of sessions) {
+    // A draft's seats are nobody's yet: it is listed with the drafts below.
+    if (!session.published) continue;
     const parts = [
       view.seatsLeft > 0 ? plural(view.seatsLeft, 'plek vrij', 'plekken vrij') : null,
       view.waiting > 0 ? `${view.waiting} op de wachtlijst` : null,
@@ -56,6 +59,12 @@ export async function attention(db: Queryable, now: Date): Promise<Attention[]> 
     items.push({ href: '/beheer/bronnen?status=kapot', label: plural(links.broken, 'kapotte link', 'kapotte links'), detail: 'bij de bronnen' });
   if (draft.themes) items.push({ href: '/beheer/themas', label: plural(draft.themes, 'thema is', 'thema’s zijn') + ' niet gepubliceerd' });
   if (draft.trainings) items.push({ href: '/beheer/trainingen', label: plural(draft.trainings, 'training is', 'trainingen zijn') + ' niet gepubliceerd' });
+  for (const { session, training } of draftSessionList)
+    items.push({
+      href: `/beheer/trainingen/sessies/${session.id}`,
+      label: `${training.title}, ${formatSessionTime(session.startsAt, session.endsAt)}`,
+      detail: 'concept, nog niet op de site',
+    });
   if (draft.organisations)
     items.push({ href: '/beheer/netwerk', label: plural(draft.organisations, 'organisatie is', 'organisaties zijn') + ' niet gepubliceerd' });
   return items;

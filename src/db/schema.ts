@@ -326,6 +326,11 @@ export const trainingSessions = pgTable(
     /** iCalendar SEQUENCE: raised on every change that attendees' calendars must follow. */
     icsSequence: integer('ics_sequence').notNull().default(0),
     certificatesSentAt: ts('certificates_sent_at'),
+    /**
+     * On the public site (its page, the lists, the API, feeds and registration). A session made in
+     * beheer starts as a draft (createSession); rows made otherwise, and those from before, are public.
+     */
+    published: boolean('published').notNull().default(true),
     updatedAt: ts('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -12,7 +12,7 @@ import { CHECKIN_OPENS_BEFORE_MS, checkinWindow, proofByCode, REGISTERS, selfChe
 import { evaluationPage, parseAnswers, type Question, SCALE_LABELS, submitEvaluation } from './evaluation.ts';
 import { formatDay, formatMoment } from './format.ts';
 import { sessionWithTraining } from './queries.ts';
-import type { Session, Training } from './service.ts';
+import { isPublic, type Session, type Training } from './service.ts';
 import { trainingSettings } from './settings.ts';
 import { linkGonePage, Message, SessionFacts } from './views.tsx';
 
@@ -58,7 +58,7 @@ async function checkinContext(c: Ctx) {
   const sid = Number(c.req.param('sid'));
   if (!Number.isInteger(sid) || sid <= 0 || sid >= 2 ** 31) return null;
   const row = await sessionWithTraining(c.get('deps').database.db, sid);
-  if (!row?.training.published) return null;
+  if (!row || !isPublic(row)) return null;
   const secret = await loadSecret(c.get('deps').database.db);
   return { ...row, validCode: validCheckinCode(secret, sid, c.req.param('code') ?? '', c.get('deps').now()) };
 }

@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type Browser, backends, confirmForm, createOpenSession, createTestApp, csrfFrom, loginAs, tableCounts } from '../../test/helpers.ts';
+import { loadSecret } from '../crypto.ts';
 import { auditLog, outbox, registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { checkinCode } from './accreditation.ts';
 import { utcToAmsterdamLocal } from './format.ts';
 import { register } from './service.ts';
 import { settingsFrom } from './settings.ts';
@@ -95,6 +97,115 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
     expect(actions).toEqual(expect.arrayContaining(['training.created', 'session.created']));
   });
 
+  /** Every public place a session can show up, as text (or the status where the place is its own page). */
+  async function publicFaces(sid: number) {
+    const text = async (path: string) => {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(200);
+      return res.text();
+    };
+    const [session] = await db().select().from(trainingSessions).where(eq(trainingSessions.id, sid));
+    const code = checkinCode(await loadSecret(db()), sid, new Date((session?.startsAt.getTime() as number) - 10 * 60_000));
+    const path = `/trainingen/veilig-opgroeien/${sid}`;
+    return {
+      page: (await t.app.request(path)).status,
+      ics: (await t.app.request(`/trainingen/sessie/${sid}.ics`)).status,
+      checkin: (await t.app.request(`/trainingen/inchecken/${sid}/${code}`)).status,
+      onTrainingPage: (await text('/trainingen/veilig-opgroeien')).includes(path),
+      onTrainingList: (await text('/trainingen')).includes(path),
+      inApi: (await text('/api/v1/trainings/veilig-opgroeien')).includes(path) || (await text('/api/v1/trainings?limit=100')).includes(path),
+      inCalendar: (await text('/trainingen.ics')).includes(path),
+      inSitemap: (await text('/sitemap.xml')).includes(path),
+      inFeed: (await text('/feed.xml')).includes(path),
+      inSearch: (await text('/zoeken?q=veilig+opgroeien')).includes(path),
+    };
+  }
+
+  it('a session made in beheer is a draft: on no public page until an editor publishes it; the dashboard lists it', async () => {
+    const [training] = await db().select().from(trainings).where(eq(trainings.slug, 'veilig-opgroeien'));
+    const [session] = await db()
+      .select()
+      .from(trainingSessions)
+      .where(eq(trainingSessions.trainingId, training?.id as number));
+    const sid = session?.id as number;
+    expect(session?.published).toBe(false);
+    const hidden = {
+      page: 404,
+      ics: 404,
+      checkin: 404,
+      onTrainingPage: false,
+      onTrainingList: false,
+      inApi: false,
+      inCalendar: false,
+      inSitemap: false,
+      inFeed: false,
+      inSearch: false,
+    };
+    expect(await publicFaces(sid)).toEqual(hidden);
+    // Nobody can register: not with the form, not through the service; nothing is stored.
+    const form = await t.app.request(`/trainingen/veilig-opgroeien/${sid}/aanmelden`, {
+      method: 'POST',
+      body: new URLSearchParams({ name: 'Dirk', email: 'dirk@example.org', organisation: 'Opvang De Boom', role: 'Leidster', consent: 'ja' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status).toBe(404);
+    await expect(
+      register(db(), sid, { name: 'Eva', email: 'eva@example.org', organisation: 'X', role: 'Y' }, settingsFrom(t.deps), t.clock.now()),
+    ).rejects.toThrow('Deze bijeenkomst bestaat niet.');
+    expect(await db().select().from(registrations).where(eq(registrations.sessionId, sid))).toEqual([]);
+
+    // In beheer it says so, in the training's list of sessions and on the dashboard.
+    const admin = await (await editor.get(`/beheer/trainingen/sessies/${sid}`)).text();
+    expect(admin).toContain('Deze bijeenkomst is een concept: hij staat niet op de site en niemand kan zich aanmelden.');
+    expect(admin).toContain(`action="/beheer/trainingen/sessies/${sid}/publiceren"`);
+    expect(await (await editor.get(`/beheer/trainingen/${training?.id}`)).text()).toContain('Concept, niet op de site');
+    const dashboard = await (await editor.get('/beheer')).text();
+    expect(dashboard).toMatch(
+      new RegExp(`href="/beheer/trainingen/sessies/${sid}">Veilig opgroeien,[^<]*</a><span class="hw-muted">: concept, nog niet op de site</span>`),
+    );
+
+    // Published: everywhere.
+    const published = await editor.post(`/beheer/trainingen/sessies/${sid}/publiceren`, { _csrf: csrfFrom(admin) });
+    expect(published.status).toBe(200);
+    const after = await published.text();
+    expect(after).toContain('De bijeenkomst is gepubliceerd.');
+    expect(after).toContain(`action="/beheer/trainingen/sessies/${sid}/terugtrekken"`);
+    expect(await publicFaces(sid)).toEqual({
+      page: 200,
+      ics: 200,
+      // The check-in page answers that its window is not open yet; registering is the next test.
+      checkin: 409,
+      onTrainingPage: true,
+      onTrainingList: true,
+      inApi: true,
+      inCalendar: true,
+      inSitemap: true,
+      // The feed lists themes, search finds the training: neither names sessions.
+      inFeed: false,
+      inSearch: false,
+    });
+    expect(await (await editor.get('/beheer')).text()).not.toContain('concept, nog niet op de site');
+    // Publishing again changes nothing and writes nothing.
+    const again = await editor.post(`/beheer/trainingen/sessies/${sid}/publiceren`, { _csrf: csrfFrom(admin) });
+    expect(await again.text()).toContain('De bijeenkomst was al gepubliceerd.');
+    // Nobody registered yet: it can go off the site again, and back on.
+    const off = await editor.post(`/beheer/trainingen/sessies/${sid}/terugtrekken`, { _csrf: csrfFrom(admin) });
+    expect(await off.text()).toContain('De bijeenkomst staat niet meer op de site.');
+    expect(await publicFaces(sid)).toEqual(hidden);
+    await editor.post(`/beheer/trainingen/sessies/${sid}/publiceren`, { _csrf: csrfFrom(admin) });
+    expect((await t.app.request(`/trainingen/veilig-opgroeien/${sid}`)).status).toBe(200);
+    const logged = await db()
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectKind, 'session'), eq(auditLog.subjectId, sid)));
+    expect(logged.map((a) => [a.action, a.details])).toEqual([
+      ['session.created', { trainingId: training?.id, published: false }],
+      ['session.published', {}],
+      ['session.unpublished', {}],
+      ['session.published', {}],
+    ]);
+  });
+
   it('registrations and waiting list per session; move, cancel, message, CSV, presence list, certificates, cancel the session', async () => {
     const [training] = await db().select().from(trainings).where(eq(trainings.slug, 'veilig-opgroeien'));
     const [session] = await db()
@@ -121,6 +232,11 @@ describe.each(backends())('trainings in beheer on %s', (kind: Backend) => {
     expect(page).toMatch(/Anna[\s\S]*Nog niet bevestigd/);
     expect(page).toMatch(/Bram[\s\S]*Wachtlijst[\s\S]*Cas[\s\S]*Wachtlijst/);
     const csrf = csrfFrom(page);
+    // With people registered it stays on the site: cancelling is what tells them.
+    const off = await editor.post(`/beheer/trainingen/sessies/${sid}/terugtrekken`, { _csrf: csrf });
+    expect(off.status).toBe(409);
+    expect(await off.text()).toContain('Er zijn al 3 mensen aangemeld of op de wachtlijst. Gaat de bijeenkomst niet door? Annuleer hem dan');
+    expect((await t.app.request(path)).status).toBe(200);
 
     const csv = await editor.get(`/beheer/trainingen/sessies/${sid}/export.csv`);
     expect(csv.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');

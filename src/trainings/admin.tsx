@@ -28,6 +28,7 @@ import {
   sendCertificates,
   sessionRegistrations,
   setAttendance,
+  setSessionPublished,
   updateSession,
   updateTraining,
 } from './editor.ts';
@@ -47,6 +48,7 @@ import { formatMoment, formatSessionTime } from './format.ts';
 import { sessionViews, sessionWithTraining } from './queries.ts';
 import { type Registration, STATUS_LABEL, TrainingError } from './service.ts';
 import { trainingSettings } from './settings.ts';
+import { sessionPath } from './views.tsx';
 
 export const trainingAdminRoutes = new Hono<AppEnv>();
 // Attendance, check-in code, evaluation results and accreditation exports per session.
@@ -156,7 +158,7 @@ async function trainingPage(c: Ctx, id: number, values?: Values, errors: FieldEr
                   {formatSessionTime(v.session.startsAt, v.session.endsAt)}
                 </a>
               </td>
-              <td data-label="Status">{STATUS_LABEL[v.status]}</td>
+              <td data-label="Status">{v.session.published ? STATUS_LABEL[v.status] : 'Concept, niet op de site'}</td>
               <td data-label="Plekken vrij">
                 {v.seatsLeft} van {v.session.capacity}
               </td>
@@ -237,7 +239,8 @@ trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   if (!parsed.success) return newSessionPage(c, id, formValues(form), fieldErrors(parsed.error), 400);
   const past = pastStart(parsed.data.startsAt, c.get('deps').now());
   if (past.startsAt) return newSessionPage(c, id, formValues(form), past, 400);
-  const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput);
+  // A new session is a draft: it goes on the site when an editor publishes it on its page.
+  const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput, { published: false });
   return c.redirect(`/beheer/trainingen/sessies/${sid}`, 303);
 });
 
@@ -250,7 +253,7 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
   const [view] = await sessionViews(db, [session], deps.now());
   const regs = await sessionRegistrations(db, sid);
   const others = (await db.select().from(trainingSessions).where(eq(trainingSessions.trainingId, training.id)).orderBy(asc(trainingSessions.startsAt))).filter(
-    (s) => s.id !== sid && s.status === 'gepland' && s.startsAt > deps.now(),
+    (s) => s.id !== sid && s.status === 'gepland' && s.published && s.startsAt > deps.now(),
   );
   const registers = await registersOf(db, training.id);
   const errors = opts.errors ?? {};
@@ -276,6 +279,30 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
       <p>
         <strong>{view ? STATUS_LABEL[view.status] : ''}</strong> · {view?.seatsLeft} van {session.capacity} plekken vrij · {view?.waiting} op de wachtlijst
       </p>
+      <div class="hw-tools">
+        <h2 class="utrecht-heading-2 hw-tools__title">Op de site</h2>
+        <form method="post" action={`${action}/${session.published ? 'terugtrekken' : 'publiceren'}`}>
+          <Csrf c={c} />
+          {session.published ? (
+            training.published ? (
+              <p>
+                Deze bijeenkomst staat op de site:{' '}
+                <a class="utrecht-link" href={sessionPath(training, session)}>
+                  {sessionPath(training, session)}
+                </a>
+                .
+              </p>
+            ) : (
+              <p>Deze bijeenkomst is gepubliceerd, maar de training nog niet: hij komt op de site zodra de training gepubliceerd is.</p>
+            )
+          ) : (
+            <p>Deze bijeenkomst is een concept: hij staat niet op de site en niemand kan zich aanmelden. Publiceer hem als de gegevens kloppen.</p>
+          )}
+          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+            {session.published ? 'Niet meer publiceren' : 'Publiceren'}
+          </button>
+        </form>
+      </div>
       <ul class="hw-links">
         <li>
           <a class="utrecht-link" href={`${action}/aanwezigheid`}>
@@ -438,6 +465,20 @@ trainingAdminRoutes.get('/sessies/:sid{[0-9]+}', (c) => {
   const id = sid(c);
   return id ? sessionPage(c, id) : c.notFound();
 });
+for (const [path, published] of [
+  ['publiceren', true],
+  ['terugtrekken', false],
+] as const) {
+  trainingAdminRoutes.post(`/sessies/:sid{[0-9]+}/${path}`, (c) => {
+    const id = sid(c);
+    if (!id) return c.notFound();
+    return attempt(c, id, async () => {
+      const changed = await setSessionPublished(c.get('deps').database.db, actor(c), id, published, c.get('deps').now());
+      if (published) return changed ? 'De bijeenkomst is gepubliceerd.' : 'De bijeenkomst was al gepubliceerd.';
+      return changed ? 'De bijeenkomst staat niet meer op de site.' : 'De bijeenkomst stond al niet op de site.';
+    });
+  });
+}
 trainingAdminRoutes.post('/sessies/:sid{[0-9]+}', async (c) => {
   const id = sid(c);
   if (!id) return c.notFound();

@@ -103,17 +103,54 @@ export async function updateTraining(db: Db, actorId: number | null, id: number,
   });
 }
 
-export async function createSession(db: Db, actorId: number | null, trainingId: number, input: SessionInput): Promise<number> {
+/**
+ * Adds a session. The /beheer form makes it a draft (`published: false`) that an editor publishes
+ * when it is ready; left out, it is public at once, like the database's default for sessions made
+ * by code (demo content, tests).
+ */
+export async function createSession(
+  db: Db,
+  actorId: number | null,
+  trainingId: number,
+  input: SessionInput,
+  options: { published?: boolean } = {},
+): Promise<number> {
+  const published = options.published ?? true;
   return db.transaction(async (tx) => {
     const [training] = await tx.select({ title: trainings.title }).from(trainings).where(eq(trainings.id, trainingId));
     if (!training) throw new TrainingError('Deze training bestaat niet.', 'not-found');
     const [row] = await tx
       .insert(trainingSessions)
-      .values({ trainingId, ...input })
+      .values({ trainingId, ...input, published })
       .returning({ id: trainingSessions.id, startsAt: trainingSessions.startsAt });
     if (!row) throw new Error('insert returned nothing');
-    await audit(tx, actorId, 'session.created', sessionSubject(row, training), { trainingId });
+    await audit(tx, actorId, 'session.created', sessionSubject(row, training), { trainingId, published });
     return row.id;
+  });
+}
+
+/**
+ * Puts a session on the public site or takes it off. Only a session nobody is registered for can
+ * be taken off: for one that does not go ahead, cancelling tells the people registered. Returns
+ * false when the session already was so (nothing written).
+ */
+export async function setSessionPublished(db: Db, actorId: number | null, sessionId: number, published: boolean, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    if (session.published === published) return false;
+    if (!published) {
+      const people = (await affected(tx, sessionId)).length;
+      if (people)
+        throw new TrainingError(
+          `Er ${people === 1 ? 'is al 1 persoon' : `zijn al ${people} mensen`} aangemeld of op de wachtlijst. Gaat de bijeenkomst niet door? Annuleer hem dan: zo krijgen zij bericht.`,
+          'invalid',
+        );
+    }
+    await tx.update(trainingSessions).set({ published, updatedAt: now }).where(eq(trainingSessions.id, sessionId));
+    await audit(tx, actorId, published ? 'session.published' : 'session.unpublished', sessionSubject(session, training));
+    return true;
   });
 }
 
@@ -330,6 +367,8 @@ export async function moveRegistration(
     if (to.training.id !== from.training.id) throw new TrainingError('Je kunt alleen verplaatsen naar een bijeenkomst van dezelfde training.', 'invalid');
     if (to.session.status !== 'gepland' || to.session.startsAt <= now)
       throw new TrainingError('De gekozen bijeenkomst is geannuleerd of al begonnen.', 'invalid');
+    // The registrant gets a link to its page: a draft has none yet.
+    if (!to.session.published) throw new TrainingError('De gekozen bijeenkomst staat nog niet op de site. Publiceer hem eerst.', 'invalid');
     if ((await takenSeats(tx, toSessionId, now)) >= to.session.capacity) throw new TrainingError('De gekozen bijeenkomst is vol.', 'invalid');
     await tx
       .update(registrations)

@@ -45,7 +45,7 @@ export async function publishedTrainings(db: Queryable, now: Date) {
   const rows = await db
     .select({ training: trainings, session: trainingSessions })
     .from(trainings)
-    .leftJoin(trainingSessions, and(eq(trainingSessions.trainingId, trainings.id), gt(trainingSessions.endsAt, now)))
+    .leftJoin(trainingSessions, and(eq(trainingSessions.trainingId, trainings.id), eq(trainingSessions.published, true), gt(trainingSessions.endsAt, now)))
     .where(eq(trainings.published, true))
     .orderBy(asc(trainings.title), asc(trainings.id), asc(trainingSessions.startsAt), asc(trainingSessions.id));
   const ids = rows.flatMap((r) => (r.session ? [r.session.id] : []));
@@ -70,11 +70,12 @@ export async function trainingBySlug(db: Queryable, slug: string) {
   return t ?? null;
 }
 
+/** A training's published sessions (not yet ended, unless `includePast`), for its public page. */
 export async function sessionsOf(db: Queryable, trainingId: number, now: Date, includePast = false) {
   const rows = await db
     .select()
     .from(trainingSessions)
-    .where(includePast ? eq(trainingSessions.trainingId, trainingId) : and(eq(trainingSessions.trainingId, trainingId), gt(trainingSessions.endsAt, now)))
+    .where(and(eq(trainingSessions.trainingId, trainingId), eq(trainingSessions.published, true), includePast ? undefined : gt(trainingSessions.endsAt, now)))
     .orderBy(asc(trainingSessions.startsAt));
   return sessionViews(db, rows, now);
 }
@@ -88,7 +89,7 @@ export async function sessionWithTraining(db: Queryable, sessionId: number): Pro
   return row ?? null;
 }
 
-/** Planned sessions starting after `from` and no later than `until`, with their trainings and seats, soonest first. */
+/** Planned sessions starting after `from` and no later than `until`, with their trainings and seats, soonest first (drafts too: for beheer). */
 export async function upcomingSessions(db: Queryable, from: Date, until: Date) {
   const rows = await db
     .select({ session: trainingSessions, training: trainings })
@@ -104,11 +105,21 @@ export async function upcomingSessions(db: Queryable, from: Date, until: Date) {
   return rows.map((r, i) => ({ ...r, view: views[i] as SessionView }));
 }
 
+/** Planned sessions that have not started and are not on the site yet, with their trainings, soonest first. */
+export async function draftSessions(db: Queryable, now: Date) {
+  return db
+    .select({ session: trainingSessions, training: trainings })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(and(eq(trainingSessions.published, false), eq(trainingSessions.status, 'gepland'), gt(trainingSessions.startsAt, now)))
+    .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id));
+}
+
 export async function allPublicSessions(db: Queryable) {
   return db
     .select({ session: trainingSessions, training: trainings })
     .from(trainingSessions)
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
-    .where(eq(trainings.published, true))
+    .where(and(eq(trainings.published, true), eq(trainingSessions.published, true)))
     .orderBy(asc(trainingSessions.startsAt));
 }

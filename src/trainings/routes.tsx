@@ -14,7 +14,7 @@ import { accreditationRoutes } from './accreditation-routes.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
 import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
-import { confirm, icsFor, manage, register, registrationPage, type Session, type Training, TrainingError } from './service.ts';
+import { confirm, icsFor, isPublic, manage, register, registrationPage, type Session, type Training, TrainingError } from './service.ts';
 import { trainingSettings } from './settings.ts';
 import { CancelConfirm, DeleteConfirm, linkGonePage, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 
@@ -37,7 +37,7 @@ trainingRoutes.get('/sessie/:file{[0-9]+\\.ics}', async (c) => {
   // Ids are PostgreSQL integers: a larger number names no session (and would be a database error).
   if (id >= 2 ** 31) return c.notFound();
   const row = await sessionWithTraining(c.get('deps').database.db, id);
-  if (!row?.training.published) return c.notFound();
+  if (!row || !isPublic(row)) return c.notFound();
   return c.body(icsFor(row.session, row.training, trainingSettings(c)), 200, {
     'Content-Type': 'text/calendar; charset=utf-8',
     'Content-Disposition': `attachment; filename="training-${id}.ics"`,
@@ -219,7 +219,7 @@ async function findSession(c: Ctx) {
   const id = Number(c.req.param('session'));
   if (!Number.isInteger(id) || id <= 0 || id >= 2 ** 31) return null;
   const row = await sessionWithTraining(c.get('deps').database.db, id);
-  return row?.training.published && row.training.slug === c.req.param('slug') ? row : null;
+  return row && isPublic(row) && row.training.slug === c.req.param('slug') ? row : null;
 }
 
 /** The session with its live seat count, as its page shows it. */

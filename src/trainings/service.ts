@@ -34,6 +34,10 @@ export interface TrainingSettings {
 
 export type Session = typeof trainingSessions.$inferSelect;
 export type Training = typeof trainings.$inferSelect;
+
+/** On the public site: its training and the session itself are both published (a draft session is not, nor anything of a draft training). */
+export const isPublic = (row: { training: Pick<Training, 'published'>; session: Pick<Session, 'published'> }) =>
+  row.training.published && row.session.published;
 export type Registration = typeof registrations.$inferSelect;
 export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
 
@@ -273,7 +277,7 @@ async function storeRegistration(tx: Tx, values: typeof registrations.$inferInse
 export async function register(db: Db, sessionId: number, input: RegistrationInput, settings: TrainingSettings, now: Date): Promise<RegisterOutcome> {
   return db.transaction(async (tx) => {
     const locked = await lockSession(tx, sessionId);
-    if (!locked?.training.published) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (!locked || !isPublic(locked)) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const { session, training } = locked;
     const ms = mailSession(session, training);
     let seats = await seatState(tx, sessionId, input.email, now);
