@@ -1,5 +1,5 @@
 import type { AuditSubjectKind } from '../db/schema.ts';
-import { registerName } from '../trainings/accreditation.ts';
+import { registerName } from '../db/schema.ts';
 
 /**
  * Every audit action in plain Dutch: a short title (the log's action filter) and a sentence for one

@@ -282,6 +282,18 @@ export const rateLimits = pgTable('rate_limits', {
 export const REGISTER_CODES = ['vvn', 'skj', 'registerplein', 'big', 'knov', 'kckz'] as const;
 export type RegisterCode = (typeof REGISTER_CODES)[number];
 
+/** The registers a training can give points in, with how their numbers look. */
+export const REGISTERS: Record<RegisterCode, { name: string; numberLabel: string }> = {
+  vvn: { name: 'V&VN Kwaliteitsregister', numberLabel: 'registratienummer' },
+  skj: { name: 'SKJ', numberLabel: 'SKJ-registratienummer' },
+  registerplein: { name: 'Registerplein', numberLabel: 'registratienummer' },
+  big: { name: 'KNMG/GAIA (BIG)', numberLabel: 'BIG-nummer' },
+  knov: { name: 'KNOV', numberLabel: 'registratienummer' },
+  kckz: { name: 'KCKZ', numberLabel: 'registratienummer' },
+};
+export const registerName = (code: string | null | undefined) => (code && code in REGISTERS ? REGISTERS[code as RegisterCode].name : '');
+export const isRegister = (v: unknown): v is RegisterCode => typeof v === 'string' && (REGISTER_CODES as readonly string[]).includes(v);
+
 export const trainings = pgTable(
   'trainings',
   {

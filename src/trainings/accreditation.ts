@@ -2,22 +2,12 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { audit } from '../audit/record.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
-import { attendanceProofs, REGISTER_CODES, type RegisterCode, registrations, trainingRegisters } from '../db/schema.ts';
+import { attendanceProofs, REGISTER_CODES, REGISTERS, type RegisterCode, registrations, trainingRegisters } from '../db/schema.ts';
 import { excelCsv } from '../ui/csv.ts';
 import { sessionWithTraining } from './queries.ts';
 import type { Session, Training, TrainingSettings } from './service.ts';
 
-/** The registers a training can give points in, with how their numbers look. */
-export const REGISTERS: Record<RegisterCode, { name: string; numberLabel: string }> = {
-  vvn: { name: 'V&VN Kwaliteitsregister', numberLabel: 'registratienummer' },
-  skj: { name: 'SKJ', numberLabel: 'SKJ-registratienummer' },
-  registerplein: { name: 'Registerplein', numberLabel: 'registratienummer' },
-  big: { name: 'KNMG/GAIA (BIG)', numberLabel: 'BIG-nummer' },
-  knov: { name: 'KNOV', numberLabel: 'registratienummer' },
-  kckz: { name: 'KCKZ', numberLabel: 'registratienummer' },
-};
-export const registerName = (code: string | null | undefined) => (code && code in REGISTERS ? REGISTERS[code as RegisterCode].name : '');
-export const isRegister = (v: unknown): v is RegisterCode => typeof v === 'string' && (REGISTER_CODES as readonly string[]).includes(v);
+export { isRegister, REGISTERS, registerName } from '../db/schema.ts';
 
 /**
  * A registration number as the register issues it, or a Dutch message why it is not one. BIG
