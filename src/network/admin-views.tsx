@@ -2,7 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell } from '../ui/forms.tsx';
-import { ConflictHead, Csrf, Version } from '../ui/kit.tsx';
+import { ConflictFoot, ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { type FormValues, LABELS, type TextKey, valuesOf } from './form.ts';
 import { displayUrl, ORGANISATION_TYPES, TYPE_LABEL, type VersionedOrganisation } from './service.ts';
 
@@ -172,14 +172,7 @@ export const ConflictNotice: FC<{ conflict: Conflict }> = ({ conflict }) => {
           </dl>
         </>
       ) : null}
-      {conflict.fields ? (
-        <p>
-          Jullie wijzigden allebei: {conflict.fields.map((f) => LABELS[f as keyof FormValues] ?? f).join(', ')}. Daar staat jouw invoer in het formulier; wat
-          alleen jij of alleen de ander wijzigde, is samengevoegd. Kies wat blijft en sla op.
-        </p>
-      ) : (
-        <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de versie hierboven door jouw invoer.</p>
-      )}
+      <ConflictFoot both={conflict.fields?.map((f) => LABELS[f as keyof FormValues] ?? f)} replaces="de versie hierboven" />
     </section>
   );
 };

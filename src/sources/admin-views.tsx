@@ -2,7 +2,7 @@ import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, FieldShell } from '../ui/forms.tsx';
-import { ConflictHead, Csrf, Version } from '../ui/kit.tsx';
+import { ConflictFoot, ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { valuesOf } from './form.ts';
 import { type allThemes, LABELS, type ListedSource, type Source, type SourceField, type SourceFormValues, type VersionedSource } from './service.ts';
 
@@ -236,14 +236,7 @@ export const ConflictNotice: FC<{ conflict: Conflict; themes: ThemeOption[] }> =
           </dl>
         </>
       ) : null}
-      {conflict.fields ? (
-        <p>
-          Jullie wijzigden allebei: {conflict.fields.map((f) => LABELS[f]).join(', ')}. Daar staat jouw invoer in het formulier; wat alleen jij of alleen de
-          ander wijzigde, is samengevoegd. Kies wat blijft en sla op.
-        </p>
-      ) : (
-        <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je de opgeslagen versie door jouw invoer.</p>
-      )}
+      <ConflictFoot both={conflict.fields?.map((f) => LABELS[f])} replaces="de opgeslagen versie" />
     </section>
   );
 };

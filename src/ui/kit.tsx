@@ -88,3 +88,14 @@ export const ConflictHead: FC<{ thing: string; subject: string; change: { at: Da
     </p>
   </>
 );
+
+/** The foot of an edit-conflict notice: the fields both editors changed (merged apart from those), or that a save replaces the stored version. */
+export const ConflictFoot: FC<{ both?: string[]; replaces: string }> = ({ both, replaces }) =>
+  both ? (
+    <p>
+      Jullie wijzigden allebei: {both.join(', ')}. Daar staat jouw invoer in het formulier; wat alleen jij of alleen de ander wijzigde, is samengevoegd. Kies
+      wat blijft en sla op.
+    </p>
+  ) : (
+    <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je {replaces} door jouw invoer.</p>
+  );
