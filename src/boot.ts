@@ -11,7 +11,8 @@ import { ContentVersion } from './db/content-version.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { Gate } from './search/gate.ts';
 import { loadDefinition } from './signals/definition.ts';
-import { hasContent, importContent } from './themes/service.ts';
+import { hasContent } from './themes/queries.ts';
+import { importContent } from './themes/service.ts';
 import { importDemoTrainings } from './trainings/demo.ts';
 import { assets } from './ui/assets.ts';
 

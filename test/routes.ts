@@ -31,7 +31,8 @@ import { evaluationInvites, evaluationResponses, organisations, outbox, REGISTER
 import { mailAsSent } from '../src/mail/outbox.ts';
 import { createOrganisation, organisationById, organisationInput } from '../src/network/service.ts';
 import { createSource, sourceById } from '../src/sources/service.ts';
-import { createTheme, themeForEdit } from '../src/themes/editor.ts';
+import { themeForEdit } from '../src/themes/queries.ts';
+import { createTheme } from '../src/themes/service.ts';
 import { checkinCode, markAttendance, proofOf } from '../src/trainings/accreditation.ts';
 import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';

@@ -5,7 +5,7 @@ import { ORGANISATION_TYPES, organisations, REGISTER_CODES, sources, themes, tra
 import { clientKey } from '../http/client-address.ts';
 import { problem } from '../http/problem.ts';
 import { count } from '../http/rate-limit.ts';
-import { publishedThemeRow, themeLinks } from '../themes/service.ts';
+import { publishedThemeRow, themeLinks } from '../themes/queries.ts';
 import { REGISTERS, registersByTraining } from '../trainings/accreditation.ts';
 import { sessionViews } from '../trainings/queries.ts';
 

@@ -9,7 +9,8 @@ import { rows } from '../db/client.ts';
 import { AUDIT_SUBJECT_KINDS, auditLog, ORGANISATION_TYPES, organisations, themes, users } from '../db/schema.ts';
 import { editableFields, lastChange as organisationLastChange } from '../network/service.ts';
 import { LABELS as SOURCE_FIELDS } from '../sources/service.ts';
-import { moveTheme, themeFields, themeForEdit, updateTheme } from '../themes/editor.ts';
+import { themeForEdit } from '../themes/queries.ts';
+import { moveTheme, themeFields, updateTheme } from '../themes/service.ts';
 import { cancelSession } from '../trainings/editor.ts';
 import { settingsFrom } from '../trainings/settings.ts';
 import { ACTIONS, FIELD_NAMES, isAuditAction, sentenceText } from './actions.ts';
@@ -68,6 +69,7 @@ function callArgs(text: string, open: number): string[] {
   }
   throw new Error('unbalanced call');
 }
+
 /** The string literals an expression can evaluate to (`x === 'invite' ? 'a' : 'b'` gives a and b, not the compared value). */
 const literals = (code: string) =>
   [...code.matchAll(/'([^'\\]*)'/g)]

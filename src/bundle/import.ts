@@ -10,7 +10,8 @@ import { organisations, sources, themeRelations, themeSources, themes } from '..
 import { nextVersion } from '../db/version.ts';
 import { type OrganisationInput, organisationInput, organisationSnapshot, reindex as reindexOrganisation } from '../network/service.ts';
 import { reindexSource } from '../sources/service.ts';
-import { reindexTheme, type ThemeSnapshot, themeColumns, themeSnapshot } from '../themes/service.ts';
+import { type ThemeSnapshot, themeSnapshot } from '../themes/queries.ts';
+import { reindexTheme, themeColumns } from '../themes/service.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from './export.ts';
 
 /** The largest bundle file the import accepts (the route's body limit, a little above it for the form fields). */
@@ -25,6 +26,7 @@ export interface ThemeIn extends ThemeFrontMatter {
   file: string;
   body: string;
 }
+
 /** A place in the bundle that names a theme which is not in the bundle: it must exist in the database. */
 interface ThemeRef {
   where: string;
@@ -318,6 +320,7 @@ const STATE_TEXT: Record<string, string> = {
 const emptyKind = (): KindResult => ({ new: [], changed: [], unchanged: 0 });
 const THEME_KEYS = ['slug', 'title', 'summary', 'bodyMd', 'position', 'reviewed', 'published', 'keyFacts', 'training', 'related', 'sources'] as const;
 const ORG_KEYS = ['name', 'type', 'description', 'phone', 'email', 'website', 'address', 'municipalities', 'themes', 'published', 'demo'] as const;
+
 /** JSON with object keys sorted: jsonb hands objects back with its own key order. */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_k, v) =>

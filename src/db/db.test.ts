@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestDatabase, type TestDatabase, tableCounts } from '../../test/helpers.ts';
 import { readContent } from '../content/loader.ts';
 import { countAll } from '../http/rate-limit.ts';
-import { hasContent, importContent } from '../themes/service.ts';
+import { hasContent } from '../themes/queries.ts';
+import { importContent } from '../themes/service.ts';
 import { PREPARE_AFTER, prepareStatements, rows } from './client.ts';
 
 const bundle = readContent('content');

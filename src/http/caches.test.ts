@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/helpers.ts';
-import { RENDER_CACHE_BYTES, renderCache } from '../themes/service.ts';
+import { RENDER_CACHE_BYTES, renderCache } from '../themes/queries.ts';
 import { ByteLru, ENTRY_OVERHEAD_BYTES } from './byte-cache.ts';
 import { COMPRESSED_CACHE_BYTES, compressedCache } from './middleware.ts';
 import { Doorkeeper } from './page-cache.ts';

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv } from '../context.ts';
-import { getPage, listThemes } from '../themes/service.ts';
+import { getPage, listThemes } from '../themes/queries.ts';
 import { formatDate } from '../themes/views.tsx';
 import { page } from '../ui/render.tsx';
 import { fillPage } from './page-values.ts';

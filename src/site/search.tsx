@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
 import { BusyError } from '../search/gate.ts';
 import { MAX_QUERY, type SearchOutcome, search, searchQuery } from '../search/service.ts';
-import { listThemes, type ThemeSummary } from '../themes/service.ts';
+import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 

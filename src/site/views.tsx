@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx';
-import type { ThemeSummary } from '../themes/service.ts';
+import type { ThemeSummary } from '../themes/queries.ts';
 import { ThemeCards } from '../themes/views.tsx';
 import { VeiligThuis } from '../ui/veilig-thuis.tsx';
 

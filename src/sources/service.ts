@@ -10,9 +10,10 @@ import { bumpContentVersion } from '../db/content-version.ts';
 import { auditLog, searchDocuments, sources, themeSources, themes, users } from '../db/schema.ts';
 import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
-import { themeSnapshot } from '../themes/service.ts';
+import { themeSnapshot } from '../themes/queries.ts';
 
 export type Source = typeof sources.$inferSelect;
+
 /** A source with its version (the exact updated_at as text, which an edit form carries back) and the themes that use it. */
 export type VersionedSource = Source & { version: string; themeIds: number[] };
 
@@ -60,6 +61,7 @@ export interface SourceInput {
   description: string;
   themeIds: number[];
 }
+
 /** A source's editable fields as a save compares and merges them (themes as a set, in id order). */
 export const sourceFields = (s: SourceInput): SourceInput => ({
   title: s.title,

@@ -5,12 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, formFields, loginAs, tableCounts } from '../../test/helpers.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { appSettings, auditLog, revisions, searchDocuments, sources, themeSources, themes } from '../db/schema.ts';
-import { listSourcesForPicker } from '../themes/editor.ts';
+import { listSourcesForPicker } from '../themes/queries.ts';
 import { waitForBackgroundChecks } from './linkcheck.ts';
 import { createSource, reindexSource, SourceError } from './service.ts';
 
 const versionIn = (html: string) => /name="versie" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const statusText = (html: string) => /<p class="hw-result-count" role="status">([^<]*)<\/p>/.exec(html)?.[1] ?? '';
+
 /** The sources on the list page, in order, by the id their card links to. */
 const cardIds = (html: string) => [...html.matchAll(/<h2><a class="utrecht-link" href="\/beheer\/bronnen\/(\d+)">/g)].map((m) => Number(m[1]));
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');

@@ -1,19 +1,22 @@
 import type { Child, FC } from 'hono/jsx';
 import { type DiffField, SnapshotDiff, yesNo } from '../audit/history.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
+import { slugify } from '../content/slug.ts';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
 import { Csrf, Version } from '../ui/kit.tsx';
-import { FIELD_LABELS, type FormErrors, type listSourcesForPicker, parseThemeForm, slugify, type ThemeFormValues } from './editor.ts';
-import type { ThemeSnapshot } from './service.ts';
+import { FIELD_LABELS, type FormErrors, parseThemeForm, type ThemeFormValues } from './form.ts';
+import type { listSourcesForPicker, ThemeSnapshot } from './queries.ts';
 import { formatDate, ThemePage } from './views.tsx';
 
 export const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+
 /** Today in Amsterdam as YYYY-MM-DD (a theme's review date). */
 export const today = (c: Ctx) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(c.get('deps').now());
 
 export type Options = { themes: { id: number; slug: string; title: string }[]; sources: Awaited<ReturnType<typeof listSourcesForPicker>> };
+
 /** Checked sources first, in the theme's order; then the rest of the library by title. */
 export function sourcesInFormOrder(values: ThemeFormValues, all: Options['sources']) {
   const byId = new Map(all.map((s) => [String(s.id), s]));

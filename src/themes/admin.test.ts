@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, loginAs, tableCounts } from '../../test/helpers.ts';
 import { diffLines } from '../audit/revisions.ts';
 import { auditLog, revisions, searchDocuments, themeSources, themes } from '../db/schema.ts';
-import { updateTheme } from './editor.ts';
-import { type ThemeSnapshot, themeSnapshot } from './service.ts';
+import { type ThemeSnapshot, themeSnapshot } from './queries.ts';
+import { updateTheme } from './service.ts';
 
 const versionIn = (html: string) => /name="versie" value="([^"]+)"/.exec(html)?.[1] ?? '';
 const ids = (html: string, name: string) => [...html.matchAll(new RegExp(`name="${name}" value="([^"]+)" checked`, 'g'))].map((m) => m[1] as string);

@@ -1,36 +1,33 @@
 import { Hono } from 'hono';
 import { comparePage, historyPage, restoredAction, revisionToRestore } from '../audit/history.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
+import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, dateTime, diffFields, type Options, Preview, ThemeForm, today } from './admin-views.tsx';
 import {
-  createTheme,
-  type EditableTheme,
   emptyFormValues,
   type FormErrors,
   formValuesFromBody,
   formValuesOf,
+  parseThemeForm,
+  type ThemeFormValues,
+  type ThemeInput,
+  withReviewDate,
+} from './form.ts';
+import {
+  type EditableTheme,
   inputFromRevision,
   lastRevision,
   listSourcesForPicker,
   listThemesForAdmin,
-  moveTheme,
-  parseThemeForm,
-  setThemePublished,
-  slugify,
-  ThemeError,
-  type ThemeFormValues,
-  type ThemeInput,
-  themeFields,
+  type ThemeSnapshot,
   themeForEdit,
   themeOptions,
-  updateTheme,
-  withReviewDate,
-} from './editor.ts';
-import type { ThemeSnapshot } from './service.ts';
+} from './queries.ts';
+import { createTheme, moveTheme, setThemePublished, ThemeError, themeFields, updateTheme } from './service.ts';
 
 /** The editors' screens for themes, mounted at /beheer/themas (behind login and CSRF, for every role). */
 export const themeAdminRoutes = new Hono<AppEnv>();

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { movedTo } from '../content/redirects.ts';
 import type { AppEnv } from '../context.ts';
 import { page } from '../ui/render.tsx';
-import { getTheme, listThemes } from './service.ts';
+import { getTheme, listThemes } from './queries.ts';
 import { ThemeList, ThemePage } from './views.tsx';
 
 export const themeRoutes = new Hono<AppEnv>();

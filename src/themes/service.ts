@@ -1,34 +1,226 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { recordRevision } from '../audit/revisions.ts';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { AuditAction } from '../audit/actions.ts';
+import { type AuditSubject, audit } from '../audit/record.ts';
+import { type RevisionKind, recordRevision } from '../audit/revisions.ts';
 import type { ContentBundle } from '../content/loader.ts';
 import { renderMarkdown } from '../content/markdown.ts';
+import { claimAddress, keepOldAddress } from '../content/redirects.ts';
 import type { ThemeFrontMatter } from '../content/schema.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
-import { pages, searchDocuments, sources, themeRelations, themeSources, themes, trainings } from '../db/schema.ts';
-import { ByteLru, stringBytes } from '../http/byte-cache.ts';
+import { pages, searchDocuments, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
+import type { ThemeInput } from './form.ts';
+import { type ThemeSnapshot, themeSnapshot } from './queries.ts';
 
-export interface ThemeSummary {
-  slug: string;
-  title: string;
-  summary: string;
+export class ThemeError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'not-found' | 'conflict' | 'slug-taken' | 'invalid',
+    readonly field?: string,
+    /** A conflict per field: the fields both editors changed differently, and the merge (see mergeFields). */
+    readonly clash?: { fields: string[]; merged: ThemeFields },
+  ) {
+    super(message);
+  }
 }
-export interface ThemeSource {
-  title: string;
-  organisation: string;
-  url: string;
-  description: string;
+
+/** A theme's editable fields as one flat record: what a save compares and merges field by field. */
+export type ThemeFields = Omit<ThemeSnapshot, 'position'>;
+export const themeFields = (t: ThemeInput | ThemeSnapshot): ThemeFields => ({
+  slug: t.slug,
+  title: t.title,
+  summary: t.summary,
+  bodyMd: t.bodyMd,
+  reviewed: t.reviewed,
+  published: t.published,
+  keyFacts: t.keyFacts,
+  training: t.training ? { title: t.training.title, text: t.training.text } : null,
+  related: t.related,
+  sources: 'sourceIds' in t ? t.sourceIds : t.sources,
+});
+const inputOf = ({ sources, ...rest }: ThemeFields): ThemeInput => ({ ...rest, sourceIds: sources });
+
+const KIND: RevisionKind = 'theme';
+const subject = (id: number, title: string): AuditSubject => ({ kind: 'theme', id, label: title });
+const notFound = () => new ThemeError('Dit thema bestaat niet (meer).', 'not-found');
+const conflict = (clash?: ThemeError['clash']) =>
+  new ThemeError('Iemand anders heeft dit thema gewijzigd nadat jij de pagina opende. Je wijziging is niet opgeslagen.', 'conflict', undefined, clash);
+const slugTaken = () => new ThemeError('Er bestaat al een thema met dit webadres (slug). Kies een ander.', 'slug-taken', 'slug');
+
+// ---------------------------------------------------------------- writing
+
+async function assertSlugFree(tx: Queryable, slug: string, exceptId = 0) {
+  const [clash] = await tx
+    .select({ id: themes.id })
+    .from(themes)
+    .where(and(eq(themes.slug, slug), ne(themes.id, exceptId)));
+  if (clash) throw slugTaken();
 }
-export interface ThemeDetail extends ThemeSummary {
-  html: string;
-  toc: { id: string; text: string }[];
-  reviewed: string;
-  updatedAt: Date;
-  keyFacts: string[];
-  training: { title: string; text: string; href: string } | null;
-  sources: ThemeSource[];
-  related: ThemeSummary[];
+
+/** Related themes by slug → ids (never itself), and sources that exist: anything else is refused by name. */
+async function resolveLinks(tx: Queryable, input: ThemeInput, selfId = 0) {
+  const related = input.related.length ? await tx.select({ id: themes.id, slug: themes.slug }).from(themes).where(inArray(themes.slug, input.related)) : [];
+  const bySlug = new Map(related.map((r) => [r.slug, r.id]));
+  const missing = input.related.filter((s) => !bySlug.has(s));
+  if (missing.length) throw new ThemeError(`Verwante thema’s: deze thema’s bestaan niet (meer): ${missing.join(', ')}.`, 'invalid', 'related');
+  if (input.related.some((s) => bySlug.get(s) === selfId))
+    throw new ThemeError('Verwante thema’s: een thema kan niet naar zichzelf verwijzen.', 'invalid', 'related');
+  const found = input.sourceIds.length ? await tx.select({ id: sources.id }).from(sources).where(inArray(sources.id, input.sourceIds)) : [];
+  if (found.length !== input.sourceIds.length) throw new ThemeError('Bronnen: een gekozen bron bestaat niet meer. Kies opnieuw.', 'invalid', 'sources');
+  return input.related.map((s) => bySlug.get(s) as number);
+}
+
+async function writeLinks(tx: Queryable, themeId: number, relatedIds: number[], sourceIdList: number[]) {
+  await tx.delete(themeRelations).where(eq(themeRelations.themeId, themeId));
+  await tx.delete(themeSources).where(eq(themeSources.themeId, themeId));
+  if (relatedIds.length) await tx.insert(themeRelations).values(relatedIds.map((relatedId, position) => ({ themeId, relatedId, position })));
+  if (sourceIdList.length) await tx.insert(themeSources).values(sourceIdList.map((sourceId, position) => ({ themeId, sourceId, position })));
+}
+
+const columnsOf = (input: ThemeInput) => ({
+  slug: input.slug,
+  title: input.title,
+  summary: input.summary,
+  bodyMd: input.bodyMd,
+  reviewed: input.reviewed,
+  published: input.published,
+  keyFacts: input.keyFacts,
+  training: input.training,
+});
+
+/**
+ * After the write: search document, revision, audit row and content version, in the same transaction.
+ * With the snapshot from before a save, the audit row names the fields it changed.
+ */
+async function afterWrite(
+  tx: Queryable,
+  actorId: number | null,
+  id: number,
+  action: string,
+  auditAction: AuditAction,
+  before?: { slug: string; snapshot: ThemeSnapshot },
+) {
+  await reindexTheme(tx, id, before?.slug);
+  const snapshot = (await themeSnapshot(tx, id)) as ThemeSnapshot;
+  await recordRevision(tx, KIND, id, actorId, action, { ...snapshot });
+  const details: Record<string, unknown> = { slug: snapshot.slug, title: snapshot.title };
+  if (before) {
+    const [was, now] = [themeFields(before.snapshot), themeFields(snapshot)];
+    details.changed = (Object.keys(now) as (keyof ThemeFields)[]).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]));
+  }
+  await audit(tx, actorId, auditAction, subject(id, snapshot.title), details);
+  await bumpContentVersion(tx);
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw slugTaken();
+    throw err;
+  }
+}
+
+export async function createTheme(db: Db, actorId: number | null, input: ThemeInput): Promise<number> {
+  return translated(() =>
+    db.transaction(async (tx) => {
+      await assertSlugFree(tx, input.slug);
+      const relatedIds = await resolveLinks(tx, input);
+      const [{ next } = { next: 0 }] = await tx.select({ next: sql<number>`coalesce(max(${themes.position}), 0)::int + 10` }).from(themes);
+      const [row] = await tx
+        .insert(themes)
+        .values({ ...columnsOf(input), position: next })
+        .returning({ id: themes.id });
+      if (!row) throw new Error('insert returned nothing');
+      await writeLinks(tx, row.id, relatedIds, input.sourceIds);
+      await claimAddress(tx, 'theme', input.slug);
+      await afterWrite(tx, actorId, row.id, 'aangemaakt', 'theme.created');
+      return row.id;
+    }),
+  );
+}
+
+/**
+ * Saves only if the theme is still at the version the editor's form was built from; the check and
+ * the write are one statement, so two saves of the same version cannot both succeed.
+ */
+export async function updateTheme(
+  db: Db,
+  actorId: number | null,
+  id: number,
+  version: string,
+  given: ThemeInput,
+  action = 'opgeslagen',
+  basis: Fingerprints | null = null,
+): Promise<void> {
+  await translated(() =>
+    db.transaction(async (tx) => {
+      const [before] = await tx
+        .select({ slug: themes.slug, version: versionText(themes.updatedAt) })
+        .from(themes)
+        .where(eq(themes.id, id))
+        .for('update');
+      if (!before) throw notFound();
+      const beforeSnapshot = (await themeSnapshot(tx, id)) as ThemeSnapshot;
+      let input = given;
+      if (before.version !== version) {
+        // Someone saved in between. With the fingerprints of what this editor started from, the
+        // fields each changed are known: different fields are merged, the same field conflicts.
+        input = inputOf(mergeLateSave(basis, themeFields(given), themeFields(beforeSnapshot), conflict));
+      }
+      const at = before.version;
+      await assertSlugFree(tx, input.slug, id);
+      const relatedIds = await resolveLinks(tx, input, id);
+      const [row] = await tx
+        .update(themes)
+        .set({ ...columnsOf(input), updatedAt: nextVersion(themes.updatedAt) })
+        .where(and(eq(themes.id, id), atVersion(themes.updatedAt, at)))
+        .returning({ id: themes.id });
+      if (!row) throw conflict();
+      await writeLinks(tx, id, relatedIds, input.sourceIds);
+      await keepOldAddress(tx, 'theme', id, before.slug, input.slug);
+      await afterWrite(tx, actorId, id, action, 'theme.updated', { slug: before.slug, snapshot: beforeSnapshot });
+    }),
+  );
+}
+
+export async function setThemePublished(db: Db, actorId: number | null, id: number, version: string, published: boolean): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(themes)
+      .set({ published, updatedAt: nextVersion(themes.updatedAt) })
+      .where(and(eq(themes.id, id), atVersion(themes.updatedAt, version)))
+      .returning({ id: themes.id });
+    if (!row) throw (await themeSnapshot(tx, id)) ? conflict() : notFound();
+    await afterWrite(tx, actorId, id, published ? 'gepubliceerd' : 'teruggetrokken', published ? 'theme.published' : 'theme.unpublished');
+  });
+}
+
+/**
+ * Moves a theme one place up or down in the site's order. The order is not part of an editor's
+ * form, so this does not move the theme's version: nobody's open form becomes stale by it.
+ */
+export async function moveTheme(db: Db, actorId: number | null, id: number, direction: 'up' | 'down'): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    // Serialise reorderings: two editors clicking at once must not end with duplicate positions.
+    const ordered = await tx.select({ id: themes.id, title: themes.title }).from(themes).orderBy(asc(themes.position), asc(themes.title)).for('update');
+    const from = ordered.findIndex((t) => t.id === id);
+    if (from < 0) throw notFound();
+    const to = direction === 'up' ? from - 1 : from + 1;
+    if (to < 0 || to >= ordered.length) return false;
+    const ids = ordered.map((t) => t.id);
+    [ids[from], ids[to]] = [ids[to] as number, ids[from] as number];
+    for (const [i, themeId] of ids.entries())
+      await tx
+        .update(themes)
+        .set({ position: (i + 1) * 10 })
+        .where(eq(themes.id, themeId));
+    await audit(tx, actorId, 'theme.moved', subject(id, ordered[from]?.title ?? ''), { direction });
+    await bumpContentVersion(tx);
+    return true;
+  });
 }
 
 /** A theme's columns from its front matter and body, as content/ and a bundle give them. */
@@ -115,136 +307,6 @@ export async function reindexTheme(tx: Queryable, themeId: number, previousSlug?
     body: [...t.keyFacts, renderMarkdown(t.bodyMd).text].join(' '),
   });
 }
-
 export async function unindexTheme(tx: Queryable, slug: string): Promise<void> {
   await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'theme'), eq(searchDocuments.ref, slug)));
-}
-
-export async function hasContent(db: Queryable): Promise<boolean> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(themes);
-  return (row?.n ?? 0) > 0;
-}
-
-export async function listThemes(db: Queryable): Promise<ThemeSummary[]> {
-  return db
-    .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
-    .from(themes)
-    .where(eq(themes.published, true))
-    .orderBy(asc(themes.position), asc(themes.title));
-}
-
-export async function publishedThemeRow(db: Queryable, slug: string) {
-  const [t] = await db
-    .select()
-    .from(themes)
-    .where(and(eq(themes.slug, slug), eq(themes.published, true)));
-  return t ?? null;
-}
-
-/** A theme's sources and published related themes, in their order: shared by the page and the API. */
-export async function themeLinks(db: Queryable, themeId: number) {
-  const [srcs, related] = await Promise.all([
-    db
-      .select({ id: sources.id, title: sources.title, organisation: sources.organisation, url: sources.url, description: sources.description })
-      .from(themeSources)
-      .innerJoin(sources, eq(sources.id, themeSources.sourceId))
-      .where(eq(themeSources.themeId, themeId))
-      .orderBy(asc(themeSources.position)),
-    db
-      .select({ slug: themes.slug, title: themes.title, summary: themes.summary })
-      .from(themeRelations)
-      .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
-      .where(and(eq(themeRelations.themeId, themeId), eq(themes.published, true)))
-      .orderBy(asc(themeRelations.position)),
-  ]);
-  return { sources: srcs, related };
-}
-
-// Rendering Markdown is the costly part of a theme page; keep the result until the row changes.
-// Bounded by bytes (the HTML and the table of contents, keys included).
-export const RENDER_CACHE_BYTES = 8 * 1024 * 1024;
-export const renderCache = new ByteLru<{ updatedAt: number; rendered: ReturnType<typeof renderMarkdown> }>(
-  RENDER_CACHE_BYTES,
-  (v) => stringBytes(v.rendered.html) + stringBytes(JSON.stringify(v.rendered.toc)) + 16,
-);
-
-export async function getTheme(db: Queryable, slug: string): Promise<ThemeDetail | null> {
-  const t = await publishedThemeRow(db, slug);
-  if (!t) return null;
-  const { sources: srcs, related } = await themeLinks(db, t.id);
-  const key = `${t.id}`;
-  let cached = renderCache.get(key);
-  if (!cached || cached.updatedAt !== t.updatedAt.getTime()) {
-    cached = { updatedAt: t.updatedAt.getTime(), rendered: renderMarkdown(t.bodyMd) };
-    renderCache.set(key, cached);
-  }
-  return {
-    slug: t.slug,
-    title: t.title,
-    summary: t.summary,
-    html: cached.rendered.html,
-    toc: cached.rendered.toc,
-    reviewed: t.reviewed,
-    updatedAt: t.updatedAt,
-    keyFacts: t.keyFacts,
-    training: t.training ? { ...t.training, href: await trainingHref(db, t.training.title) } : null,
-    sources: srcs,
-    related,
-  };
-}
-
-/** The call to action goes to the training's own page when a published training has that title. */
-async function trainingHref(db: Queryable, title: string): Promise<string> {
-  const [row] = await db
-    .select({ slug: trainings.slug })
-    .from(trainings)
-    .where(and(eq(trainings.title, title), eq(trainings.published, true)));
-  return row ? `/trainingen/${row.slug}` : '/trainingen';
-}
-
-export async function getPage(db: Queryable, slug: string) {
-  const [p] = await db.select().from(pages).where(eq(pages.slug, slug));
-  return p ?? null;
-}
-
-/** What a theme revision keeps: every editable field, related themes by slug and sources by id, in order. */
-export interface ThemeSnapshot {
-  slug: string;
-  title: string;
-  summary: string;
-  bodyMd: string;
-  position: number;
-  reviewed: string;
-  published: boolean;
-  keyFacts: string[];
-  training: { title: string; text: string } | null;
-  related: string[];
-  sources: number[];
-}
-
-export async function themeSnapshot(db: Queryable, themeId: number): Promise<ThemeSnapshot | null> {
-  const [t] = await db.select().from(themes).where(eq(themes.id, themeId));
-  if (!t) return null;
-  const [related, srcs] = await Promise.all([
-    db
-      .select({ slug: themes.slug })
-      .from(themeRelations)
-      .innerJoin(themes, eq(themes.id, themeRelations.relatedId))
-      .where(eq(themeRelations.themeId, themeId))
-      .orderBy(asc(themeRelations.position)),
-    db.select({ id: themeSources.sourceId }).from(themeSources).where(eq(themeSources.themeId, themeId)).orderBy(asc(themeSources.position)),
-  ]);
-  return {
-    slug: t.slug,
-    title: t.title,
-    summary: t.summary,
-    bodyMd: t.bodyMd,
-    position: t.position,
-    reviewed: t.reviewed,
-    published: t.published,
-    keyFacts: t.keyFacts,
-    training: t.training ?? null,
-    related: related.map((r) => r.slug),
-    sources: srcs.map((s) => s.id),
-  };
 }

@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import { veiligThuisCount } from '../ui/layout.tsx';
 import { jsonLdScript, themeArticle } from '../ui/structured-data.ts';
 import { VeiligThuis } from '../ui/veilig-thuis.tsx';
-import type { ThemeDetail, ThemeSummary } from './service.ts';
+import type { ThemeDetail, ThemeSummary } from './queries.ts';
 
 const dateFormat = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' });
 export const formatDate = (iso: string) => dateFormat.format(new Date(`${iso}T12:00:00Z`));

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { audit, sessionSubject } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { registrations, trainingSessions, trainings } from '../db/schema.ts';
-import { themeOptions } from '../themes/editor.ts';
+import { themeOptions } from '../themes/queries.ts';
 import { Alert } from '../ui/alert.tsx';
 import { ConfirmAction, type ConfirmProps, confirmedCount, countPeople, gets } from '../ui/confirm.tsx';
 import { ErrorSummary, type FieldErrors, fieldErrors } from '../ui/forms.tsx';

@@ -4,7 +4,7 @@ import { slugify } from '../content/slug.ts';
 import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { REGISTER_CODES, trainings } from '../db/schema.ts';
-import { themeOptions } from '../themes/editor.ts';
+import { themeOptions } from '../themes/queries.ts';
 import { allOf, type FieldErrors, fieldErrors, firstOf } from '../ui/forms.tsx';
 import { REGISTERS, type TrainingRegister } from './accreditation.ts';
 import type { TrainingInput } from './editor.ts';
