@@ -7,8 +7,9 @@ import { type Backend, type Browser, backends, createOpenSession, createTestApp,
 import { setUserDisabled } from '../beheer/accounts.ts';
 import { rows } from '../db/client.ts';
 import { AUDIT_SUBJECT_KINDS, auditLog, ORGANISATION_TYPES, organisations, themes, users } from '../db/schema.ts';
-import { editableFields, lastChange as organisationLastChange } from '../network/service.ts';
-import { LABELS as SOURCE_FIELDS } from '../sources/service.ts';
+import { lastChange as organisationLastChange } from '../network/queries.ts';
+import { editableFields } from '../network/service.ts';
+import { LABELS as SOURCE_FIELDS } from '../sources/form.ts';
 import { themeForEdit } from '../themes/queries.ts';
 import { moveTheme, themeFields, updateTheme } from '../themes/service.ts';
 import { cancelSession } from '../trainings/editor.ts';

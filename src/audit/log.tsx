@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
+import { oneLine, quoted } from '../content/text.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { type AuditSubjectKind, auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
@@ -113,10 +114,6 @@ const FIELD_LABEL: Record<keyof AuditFilter | 'pagina', string> = {
   pagina: 'Pagina',
 };
 
-const controlChars = /[\u0000-\u001f\u007f-\u009f]/g;
-const oneLine = (v: string) => v.replace(controlChars, ' ').replace(/\s+/g, ' ').trim();
-const quote = (v: string) => `“${v.length > 40 ? `${v.slice(0, 40)}…` : v}”`;
-
 /** A calendar day as YYYY-MM-DD that really exists (no 31 April), in a sensible range. */
 function validDay(v: string): boolean {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
@@ -159,7 +156,7 @@ export function parseAuditQuery(query: Record<string, string | undefined>, optio
 
   const actie = raw('actie');
   if (options.actions.includes(actie)) filter.actie = shown.actie = actie;
-  else if (actie) errors.actie = `De actie ${quote(actie)} komt niet voor in het logboek. Kies een actie uit de lijst.`;
+  else if (actie) errors.actie = `De actie ${quoted(actie)} komt niet voor in het logboek. Kies een actie uit de lijst.`;
 
   const onderwerp = raw('onderwerp');
   shown.onderwerp = onderwerp.slice(0, 200);
@@ -171,7 +168,7 @@ export function parseAuditQuery(query: Record<string, string | undefined>, optio
     shown[k] = v.slice(0, 40);
     if (!v) continue;
     if (validDay(v)) filter[k] = v;
-    else errors[k] ??= `${quote(v)} is geen datum die we kunnen gebruiken. Vul een datum in als 2026-03-31.`;
+    else errors[k] ??= `${quoted(v)} is geen datum die we kunnen gebruiken. Vul een datum in als 2026-03-31.`;
   }
   if (filter.van && filter.tot && filter.tot < filter.van) {
     errors.tot = 'De datum ‘tot en met’ ligt vóór de datum ‘van’. Kies een latere datum.';
@@ -182,7 +179,7 @@ export function parseAuditQuery(query: Record<string, string | undefined>, optio
   const pagina = raw('pagina');
   if (pagina) {
     if (/^[1-9][0-9]{0,5}$/.test(pagina) && Number(pagina) <= MAX_PAGE) pageNo = Number(pagina);
-    else errors.pagina = `${quote(pagina)} is geen paginanummer. We tonen de eerste pagina.`;
+    else errors.pagina = `${quoted(pagina)} is geen paginanummer. We tonen de eerste pagina.`;
   }
   return { filter, shown, page: pageNo, errors };
 }

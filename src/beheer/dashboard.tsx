@@ -4,7 +4,7 @@ import type { Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { organisations, themes, trainings } from '../db/schema.ts';
 import { countOutbox } from '../mail/outbox.ts';
-import { linkCounts } from '../sources/service.ts';
+import { linkCounts } from '../sources/queries.ts';
 import { formatSessionTime } from '../trainings/format.ts';
 import { draftSessions, upcomingSessions } from '../trainings/queries.ts';
 import { LinkList } from '../ui/link-list.tsx';

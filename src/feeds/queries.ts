@@ -1,7 +1,7 @@
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Queryable } from '../db/client.ts';
 import { pages, themes } from '../db/schema.ts';
-import { listPublished } from '../network/service.ts';
+import { listPublished } from '../network/queries.ts';
 import { orgPath } from '../network/views.tsx';
 import { publishedTrainings } from '../trainings/queries.ts';
 import type { FeedEntry } from './atom.ts';

@@ -1,10 +1,11 @@
 import type { Child, FC } from 'hono/jsx';
 import type { Ctx } from '../context.ts';
+import { ORGANISATION_TYPES } from '../db/schema.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, type FieldErrors, FieldShell } from '../ui/forms.tsx';
 import { ConflictFoot, ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { type FormValues, LABELS, type TextKey, valuesOf } from './form.ts';
-import { displayUrl, ORGANISATION_TYPES, TYPE_LABEL, type VersionedOrganisation } from './service.ts';
+import { displayUrl, TYPE_LABEL, type VersionedOrganisation } from './queries.ts';
 
 export const Field: FC<{
   name: TextKey;

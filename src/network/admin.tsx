@@ -7,22 +7,8 @@ import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version 
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, OrganisationForm } from './admin-views.tsx';
 import { emptyValues, type FormValues, LABELS, parseValues, TEXT_KEYS, valuesFromBody, valuesOf } from './form.ts';
-import {
-  createOrganisation,
-  deleteOrganisation,
-  editableFields,
-  lastChange,
-  listAll,
-  NetworkError,
-  type Organisation,
-  organisationById,
-  setPublished,
-  TYPE_LABEL,
-  themeTitles,
-  updateOrganisation,
-  VERSION_PATTERN,
-  type VersionedOrganisation,
-} from './service.ts';
+import { lastChange, listAll, type Organisation, organisationById, TYPE_LABEL, themeTitles, type VersionedOrganisation } from './queries.ts';
+import { createOrganisation, deleteOrganisation, editableFields, NetworkError, setPublished, updateOrganisation, VERSION_PATTERN } from './service.ts';
 import { orgPath } from './views.tsx';
 
 /** The editors' screens for partner organisations, mounted at /beheer/netwerk (behind login and CSRF). */

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { ContentError } from '../content/loader.ts';
 import type { Db } from '../db/client.ts';
 import { appSettings } from '../db/schema.ts';
-import { createOrganisation, needsContact, organisationFields } from './service.ts';
+import { needsContact, organisationFields } from './form.ts';
+import { createOrganisation } from './service.ts';
 
 const fileSchema = z.array(
   organisationFields

@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 import { type Backend, type Browser, backends, createTestApp, csrfFrom, formFields, loginAs, tableCounts } from '../../test/helpers.ts';
 import { appSettings, auditLog, organisations, revisions, searchDocuments } from '../db/schema.ts';
 import { importDemoOrganisations } from './demo.ts';
-import { createOrganisation, type OrganisationInput } from './service.ts';
+import type { OrganisationInput } from './form.ts';
+import { createOrganisation } from './service.ts';
 
 const demoFile = parseYaml(readFileSync('content/netwerk.yaml', 'utf8')) as { slug: string; name: string }[];
 

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { movedTo } from '../content/redirects.ts';
 import type { AppEnv } from '../context.ts';
 import { page } from '../ui/render.tsx';
-import { listPublished, parseFilter, publishedBySlug, servedMunicipalities, shortDescription, themeTitles } from './service.ts';
+import { listPublished, parseFilter, publishedBySlug, servedMunicipalities, shortDescription, themeTitles } from './queries.ts';
 import { NetworkList, OrganisationPage, orgPath } from './views.tsx';
 
 export const networkRoutes = new Hono<AppEnv>();

@@ -1,9 +1,11 @@
 import type { FC } from 'hono/jsx';
+import { ORGANISATION_TYPES } from '../db/schema.ts';
 import { AcuteRoutes } from '../meldcode/views.tsx';
 import { formatDate } from '../themes/views.tsx';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
 import { LinkList } from '../ui/link-list.tsx';
-import { DEMO_MARKER, displayUrl, ORGANISATION_TYPES, type Organisation, shortDescription, TYPE_LABEL, telHref } from './service.ts';
+import { displayUrl, type Organisation, shortDescription, TYPE_LABEL, telHref } from './queries.ts';
+import { DEMO_MARKER } from './service.ts';
 
 // en-CA formats as YYYY-MM-DD: the calendar day in the Netherlands, for <time datetime>.
 const amsterdamDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' });

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { oneLine } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
@@ -30,14 +31,8 @@ export const PAGE_SIZE = 10;
 export const MAX_PAGES = 100;
 export const MAX_RESULTS = MAX_PAGES * PAGE_SIZE;
 
-// Control characters (NUL above all) are refused by PostgreSQL text; they never mean anything in a query.
-const controlChars = /[\u0000-\u001f\u007f-\u009f]/g;
-
 export const searchQuery = z.object({
-  q: z
-    .string()
-    .default('')
-    .transform((v) => v.replace(controlChars, ' ').replace(/\s+/g, ' ').trim()),
+  q: z.string().default('').transform(oneLine),
   p: z.coerce.number().int().min(1).max(MAX_PAGES).catch(1).default(1),
 });
 export type SearchInput = z.infer<typeof searchQuery>;

@@ -3,8 +3,8 @@ import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, describedBy, ErrorSummary, FieldShell } from '../ui/forms.tsx';
 import { ConflictFoot, ConflictHead, Csrf, Version } from '../ui/kit.tsx';
-import { valuesOf } from './form.ts';
-import { type allThemes, LABELS, type ListedSource, type Source, type SourceField, type SourceFormValues, type VersionedSource } from './service.ts';
+import { LABELS, type SourceField, type SourceFormValues, valuesOf } from './form.ts';
+import type { allThemes, ListedSource, Source, VersionedSource } from './queries.ts';
 
 export const ROOT = '/beheer/bronnen';
 const dateTime = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });

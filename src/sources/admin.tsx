@@ -5,27 +5,10 @@ import { describedBy, FieldShell, firstOf } from '../ui/forms.tsx';
 import { actor, Csrf, fresh, idParam, Notice, notFoundPage, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, countsText, type Errors, type Existing, LinkStatus, ROOT, SourceCard, SourceForm, Summary } from './admin-views.tsx';
-import { emptyValues, valuesFromBody, valuesOf } from './form.ts';
+import { emptyValues, parseSourceForm, type SourceField, type SourceFormValues, sourceFields, valuesFromBody, valuesOf } from './form.ts';
 import { checkSources, linkCheckSettings, runningUntil, startBackgroundCheck } from './linkcheck.ts';
-import {
-  adoptRedirect,
-  allThemes,
-  createSource,
-  deleteSource,
-  lastChange,
-  linkCounts,
-  listSources,
-  parseSourceForm,
-  SourceError,
-  type SourceField,
-  type SourceFormValues,
-  STATUS_FILTERS,
-  type StatusFilter,
-  sourceById,
-  sourceFields,
-  updateSource,
-  type VersionedSource,
-} from './service.ts';
+import { allThemes, lastChange, linkCounts, listSources, STATUS_FILTERS, type StatusFilter, sourceById, type VersionedSource } from './queries.ts';
+import { adoptRedirect, createSource, deleteSource, SourceError, updateSource } from './service.ts';
 
 /** The editors' link library, mounted at /beheer/bronnen (behind login and CSRF, for every role). */
 export const sourceAdminRoutes = new Hono<AppEnv>();

@@ -1,21 +1,16 @@
-import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNull, ne, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { AuditAction } from '../audit/actions.ts';
 import { type AuditSubject, audit } from '../audit/record.ts';
 import { recordRevision } from '../audit/revisions.ts';
-import { byTitle } from '../content/order.ts';
-import { sourceSchema } from '../content/schema.ts';
 import { normaliseUrl } from '../content/url.ts';
 import type { Db, Queryable } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
-import { auditLog, searchDocuments, sources, themeSources, themes, users } from '../db/schema.ts';
-import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
+import { searchDocuments, sources, themeSources, themes } from '../db/schema.ts';
+import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
 import { themeSnapshot } from '../themes/queries.ts';
-
-export type Source = typeof sources.$inferSelect;
-
-/** A source with its version (the exact updated_at as text, which an edit form carries back) and the themes that use it. */
-export type VersionedSource = Source & { version: string; themeIds: number[] };
+import { type SourceInput, sourceFields } from './form.ts';
+import { sourceById, themeIdsOf } from './queries.ts';
 
 export class SourceError extends Error {
   constructor(
@@ -42,165 +37,6 @@ const conflict = (clash?: SourceError['clash']) =>
     clash,
   );
 const duplicate = (existing: { id: number; title: string }) => new SourceError('Deze bron bestaat al.', 'duplicate', 'url', existing);
-
-// ---------------------------------------------------------------- the form
-
-export const LABELS = {
-  title: 'Titel',
-  organisation: 'Organisatie',
-  url: 'Webadres (URL)',
-  description: 'Korte beschrijving',
-  themes: 'Thema’s',
-} as const;
-export type SourceField = keyof typeof LABELS;
-
-export interface SourceInput {
-  title: string;
-  organisation: string;
-  url: string;
-  description: string;
-  themeIds: number[];
-}
-
-/** A source's editable fields as a save compares and merges them (themes as a set, in id order). */
-export const sourceFields = (s: SourceInput): SourceInput => ({
-  title: s.title,
-  organisation: s.organisation,
-  url: s.url,
-  description: s.description,
-  themeIds: [...s.themeIds].sort((a, b) => a - b),
-});
-
-/** What an editor typed, as typed (to show again next to the messages). */
-export interface SourceFormValues {
-  title: string;
-  organisation: string;
-  url: string;
-  description: string;
-  themes: string[];
-}
-
-const controlChars = /[\u0000-\u001f\u007f-\u009f]/g;
-const oneLine = (v: string) => v.replace(controlChars, ' ').replace(/\s+/g, ' ').trim();
-const MAX_URL = 2000;
-
-/**
- * The form, checked with the same sourceSchema as the sources in content/, plus what only a form
- * needs: "www.nji.nl" gets https:// in front, the host must be a full domain, the themes must be ids.
- * Messages are whole Dutch sentences ("Titel is verplicht.").
- */
-export function parseSourceForm(values: SourceFormValues): { input?: SourceInput; errors: Partial<Record<SourceField, string>> } {
-  const errors: Partial<Record<SourceField, string>> = {};
-  let url = oneLine(values.url);
-  if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url)) url = `https://${url}`;
-  const parsed = sourceSchema.safeParse({
-    title: oneLine(values.title),
-    organisation: oneLine(values.organisation),
-    url,
-    description: oneLine(values.description),
-  });
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0]) as SourceField;
-      if (errors[field] || !(field in LABELS)) continue;
-      const typed = oneLine(String(values[field as keyof SourceFormValues] ?? ''));
-      // sourceSchema says "is verplicht" for anything under 2 characters; a typed letter is "too short".
-      const message = issue.code === 'too_small' && typed ? 'is te kort (minstens 2 tekens)' : issue.message;
-      errors[field] = `${LABELS[field]} ${message}.`;
-    }
-  }
-  if (!oneLine(values.url)) errors.url = `${LABELS.url} is verplicht.`;
-  else if (values.url.length > MAX_URL) errors.url = `${LABELS.url} is te lang (max. ${MAX_URL} tekens).`;
-  else if (parsed.success && !new URL(parsed.data.url).hostname.includes('.'))
-    errors.url = `${LABELS.url} moet een volledig adres zijn, zoals https://www.nji.nl/.`;
-  const themeIds = [...new Set(values.themes.map((v) => Number(v)))];
-  if (themeIds.some((n) => !Number.isInteger(n) || n <= 0 || n >= 2 ** 31)) errors.themes = 'Kies thema’s uit de lijst.';
-  else if (themeIds.length > 50) errors.themes = 'Kies hoogstens 50 thema’s.';
-  if (Object.keys(errors).length || !parsed.success) return { errors };
-  return { input: { ...parsed.data, themeIds }, errors };
-}
-
-// ---------------------------------------------------------------- reading
-
-const versioned = { ...getTableColumns(sources), version: versionText(sources.updatedAt) };
-
-async function themeIdsOf(db: Queryable, id: number): Promise<number[]> {
-  const rows = await db.select({ id: themeSources.themeId }).from(themeSources).where(eq(themeSources.sourceId, id)).orderBy(asc(themeSources.themeId));
-  return rows.map((r) => r.id);
-}
-
-export async function sourceById(db: Queryable, id: number): Promise<VersionedSource | null> {
-  const [row] = await db.select(versioned).from(sources).where(eq(sources.id, id));
-  return row ? { ...row, themeIds: await themeIdsOf(db, id) } : null;
-}
-
-/** Every theme, published or not, in the site's order: the checkboxes of the form. */
-export async function allThemes(db: Queryable) {
-  return db
-    .select({ id: themes.id, slug: themes.slug, title: themes.title, published: themes.published })
-    .from(themes)
-    .orderBy(asc(themes.position), asc(themes.title));
-}
-
-export const STATUS_FILTERS = ['alle', 'kapot', 'doorverwezen', 'nooit'] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
-
-export interface ListedSource extends Source {
-  themes: { id: number; slug: string; title: string }[];
-}
-
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-
-/** The library for /beheer/bronnen: filtered by link status and by words in title, organisation, URL or description. */
-export async function listSources(db: Queryable, filter: { status?: StatusFilter; q?: string } = {}): Promise<ListedSource[]> {
-  const where: SQL[] = [];
-  if (filter.status === 'kapot') where.push(inArray(sources.checkResult, ['broken', 'unreachable']));
-  if (filter.status === 'doorverwezen') where.push(eq(sources.checkResult, 'redirect'));
-  if (filter.status === 'nooit') where.push(isNull(sources.checkedAt));
-  if (filter.q) {
-    const p = likePattern(filter.q);
-    where.push(or(ilike(sources.title, p), ilike(sources.organisation, p), ilike(sources.url, p), ilike(sources.description, p)) as SQL);
-  }
-  const [rows, links] = await Promise.all([
-    db
-      .select()
-      .from(sources)
-      .where(where.length ? and(...where) : undefined),
-    db
-      .select({ sourceId: themeSources.sourceId, id: themes.id, slug: themes.slug, title: themes.title })
-      .from(themeSources)
-      .innerJoin(themes, eq(themes.id, themeSources.themeId))
-      .orderBy(asc(themes.position), asc(themes.title)),
-  ]);
-  const bySource = new Map<number, ListedSource['themes']>();
-  for (const { sourceId, ...t } of links) bySource.set(sourceId, [...(bySource.get(sourceId) ?? []), t]);
-  return rows.map((r) => ({ ...r, themes: bySource.get(r.id) ?? [] })).sort(byTitle);
-}
-
-/** How the library's links are doing: the figures on top of /beheer/bronnen. */
-export async function linkCounts(db: Queryable): Promise<{ total: number; broken: number; redirect: number; never: number }> {
-  const [row] = await db
-    .select({
-      total: sql<number>`count(*)::int`,
-      broken: sql<number>`(count(*) filter (where ${sources.checkResult} in ('broken', 'unreachable')))::int`,
-      redirect: sql<number>`(count(*) filter (where ${sources.checkResult} = 'redirect'))::int`,
-      never: sql<number>`(count(*) filter (where ${sources.checkedAt} is null))::int`,
-    })
-    .from(sources);
-  return { total: row?.total ?? 0, broken: row?.broken ?? 0, redirect: row?.redirect ?? 0, never: row?.never ?? 0 };
-}
-
-/** Who changed a source last, and when: shown when an editor's save comes too late. */
-export async function lastChange(db: Queryable, id: number): Promise<{ at: Date; by: string | null } | null> {
-  const [row] = await db
-    .select({ at: auditLog.at, by: users.name })
-    .from(auditLog)
-    .leftJoin(users, eq(users.id, auditLog.actorId))
-    .where(and(eq(auditLog.subjectKind, 'source'), eq(auditLog.subjectId, id)))
-    .orderBy(desc(auditLog.id))
-    .limit(1);
-  return row ?? null;
-}
 
 async function existingWithUrl(db: Queryable, url: string, exceptId?: number) {
   const [row] = await db
