@@ -17,7 +17,7 @@ import { type Db, openEmbedded } from '../src/db/client.ts';
 import { outbox, registrations } from '../src/db/schema.ts';
 import { startJobs } from '../src/jobs/scheduler.ts';
 import { enqueueMail, MAX_ATTEMPTS, mailAsSent, retryDelay, sendDueMails } from '../src/mail/outbox.ts';
-import { createSession, createTraining } from '../src/trainings/editor.ts';
+import { createSession, createTraining } from '../src/trainings/service.ts';
 import { type Backend, backends, createTestApp, createTestDatabase, makeClock, type TestDatabase } from './helpers.ts';
 
 const SECOND = 1000;

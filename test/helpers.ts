@@ -13,7 +13,7 @@ import { SMTPServer } from 'smtp-server';
 import { boot } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { type Database, type Db, openPostgres } from '../src/db/client.ts';
-import { createSession, createTraining } from '../src/trainings/editor.ts';
+import { createSession, createTraining } from '../src/trainings/service.ts';
 import { ADMIN_PG_URL } from './env.ts';
 
 /**

@@ -37,9 +37,8 @@ import { createSource } from '../src/sources/service.ts';
 import { themeForEdit } from '../src/themes/queries.ts';
 import { createTheme } from '../src/themes/service.ts';
 import { checkinCode, markAttendance, proofOf } from '../src/trainings/accreditation.ts';
-import { createSession, createTraining } from '../src/trainings/editor.ts';
 import { utcToAmsterdamLocal } from '../src/trainings/format.ts';
-import { register } from '../src/trainings/service.ts';
+import { createSession, createTraining, register } from '../src/trainings/service.ts';
 import { settingsFrom } from '../src/trainings/settings.ts';
 import type { createTestApp } from './helpers.ts';
 

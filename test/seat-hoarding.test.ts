@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox, registrations } from '../src/db/schema.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
-import { takenSeats } from '../src/trainings/service.ts';
+import { takenSeats } from '../src/trainings/queries.ts';
 import { type Backend, backends, createOpenSession, createTestApp, tableCounts } from './helpers.ts';
 
 const HOUR = 3_600_000;

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rows } from '../src/db/client.ts';
 import { outbox } from '../src/db/schema.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
-import { messageAll } from '../src/trainings/editor.ts';
-import { anonymiseOld } from '../src/trainings/service.ts';
+import { anonymiseOld, messageAll } from '../src/trainings/service.ts';
 import { settingsFrom } from '../src/trainings/settings.ts';
 import { type Backend, Browser, backends, close, createOpenSession, createTestApp, csrfFrom, listen, loginAs } from './helpers.ts';
 

@@ -12,7 +12,7 @@ import { editableFields } from '../network/service.ts';
 import { LABELS as SOURCE_FIELDS } from '../sources/form.ts';
 import { themeForEdit } from '../themes/queries.ts';
 import { moveTheme, themeFields, updateTheme } from '../themes/service.ts';
-import { cancelSession } from '../trainings/editor.ts';
+import { cancelSession } from '../trainings/service.ts';
 import { settingsFrom } from '../trainings/settings.ts';
 import { ACTIONS, FIELD_NAMES, isAuditAction, sentenceText } from './actions.ts';
 import { detailsText, parseAuditQuery } from './log.tsx';

@@ -2,8 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createOpenSession, createTestApp, loginAs } from '../../test/helpers.ts';
 import { outbox, themes, trainingSessions, trainings } from '../db/schema.ts';
-import { createSession } from '../trainings/editor.ts';
-import { register } from '../trainings/service.ts';
+import { createSession, register } from '../trainings/service.ts';
 import { settingsFrom } from '../trainings/settings.ts';
 
 const DAY = 86_400_000;

@@ -9,3 +9,4 @@ export function slugify(text: string): string {
     .slice(0, 80)
     .replace(/-+$/, '');
 }
+export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;

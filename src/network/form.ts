@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { slugify } from '../content/slug.ts';
+import { SLUG_PATTERN, slugify } from '../content/slug.ts';
 import { oneLine } from '../content/text.ts';
 import { normaliseUrl } from '../content/url.ts';
 import { ORGANISATION_TYPES } from '../db/schema.ts';
 import { allOf, type FormBody, fieldErrors, firstOf } from '../ui/forms.tsx';
 import type { Organisation } from './queries.ts';
 
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const uniq = (list: string[]) => [...new Map(list.map((v) => [v.toLocaleLowerCase('nl'), v])).values()];
 
 /** The organisation form: its values, labels and how they become an input for the service (and back). */

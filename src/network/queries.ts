@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { SLUG_PATTERN } from '../content/slug.ts';
 import { oneLine, quoted } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { auditLog, ORGANISATION_TYPES, type OrganisationType, organisations, themes, users } from '../db/schema.ts';
 import { versionText } from '../db/version.ts';
-import { SLUG_PATTERN } from './form.ts';
 
 export type Organisation = typeof organisations.$inferSelect;
 

@@ -17,17 +17,8 @@ import {
   type ThemeInput,
   withReviewDate,
 } from './form.ts';
-import {
-  type EditableTheme,
-  inputFromRevision,
-  lastRevision,
-  listSourcesForPicker,
-  listThemesForAdmin,
-  type ThemeSnapshot,
-  themeForEdit,
-  themeOptions,
-} from './queries.ts';
-import { createTheme, moveTheme, setThemePublished, ThemeError, themeFields, updateTheme } from './service.ts';
+import { type EditableTheme, lastRevision, listSourcesForPicker, listThemesForAdmin, type ThemeSnapshot, themeForEdit, themeOptions } from './queries.ts';
+import { createTheme, inputFromRevision, moveTheme, setThemePublished, ThemeError, themeFields, updateTheme } from './service.ts';
 
 /** The editors' screens for themes, mounted at /beheer/themas (behind login and CSRF, for every role). */
 export const themeAdminRoutes = new Hono<AppEnv>();

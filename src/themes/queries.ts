@@ -1,11 +1,10 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { renderMarkdown } from '../content/markdown.ts';
 import { byTitle } from '../content/order.ts';
 import type { Queryable } from '../db/client.ts';
 import { pages, revisions, sources, themeRelations, themeSources, themes, trainings, users } from '../db/schema.ts';
 import { versionText } from '../db/version.ts';
 import { ByteLru, stringBytes } from '../http/byte-cache.ts';
-import type { ThemeInput } from './form.ts';
 
 export interface ThemeSummary {
   slug: string;
@@ -209,34 +208,6 @@ export async function lastRevision(db: Queryable, id: number) {
     .orderBy(desc(revisions.id))
     .limit(1);
   return row ?? null;
-}
-
-/** Turns an old snapshot into input for today's database: links to things that are gone are left out (and reported). */
-export async function inputFromRevision(db: Queryable, data: Record<string, unknown>): Promise<{ input: ThemeInput; dropped: string[] }> {
-  const s = data as unknown as ThemeSnapshot;
-  const related = (s.related ?? []).length ? await db.select({ slug: themes.slug }).from(themes).where(inArray(themes.slug, s.related)) : [];
-  const haveRelated = new Set(related.map((r) => r.slug));
-  const srcs = (s.sources ?? []).length ? await db.select({ id: sources.id }).from(sources).where(inArray(sources.id, s.sources)) : [];
-  const haveSources = new Set(srcs.map((r) => r.id));
-  const dropped = [
-    ...(s.related ?? []).filter((r) => !haveRelated.has(r)).map((r) => `verwant thema “${r}”`),
-    ...(s.sources ?? []).filter((id) => !haveSources.has(id)).map((id) => `bron #${id}`),
-  ];
-  return {
-    dropped,
-    input: {
-      slug: s.slug,
-      title: s.title,
-      summary: s.summary,
-      bodyMd: s.bodyMd,
-      reviewed: s.reviewed,
-      published: s.published,
-      keyFacts: s.keyFacts ?? [],
-      training: s.training ?? null,
-      related: (s.related ?? []).filter((r) => haveRelated.has(r)),
-      sourceIds: (s.sources ?? []).filter((id) => haveSources.has(id)),
-    },
-  };
 }
 
 /** Every source, by title, with its link status: the choice of sources on a theme's form. */

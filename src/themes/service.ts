@@ -310,3 +310,31 @@ export async function reindexTheme(tx: Queryable, themeId: number, previousSlug?
 export async function unindexTheme(tx: Queryable, slug: string): Promise<void> {
   await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'theme'), eq(searchDocuments.ref, slug)));
 }
+
+/** Turns an old snapshot into input for today's database: links to things that are gone are left out (and reported). */
+export async function inputFromRevision(db: Queryable, data: Record<string, unknown>): Promise<{ input: ThemeInput; dropped: string[] }> {
+  const s = data as unknown as ThemeSnapshot;
+  const related = (s.related ?? []).length ? await db.select({ slug: themes.slug }).from(themes).where(inArray(themes.slug, s.related)) : [];
+  const haveRelated = new Set(related.map((r) => r.slug));
+  const srcs = (s.sources ?? []).length ? await db.select({ id: sources.id }).from(sources).where(inArray(sources.id, s.sources)) : [];
+  const haveSources = new Set(srcs.map((r) => r.id));
+  const dropped = [
+    ...(s.related ?? []).filter((r) => !haveRelated.has(r)).map((r) => `verwant thema “${r}”`),
+    ...(s.sources ?? []).filter((id) => !haveSources.has(id)).map((id) => `bron #${id}`),
+  ];
+  return {
+    dropped,
+    input: {
+      slug: s.slug,
+      title: s.title,
+      summary: s.summary,
+      bodyMd: s.bodyMd,
+      reviewed: s.reviewed,
+      published: s.published,
+      keyFacts: s.keyFacts ?? [],
+      training: s.training ?? null,
+      related: (s.related ?? []).filter((r) => haveRelated.has(r)),
+      sourceIds: (s.sources ?? []).filter((id) => haveSources.has(id)),
+    },
+  };
+}

@@ -11,8 +11,7 @@ import { page } from '../ui/render.tsx';
 import { CHECKIN_OPENS_BEFORE_MS, checkinWindow, proofByCode, REGISTERS, selfCheckIn, validCheckinCode } from './accreditation.ts';
 import { evaluationPage, parseAnswers, type Question, SCALE_LABELS, submitEvaluation } from './evaluation.ts';
 import { formatDay, formatMoment } from './format.ts';
-import { sessionWithTraining } from './queries.ts';
-import { isPublic, type Session, type Training } from './service.ts';
+import { isPublic, type Session, sessionWithTraining, type Training } from './queries.ts';
 import { trainingSettings } from './settings.ts';
 import { linkGonePage, Message, SessionFacts } from './views.tsx';
 

@@ -4,9 +4,8 @@ import { type Backend, type Browser, backends, confirmForm, createTestApp, csrfF
 import { attendanceProofs, evaluationInvites, evaluationResponses, outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent, SECRET_LINK, sendDueMails } from '../mail/outbox.ts';
 import { registersOf } from './accreditation.ts';
-import { createSession } from './editor.ts';
 import { sendEvaluationInvites } from './evaluation.ts';
-import { anonymiseOld } from './service.ts';
+import { anonymiseOld, createSession } from './service.ts';
 import { settingsFrom } from './settings.ts';
 
 const MINUTE = 60_000;

@@ -4,8 +4,8 @@ import { audit } from '../audit/record.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
 import { attendanceProofs, REGISTER_CODES, REGISTERS, type RegisterCode, registrations, trainingRegisters } from '../db/schema.ts';
 import { excelCsv } from '../ui/csv.ts';
-import { sessionWithTraining } from './queries.ts';
-import type { Session, Training, TrainingSettings } from './service.ts';
+import { type Session, sessionWithTraining, type Training } from './queries.ts';
+import type { TrainingSettings } from './settings.ts';
 
 export { isRegister, REGISTERS, registerName } from '../db/schema.ts';
 
@@ -70,6 +70,7 @@ export type Attendance = (typeof ATTENDANCE)[number];
 export const ATTENDANCE_LABEL: Record<Attendance, string> = { aanwezig: 'Aanwezig', deels: 'Deels', afwezig: 'Afwezig' };
 
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
 /** A certificate's verification code: 12 characters without look-alikes, as XXXX-XXXX-XXXX. */
 export function newCertificateCode(): string {
   const chars = Array.from({ length: 12 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
@@ -167,6 +168,7 @@ export async function proofByCode(db: Queryable, code: string, now: Date) {
 // ---------------------------------------------------------------- QR self check-in
 
 const WINDOW_MS = 15 * 60_000;
+
 /** Check-in opens this long before the start and closes at the session's end. */
 export const CHECKIN_OPENS_BEFORE_MS = 30 * 60_000;
 

@@ -6,7 +6,7 @@ import { Csrf, StackTable } from '../ui/kit.tsx';
 import { REGISTERS } from './accreditation.ts';
 import { DEFAULT_QUESTIONS } from './evaluation.ts';
 import { list, type Values } from './form.ts';
-import type { Registration } from './service.ts';
+import type { Registration } from './queries.ts';
 
 export const Field: FC<{ name: string; label: string; values: Values; errors: FieldErrors; type?: string; hint?: string }> = ({
   name,
@@ -171,6 +171,7 @@ export const REG_STATUS: Record<string, string> = {
   cancelled: 'Afgemeld',
   expired: 'Verlopen',
 };
+
 /** The people a mass action reaches, by name, so the editor sees who they are. */
 export const PeopleList: FC<{ people: Registration[] }> = ({ people: list }) =>
   list.length ? (

@@ -14,30 +14,11 @@ import { ATTENDANCE_LABEL, type Attendance, REGISTERS, registersOf } from './acc
 import { accreditationAdminRoutes } from './accreditation-admin.tsx';
 import { Field, PeopleList, REG_STATUS, SessionFormView, TrainingFormView } from './admin-views.tsx';
 import {
-  affected,
-  cancelRegistrationByEditor,
-  cancelSession,
-  certificateRecipients,
-  certificatesBlocked,
-  createSession,
-  createTraining,
-  messageAll,
-  moveRegistration,
-  registrationsCsv,
-  type SessionInput,
-  sendCertificates,
-  sessionRegistrations,
-  setAttendance,
-  setSessionPublished,
-  updateSession,
-  updateTraining,
-} from './editor.ts';
-import {
-  completeTraining,
   formValues,
   newSessionValues,
   parseTrainingForm,
   pastStart,
+  type SessionInput,
   sessionForm,
   sessionValues,
   trainingBody,
@@ -45,8 +26,32 @@ import {
   type Values,
 } from './form.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
-import { sessionViews, sessionWithTraining } from './queries.ts';
-import { type Registration, STATUS_LABEL, TrainingError } from './service.ts';
+import {
+  affected,
+  certificateRecipients,
+  certificatesBlocked,
+  type Registration,
+  STATUS_LABEL,
+  sessionRegistrations,
+  sessionViews,
+  sessionWithTraining,
+} from './queries.ts';
+import {
+  cancelRegistrationByEditor,
+  cancelSession,
+  completeTraining,
+  createSession,
+  createTraining,
+  messageAll,
+  moveRegistration,
+  registrationsCsv,
+  sendCertificates,
+  setAttendance,
+  setSessionPublished,
+  TrainingError,
+  updateSession,
+  updateTraining,
+} from './service.ts';
 import { trainingSettings } from './settings.ts';
 import { sessionPath } from './views.tsx';
 
@@ -448,6 +453,7 @@ async function sessionPage(c: Ctx, sid: number, opts: { values?: Values; errors?
 }
 
 const sid = (c: Ctx) => idParam(c.req.param('sid'));
+
 /** A refused action: the session page with the reason (a TrainingError), anything else is a bug. */
 const failed = (c: Ctx, id: number, err: unknown) => {
   if (err instanceof TrainingError) return sessionPage(c, id, { error: err.message, status: err.code === 'not-found' ? 404 : 409 });

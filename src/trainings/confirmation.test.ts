@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { outbox } from '../db/schema.ts';
 import * as outboxModule from '../mail/outbox.ts';
-import { createSession, createTraining } from './editor.ts';
 import { formatSessionTime } from './format.ts';
+import { createSession, createTraining } from './service.ts';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;

@@ -4,8 +4,8 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { trainingSessions, trainings } from '../db/schema.ts';
-import { indexTraining } from './editor.ts';
 import { amsterdamToUtc } from './format.ts';
+import { indexTraining } from './service.ts';
 
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/);
 const fileSchema = z.array(

@@ -4,8 +4,9 @@ import type { Db, Queryable } from '../db/client.ts';
 import { evaluationInvites, evaluationResponses, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
 import { excelCsv } from '../ui/csv.ts';
-import { mails } from './mails.ts';
-import { mailSession, type Training, type TrainingSettings } from './service.ts';
+import { mailSession, mails } from './mails.ts';
+import type { Training } from './queries.ts';
+import type { TrainingSettings } from './settings.ts';
 
 export interface Question {
   id: string;
@@ -39,6 +40,7 @@ export const questionsToText = (q: Question[] | null) => (q ? q.filter((x) => x.
 
 /** How long an evaluation link works after the session. */
 const LINK_DAYS = 30;
+
 /** Attendees marked up to this long after the session still get an invitation. */
 const INVITE_WITHIN_DAYS = 14;
 const DAY = 86_400_000;

@@ -1,19 +1,13 @@
-import { like } from 'drizzle-orm';
 import { z } from 'zod';
-import { slugify } from '../content/slug.ts';
 import type { Ctx } from '../context.ts';
-import type { Queryable } from '../db/client.ts';
-import { REGISTER_CODES, trainings } from '../db/schema.ts';
-import { themeOptions } from '../themes/queries.ts';
+import { REGISTER_CODES } from '../db/schema.ts';
 import { allOf, type FieldErrors, fieldErrors, firstOf } from '../ui/forms.tsx';
 import { REGISTERS, type TrainingRegister } from './accreditation.ts';
-import type { TrainingInput } from './editor.ts';
-import { questionsFromText, questionsToText } from './evaluation.ts';
+import { type Question, questionsFromText, questionsToText } from './evaluation.ts';
 import { amsterdamToUtc, utcToAmsterdamLocal } from './format.ts';
-import type { Session, Training } from './service.ts';
+import type { Session, Training } from './queries.ts';
 
 /** The training and session forms: one zod schema each, form values from a stored row or a request, and the checks that need the database (themes that exist, a free slug). */
-
 export const list = (v: unknown) =>
   String(v ?? '')
     .split(',')
@@ -117,31 +111,6 @@ export const trainingBody = async (c: Ctx) => {
   return Object.fromEntries(Object.keys(body).map((k) => [k, k === 'themes' ? allOf(body[k]).join(',') : firstOf(body, k, 20_001)]));
 };
 
-/**
- * What the database must confirm: every theme exists (a theme deleted while the form was open is
- * named), and a blank slug is made from the title, numbered when another training has it.
- */
-export async function completeTraining(db: Queryable, input: TrainingInput, exceptId?: number): Promise<{ data: TrainingInput } | { errors: FieldErrors }> {
-  const known = new Set((await themeOptions(db)).map((t) => t.slug));
-  const unknown = input.themes.filter((slug) => !known.has(slug));
-  if (unknown.length) return { errors: { themes: `Dit thema bestaat niet (meer): ${unknown.join(', ')}. Kies thema’s uit de lijst.` } };
-  if (input.slug) return { data: input };
-  const base = slugify(input.title) || 'training';
-  const taken = new Set(
-    (
-      await db
-        .select({ id: trainings.id, slug: trainings.slug })
-        .from(trainings)
-        .where(like(trainings.slug, `${base}%`))
-    )
-      .filter((t) => t.id !== exceptId)
-      .map((t) => t.slug),
-  );
-  let slug = base;
-  for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, 75)}-${n}`;
-  return { data: { ...input, slug } };
-}
-
 export const localTime = (label: string) =>
   z.string({ message: `Vul ${label} in.` }).transform((v, ctx) => {
     const d = amsterdamToUtc(v);
@@ -241,3 +210,31 @@ export const formValues = (form: Record<string, unknown>): Values =>
       .filter(([k, v]) => k !== '_csrf' && typeof v === 'string')
       .map(([k, v]) => [k, (v as string).slice(0, 20_000)]),
   );
+// ---------------------------------------------------------------- the editors' writes
+
+export interface TrainingInput {
+  slug: string;
+  title: string;
+  summary: string;
+  descriptionMd: string;
+  audience: string[];
+  themes: string[];
+  durationHours: number;
+  accreditation: string;
+  published: boolean;
+  /** The registers it is accredited for; left out: unchanged. */
+  registers?: TrainingRegister[];
+  /** The evaluation's questions; null: the default set; left out: unchanged. */
+  evaluationQuestions?: Question[] | null;
+}
+export interface SessionInput {
+  startsAt: Date;
+  endsAt: Date;
+  location: string;
+  online: boolean;
+  capacity: number;
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+  cancelUntil: Date;
+  contact: string;
+}

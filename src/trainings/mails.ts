@@ -1,5 +1,6 @@
 import type { Mail } from '../mail/outbox.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
+import type { Session, Training } from './queries.ts';
 
 export interface MailSession {
   title: string;
@@ -139,3 +140,13 @@ export const mails = {
       [{ filename: 'certificaat.pdf', contentType: 'application/pdf', content: pdfBase64, encoding: 'base64' }],
     ),
 };
+export function mailSession(session: Session, training: Training) {
+  return {
+    title: training.title,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    location: session.location,
+    online: session.online,
+    contact: session.contact,
+  };
+}

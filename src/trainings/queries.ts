@@ -1,8 +1,9 @@
-import { and, asc, eq, gt, inArray, lte } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { sha256 } from '../crypto.ts';
 import type { Queryable } from '../db/client.ts';
-import { registrations, trainingSessions, trainings } from '../db/schema.ts';
+import { attendanceProofs, registrations, registrationTokens, trainingSessions, trainings } from '../db/schema.ts';
+import { formatMoment } from './format.ts';
 import { listSeatCounts, type SeatCounts } from './seat-cache.ts';
-import { type PublicStatus, publicStatus, type Session, seatCountColumns, type Training } from './service.ts';
 
 export interface SessionView {
   session: Session;
@@ -122,4 +123,128 @@ export async function allPublicSessions(db: Queryable) {
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
     .where(and(eq(trainings.published, true), eq(trainingSessions.published, true)))
     .orderBy(asc(trainingSessions.startsAt));
+}
+export type Session = typeof trainingSessions.$inferSelect;
+export type Training = typeof trainings.$inferSelect;
+
+/** On the public site: its training and the session itself are both published (a draft session is not, nor anything of a draft training). */
+export const isPublic = (row: { training: Pick<Training, 'published'>; session: Pick<Session, 'published'> }) =>
+  row.training.published && row.session.published;
+export type Registration = typeof registrations.$inferSelect;
+export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
+
+/** Which registrations hold a seat now: confirmed, plus holds and offers that have not expired. */
+export function takesSeat(now: Date): SQL {
+  return or(
+    eq(registrations.status, 'confirmed'),
+    and(eq(registrations.status, 'held'), gt(registrations.holdExpiresAt, now)),
+    and(eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
+  ) as SQL;
+}
+
+/** Per session: seats taken now and people waiting, as columns of a query over its registrations. */
+export function seatCountColumns(now: Date) {
+  return {
+    taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
+    waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
+  };
+}
+
+/** Seats that are taken now. */
+export function takenSeats(db: Queryable, sessionId: number, now: Date) {
+  return db
+    .select({ n: count() })
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), takesSeat(now)))
+    .then((r) => Number(r[0]?.n ?? 0));
+}
+export function publicStatus(s: Session, taken: number, now: Date): PublicStatus {
+  if (s.status === 'geannuleerd') return 'geannuleerd';
+  if (s.endsAt <= now) return 'afgelopen';
+  if (s.registrationOpensAt > now) return 'nog-niet-open';
+  if (s.registrationClosesAt <= now || s.startsAt <= now) return 'gesloten';
+  return taken >= s.capacity ? 'vol' : 'open';
+}
+export const STATUS_LABEL: Record<PublicStatus, string> = {
+  open: 'Aanmelden mogelijk',
+  vol: 'Vol: aanmelden voor de wachtlijst',
+  'nog-niet-open': 'Aanmelden kan nog niet',
+  gesloten: 'Aanmelden gesloten',
+  geannuleerd: 'Geannuleerd',
+  afgelopen: 'Afgelopen',
+};
+export async function waitlistPosition(tx: Queryable, reg: Registration): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(registrations)
+    .where(
+      and(
+        eq(registrations.sessionId, reg.sessionId),
+        eq(registrations.status, 'waitlisted'),
+        or(
+          lt(registrations.waitlistedAt, reg.waitlistedAt as Date),
+          and(eq(registrations.waitlistedAt, reg.waitlistedAt as Date), lt(registrations.id, reg.id)),
+        ),
+      ),
+    );
+  return Number(row?.n ?? 0) + 1;
+}
+export async function findByToken(db: Queryable, token: string, purpose: 'confirm' | 'manage', now: Date) {
+  if (!/^[\w-]{20,100}$/.test(token)) return null;
+  const [row] = await db
+    .select({ registration: registrations })
+    .from(registrationTokens)
+    .innerJoin(registrations, eq(registrations.id, registrationTokens.registrationId))
+    .where(and(eq(registrationTokens.tokenHash, sha256(token)), eq(registrationTokens.purpose, purpose), gt(registrationTokens.expiresAt, now)));
+  return row?.registration ?? null;
+}
+export async function registrationPage(db: Queryable, token: string, now: Date) {
+  const reg = await findByToken(db, token, 'manage', now);
+  if (!reg) return null;
+  const [row] = await db
+    .select({ session: trainingSessions, training: trainings })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(eq(trainingSessions.id, reg.sessionId));
+  if (!row) return null;
+  const position = reg.status === 'waitlisted' ? await waitlistPosition(db, reg) : null;
+  return { registration: reg, session: row.session, training: row.training, position };
+}
+
+/** Everyone a change to the session concerns: held, confirmed, on the waiting list or offered a seat. */
+export async function affected(tx: Queryable, sessionId: number) {
+  return tx
+    .select()
+    .from(registrations)
+    .where(and(eq(registrations.sessionId, sessionId), inArray(registrations.status, ['held', 'confirmed', 'waitlisted', 'offered'])));
+}
+export async function sessionRegistrations(db: Queryable, sessionId: number) {
+  return db
+    .select()
+    .from(registrations)
+    .where(eq(registrations.sessionId, sessionId))
+    .orderBy(
+      sql`case ${registrations.status} when 'confirmed' then 0 when 'held' then 1 when 'offered' then 2 when 'waitlisted' then 3 else 4 end`,
+      asc(registrations.waitlistedAt),
+      asc(registrations.id),
+    );
+}
+
+/** Mails each attendee their certificate, once per session (the stamp on the session row guards it). */
+/** Why certificates cannot be sent now, or null when they can. */
+export function certificatesBlocked(session: Session, now: Date): string | null {
+  if (session.status === 'geannuleerd') return 'Een geannuleerde bijeenkomst geeft geen certificaten.';
+  if (session.endsAt > now) return 'Certificaten kunnen pas na afloop van de bijeenkomst worden verstuurd.';
+  if (session.certificatesSentAt) return `De certificaten zijn al verstuurd op ${formatMoment(session.certificatesSentAt)}.`;
+  return null;
+}
+
+/** Who gets a certificate: confirmed, and marked present in full (the proof is made then). */
+export function certificateRecipients(db: Queryable, sessionId: number) {
+  return db
+    .select({ registration: registrations, proof: attendanceProofs })
+    .from(registrations)
+    .innerJoin(attendanceProofs, eq(attendanceProofs.registrationId, registrations.id))
+    .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)))
+    .orderBy(asc(registrations.name), asc(registrations.id));
 }

@@ -13,8 +13,20 @@ import { checkRegisterNumber, isRegister, pointsLine, proofOf, registersByTraini
 import { accreditationRoutes } from './accreditation-routes.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
-import { allPublicSessions, publishedTrainings, type SessionView, sessionsOf, sessionViews, sessionWithTraining, trainingBySlug } from './queries.ts';
-import { confirm, icsFor, isPublic, manage, register, registrationPage, type Session, type Training, TrainingError } from './service.ts';
+import {
+  allPublicSessions,
+  isPublic,
+  publishedTrainings,
+  registrationPage,
+  type Session,
+  type SessionView,
+  sessionsOf,
+  sessionViews,
+  sessionWithTraining,
+  type Training,
+  trainingBySlug,
+} from './queries.ts';
+import { confirm, icsFor, manage, register, TrainingError } from './service.ts';
 import { trainingSettings } from './settings.ts';
 import { CancelConfirm, DeleteConfirm, linkGonePage, ManagePage, Message, SessionPage, sessionPath, TrainingList, TrainingPage } from './views.tsx';
 

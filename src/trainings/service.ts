@@ -1,7 +1,9 @@
-import { and, asc, count, eq, gt, inArray, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
-import { audit } from '../audit/record.ts';
+import { and, asc, eq, gt, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
+import { audit, sessionSubject } from '../audit/record.ts';
+import { slugify } from '../content/slug.ts';
 import { randomToken, sha256 } from '../crypto.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
+import { bumpContentVersion } from '../db/content-version.ts';
 import {
   attendanceProofs,
   evaluationInvites,
@@ -14,36 +16,36 @@ import {
   trainings,
 } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder, type Mail, outboxInsertFor, purgeMailsOf, purgeOldMails } from '../mail/outbox.ts';
+import { upsertSearchDocument } from '../search/service.ts';
+import { themeOptions } from '../themes/queries.ts';
+import { excelCsv } from '../ui/csv.ts';
+import type { FieldErrors } from '../ui/forms.tsx';
+import { recordAttendance, registerName, setRegisters } from './accreditation.ts';
+import { certificatePdf } from './certificate.ts';
+import type { SessionInput, TrainingInput } from './form.ts';
+import { formatCsvMoment } from './format.ts';
 import { sessionIcs } from './ics.ts';
-import { mails } from './mails.ts';
-
-export interface TrainingSettings {
-  baseUrl: string;
-  /** Minutes a seat is held for a registration until it is confirmed by e-mail (HOLD_MINUTES). */
-  holdMinutes: number;
-  /** The share of a session's seats, in percent, that unconfirmed registrations may hold at once (HOLD_MAX_PERCENT). */
-  holdMaxPercent: number;
-  offerHours: number;
-  reminderDays: number[];
-  retentionMonths: number;
-  /** Months a mail is kept after it was sent (default 3). */
-  outboxRetentionMonths?: number;
-  /** Years a proof of attendance for a register is kept (PROOF_RETENTION_YEARS, default 5). */
-  proofRetentionYears?: number;
-}
-
-export type Session = typeof trainingSessions.$inferSelect;
-export type Training = typeof trainings.$inferSelect;
-
-/** On the public site: its training and the session itself are both published (a draft session is not, nor anything of a draft training). */
-export const isPublic = (row: { training: Pick<Training, 'published'>; session: Pick<Session, 'published'> }) =>
-  row.training.published && row.session.published;
-export type Registration = typeof registrations.$inferSelect;
-export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
+import { mailSession, mails } from './mails.ts';
+import {
+  affected,
+  certificateRecipients,
+  certificatesBlocked,
+  findByToken,
+  isPublic,
+  publicStatus,
+  type Registration,
+  type Session,
+  seatCountColumns,
+  type Training,
+  takenSeats,
+  waitlistPosition,
+} from './queries.ts';
+import type { TrainingSettings } from './settings.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+
 /** A session this small may be held in full by unconfirmed registrations: a share of it would be no seat at all. */
 export const MIN_HOLDS = 5;
 
@@ -60,49 +62,6 @@ export class TrainingError extends Error {
   }
 }
 
-/** Which registrations hold a seat now: confirmed, plus holds and offers that have not expired. */
-export function takesSeat(now: Date): SQL {
-  return or(
-    eq(registrations.status, 'confirmed'),
-    and(eq(registrations.status, 'held'), gt(registrations.holdExpiresAt, now)),
-    and(eq(registrations.status, 'offered'), gt(registrations.offerExpiresAt, now)),
-  ) as SQL;
-}
-
-/** Per session: seats taken now and people waiting, as columns of a query over its registrations. */
-export function seatCountColumns(now: Date) {
-  return {
-    taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
-    waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
-  };
-}
-
-/** Seats that are taken now. */
-export function takenSeats(db: Queryable, sessionId: number, now: Date) {
-  return db
-    .select({ n: count() })
-    .from(registrations)
-    .where(and(eq(registrations.sessionId, sessionId), takesSeat(now)))
-    .then((r) => Number(r[0]?.n ?? 0));
-}
-
-export function publicStatus(s: Session, taken: number, now: Date): PublicStatus {
-  if (s.status === 'geannuleerd') return 'geannuleerd';
-  if (s.endsAt <= now) return 'afgelopen';
-  if (s.registrationOpensAt > now) return 'nog-niet-open';
-  if (s.registrationClosesAt <= now || s.startsAt <= now) return 'gesloten';
-  return taken >= s.capacity ? 'vol' : 'open';
-}
-
-export const STATUS_LABEL: Record<PublicStatus, string> = {
-  open: 'Aanmelden mogelijk',
-  vol: 'Vol: aanmelden voor de wachtlijst',
-  'nog-niet-open': 'Aanmelden kan nog niet',
-  gesloten: 'Aanmelden gesloten',
-  geannuleerd: 'Geannuleerd',
-  afgelopen: 'Afgelopen',
-};
-
 /** Takes the session's row lock: every change to its seats happens one at a time, on any instance. */
 async function lockSession(tx: Tx, sessionId: number) {
   const [row] = await tx
@@ -112,17 +71,6 @@ async function lockSession(tx: Tx, sessionId: number) {
     .where(eq(trainingSessions.id, sessionId))
     .for('update', { of: trainingSessions });
   return row ?? null;
-}
-
-function mailSession(session: Session, training: Training) {
-  return {
-    title: training.title,
-    startsAt: session.startsAt,
-    endsAt: session.endsAt,
-    location: session.location,
-    online: session.online,
-    contact: session.contact,
-  };
 }
 
 export function icsFor(session: Session, training: Training, settings: TrainingSettings, cancelled = session.status === 'geannuleerd') {
@@ -158,23 +106,6 @@ async function newToken(_tx: Tx, registrationId: number, purpose: 'confirm' | 'm
 
 function manageExpiry(session: Session, settings: TrainingSettings) {
   return new Date(session.endsAt.getTime() + settings.retentionMonths * 31 * 24 * HOUR);
-}
-
-async function waitlistPosition(tx: Queryable, reg: Registration): Promise<number> {
-  const [row] = await tx
-    .select({ n: count() })
-    .from(registrations)
-    .where(
-      and(
-        eq(registrations.sessionId, reg.sessionId),
-        eq(registrations.status, 'waitlisted'),
-        or(
-          lt(registrations.waitlistedAt, reg.waitlistedAt as Date),
-          and(eq(registrations.waitlistedAt, reg.waitlistedAt as Date), lt(registrations.id, reg.id)),
-        ),
-      ),
-    );
-  return Number(row?.n ?? 0) + 1;
 }
 
 /**
@@ -349,16 +280,6 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
   });
 }
 
-async function findByToken(db: Queryable, token: string, purpose: 'confirm' | 'manage', now: Date) {
-  if (!/^[\w-]{20,100}$/.test(token)) return null;
-  const [row] = await db
-    .select({ registration: registrations })
-    .from(registrationTokens)
-    .innerJoin(registrations, eq(registrations.id, registrationTokens.registrationId))
-    .where(and(eq(registrationTokens.tokenHash, sha256(token)), eq(registrationTokens.purpose, purpose), gt(registrationTokens.expiresAt, now)));
-  return row?.registration ?? null;
-}
-
 export type ConfirmOutcome = 'confirmed' | 'already' | 'waitlisted' | 'offered' | 'cancelled' | 'invalid' | 'session-cancelled';
 
 /** The link in the first mail. Safe to click twice; an expired hold confirms only if a seat is still free. */
@@ -405,19 +326,6 @@ export async function confirm(
     );
     return { outcome: 'confirmed' as const, manage };
   });
-}
-
-export async function registrationPage(db: Queryable, token: string, now: Date) {
-  const reg = await findByToken(db, token, 'manage', now);
-  if (!reg) return null;
-  const [row] = await db
-    .select({ session: trainingSessions, training: trainings })
-    .from(trainingSessions)
-    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
-    .where(eq(trainingSessions.id, reg.sessionId));
-  if (!row) return null;
-  const position = reg.status === 'waitlisted' ? await waitlistPosition(db, reg) : null;
-  return { registration: reg, session: row.session, training: row.training, position };
 }
 
 type ManageAction = 'cancel' | 'accept' | 'decline' | 'delete';
@@ -608,8 +516,6 @@ export async function anonymiseOld(db: Db, settings: TrainingSettings, now: Date
   });
 }
 
-export { lockSession, mailSession, manageExpiry, newToken, promote, waitlistPosition };
-
 /**
  * Scheduled with the anonymisation: proofs of attendance past their PROOF_RETENTION_YEARS are
  * deleted (the proof is kept apart from the registration, see accreditation.ts).
@@ -617,4 +523,385 @@ export { lockSession, mailSession, manageExpiry, newToken, promote, waitlistPosi
 async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
   const gone = await tx.delete(attendanceProofs).where(lt(attendanceProofs.keepUntil, now)).returning({ id: attendanceProofs.id });
   return gone.length;
+}
+
+/** A training's search document (and a new content version): after every write, and for the demo trainings. */
+export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd'>) {
+  // Theme pages link to trainings by title and are cached per content version.
+  await bumpContentVersion(tx);
+  await upsertSearchDocument(tx, {
+    kind: 'training',
+    ref: t.slug,
+    title: t.title,
+    url: `/trainingen/${t.slug}`,
+    summary: t.summary,
+    body: `${t.audience.join(' ')} ${t.descriptionMd}`,
+  });
+}
+
+export async function createTraining(db: Db, actorId: number | null, input: TrainingInput): Promise<number> {
+  return db.transaction(async (tx) => {
+    const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(eq(trainings.slug, input.slug));
+    if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
+    const { registers, ...fields } = input;
+    const [row] = await tx.insert(trainings).values(fields).returning({ id: trainings.id });
+    const id = row?.id as number;
+    if (registers) await setRegisters(tx, id, registers);
+    await indexTraining(tx, input);
+    await audit(tx, actorId, 'training.created', { kind: 'training', id, label: input.title }, { slug: input.slug });
+    return id;
+  });
+}
+
+export async function updateTraining(db: Db, actorId: number | null, id: number, input: TrainingInput): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [clash] = await tx
+      .select({ id: trainings.id })
+      .from(trainings)
+      .where(and(eq(trainings.slug, input.slug), sql`${trainings.id} <> ${id}`));
+    if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
+    const [before] = await tx.select().from(trainings).where(eq(trainings.id, id));
+    if (!before) throw new TrainingError('Deze training bestaat niet.', 'not-found');
+    const { registers, ...fields } = input;
+    await tx
+      .update(trainings)
+      .set({ ...fields, updatedAt: new Date() })
+      .where(eq(trainings.id, id));
+    if (registers) await setRegisters(tx, id, registers);
+    if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
+    await indexTraining(tx, input);
+    await audit(tx, actorId, 'training.updated', { kind: 'training', id, label: input.title }, { slug: input.slug });
+  });
+}
+
+/**
+ * Adds a session. The /beheer form makes it a draft (`published: false`) that an editor publishes
+ * when it is ready; left out, it is public at once, like the database's default for sessions made
+ * by code (demo content, tests).
+ */
+export async function createSession(
+  db: Db,
+  actorId: number | null,
+  trainingId: number,
+  input: SessionInput,
+  options: { published?: boolean } = {},
+): Promise<number> {
+  const published = options.published ?? true;
+  return db.transaction(async (tx) => {
+    const [training] = await tx.select({ title: trainings.title }).from(trainings).where(eq(trainings.id, trainingId));
+    if (!training) throw new TrainingError('Deze training bestaat niet.', 'not-found');
+    const [row] = await tx
+      .insert(trainingSessions)
+      .values({ trainingId, ...input, published })
+      .returning({ id: trainingSessions.id, startsAt: trainingSessions.startsAt });
+    if (!row) throw new Error('insert returned nothing');
+    await audit(tx, actorId, 'session.created', sessionSubject(row, training), { trainingId, published });
+    return row.id;
+  });
+}
+
+/**
+ * Puts a session on the public site or takes it off. Only a session nobody is registered for can
+ * be taken off: for one that does not go ahead, cancelling tells the people registered. Returns
+ * false when the session already was so (nothing written).
+ */
+export async function setSessionPublished(db: Db, actorId: number | null, sessionId: number, published: boolean, now: Date): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    if (session.published === published) return false;
+    if (!published) {
+      const people = (await affected(tx, sessionId)).length;
+      if (people)
+        throw new TrainingError(
+          `Er ${people === 1 ? 'is al 1 persoon' : `zijn al ${people} mensen`} aangemeld of op de wachtlijst. Gaat de bijeenkomst niet door? Annuleer hem dan: zo krijgen zij bericht.`,
+          'invalid',
+        );
+    }
+    await tx.update(trainingSessions).set({ published, updatedAt: now }).where(eq(trainingSessions.id, sessionId));
+    await audit(tx, actorId, published ? 'session.published' : 'session.unpublished', sessionSubject(session, training));
+    return true;
+  });
+}
+
+/**
+ * A confirmed mass action names how many people it concerns; under the session's lock the count
+ * must still be that, or nothing is done and the editor is asked again.
+ */
+function checkCount(expected: number | undefined, actual: number, what: string) {
+  if (expected !== undefined && expected !== actual)
+    throw new TrainingError(`Het aantal is veranderd sinds je keek: het zijn er nu ${actual} (${what}), niet ${expected}. Er is nog niets gedaan.`, 'changed');
+}
+
+/**
+ * Editor changes a session. A new time or place raises the calendar SEQUENCE and mails everyone
+ * affected an updated calendar file; more seats are offered to the waiting list at once.
+ */
+export async function updateSession(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  input: SessionInput,
+  settings: TrainingSettings,
+  now: Date,
+): Promise<{ mailed: number }> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session: before, training } = locked;
+    if (before.status === 'geannuleerd') throw new TrainingError('Een geannuleerde bijeenkomst kun je niet meer wijzigen.', 'cancelled');
+    const taken = await takenSeats(tx, sessionId, now);
+    if (input.capacity < taken) throw new TrainingError(`Er zijn al ${taken} plekken bezet; de capaciteit kan niet lager dan dat.`, 'invalid');
+    const moved =
+      before.startsAt.getTime() !== input.startsAt.getTime() ||
+      before.endsAt.getTime() !== input.endsAt.getTime() ||
+      before.location !== input.location ||
+      before.online !== input.online;
+    const [after] = await tx
+      .update(trainingSessions)
+      .set({ ...input, icsSequence: moved ? before.icsSequence + 1 : before.icsSequence, updatedAt: now })
+      .where(eq(trainingSessions.id, sessionId))
+      .returning();
+    const session = after as Session;
+    let mailed = 0;
+    if (moved) {
+      const ics = icsFor(session, training, settings);
+      for (const r of await affected(tx, sessionId)) {
+        const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
+        await enqueueMail(
+          tx,
+          mails.sessionChanged(r.email as string, r.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics),
+        );
+        mailed++;
+      }
+    }
+    await promote(tx, session, training, settings, now);
+    await audit(tx, actorId, 'session.updated', sessionSubject(session, training), { moved, capacity: input.capacity });
+    return { mailed };
+  });
+}
+
+export async function cancelSession(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+  expected?: number,
+): Promise<{ mailed: number }> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (locked.session.status === 'geannuleerd') throw new TrainingError('Deze bijeenkomst is al geannuleerd.', 'cancelled');
+    checkCount(expected, (await affected(tx, sessionId)).length, 'aangemeld of op de wachtlijst');
+    const [after] = await tx
+      .update(trainingSessions)
+      .set({ status: 'geannuleerd', icsSequence: locked.session.icsSequence + 1, updatedAt: now })
+      .where(eq(trainingSessions.id, sessionId))
+      .returning();
+    const session = after as Session;
+    const ics = icsFor(session, locked.training, settings, true);
+    const people = await affected(tx, sessionId);
+    for (const r of people) await enqueueMail(tx, mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics));
+    await audit(tx, actorId, 'session.cancelled', sessionSubject(session, locked.training), { mailed: people.length });
+    return { mailed: people.length };
+  });
+}
+
+/**
+ * The printed presence list's form: the ticked registrants were there in full, the others not.
+ * A registrant marked "deels" on the attendance list stays so unless ticked.
+ */
+export async function setAttendance(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  attendedIds: number[],
+  settings: TrainingSettings,
+  now: Date,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const confirmed = await tx
+      .select()
+      .from(registrations)
+      .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')));
+    for (const r of confirmed) {
+      const value = attendedIds.includes(r.id) ? 'aanwezig' : r.attendance === 'deels' ? 'deels' : 'afwezig';
+      if (value !== r.attendance) await recordAttendance(tx, locked.session, locked.training, r.id, value, settings, now);
+    }
+    await audit(tx, actorId, 'session.attendance', sessionSubject(locked.session, locked.training), { present: attendedIds.length });
+  });
+}
+
+export async function sendCertificates(
+  db: Db,
+  actorId: number | null,
+  sessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+  expected?: number,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const locked = await lockSession(tx, sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const { session, training } = locked;
+    const blocked = certificatesBlocked(session, now);
+    if (blocked) throw new TrainingError(blocked, 'invalid');
+    const present = await certificateRecipients(tx, sessionId);
+    checkCount(expected, present.length, 'volledig aanwezig');
+    for (const { registration: r, proof } of present) {
+      if (!r.email || !r.name) continue;
+      const verifyUrl = `${settings.baseUrl}/certificaat/${proof.code}`;
+      const pdf = await certificatePdf(proof, verifyUrl);
+      const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
+      await enqueueMail(
+        tx,
+        mails.certificate(
+          r.email,
+          r.name,
+          mailSession(session, training),
+          Buffer.from(pdf).toString('base64'),
+          `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+          verifyUrl,
+        ),
+      );
+    }
+    await tx.update(trainingSessions).set({ certificatesSentAt: now }).where(eq(trainingSessions.id, sessionId));
+    await audit(tx, actorId, 'session.certificates', sessionSubject(session, training), { sent: present.length });
+    return present.length;
+  });
+}
+
+/** Moves a registration to another session of the same training, if that one has room. */
+export async function moveRegistration(
+  db: Db,
+  actorId: number | null,
+  registrationId: number,
+  toSessionId: number,
+  settings: TrainingSettings,
+  now: Date,
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+    if (!reg || !['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status))
+      throw new TrainingError('Deze aanmelding kan niet worden verplaatst.', 'invalid');
+    if (reg.sessionId === toSessionId) throw new TrainingError('Kies een andere bijeenkomst.', 'invalid');
+    // Lock both sessions in id order, so two moves in opposite directions cannot deadlock.
+    const [a, b] = [reg.sessionId, toSessionId].sort((x, y) => x - y) as [number, number];
+    const first = await lockSession(tx, a);
+    const second = await lockSession(tx, b);
+    const from = first?.session.id === reg.sessionId ? first : second;
+    const to = first?.session.id === toSessionId ? first : second;
+    if (!from || !to) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (to.training.id !== from.training.id) throw new TrainingError('Je kunt alleen verplaatsen naar een bijeenkomst van dezelfde training.', 'invalid');
+    if (to.session.status !== 'gepland' || to.session.startsAt <= now)
+      throw new TrainingError('De gekozen bijeenkomst is geannuleerd of al begonnen.', 'invalid');
+    // The registrant gets a link to its page: a draft has none yet.
+    if (!to.session.published) throw new TrainingError('De gekozen bijeenkomst staat nog niet op de site. Publiceer hem eerst.', 'invalid');
+    if ((await takenSeats(tx, toSessionId, now)) >= to.session.capacity) throw new TrainingError('De gekozen bijeenkomst is vol.', 'invalid');
+    await tx
+      .update(registrations)
+      .set({ sessionId: toSessionId, status: 'confirmed', confirmedAt: now, holdExpiresAt: null, offerExpiresAt: null, waitlistedAt: null, updatedAt: now })
+      .where(eq(registrations.id, registrationId));
+    const manage = await newToken(tx, reg.id, 'manage', manageExpiry(to.session, settings));
+    await enqueueMail(
+      tx,
+      mails.sessionChanged(
+        reg.email as string,
+        reg.name as string,
+        mailSession(to.session, to.training),
+        `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
+        icsFor(to.session, to.training, settings),
+      ),
+    );
+    await promote(tx, from.session, from.training, settings, now);
+    await audit(tx, actorId, 'registration.moved', { kind: 'registration', id: registrationId }, { from: reg.sessionId, to: toSessionId });
+  });
+}
+
+export async function cancelRegistrationByEditor(db: Db, actorId: number | null, registrationId: number, settings: TrainingSettings, now: Date): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [reg] = await tx.select().from(registrations).where(eq(registrations.id, registrationId));
+    if (!reg) throw new TrainingError('Deze aanmelding bestaat niet.', 'not-found');
+    const locked = await lockSession(tx, reg.sessionId);
+    if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    if (!['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
+    await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, registrationId));
+    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)));
+    await promote(tx, locked.session, locked.training, settings, now);
+    await audit(tx, actorId, 'registration.cancelled-by-editor', { kind: 'registration', id: registrationId }, { sessionId: reg.sessionId });
+  });
+}
+
+export async function messageAll(db: Db, actorId: number | null, sessionId: number, subject: string, body: string, expected?: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    // Locked like every other change to who is registered, so the count holds until the commit.
+    const row = await lockSession(tx, sessionId);
+    if (!row) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
+    const people = await affected(tx, sessionId);
+    checkCount(expected, people.length, 'aangemeld of op de wachtlijst');
+    for (const r of people) await enqueueMail(tx, mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body));
+    await audit(tx, actorId, 'session.message', sessionSubject(row.session, row.training), { recipients: people.length, subject });
+    return people.length;
+  });
+}
+
+const STATUS_NL: Record<string, string> = {
+  held: 'nog niet bevestigd',
+  confirmed: 'bevestigd',
+  waitlisted: 'wachtlijst',
+  offered: 'plek aangeboden',
+  cancelled: 'afgemeld',
+  expired: 'verlopen',
+};
+
+/**
+ * The registrations of a session for Dutch Excel (src/ui/csv.ts): numbered 1, 2, 3… in the order
+ * people registered, times in Dutch local time ("4-12-2026 14:30").
+ */
+export function registrationsCsv(rows: Registration[]): string {
+  const inOrder = [...rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+  return excelCsv(
+    ['nr', 'naam', 'e-mail', 'organisatie', 'functie', 'status', 'aanwezig', 'aangemeld op', 'register', 'registratienummer'],
+    inOrder.map((r, i) => [
+      i + 1,
+      r.name,
+      r.email,
+      r.organisation,
+      r.role,
+      STATUS_NL[r.status] ?? r.status,
+      r.attended ? 'ja' : 'nee',
+      formatCsvMoment(r.createdAt),
+      registerName(r.register),
+      r.registerNumber,
+    ]),
+  );
+}
+
+/**
+ * What the database must confirm: every theme exists (a theme deleted while the form was open is
+ * named), and a blank slug is made from the title, numbered when another training has it.
+ */
+export async function completeTraining(db: Queryable, input: TrainingInput, exceptId?: number): Promise<{ data: TrainingInput } | { errors: FieldErrors }> {
+  const known = new Set((await themeOptions(db)).map((t) => t.slug));
+  const unknown = input.themes.filter((slug) => !known.has(slug));
+  if (unknown.length) return { errors: { themes: `Dit thema bestaat niet (meer): ${unknown.join(', ')}. Kies thema’s uit de lijst.` } };
+  if (input.slug) return { data: input };
+  const base = slugify(input.title) || 'training';
+  const taken = new Set(
+    (
+      await db
+        .select({ id: trainings.id, slug: trainings.slug })
+        .from(trainings)
+        .where(like(trainings.slug, `${base}%`))
+    )
+      .filter((t) => t.id !== exceptId)
+      .map((t) => t.slug),
+  );
+  let slug = base;
+  for (let n = 2; taken.has(slug); n++) slug = `${base.slice(0, 75)}-${n}`;
+  return { data: { ...input, slug } };
 }

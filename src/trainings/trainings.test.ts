@@ -4,21 +4,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
 import { outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
+import { formatCsvMoment } from './format.ts';
+import { publishedTrainings, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
+import { LIST_COUNTS_MS } from './seat-cache.ts';
 import {
+  anonymiseOld,
   cancelSession,
+  confirm,
   createSession,
   createTraining,
+  expireDue,
   moveRegistration,
+  register,
   registrationsCsv,
   sendCertificates,
-  sessionRegistrations,
+  sendReminders,
   setAttendance,
   updateSession,
-} from './editor.ts';
-import { formatCsvMoment } from './format.ts';
-import { publishedTrainings, sessionsOf } from './queries.ts';
-import { LIST_COUNTS_MS } from './seat-cache.ts';
-import { anonymiseOld, confirm, expireDue, register, sendReminders, waitlistPosition } from './service.ts';
+} from './service.ts';
 import { settingsFrom } from './settings.ts';
 
 const DAY = 86_400_000;

@@ -10,8 +10,7 @@ import { page } from '../ui/render.tsx';
 import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
 import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
-import type { SessionView } from './queries.ts';
-import { type Registration, type Session, STATUS_LABEL, type Training } from './service.ts';
+import { type Registration, type Session, type SessionView, STATUS_LABEL, type Training } from './queries.ts';
 
 export const sessionPath = (t: Training, s: Session) => `/trainingen/${t.slug}/${s.id}`;
 const where = (s: Session) => (s.online ? `Online (${s.location})` : s.location);
