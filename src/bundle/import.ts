@@ -1,19 +1,16 @@
 import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { audit } from '../audit/record.ts';
-import { recordRevision } from '../audit/revisions.ts';
 import { ContentError, splitFrontMatter } from '../content/loader.ts';
 import { markdownBody, sourceSchema, type ThemeFrontMatter, themeFrontMatter } from '../content/schema.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
-import { organisations, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
-import { nextVersion } from '../db/version.ts';
+import { organisations, sources, themes } from '../db/schema.ts';
 import { type OrganisationInput, organisationInput } from '../network/form.ts';
-import { organisationSnapshot } from '../network/queries.ts';
-import { reindex as reindexOrganisation } from '../network/service.ts';
-import { reindexSource } from '../sources/service.ts';
+import { writeOrganisation } from '../network/service.ts';
+import { writeSource } from '../sources/service.ts';
 import { type ThemeSnapshot, themeSnapshot } from '../themes/queries.ts';
-import { reindexTheme, themeColumns } from '../themes/service.ts';
+import { insertThemeRow, themeColumns, writeTheme } from '../themes/service.ts';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from './export.ts';
 
 /** The largest bundle file the import accepts (the route's body limit, a little above it for the form fields). */
@@ -404,6 +401,8 @@ async function unresolvedThemes(tx: Tx, refs: ThemeRef[]): Promise<string[]> {
     .map((r) => `${r.where}: veld "${r.field}": thema "${r.slug}" bestaat niet (niet in de bundel en niet op de site)`);
 }
 
+const IMPORTED = 'geïmporteerd';
+
 async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (label: string) => void) {
   const out = { themes: emptyKind(), sources: emptyKind(), organisations: emptyKind() };
 
@@ -412,21 +411,16 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
   for (const s of bundle.sources) {
     at(`bron ${clip(s.url)}`);
     const [before] = await tx.select().from(sources).where(eq(sources.url, s.url));
-    let id = before?.id;
-    if (!before) {
-      const [row] = await tx.insert(sources).values(s).returning({ id: sources.id });
-      id = row?.id;
-      out.sources.new.push(s.title);
-    } else if (!sameSource(before, s)) {
-      await tx
-        .update(sources)
-        .set({ title: s.title, organisation: s.organisation, description: s.description, updatedAt: nextVersion(sources.updatedAt) })
-        .where(eq(sources.id, before.id));
-      out.sources.changed.push(s.title);
-    } else out.sources.unchanged++;
-    if (id === undefined) throw new Error('source without id');
-    sourceIds.set(s.url, id);
-    if (!before || !sameSource(before, s)) await reindexSource(tx, id);
+    if (before && sameSource(before, s)) {
+      out.sources.unchanged++;
+      sourceIds.set(s.url, before.id);
+      continue;
+    }
+    const fields = { title: s.title, organisation: s.organisation, description: s.description };
+    const written = await writeSource(tx, actorId, before ? { id: before.id, url: before.url } : null, before ? fields : s, { note: IMPORTED });
+    if (!written) throw new Error('source without id');
+    sourceIds.set(s.url, written.id);
+    (before ? out.sources.changed : out.sources.new).push(s.title);
   }
 
   // Themes: every row first, so related themes can point at ones that are new in this bundle.
@@ -441,12 +435,7 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
       before.set(t.slug, await themeSnapshot(tx, id));
       continue;
     }
-    const [row] = await tx
-      .insert(themes)
-      .values({ slug: t.slug, ...themeColumns(t) })
-      .returning({ id: themes.id });
-    if (!row) throw new Error('insert returned nothing');
-    themeIds.set(t.slug, row.id);
+    themeIds.set(t.slug, await insertThemeRow(tx, { slug: t.slug, ...themeColumns(t) }));
     before.set(t.slug, null);
   }
   const outside = bundle.outsideRefs.map((r) => r.slug).filter((s) => !themeIds.has(s));
@@ -465,18 +454,8 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
       out.themes.unchanged++;
       continue;
     }
-    if (was)
-      await tx
-        .update(themes)
-        .set({ ...themeColumns(t), updatedAt: nextVersion(themes.updatedAt) })
-        .where(eq(themes.id, id));
-    await tx.delete(themeSources).where(eq(themeSources.themeId, id));
-    if (linked.length) await tx.insert(themeSources).values(linked.map((sourceId, position) => ({ themeId: id, sourceId, position })));
-    await tx.delete(themeRelations).where(eq(themeRelations.themeId, id));
-    if (t.related.length)
-      await tx.insert(themeRelations).values(t.related.map((slug, position) => ({ themeId: id, relatedId: themeIds.get(slug) as number, position })));
-    await reindexTheme(tx, id);
-    await recordRevision(tx, 'theme', id, actorId, 'geïmporteerd', { ...(await themeSnapshot(tx, id)) });
+    const related = t.related.map((slug) => themeIds.get(slug) as number);
+    await writeTheme(tx, actorId, id, { ...(was ? { row: themeColumns(t) } : {}), related, sources: linked, note: IMPORTED });
     (was ? out.themes.changed : out.themes.new).push(t.title);
   }
 
@@ -488,16 +467,8 @@ async function write(tx: Tx, bundle: ParsedBundle, actorId: number | null, at: (
       out.organisations.unchanged++;
       continue;
     }
-    const [row] = was
-      ? await tx
-          .update(organisations)
-          .set({ ...o, updatedAt: nextVersion(organisations.updatedAt) })
-          .where(eq(organisations.id, was.id))
-          .returning()
-      : await tx.insert(organisations).values(o).returning();
+    const row = await writeOrganisation(tx, actorId, was ? { id: was.id, slug: was.slug } : null, o, IMPORTED);
     if (!row) throw new Error('write returned nothing');
-    await reindexOrganisation(tx, row, was?.slug);
-    await recordRevision(tx, 'organisation', row.id, actorId, 'geïmporteerd', { ...organisationSnapshot(row) });
     (was ? out.organisations.changed : out.organisations.new).push(o.name);
   }
   return out;

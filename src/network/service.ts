@@ -2,7 +2,6 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { type AuditSubject, audit } from '../audit/record.ts';
 import { recordRevision } from '../audit/revisions.ts';
 import { claimAddress, keepOldAddress } from '../content/redirects.ts';
-import { slugify } from '../content/slug.ts';
 import { type Db, type Queryable, rows } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { organisations, searchDocuments, themes } from '../db/schema.ts';
@@ -80,6 +79,37 @@ async function unindex(tx: Queryable, slug: string) {
   await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'organisation'), eq(searchDocuments.ref, slug)));
 }
 
+type OrganisationRow = Omit<typeof organisations.$inferInsert, 'id' | 'updatedAt'>;
+
+/**
+ * The one writer of an organisation, inside the caller's transaction: its row (a new one when
+ * `target` is null; otherwise only at `target.version`, when given, and null when it has moved
+ * on), its search document and a revision. The editors, the demo load and the bundle import all
+ * write organisations through here; each adds its own audit row and content version around it.
+ */
+export async function writeOrganisation(
+  tx: Queryable,
+  actorId: number | null,
+  target: { id: number; slug: string; version?: string } | null,
+  values: Partial<OrganisationRow>,
+  note: string,
+): Promise<Organisation | null> {
+  const [row] = target
+    ? await tx
+        .update(organisations)
+        .set({ ...values, updatedAt: nextVersion })
+        .where(target.version === undefined ? eq(organisations.id, target.id) : and(eq(organisations.id, target.id), atVersion(target.version)))
+        .returning()
+    : await tx
+        .insert(organisations)
+        .values(values as OrganisationRow)
+        .returning();
+  if (!row) return null;
+  await reindex(tx, row, target?.slug);
+  await recordRevision(tx, 'organisation', row.id, actorId, note, organisationSnapshot(row));
+  return row;
+}
+
 /** Inserts an organisation with its search document, audit row and a new content version: all of it, or nothing. */
 export async function createOrganisation(db: Db, actorId: number | null, input: OrganisationInput): Promise<number> {
   try {
@@ -87,15 +117,9 @@ export async function createOrganisation(db: Db, actorId: number | null, input: 
       await assertSlugFree(tx, input.slug);
       await checkThemes(tx, input.themes);
       const municipalities = await canonicalMunicipalities(tx, input.municipalities);
-      const [row] = await tx
-        .insert(organisations)
-        .values({ ...input, municipalities })
-        .returning();
-      if (!row) throw new Error('insert returned nothing');
+      const row = (await writeOrganisation(tx, actorId, null, { ...input, municipalities }, 'aangemaakt')) as Organisation;
       await claimAddress(tx, 'organisation', row.slug);
-      await reindex(tx, row);
       await audit(tx, actorId, 'organisation.created', subject(row), { slug: row.slug, name: row.name, published: row.published });
-      await recordRevision(tx, 'organisation', row.id, actorId, 'aangemaakt', organisationSnapshot(row));
       await bumpContentVersion(tx);
       return row.id;
     });
@@ -140,17 +164,11 @@ export async function updateOrganisation(
       await checkThemes(tx, input.themes);
       const municipalities = await canonicalMunicipalities(tx, input.municipalities, id);
       const values = { ...input, municipalities };
-      const [row] = await tx
-        .update(organisations)
-        .set({ ...values, updatedAt: nextVersion })
-        .where(and(eq(organisations.id, id), atVersion(before.version)))
-        .returning();
+      const row = await writeOrganisation(tx, actorId, { id, slug: before.slug, version: before.version }, values, action);
       if (!row) throw conflict();
       await keepOldAddress(tx, 'organisation', id, before.slug, row.slug);
-      await reindex(tx, row, before.slug);
       const changed = EDITABLE.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
       await audit(tx, actorId, 'organisation.updated', subject(row), { slug: row.slug, name: row.name, changed });
-      await recordRevision(tx, 'organisation', id, actorId, action, organisationSnapshot(row));
       await bumpContentVersion(tx);
     });
   } catch (err) {
@@ -165,15 +183,11 @@ const conflict = (clash?: NetworkError['clash']) =>
 /** Publishes or withdraws an organisation, at the version the editor saw. */
 export async function setPublished(db: Db, actorId: number | null, id: number, version: string, published: boolean): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(organisations)
-      .set({ published, updatedAt: nextVersion })
-      .where(and(eq(organisations.id, id), atVersion(version)))
-      .returning();
-    if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
-    await reindex(tx, row);
+    const current = await organisationById(tx, id);
+    if (!current) throw new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
+    const row = await writeOrganisation(tx, actorId, { id, slug: current.slug, version }, { published }, published ? 'gepubliceerd' : 'teruggetrokken');
+    if (!row) throw conflict();
     await audit(tx, actorId, published ? 'organisation.published' : 'organisation.unpublished', subject(row), { slug: row.slug, name: row.name });
-    await recordRevision(tx, 'organisation', id, actorId, published ? 'gepubliceerd' : 'teruggetrokken', organisationSnapshot(row));
     await bumpContentVersion(tx);
   });
 }

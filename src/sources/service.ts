@@ -10,7 +10,7 @@ import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVer
 import { upsertSearchDocument } from '../search/service.ts';
 import { themeSnapshot } from '../themes/queries.ts';
 import { type SourceInput, sourceFields } from './form.ts';
-import { sourceById, themeIdsOf } from './queries.ts';
+import { type Source, sourceById, themeIdsOf } from './queries.ts';
 
 export class SourceError extends Error {
   constructor(
@@ -105,18 +105,52 @@ async function setThemeLinks(tx: Queryable, actorId: number | null, sourceId: nu
   return { added, removed };
 }
 
-async function afterWrite(
+type SourceColumns = Pick<Source, 'title' | 'organisation' | 'url' | 'description'>;
+const CHECK_RESET = { checkedAt: null, checkStatus: null, checkResult: null, redirectTo: null, checkError: null };
+
+/**
+ * The one writer of a source, inside the caller's transaction: its row (a new one when `target` is
+ * null; otherwise only at `target.version`, when given, and null when it has moved on), a new URL
+ * forgetting the old URL's check result, its themes when `themeIds` is given, its search document
+ * and a revision. The editors, the bundle import and the content load all write sources through
+ * here; each adds its own audit row and content version around it.
+ */
+export async function writeSource(
   tx: Queryable,
   actorId: number | null,
-  id: number,
-  revisionAction: string,
-  auditAction: AuditAction,
-  details: Record<string, unknown>,
-) {
+  target: { id: number; url: string; version?: string } | null,
+  fields: Partial<SourceColumns>,
+  change: { note: string; themeIds?: number[] },
+): Promise<{ id: number; added: number[]; removed: number[] } | null> {
+  let id: number;
+  if (!target) {
+    const [row] = await tx
+      .insert(sources)
+      .values(fields as SourceColumns)
+      .returning({ id: sources.id });
+    if (!row) throw new Error('insert returned nothing');
+    id = row.id;
+  } else {
+    const guard = target.version === undefined ? eq(sources.id, target.id) : and(eq(sources.id, target.id), atVersion(sources.updatedAt, target.version));
+    const reset = fields.url !== undefined && fields.url !== target.url ? CHECK_RESET : {};
+    const [row] = await tx
+      .update(sources)
+      .set({ ...fields, ...reset, updatedAt: nextVersion(sources.updatedAt) })
+      .where(guard)
+      .returning({ id: sources.id });
+    if (!row) return null;
+    id = row.id;
+  }
+  const links = change.themeIds ? await setThemeLinks(tx, actorId, id, change.themeIds) : { added: [], removed: [] };
   await reindexSource(tx, id);
   const snap = await snapshot(tx, id);
-  if (snap) await recordRevision(tx, 'source', id, actorId, revisionAction, snap);
-  await audit(tx, actorId, auditAction, subject(id, snap?.title ?? ''), details);
+  if (snap) await recordRevision(tx, 'source', id, actorId, change.note, snap);
+  return { id, ...links };
+}
+
+/** After writeSource: the audit row and a new content version. */
+async function audited(tx: Queryable, actorId: number | null, id: number, title: string, auditAction: AuditAction, details: Record<string, unknown>) {
+  await audit(tx, actorId, auditAction, subject(id, title), details);
   await bumpContentVersion(tx);
 }
 
@@ -140,16 +174,12 @@ export async function createSource(db: Db, actorId: number | null, input: Source
       const existing = await existingWithUrl(tx, input.url);
       if (existing) throw duplicate(existing);
       const { themeIds, ...fields } = input;
-      const [row] = await tx.insert(sources).values(fields).returning({ id: sources.id });
-      if (!row) throw new Error('insert returned nothing');
-      await setThemeLinks(tx, actorId, row.id, themeIds);
-      await afterWrite(tx, actorId, row.id, 'aangemaakt', 'source.created', { title: fields.title, url: fields.url, themes: themeIds });
-      return row.id;
+      const written = (await writeSource(tx, actorId, null, fields, { note: 'aangemaakt', themeIds })) as { id: number };
+      await audited(tx, actorId, written.id, fields.title, 'source.created', { title: fields.title, url: fields.url, themes: themeIds });
+      return written.id;
     }),
   );
 }
-
-const CHECK_RESET = { checkedAt: null, checkStatus: null, checkResult: null, redirectTo: null, checkError: null };
 
 /**
  * Saves an editor's changes only if the source is still at the version their form was built from;
@@ -176,16 +206,11 @@ export async function updateSource(
       const existing = await existingWithUrl(tx, input.url, id);
       if (existing) throw duplicate(existing);
       const { themeIds, ...fields } = input;
-      const [row] = await tx
-        .update(sources)
-        .set({ ...fields, ...(fields.url !== before.url ? CHECK_RESET : {}), updatedAt: nextVersion(sources.updatedAt) })
-        .where(and(eq(sources.id, id), atVersion(sources.updatedAt, before.version)))
-        .returning({ id: sources.id });
-      if (!row) throw conflict();
-      const links = await setThemeLinks(tx, actorId, id, themeIds);
+      const links = await writeSource(tx, actorId, { id, url: before.url, version: before.version }, fields, { note: 'opgeslagen', themeIds });
+      if (!links) throw conflict();
       const changed: string[] = (['title', 'organisation', 'url', 'description'] as const).filter((k) => before[k] !== fields[k]);
       if (links.added.length || links.removed.length) changed.push('themes');
-      await afterWrite(tx, actorId, id, 'opgeslagen', 'source.updated', {
+      await audited(tx, actorId, id, fields.title, 'source.updated', {
         title: fields.title,
         url: fields.url,
         changed,
@@ -215,13 +240,8 @@ export async function adoptRedirect(db: Db, actorId: number | null, id: number, 
       if (url === before.url) throw new SourceError('Het nieuwe adres is hetzelfde als het huidige.', 'invalid');
       const existing = await existingWithUrl(tx, url, id);
       if (existing) throw duplicate(existing);
-      const [row] = await tx
-        .update(sources)
-        .set({ url, ...CHECK_RESET, updatedAt: nextVersion(sources.updatedAt) })
-        .where(and(eq(sources.id, id), atVersion(sources.updatedAt, version)))
-        .returning({ id: sources.id });
-      if (!row) throw conflict();
-      await afterWrite(tx, actorId, id, 'nieuw adres overgenomen', 'source.url_adopted', { title: before.title, from: before.url, to: url });
+      if (!(await writeSource(tx, actorId, { id, url: before.url, version }, { url }, { note: 'nieuw adres overgenomen' }))) throw conflict();
+      await audited(tx, actorId, id, before.title, 'source.url_adopted', { title: before.title, from: before.url, to: url });
     }),
   );
   return url;

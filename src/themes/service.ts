@@ -11,6 +11,7 @@ import { bumpContentVersion } from '../db/content-version.ts';
 import { pages, searchDocuments, sources, themeRelations, themeSources, themes } from '../db/schema.ts';
 import { atVersion, type Fingerprints, isUniqueViolation, mergeLateSave, nextVersion, versionText } from '../db/version.ts';
 import { upsertSearchDocument } from '../search/service.ts';
+import { writeSource } from '../sources/service.ts';
 import type { ThemeInput } from './form.ts';
 import { type ThemeSnapshot, themeSnapshot } from './queries.ts';
 
@@ -72,11 +73,48 @@ async function resolveLinks(tx: Queryable, input: ThemeInput, selfId = 0) {
   return input.related.map((s) => bySlug.get(s) as number);
 }
 
-async function writeLinks(tx: Queryable, themeId: number, relatedIds: number[], sourceIdList: number[]) {
-  await tx.delete(themeRelations).where(eq(themeRelations.themeId, themeId));
-  await tx.delete(themeSources).where(eq(themeSources.themeId, themeId));
-  if (relatedIds.length) await tx.insert(themeRelations).values(relatedIds.map((relatedId, position) => ({ themeId, relatedId, position })));
-  if (sourceIdList.length) await tx.insert(themeSources).values(sourceIdList.map((sourceId, position) => ({ themeId, sourceId, position })));
+type ThemeRow = Omit<typeof themes.$inferInsert, 'id' | 'updatedAt'>;
+
+/** A new theme's row, without links yet (a bundle's related themes may still be on their way); writeTheme does the rest. */
+export async function insertThemeRow(tx: Queryable, row: ThemeRow): Promise<number> {
+  const [inserted] = await tx.insert(themes).values(row).returning({ id: themes.id });
+  if (!inserted) throw new Error('insert returned nothing');
+  return inserted.id;
+}
+
+/**
+ * The one writer of a theme, inside the caller's transaction: its columns (only at `version`, when
+ * given; false when the theme has moved on), its related themes and sources in the given order,
+ * its search document and a revision. The editors, the bundle import and the content load all
+ * write themes through here; each adds its own audit row and content version around it.
+ */
+export async function writeTheme(
+  tx: Queryable,
+  actorId: number | null,
+  id: number,
+  change: { row?: Partial<ThemeRow>; version?: string; previousSlug?: string; related?: number[]; sources?: number[]; note: string },
+): Promise<boolean> {
+  if (change.row) {
+    const guard = change.version === undefined ? eq(themes.id, id) : and(eq(themes.id, id), atVersion(themes.updatedAt, change.version));
+    const [row] = await tx
+      .update(themes)
+      .set({ ...change.row, updatedAt: nextVersion(themes.updatedAt) })
+      .where(guard)
+      .returning({ id: themes.id });
+    if (!row) return false;
+  }
+  if (change.related) {
+    await tx.delete(themeRelations).where(eq(themeRelations.themeId, id));
+    if (change.related.length) await tx.insert(themeRelations).values(change.related.map((relatedId, position) => ({ themeId: id, relatedId, position })));
+  }
+  if (change.sources) {
+    await tx.delete(themeSources).where(eq(themeSources.themeId, id));
+    const unique = [...new Set(change.sources)];
+    if (unique.length) await tx.insert(themeSources).values(unique.map((sourceId, position) => ({ themeId: id, sourceId, position })));
+  }
+  await reindexTheme(tx, id, change.previousSlug);
+  await recordRevision(tx, KIND, id, actorId, change.note, { ...(await themeSnapshot(tx, id)) });
+  return true;
 }
 
 const columnsOf = (input: ThemeInput) => ({
@@ -90,24 +128,12 @@ const columnsOf = (input: ThemeInput) => ({
   training: input.training,
 });
 
-/**
- * After the write: search document, revision, audit row and content version, in the same transaction.
- * With the snapshot from before a save, the audit row names the fields it changed.
- */
-async function afterWrite(
-  tx: Queryable,
-  actorId: number | null,
-  id: number,
-  action: string,
-  auditAction: AuditAction,
-  before?: { slug: string; snapshot: ThemeSnapshot },
-) {
-  await reindexTheme(tx, id, before?.slug);
+/** After writeTheme: the audit row (with the snapshot from before a save, naming the fields it changed) and a new content version. */
+async function audited(tx: Queryable, actorId: number | null, id: number, auditAction: AuditAction, before?: ThemeSnapshot) {
   const snapshot = (await themeSnapshot(tx, id)) as ThemeSnapshot;
-  await recordRevision(tx, KIND, id, actorId, action, { ...snapshot });
   const details: Record<string, unknown> = { slug: snapshot.slug, title: snapshot.title };
   if (before) {
-    const [was, now] = [themeFields(before.snapshot), themeFields(snapshot)];
+    const [was, now] = [themeFields(before), themeFields(snapshot)];
     details.changed = (Object.keys(now) as (keyof ThemeFields)[]).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]));
   }
   await audit(tx, actorId, auditAction, subject(id, snapshot.title), details);
@@ -129,15 +155,11 @@ export async function createTheme(db: Db, actorId: number | null, input: ThemeIn
       await assertSlugFree(tx, input.slug);
       const relatedIds = await resolveLinks(tx, input);
       const [{ next } = { next: 0 }] = await tx.select({ next: sql<number>`coalesce(max(${themes.position}), 0)::int + 10` }).from(themes);
-      const [row] = await tx
-        .insert(themes)
-        .values({ ...columnsOf(input), position: next })
-        .returning({ id: themes.id });
-      if (!row) throw new Error('insert returned nothing');
-      await writeLinks(tx, row.id, relatedIds, input.sourceIds);
+      const id = await insertThemeRow(tx, { ...columnsOf(input), position: next });
+      await writeTheme(tx, actorId, id, { related: relatedIds, sources: input.sourceIds, note: 'aangemaakt' });
       await claimAddress(tx, 'theme', input.slug);
-      await afterWrite(tx, actorId, row.id, 'aangemaakt', 'theme.created');
-      return row.id;
+      await audited(tx, actorId, id, 'theme.created');
+      return id;
     }),
   );
 }
@@ -173,28 +195,19 @@ export async function updateTheme(
       const at = before.version;
       await assertSlugFree(tx, input.slug, id);
       const relatedIds = await resolveLinks(tx, input, id);
-      const [row] = await tx
-        .update(themes)
-        .set({ ...columnsOf(input), updatedAt: nextVersion(themes.updatedAt) })
-        .where(and(eq(themes.id, id), atVersion(themes.updatedAt, at)))
-        .returning({ id: themes.id });
-      if (!row) throw conflict();
-      await writeLinks(tx, id, relatedIds, input.sourceIds);
+      const change = { row: columnsOf(input), version: at, previousSlug: before.slug, related: relatedIds, sources: input.sourceIds, note: action };
+      if (!(await writeTheme(tx, actorId, id, change))) throw conflict();
       await keepOldAddress(tx, 'theme', id, before.slug, input.slug);
-      await afterWrite(tx, actorId, id, action, 'theme.updated', { slug: before.slug, snapshot: beforeSnapshot });
+      await audited(tx, actorId, id, 'theme.updated', beforeSnapshot);
     }),
   );
 }
 
 export async function setThemePublished(db: Db, actorId: number | null, id: number, version: string, published: boolean): Promise<void> {
   await db.transaction(async (tx) => {
-    const [row] = await tx
-      .update(themes)
-      .set({ published, updatedAt: nextVersion(themes.updatedAt) })
-      .where(and(eq(themes.id, id), atVersion(themes.updatedAt, version)))
-      .returning({ id: themes.id });
-    if (!row) throw (await themeSnapshot(tx, id)) ? conflict() : notFound();
-    await afterWrite(tx, actorId, id, published ? 'gepubliceerd' : 'teruggetrokken', published ? 'theme.published' : 'theme.unpublished');
+    const written = await writeTheme(tx, actorId, id, { row: { published }, version, note: published ? 'gepubliceerd' : 'teruggetrokken' });
+    if (!written) throw (await themeSnapshot(tx, id)) ? conflict() : notFound();
+    await audited(tx, actorId, id, published ? 'theme.published' : 'theme.unpublished');
   });
 }
 
@@ -238,47 +251,22 @@ export const themeColumns = (t: ThemeFrontMatter & { body: string }) => ({
 /** Loads content/ into an empty database in one transaction: all of it, or nothing. */
 export async function importContent(db: Db, bundle: ContentBundle): Promise<{ themes: number; sources: number; pages: number }> {
   return db.transaction(async (tx) => {
+    // Every row first, so related themes can point at any theme of content/.
     const ids = new Map<string, number>();
-    for (const t of bundle.themes) {
-      const [row] = await tx
-        .insert(themes)
-        .values({ slug: t.slug, ...themeColumns(t) })
-        .returning({ id: themes.id });
-      if (!row) throw new Error('insert returned nothing');
-      ids.set(t.slug, row.id);
-    }
+    for (const t of bundle.themes) ids.set(t.slug, await insertThemeRow(tx, { slug: t.slug, ...themeColumns(t) }));
     const sourceIds = new Map<string, number>();
     for (const t of bundle.themes) {
-      const themeId = ids.get(t.slug) as number;
-      let position = 0;
+      const linked: number[] = [];
       for (const s of t.sources) {
         let sourceId = sourceIds.get(s.url);
         if (sourceId === undefined) {
-          const [row] = await tx
-            .insert(sources)
-            .values(s)
-            .onConflictDoUpdate({ target: sources.url, set: { title: s.title } })
-            .returning({ id: sources.id });
-          sourceId = row?.id as number;
+          sourceId = ((await writeSource(tx, null, null, s, { note: LOADED })) as { id: number }).id;
           sourceIds.set(s.url, sourceId);
-          await upsertSearchDocument(tx, {
-            kind: 'source',
-            ref: String(sourceId),
-            title: s.title,
-            url: s.url,
-            summary: s.organisation,
-            body: s.description,
-          });
         }
-        // The same source twice in one theme (the seed has one) is merged, not an error.
-        await tx.insert(themeSources).values({ themeId, sourceId, position: position++ }).onConflictDoNothing();
+        linked.push(sourceId);
       }
-      let rp = 0;
-      for (const r of t.related) {
-        await tx.insert(themeRelations).values({ themeId, relatedId: ids.get(r) as number, position: rp++ });
-      }
-      await reindexTheme(tx, themeId);
-      await recordRevision(tx, 'theme', themeId, null, 'geladen uit content/', { ...(await themeSnapshot(tx, themeId)) });
+      // The same source twice in one theme (the seed has one) is merged by writeTheme, not an error.
+      await writeTheme(tx, null, ids.get(t.slug) as number, { related: t.related.map((r) => ids.get(r) as number), sources: linked, note: LOADED });
     }
     for (const p of bundle.pages) {
       await tx.insert(pages).values({ slug: p.slug, title: p.title, summary: p.summary, bodyMd: p.body, reviewed: p.reviewed });
@@ -287,6 +275,8 @@ export async function importContent(db: Db, bundle: ContentBundle): Promise<{ th
     return { themes: bundle.themes.length, sources: sourceIds.size, pages: bundle.pages.length };
   });
 }
+
+const LOADED = 'geladen uit content/';
 
 /**
  * Keeps the theme's search document in step with its row (call in the writing transaction):
