@@ -1,8 +1,9 @@
+import type { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import type { Ctx } from '../context.ts';
+import type { AppEnv, Ctx } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import { FieldShell } from '../ui/forms.tsx';
-import { StackTable } from '../ui/kit.tsx';
+import { type Loader, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type DiffLine, diffLines, fieldText, getRevision, listRevisions, type Revision, type RevisionKind } from './revisions.ts';
 
@@ -238,3 +239,16 @@ export async function revisionToRestore(c: Ctx, db: Queryable, kind: RevisionKin
 }
 
 export const restoredAction = (rev: Revision) => `teruggezet naar de versie van ${dateTime.format(rev.at)}`;
+
+/** GET {path}/geschiedenis and /vergelijk for an editor's thing: its subject gives the path, title, crumbs and version. */
+export function historyRoutes<T>(app: Hono<AppEnv>, o: Loader<T> & { subject: (c: Ctx, thing: T) => Subject; fields: (c: Ctx) => Promise<DiffField[]> }) {
+  const db = (c: Ctx) => c.get('deps').database.db;
+  app.get('/:id{[0-9]+}/geschiedenis', async (c) => {
+    const thing = await o.load(c);
+    return thing ? historyPage(o.subject(c, thing), db(c)) : o.gone(c);
+  });
+  app.get('/:id{[0-9]+}/vergelijk', async (c) => {
+    const thing = await o.load(c);
+    return thing ? comparePage(o.subject(c, thing), db(c), await o.fields(c)) : o.gone(c);
+  });
+}

@@ -1,9 +1,9 @@
 import { Hono } from 'hono';
-import { comparePage, type DiffField, historyPage, restoredAction, revisionToRestore, yesNo } from '../audit/history.tsx';
+import { type DiffField, historyRoutes, restoredAction, revisionToRestore, yesNo } from '../audit/history.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
-import { type Fingerprints, fingerprints, formFingerprints } from '../db/version.ts';
+import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
 import { ErrorSummary, type FieldErrors, type FormBody, firstOf } from '../ui/forms.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, publishRoutes, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, OrganisationForm } from './admin-views.tsx';
 import { emptyValues, type FormValues, LABELS, parseValues, TEXT_KEYS, valuesFromBody, valuesOf } from './form.ts';
@@ -175,12 +175,6 @@ async function loaded(c: Ctx) {
   return id ? organisationById(c.get('deps').database.db, id) : null;
 }
 
-/** The version the form was opened at; anything malformed counts as stale. */
-const versionOf = (body: FormBody) => {
-  const v = firstOf(body, 'versie');
-  return VERSION_PATTERN.test(v) ? v : '';
-};
-
 networkAdminRoutes.get('/:id{[0-9]+}', async (c) => {
   const org = await loaded(c);
   return org ? editPage(c, org) : c.notFound();
@@ -192,7 +186,7 @@ networkAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const body = await c.req.parseBody({ all: true });
   // Publishing has its own button; the edit form leaves it as it is.
   const values = { ...valuesFromBody(body), published: org.published };
-  const version = versionOf(body);
+  const version = formVersion(firstOf(body, 'versie'));
   const basis = formFingerprints(firstOf(body, 'basis'));
   const { data, errors } = parseValues(values);
   // Keep the version and basis the editor started from, so a later save still merges or conflicts.
@@ -217,25 +211,17 @@ networkAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   return c.redirect(`${ROOT}/${org.id}?melding=opgeslagen`, 303);
 });
 
-for (const [action, published] of [
-  ['publiceren', true],
-  ['terugtrekken', false],
-] as const) {
-  networkAdminRoutes.post(`/:id{[0-9]+}/${action}`, async (c) => {
-    const org = await loaded(c);
-    if (!org) return gone(c);
-    const db = c.get('deps').database.db;
-    try {
-      await setPublished(db, actor(c), org.id, versionOf(await c.req.parseBody()), published);
-    } catch (err) {
-      if (!(err instanceof NetworkError)) throw err;
-      if (err.code === 'not-found') return gone(c);
-      return editPage(c, org, { errors: { form: `${err.message} Bekijk de huidige gegevens hieronder en probeer het opnieuw.` }, status: 409 });
-    }
-    fresh(c);
-    return c.redirect(`${ROOT}/${org.id}?melding=${published ? 'gepubliceerd' : 'teruggetrokken'}`, 303);
-  });
-}
+publishRoutes(networkAdminRoutes, {
+  root: ROOT,
+  load: loaded,
+  gone,
+  publish: (c, org, version, published) => setPublished(c.get('deps').database.db, actor(c), org.id, version, published),
+  refused: (c, org, err) => {
+    if (!(err instanceof NetworkError)) return undefined;
+    if (err.code === 'not-found') return gone(c);
+    return editPage(c, org, { errors: { form: `${err.message} Bekijk de huidige gegevens hieronder en probeer het opnieuw.` }, status: 409 });
+  },
+});
 
 // ---------------------------------------------------------------- history
 
@@ -258,15 +244,7 @@ const subjectOf = (c: Ctx, org: VersionedOrganisation) => ({
   version: org.version,
 });
 
-networkAdminRoutes.get('/:id{[0-9]+}/geschiedenis', async (c) => {
-  const org = await loaded(c);
-  return org ? historyPage(subjectOf(c, org), c.get('deps').database.db) : gone(c);
-});
-
-networkAdminRoutes.get('/:id{[0-9]+}/vergelijk', async (c) => {
-  const org = await loaded(c);
-  return org ? comparePage(subjectOf(c, org), c.get('deps').database.db, HISTORY_FIELDS) : gone(c);
-});
+historyRoutes(networkAdminRoutes, { load: loaded, gone, subject: subjectOf, fields: async () => HISTORY_FIELDS });
 
 /** Brings back an old version's details as a new version; publication keeps its own button. */
 networkAdminRoutes.post('/:id{[0-9]+}/versies/:rev{[0-9]+}/terugzetten', async (c) => {
@@ -275,7 +253,7 @@ networkAdminRoutes.post('/:id{[0-9]+}/versies/:rev{[0-9]+}/terugzetten', async (
   const db = c.get('deps').database.db;
   const rev = await revisionToRestore(c, db, 'organisation', org.id);
   if (!rev) return gone(c);
-  const version = versionOf(await c.req.parseBody());
+  const version = formVersion((await c.req.parseBody()).versie);
   // Themes that no longer exist are left out rather than blocking the restore.
   const known = new Set((await themeTitles(db)).map((t) => t.slug));
   const old = valuesOf({ ...org, ...(rev.data as Partial<Organisation>) });
@@ -346,7 +324,7 @@ networkAdminRoutes.post('/:id{[0-9]+}/verwijderen', async (c) => {
   const org = await loaded(c);
   if (!org) return gone(c);
   try {
-    await deleteOrganisation(c.get('deps').database.db, actor(c), org.id, versionOf(await c.req.parseBody()));
+    await deleteOrganisation(c.get('deps').database.db, actor(c), org.id, formVersion((await c.req.parseBody()).versie));
   } catch (err) {
     if (!(err instanceof NetworkError)) throw err;
     if (err.code === 'not-found') return gone(c);

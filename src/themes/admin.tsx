@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
-import { comparePage, historyPage, restoredAction, revisionToRestore } from '../audit/history.tsx';
+import { historyRoutes, restoredAction, revisionToRestore } from '../audit/history.tsx';
 import { renderMarkdown } from '../content/markdown.ts';
 import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, StackTable, Version } from '../ui/kit.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, publishRoutes, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, dateTime, diffFields, type Options, Preview, ThemeForm, today } from './admin-views.tsx';
 import {
@@ -315,24 +315,17 @@ themeAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   return c.redirect(`${ROOT}/${theme.id}?melding=opgeslagen`, 303);
 });
 
-for (const [action, published] of [
-  ['publiceren', true],
-  ['terugtrekken', false],
-] as const) {
-  themeAdminRoutes.post(`/:id{[0-9]+}/${action}`, async (c) => {
-    const theme = await loaded(c);
-    if (!theme) return gone(c);
-    try {
-      await setThemePublished(db(c), actor(c), theme.id, formVersion((await c.req.parseBody()).versie), published);
-    } catch (err) {
-      if (!(err instanceof ThemeError)) throw err;
-      if (err.code === 'not-found') return gone(c);
-      return editPage(c, theme, { errors: { form: `${err.message} Bekijk de huidige versie hieronder en probeer het opnieuw.` }, status: 409 });
-    }
-    fresh(c);
-    return c.redirect(`${ROOT}/${theme.id}?melding=${published ? 'gepubliceerd' : 'teruggetrokken'}`, 303);
-  });
-}
+publishRoutes(themeAdminRoutes, {
+  root: ROOT,
+  load: loaded,
+  gone,
+  publish: (c, theme, version, published) => setThemePublished(db(c), actor(c), theme.id, version, published),
+  refused: (c, theme, err) => {
+    if (!(err instanceof ThemeError)) return undefined;
+    if (err.code === 'not-found') return gone(c);
+    return editPage(c, theme, { errors: { form: `${err.message} Bekijk de huidige versie hieronder en probeer het opnieuw.` }, status: 409 });
+  },
+});
 
 // ---------------------------------------------------------------- history
 
@@ -346,15 +339,7 @@ const subjectOf = (c: Ctx, theme: EditableTheme) => ({
   version: theme.version,
 });
 
-themeAdminRoutes.get('/:id{[0-9]+}/geschiedenis', async (c) => {
-  const theme = await loaded(c);
-  return theme ? historyPage(subjectOf(c, theme), db(c)) : gone(c);
-});
-
-themeAdminRoutes.get('/:id{[0-9]+}/vergelijk', async (c) => {
-  const theme = await loaded(c);
-  return theme ? comparePage(subjectOf(c, theme), db(c), diffFields(await options(c))) : gone(c);
-});
+historyRoutes(themeAdminRoutes, { load: loaded, gone, subject: subjectOf, fields: async (c) => diffFields(await options(c)) });
 
 themeAdminRoutes.post('/:id{[0-9]+}/versies/:rev{[0-9]+}/terugzetten', async (c) => {
   const theme = await loaded(c);

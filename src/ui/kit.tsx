@@ -1,6 +1,7 @@
+import type { Hono } from 'hono';
 import type { Child, FC } from 'hono/jsx';
-import type { Ctx } from '../context.ts';
-import type { Fingerprints } from '../db/version.ts';
+import type { AppEnv, Ctx } from '../context.ts';
+import { type Fingerprints, formVersion } from '../db/version.ts';
 import { Alert } from './alert.tsx';
 import { page } from './render.tsx';
 
@@ -99,3 +100,45 @@ export const ConflictFoot: FC<{ both?: string[]; replaces: string }> = ({ both, 
   ) : (
     <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je {replaces} door jouw invoer.</p>
   );
+
+// ---------------------------------------------------------------- shared routes of a versioned editor
+
+/** How an editor's routes find their thing: by the `:id` of the path, null when it does not exist (any more). */
+export interface Loader<T> {
+  load: (c: Ctx) => Promise<T | null>;
+  /** The page for a thing that does not exist (any more). */
+  gone: (c: Ctx) => Promise<Response>;
+}
+
+/**
+ * POST {root}/:id/publiceren and /terugtrekken: publishes or withdraws at the version the editor's
+ * page was opened at, then back to the edit page with a notice. A refusal from the service (not
+ * found, or changed in between) is turned into a page by `refused`; anything else is rethrown.
+ */
+export function publishRoutes<T extends { id: number }>(
+  app: Hono<AppEnv>,
+  o: Loader<T> & {
+    root: string;
+    publish: (c: Ctx, thing: T, version: string, published: boolean) => Promise<void>;
+    refused: (c: Ctx, thing: T, err: unknown) => Promise<Response> | undefined;
+  },
+) {
+  for (const [action, published] of [
+    ['publiceren', true],
+    ['terugtrekken', false],
+  ] as const) {
+    app.post(`/:id{[0-9]+}/${action}`, async (c) => {
+      const thing = await o.load(c);
+      if (!thing) return o.gone(c);
+      try {
+        await o.publish(c, thing, formVersion((await c.req.parseBody()).versie), published);
+      } catch (err) {
+        const shown = o.refused(c, thing, err);
+        if (!shown) throw err;
+        return shown;
+      }
+      fresh(c);
+      return c.redirect(`${o.root}/${thing.id}?melding=${published ? 'gepubliceerd' : 'teruggetrokken'}`, 303);
+    });
+  }
+}
