@@ -90,7 +90,7 @@ type OrganisationRow = Omit<typeof organisations.$inferInsert, 'id' | 'updatedAt
 export async function writeOrganisation(
   tx: Queryable,
   actorId: number | null,
-  target: { id: number; slug: string; version?: string } | null,
+  target: { id: number; slug?: string; version?: string } | null,
   values: Partial<OrganisationRow>,
   note: string,
 ): Promise<Organisation | null> {
@@ -183,10 +183,8 @@ const conflict = (clash?: NetworkError['clash']) =>
 /** Publishes or withdraws an organisation, at the version the editor saw. */
 export async function setPublished(db: Db, actorId: number | null, id: number, version: string, published: boolean): Promise<void> {
   await db.transaction(async (tx) => {
-    const current = await organisationById(tx, id);
-    if (!current) throw new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
-    const row = await writeOrganisation(tx, actorId, { id, slug: current.slug, version }, { published }, published ? 'gepubliceerd' : 'teruggetrokken');
-    if (!row) throw conflict();
+    const row = await writeOrganisation(tx, actorId, { id, version }, { published }, published ? 'gepubliceerd' : 'teruggetrokken');
+    if (!row) throw (await organisationById(tx, id)) ? conflict() : new NetworkError('Deze organisatie bestaat niet (meer).', 'not-found');
     await audit(tx, actorId, published ? 'organisation.published' : 'organisation.unpublished', subject(row), { slug: row.slug, name: row.name });
     await bumpContentVersion(tx);
   });
