@@ -5,7 +5,7 @@ import { slugify } from '../content/slug.ts';
 import type { Ctx } from '../context.ts';
 import type { Fingerprints } from '../db/version.ts';
 import { CheckboxGroup, ErrorSummary, TextArea, TextField } from '../ui/forms.tsx';
-import { Csrf, Version } from '../ui/kit.tsx';
+import { ConflictHead, Csrf, Version } from '../ui/kit.tsx';
 import { FIELD_LABELS, type FormErrors, parseThemeForm, type ThemeFormValues } from './form.ts';
 import type { listSourcesForPicker, ThemeSnapshot } from './queries.ts';
 import { formatDate, ThemePage } from './views.tsx';
@@ -259,13 +259,8 @@ export const ConflictNotice: FC<{ conflict: Conflict; opts: Options }> = ({ conf
     : { ...conflict.current, bodyMd: conflict.mine.body, title: conflict.mine.title };
   return (
     <section class="hw-notice hw-conflict" aria-labelledby="conflict-title">
-      <h2 class="utrecht-heading-3" id="conflict-title">
-        Iemand anders heeft dit thema intussen gewijzigd
-      </h2>
+      <ConflictHead thing="dit thema" subject="Het thema" change={conflict.change} level={2} />
       <p>
-        {conflict.change
-          ? `Opgeslagen door ${conflict.change.by ?? 'een onbekende gebruiker'} op ${dateTime.format(conflict.change.at)}.`
-          : 'Het thema is gewijzigd nadat jij de pagina opende.'}{' '}
         {conflict.fields
           ? `Jullie wijzigden allebei: ${conflict.fields.map((f) => diffFields(opts).find((d) => d.key === f)?.label ?? f).join(', ')}. Hieronder staat per onderdeel die versie (−) naast jouw invoer (+).`
           : 'Hieronder zie je per onderdeel het verschil tussen die versie (−) en jouw invoer (+).'}

@@ -79,9 +79,20 @@ export const StackTable: FC<{ columns: string[]; class?: string; caption?: Child
 const savedAt = new Intl.DateTimeFormat('nl-NL', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
 
 /** The head of an edit-conflict notice: that someone else saved in between, who and when. */
-export const ConflictHead: FC<{ thing: string; subject: string; change: { at: Date; by: string | null } | null }> = ({ thing, subject, change }) => (
+export const ConflictHead: FC<{ thing: string; subject: string; change: { at: Date; by: string | null } | null; level?: 2 | 3 }> = ({
+  thing,
+  subject,
+  change,
+  level = 3,
+}) => (
   <>
-    <h3 id="conflict-title">Iemand anders heeft {thing} intussen gewijzigd</h3>
+    {level === 2 ? (
+      <h2 class="utrecht-heading-3" id="conflict-title">
+        Iemand anders heeft {thing} intussen gewijzigd
+      </h2>
+    ) : (
+      <h3 id="conflict-title">Iemand anders heeft {thing} intussen gewijzigd</h3>
+    )}
     <p>
       {change
         ? `Opgeslagen door ${change.by ?? 'een onbekende gebruiker'} op ${savedAt.format(change.at)}.`
