@@ -3,9 +3,9 @@ import { count } from 'drizzle-orm';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
-import { trainingSessions, trainings } from '../db/schema.ts';
+import { trainings } from '../db/schema.ts';
 import { amsterdamToUtc } from './format.ts';
-import { indexTraining } from './service.ts';
+import { createSession, createTraining } from './service.ts';
 
 const hhmm = z.string().regex(/^\d{2}:\d{2}$/);
 const fileSchema = z.array(
@@ -42,40 +42,33 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
     return 0;
   }
   const list = fileSchema.parse(data);
+  // Same writes as an editor's (search index, audit, content version), in this one transaction; demo trainings and sessions are public at once.
   await db.transaction(async (tx) => {
     for (const t of list) {
-      const [inserted] = await tx
-        .insert(trainings)
-        .values({
-          slug: t.slug,
-          title: t.title,
-          summary: t.summary,
-          descriptionMd: t.description,
-          audience: t.audience,
-          themes: t.themes,
-          durationHours: t.durationHours,
-          accreditation: t.accreditation,
-        })
-        .returning({ id: trainings.id });
-      const trainingId = inserted?.id as number;
-      for (const s of t.sessions) {
+      const { sessions, description, ...fields } = t;
+      const trainingId = await createTraining(tx, null, { ...fields, descriptionMd: description, published: true });
+      for (const s of sessions) {
         const date = new Date(now.getTime() + s.inDays * 86_400_000).toISOString().slice(0, 10);
         const startsAt = amsterdamToUtc(`${date}T${s.start}`) as Date;
         const endsAt = amsterdamToUtc(`${date}T${s.end}`) as Date;
-        await tx.insert(trainingSessions).values({
+        await createSession(
+          tx,
+          null,
           trainingId,
-          startsAt,
-          endsAt,
-          location: s.location,
-          online: s.online,
-          capacity: s.capacity,
-          registrationOpensAt: now,
-          registrationClosesAt: new Date(startsAt.getTime() - 2 * 86_400_000),
-          cancelUntil: new Date(startsAt.getTime() - 2 * 86_400_000),
-          contact: 'trainingen@hechtwerk.example',
-        });
+          {
+            startsAt,
+            endsAt,
+            location: s.location,
+            online: s.online,
+            capacity: s.capacity,
+            registrationOpensAt: now,
+            registrationClosesAt: new Date(startsAt.getTime() - 2 * 86_400_000),
+            cancelUntil: new Date(startsAt.getTime() - 2 * 86_400_000),
+            contact: 'trainingen@hechtwerk.example',
+          },
+          { published: true },
+        );
       }
-      await indexTraining(tx, { ...t, descriptionMd: t.description });
     }
   });
   return list.length;
