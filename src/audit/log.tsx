@@ -6,7 +6,7 @@ import type { AppEnv, Ctx } from '../context.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { type AuditSubjectKind, auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
-import { StackTable } from '../ui/kit.tsx';
+import { Pager, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { actionTitle, fieldNames, sentence } from './actions.ts';
 
@@ -461,29 +461,7 @@ auditRoutes.get('/', async (c: Ctx) => {
           })}
         </StackTable>
       ) : null}
-      {pages > 1 ? (
-        <nav aria-label="Paginering">
-          <ul class="hw-pager">
-            {pageNo > 1 ? (
-              <li>
-                <a class="utrecht-link" href={pageLink(filter, Math.min(pageNo - 1, pages))} rel="prev">
-                  Nieuwere regels
-                </a>
-              </li>
-            ) : null}
-            <li>
-              Pagina {Math.min(pageNo, pages)} van {pages}
-            </li>
-            {pageNo < pages ? (
-              <li>
-                <a class="utrecht-link" href={pageLink(filter, pageNo + 1)} rel="next">
-                  Oudere regels
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager page={pageNo} pages={pages} href={(n) => pageLink(filter, n)} prev="Nieuwere regels" next="Oudere regels" />
     </>,
   );
 });

@@ -4,6 +4,7 @@ import type { AppEnv } from '../context.ts';
 import { BusyError } from '../search/gate.ts';
 import { MAX_QUERY, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
+import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 
@@ -91,26 +92,7 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
           </li>
         ))}
       </ol>
-      {outcome.pages > 1 ? (
-        <nav aria-label="Paginering">
-          <ul class="hw-pager">
-            {outcome.page > 1 ? (
-              <li>
-                <a class="utrecht-link" href={link(outcome.page - 1)} rel="prev">
-                  Vorige pagina
-                </a>
-              </li>
-            ) : null}
-            {outcome.page < outcome.pages ? (
-              <li>
-                <a class="utrecht-link" href={link(outcome.page + 1)} rel="next">
-                  Volgende pagina
-                </a>
-              </li>
-            ) : null}
-          </ul>
-        </nav>
-      ) : null}
+      <Pager page={outcome.page} pages={outcome.pages} href={link} prev="Vorige pagina" next="Volgende pagina" />
     </>
   );
 };
