@@ -2,13 +2,13 @@ import { Hono } from 'hono';
 import { type DiffField, historyRoutes, restoredAction, revisionToRestore, yesNo } from '../audit/history.tsx';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
-import { ErrorSummary, type FieldErrors, type FormBody, firstOf } from '../ui/forms.tsx';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, publishRoutes, StackTable, Version } from '../ui/kit.tsx';
+import { ErrorSummary, type FieldErrors, firstOf } from '../ui/forms.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, PublishPanel, publishRoutes, StackTable, Version } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, OrganisationForm } from './admin-views.tsx';
 import { emptyValues, type FormValues, LABELS, parseValues, TEXT_KEYS, valuesFromBody, valuesOf } from './form.ts';
 import { lastChange, listAll, type Organisation, organisationById, TYPE_LABEL, themeTitles, type VersionedOrganisation } from './queries.ts';
-import { createOrganisation, deleteOrganisation, editableFields, NetworkError, setPublished, updateOrganisation, VERSION_PATTERN } from './service.ts';
+import { createOrganisation, deleteOrganisation, editableFields, NetworkError, setPublished, updateOrganisation } from './service.ts';
 import { orgPath } from './views.tsx';
 
 /** The editors' screens for partner organisations, mounted at /beheer/netwerk (behind login and CSRF). */
@@ -116,29 +116,15 @@ async function editPage(
       <h1 class="utrecht-heading-1">{org.name}</h1>
       <Notice text={opts.status ? undefined : noticeOf(c)} />
       <h2 class="utrecht-heading-2">Op de site</h2>
-      <form method="post" action={`${action}/${org.published ? 'terugtrekken' : 'publiceren'}`}>
-        <Csrf c={c} />
-        <Version value={org.version} />
-        {org.published ? (
-          <p>
-            Deze organisatie staat op de site:{' '}
-            <a class="utrecht-link" href={orgPath(org)}>
-              {orgPath(org)}
-            </a>
-            .
-          </p>
-        ) : (
-          <p>Deze organisatie staat niet op de site en is niet te vinden met Zoeken.</p>
-        )}
-        <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-          {org.published ? 'Niet meer publiceren' : 'Publiceren'}
-        </button>
-      </form>
-      <p>
-        <a class="utrecht-link" href={`${action}/geschiedenis`}>
-          Geschiedenis: eerdere versies vergelijken en terugzetten
-        </a>
-      </p>
+      <PublishPanel
+        c={c}
+        action={action}
+        version={org.version}
+        published={org.published}
+        live="Deze organisatie staat op de site"
+        path={orgPath(org)}
+        hidden="Deze organisatie staat niet op de site en is niet te vinden met Zoeken."
+      />
       <h2 class="utrecht-heading-2">Gegevens bewerken</h2>
       <OrganisationForm
         c={c}

@@ -4,7 +4,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import { slugify } from '../content/slug.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { type Fingerprints, fingerprints, formFingerprints, formVersion } from '../db/version.ts';
-import { actor, Csrf, fresh, idParam, Notice, notFoundPage, publishRoutes, StackTable, Version } from '../ui/kit.tsx';
+import { actor, Csrf, fresh, idParam, Notice, notFoundPage, PublishPanel, publishRoutes, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
 import { type Conflict, ConflictNotice, dateTime, diffFields, type Options, Preview, ThemeForm, today } from './admin-views.tsx';
 import {
@@ -213,29 +213,15 @@ async function editPage(
       {o.preview ? await Preview({ c, values, opts }) : null}
       <div class="hw-tools">
         <h2 class="utrecht-heading-2 hw-tools__title">Op de site</h2>
-        <form method="post" action={`${action}/${theme.published ? 'terugtrekken' : 'publiceren'}`}>
-          <Csrf c={c} />
-          <Version value={theme.version} />
-          {theme.published ? (
-            <p>
-              Dit thema staat op de site:{' '}
-              <a class="utrecht-link" href={`/themas/${theme.slug}`}>
-                /themas/{theme.slug}
-              </a>
-              .
-            </p>
-          ) : (
-            <p>Dit thema is een concept: het staat niet op de site en is niet te vinden met Zoeken.</p>
-          )}
-          <button class="utrecht-button utrecht-button--secondary-action" type="submit">
-            {theme.published ? 'Niet meer publiceren' : 'Publiceren'}
-          </button>
-        </form>
-        <p>
-          <a class="utrecht-link" href={`${action}/geschiedenis`}>
-            Geschiedenis: eerdere versies vergelijken en terugzetten
-          </a>
-        </p>
+        <PublishPanel
+          c={c}
+          action={action}
+          version={theme.version}
+          published={theme.published}
+          live="Dit thema staat op de site"
+          path={`/themas/${theme.slug}`}
+          hidden="Dit thema is een concept: het staat niet op de site en is niet te vinden met Zoeken."
+        />
       </div>
       <h2 class="utrecht-heading-2">Bewerken</h2>
       <ThemeForm

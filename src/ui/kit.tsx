@@ -112,6 +112,69 @@ export const ConflictFoot: FC<{ both?: string[]; replaces: string }> = ({ both, 
     <p>Jouw invoer staat nog in het formulier. Sla je opnieuw op, dan vervang je {replaces} door jouw invoer.</p>
   );
 
+/**
+ * The "Op de site" panel of a versioned editor: where the thing is public (or that it is not) with
+ * one button to publish or withdraw it at the form's version, and the way to its history.
+ */
+export const PublishPanel: FC<{ c: Ctx; action: string; version: string; published: boolean; live: string; path: string; hidden: string }> = (p) => (
+  <>
+    <form method="post" action={`${p.action}/${p.published ? 'terugtrekken' : 'publiceren'}`}>
+      <Csrf c={p.c} />
+      <Version value={p.version} />
+      {p.published ? (
+        <p>
+          {p.live}:{' '}
+          <a class="utrecht-link" href={p.path}>
+            {p.path}
+          </a>
+          .
+        </p>
+      ) : (
+        <p>{p.hidden}</p>
+      )}
+      <button class="utrecht-button utrecht-button--secondary-action" type="submit">
+        {p.published ? 'Niet meer publiceren' : 'Publiceren'}
+      </button>
+    </form>
+    <p>
+      <a class="utrecht-link" href={`${p.action}/geschiedenis`}>
+        Geschiedenis: eerdere versies vergelijken en terugzetten
+      </a>
+    </p>
+  </>
+);
+
+/**
+ * Previous/next links for a list in pages, with where the reader is; nothing for a list of one
+ * page. From a page past the end, "previous" leads to the last page.
+ */
+export const Pager: FC<{ page: number; pages: number; href: (page: number) => string; prev: string; next: string }> = (p) => {
+  if (p.pages <= 1) return null;
+  return (
+    <nav aria-label="Paginering">
+      <ul class="hw-pager">
+        {p.page > 1 ? (
+          <li>
+            <a class="utrecht-link" href={p.href(Math.min(p.page - 1, p.pages))} rel="prev">
+              {p.prev}
+            </a>
+          </li>
+        ) : null}
+        <li>
+          Pagina {Math.min(p.page, p.pages)} van {p.pages}
+        </li>
+        {p.page < p.pages ? (
+          <li>
+            <a class="utrecht-link" href={p.href(p.page + 1)} rel="next">
+              {p.next}
+            </a>
+          </li>
+        ) : null}
+      </ul>
+    </nav>
+  );
+};
+
 // ---------------------------------------------------------------- shared routes of a versioned editor
 
 /** How an editor's routes find their thing: by the `:id` of the path, null when it does not exist (any more). */
