@@ -1,19 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { eq } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
-import { readContent } from './content/loader.ts';
+import { type ContentBundle, readContent } from './content/loader.ts';
+
 import type { Deps } from './context.ts';
 import { loadSecret } from './crypto.ts';
-import { type Database, openDatabase } from './db/client.ts';
+import { type Database, type Db, openDatabase } from './db/client.ts';
 import { ContentVersion } from './db/content-version.ts';
+import { appSettings, organisations, sources, themes, trainings } from './db/schema.ts';
+import { meldcodeSearchDocument } from './meldcode/service.ts';
 import { importDemoOrganisations } from './network/demo.ts';
+import { reindex as reindexOrganisation } from './network/service.ts';
 import { Gate } from './search/gate.ts';
-import { loadDefinition } from './signals/definition.ts';
+import { upsertSearchDocument } from './search/service.ts';
+import { loadSynonyms } from './search/synonyms.ts';
+import { type Definition, loadDefinition } from './signals/definition.ts';
+import { signalsSearchDocument } from './signals/service.ts';
+import { reindexSource } from './sources/service.ts';
 import { hasContent } from './themes/queries.ts';
-import { importContent } from './themes/service.ts';
+import { importContent, reindexTheme } from './themes/service.ts';
 import { importDemoTrainings } from './trainings/demo.ts';
+import { indexTraining } from './trainings/service.ts';
 import { assets } from './ui/assets.ts';
 
 export interface BootOptions {
@@ -43,6 +53,45 @@ export function createLogger(config: Config): Logger {
   return pino({ level: config.LOG_LEVEL, base: { app: 'hechtwerk' }, timestamp: pino.stdTimeFunctions.isoTime }, destination);
 }
 
+/**
+ * The search documents' format: 2 since migration 0016 (bodies in blocks, labels apart). A database
+ * whose documents were written in an older format gets them written anew, once, by their writers.
+ */
+const SEARCH_FORMAT = '2';
+
+async function refreshSearchIndex(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [row] = await tx.select().from(appSettings).where(eq(appSettings.key, 'search_format')).for('update');
+    if (row?.value === SEARCH_FORMAT) return;
+    for (const t of await tx.select({ id: themes.id }).from(themes)) await reindexTheme(tx, t.id);
+    for (const s of await tx.select({ id: sources.id }).from(sources)) await reindexSource(tx, s.id);
+    for (const o of await tx.select().from(organisations)) await reindexOrganisation(tx, o);
+    for (const t of await tx.select().from(trainings)) await indexTraining(tx, t);
+    await tx
+      .insert(appSettings)
+      .values({ key: 'search_format', value: SEARCH_FORMAT })
+      .onConflictDoUpdate({ target: appSettings.key, set: { value: SEARCH_FORMAT } });
+  });
+}
+
+/**
+ * What every start puts in the database (under the migration lock, so instances starting together
+ * take turns): the content and demo data on a first start, the search index in its current format,
+ * and the guides' search documents.
+ */
+export async function loadStartData(db: Db, o: { contentDir: string; bundle?: ContentBundle; signals?: Definition; now: Date; log?: Logger }): Promise<void> {
+  if (!(await hasContent(db))) {
+    const loaded = await importContent(db, o.bundle ?? readContent(o.contentDir));
+    o.log?.info(loaded, 'content loaded');
+  }
+  await importDemoTrainings(db, resolve(o.contentDir, 'trainingen.yaml'), o.now);
+  await importDemoOrganisations(db, resolve(o.contentDir, 'netwerk.yaml'));
+  await refreshSearchIndex(db);
+  // The guides' texts come with the code and content/: written anew at every start (unchanged: nothing changes).
+  const signals = o.signals ?? loadDefinition(resolve(o.contentDir, 'signalenlijst.yaml'));
+  for (const doc of [meldcodeSearchDocument(), signalsSearchDocument(signals)]) await upsertSearchDocument(db, doc);
+}
+
 /** Everything `npm start` does before listening: open and migrate the database, check and load content, build assets. */
 export async function boot(opts: BootOptions) {
   const { config } = opts;
@@ -51,6 +100,7 @@ export async function boot(opts: BootOptions) {
   const contentDir = resolve(opts.contentDir ?? 'content');
   const bundle = readContent(contentDir);
   const signals = loadDefinition(resolve(contentDir, 'signalenlijst.yaml'));
+  const synonyms = loadSynonyms(resolve(contentDir, 'synoniemen.yaml'));
   const database =
     opts.database ??
     (await openDatabase({
@@ -66,14 +116,7 @@ export async function boot(opts: BootOptions) {
     }));
   try {
     // First-start data under the migration lock: instances starting together take turns.
-    await database.migrate(async () => {
-      if (!(await hasContent(database.db))) {
-        const loaded = await importContent(database.db, bundle);
-        log.info(loaded, 'content loaded');
-      }
-      await importDemoTrainings(database.db, resolve(contentDir, 'trainingen.yaml'), opts.now?.() ?? new Date());
-      await importDemoOrganisations(database.db, resolve(contentDir, 'netwerk.yaml'));
-    });
+    await database.migrate(() => loadStartData(database.db, { contentDir, bundle, signals, now: opts.now?.() ?? new Date(), log }));
     const secret = await loadSecret(database.db);
     const deps: Deps = {
       config,
@@ -85,6 +128,7 @@ export async function boot(opts: BootOptions) {
       // Two per core: a search also spends time on the wire and in this process, so one per core leaves the database idle between them.
       searchGate: new Gate(config.SEARCH_CONCURRENCY ?? 2 * availableParallelism()),
       signals,
+      synonyms,
       now: opts.now ?? (() => new Date()),
     };
     return { deps, app: createApp(deps) };

@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { ContentVersion } from './db/content-version.ts';
 import type { Gate } from './search/gate.ts';
+import type { Synonyms } from './search/synonyms.ts';
 import type { Definition } from './signals/definition.ts';
 import type { Asset } from './ui/assets.ts';
 
@@ -19,6 +20,8 @@ export interface Deps {
   searchGate: Gate;
   /** The signals list definition (content/signalenlijst.yaml), validated at start-up. */
   signals: Definition;
+  /** The synonyms and abbreviations search expands (content/synoniemen.yaml), validated at start-up. */
+  synonyms: Synonyms;
   /** The clock; tests move it to check expiry. */
   now: () => Date;
 }

@@ -271,7 +271,8 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /robots.txt' },
   { route: 'GET /themas' },
   { route: 'GET /themas/:slug', prepare: ({ f }) => ({ params: { slug: f.themeSlug } }) },
-  { route: 'GET /zoeken', query: ['q', 'p'] },
+  { route: 'GET /zoeken', query: ['q', 'p', 'letterlijk'] },
+  { route: 'GET /zoeken/suggesties', query: ['q'] },
   { route: 'GET /signalenlijst' },
   { route: 'GET /signalenlijst/blanco' },
   ...['POST /signalenlijst/overzicht', 'POST /signalenlijst/uitslag', 'POST /signalenlijst/aanpassen'].map(

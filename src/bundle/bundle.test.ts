@@ -90,6 +90,7 @@ const resultCounts = (html: string) =>
 async function emptyApp(kind: Backend): Promise<{ t: TestApp; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hw-leeg-'));
   copyFileSync('content/signalenlijst.yaml', join(dir, 'signalenlijst.yaml'));
+  copyFileSync('content/synoniemen.yaml', join(dir, 'synoniemen.yaml'));
   return { t: await createTestApp(kind, { contentDir: dir }), dir };
 }
 

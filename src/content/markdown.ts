@@ -4,6 +4,8 @@ export interface Rendered {
   html: string;
   toc: { id: string; text: string }[];
   text: string;
+  /** The text in blocks (each heading, paragraph, list item, table cell), separated by a blank line. */
+  blocks: string;
 }
 
 // Raw HTML is off: content is written by editors, but what they paste must never become markup.
@@ -36,17 +38,38 @@ export function renderMarkdown(source: string): Rendered {
     if (token.tag === 'h2') toc.push({ id, text });
   });
   const html = md.renderer.render(tokens, md.options, env);
-  return { html, toc, text: plainText(html) };
+  return { html, toc, text: plainText(html), blocks: plainBlocks(html) };
 }
 
 export function plainText(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
+  return decode(html.replace(/<[^>]+>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Plain text that keeps where blocks end: a heading never runs into the sentence after it (search
+ * passages are cut per block, see migration 0016). Blocks are joined by a blank line.
+ */
+export function plainBlocks(html: string): string {
+  return decode(
+    html
+      .replace(/<\/(h[1-6]|p|li|blockquote|td|th|dt|dd|pre)>|<br\s*\/?>/gi, '\n\n')
+      // Inline markup joins its text to what is around it: "de [Meldcode](…)." stays "de Meldcode."
+      .replace(/<\/?(a|strong|em|code|span|abbr|sup|sub|s|mark)(\s[^>]*)?>/gi, '')
+      .replace(/<[^>]+>/g, ' '),
+  )
+    .split(/\n\s*\n/)
+    .map((block) => block.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function decode(text: string): string {
+  return text
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .replace(/&amp;/g, '&');
 }

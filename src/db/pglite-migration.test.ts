@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
@@ -27,7 +28,8 @@ const silent = pino({ level: 'silent' });
  * registration with its mail, an account, a theme edited (a revision).
  */
 async function writeOldVersion(dir: string): Promise<Record<string, number>> {
-  const lite = await PGlite.create({ dataDir: dir });
+  // pg_trgm: migration 0016 creates it (PGlite ships it as a contrib extension).
+  const lite = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
   const db = drizzle({ client: lite, schema }) as unknown as Db;
   const database: Database = {
     kind: 'embedded',

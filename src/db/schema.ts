@@ -106,8 +106,10 @@ export const pages = pgTable('pages', {
 });
 
 /**
- * One full-text index for every kind of document (themes and sources now; trainings and
- * organisations later), so /zoeken ranks them together.
+ * One full-text index for every kind of document (themes, sources, trainings, organisations), so
+ * /zoeken ranks them together. `body` is prose in blocks (headings, paragraphs, list items)
+ * separated by a blank line; `labels` holds searchable words that are not prose (type, address,
+ * municipalities, theme titles): found, never shown as a snippet.
  */
 export const searchDocuments = pgTable(
   'search_documents',
@@ -118,13 +120,43 @@ export const searchDocuments = pgTable(
     url: text('url').notNull(),
     summary: text('summary').notNull().default(''),
     body: text('body').notNull().default(''),
+    labels: text('labels').notNull().default(''),
     tsv: tsvector('tsv')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(body, '')), 'C')`,
+        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(body, '')), 'C') || setweight(to_tsvector('dutch'::regconfig, coalesce(labels, '')), 'D')`,
+      ),
+    /** The title alone: title matches are ranked first, a short title that is all query before a long one (migration 0016). */
+    titleTsv: tsvector('title_tsv').notNull().generatedAlwaysAs(sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A')`),
+    /** Title and summary alone: the matches ranked next, found through their own small index (migration 0016). */
+    headTsv: tsvector('head_tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B')`,
       ),
   },
-  (t) => [primaryKey({ columns: [t.kind, t.ref] }), index('search_documents_tsv_idx').using('gin', t.tsv)],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.ref] }),
+    index('search_documents_tsv_idx').using('gin', t.tsv),
+    index('search_documents_title_tsv_idx').using('gin', t.titleTsv),
+    index('search_documents_head_tsv_idx').using('gin', t.headTsv),
+    /** Suggestions while typing: titles by trigram (pg_trgm, migration 0016). */
+    index('search_documents_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
+  ],
+);
+
+/**
+ * The words of every search document (lower case, as written, not stemmed) with how many documents
+ * hold each: the vocabulary a misspelt word is corrected from, by trigram similarity. Kept by
+ * statement triggers on search_documents (migration 0016), never written by the app itself.
+ */
+export const searchWords = pgTable(
+  'search_words',
+  {
+    word: text('word').primaryKey(),
+    docs: integer('docs').notNull(),
+  },
+  (t) => [index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))],
 );
 
 /**
@@ -142,6 +174,8 @@ export const searchPassages = pgTable(
     tsv: tsvector('tsv').notNull().generatedAlwaysAs(sql`to_tsvector('dutch'::regconfig, text)`),
     /** The lexemes of each word of `text`, for marking a snippet's words in the app (migration 0010). */
     lexemes: text('lexemes').notNull().generatedAlwaysAs(sql`search_word_lexemes(text)`),
+    /** The passage starts a block (a heading, a paragraph): its snippet needs no leading ellipsis (migration 0016). */
+    lead: boolean('lead').notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.kind, t.ref, t.n] }),

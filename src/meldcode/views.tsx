@@ -10,6 +10,7 @@ import {
   type Answer,
   EVALUATIE_PATH,
   listText,
+  MELDCODE_LEAD,
   MELDCODE_PATH,
   type Outcome,
   type Question,
@@ -101,10 +102,7 @@ export const AcuteRoutes: FC<{ id?: string; headingLevel?: 2 | 3 }> = ({ id = 'd
 export const MeldcodeOverview: FC = () => (
   <>
     <h1 class="utrecht-heading-1">Meldcode huiselijk geweld en kindermishandeling</h1>
-    <p class="hw-lead">
-      Maak je je zorgen over een kind of een gezin? De meldcode helpt je in vijf stappen van een zorg naar een besluit: melden bij Veilig Thuis, zelf hulp
-      bieden of organiseren, of allebei.
-    </p>
+    <p class="hw-lead">{MELDCODE_LEAD}</p>
     <AcuteRoutes />
     <p>
       <a class="utrecht-link" href={AFWEGINGSKADER_PATH}>

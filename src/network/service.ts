@@ -71,7 +71,8 @@ export async function reindex(tx: Queryable, org: Organisation, previousSlug?: s
     title: org.name,
     url: `/netwerk/${org.slug}`,
     summary: shortDescription(org.description),
-    body: [org.description, org.address, TYPE_LABEL[org.type], org.municipalities.join(' '), [...titles.values()].join(' ')].join(' '),
+    body: org.description,
+    labels: [TYPE_LABEL[org.type], org.address, org.municipalities.join(' '), [...titles.values()].join(' ')].join(' '),
   });
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { rows } from '../db/client.ts';
 import { BusyError, Gate } from './gate.ts';
-import { anyWord, search, searchQuery, upsertSearchDocument } from './service.ts';
+import { search, searchQuery, upsertSearchDocument } from './service.ts';
 
 describe.each(backends())('search on %s', (kind: Backend) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -313,14 +313,5 @@ describe('search gate', () => {
     first.done();
     await running;
     expect(await gate.run(async () => 'weer')).toBe('weer');
-  });
-});
-
-describe('any of the words', () => {
-  it('joins the words with "or", without quotes, minus signs, punctuation or a typed "or"', () => {
-    expect(anyWord('hechting')).toBe('hechting');
-    expect(anyWord('"veilig thuis" -baby')).toBe('veilig or thuis or baby');
-    expect(anyWord('ouder-kind, relatie or OR gedrag')).toBe('ouder or kind or relatie or gedrag');
-    expect(anyWord('!!! ---')).toBe('');
   });
 });

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { oneLine } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
+import { editDistance, type ParsedQuery, parseQuery, replaceWords } from './query.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
+import { bundledSynonyms, type Synonyms } from './synonyms.ts';
 
 export interface SearchDocument {
   kind: string;
@@ -11,17 +13,20 @@ export interface SearchDocument {
   title: string;
   url: string;
   summary: string;
+  /** Prose in blocks (headings, paragraphs, list items) separated by a blank line: passages never cross a block's end. */
   body: string;
+  /** Searchable words that are not prose (type, address, municipalities, audience): found, never shown as a snippet. */
+  labels?: string;
 }
 
 /** Every capability keeps its documents current through this one function, in its own transaction. */
 export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): Promise<void> {
   await db
     .insert(searchDocuments)
-    .values(doc)
+    .values({ ...doc, labels: doc.labels ?? '' })
     .onConflictDoUpdate({
       target: [searchDocuments.kind, searchDocuments.ref],
-      set: { title: doc.title, url: doc.url, summary: doc.summary, body: doc.body },
+      set: { title: doc.title, url: doc.url, summary: doc.summary, body: doc.body, labels: doc.labels ?? '' },
     });
 }
 
@@ -34,17 +39,41 @@ export const MAX_RESULTS = MAX_PAGES * PAGE_SIZE;
 export const searchQuery = z.object({
   q: z.string().default('').transform(oneLine),
   p: z.coerce.number().int().min(1).max(MAX_PAGES).catch(1).default(1),
+  /** Set by the "search for what I typed instead" link: no spelling correction. */
+  letterlijk: z
+    .string()
+    .optional()
+    .transform((v) => v === '1'),
 });
-export type SearchInput = z.infer<typeof searchQuery>;
+export interface SearchInput {
+  q: string;
+  p: number;
+  letterlijk?: boolean;
+}
 
 export type SearchOutcome =
   | { state: 'empty' }
   | { state: 'too-long'; length: number }
-  /** `more`: there are more than `total` (= MAX_RESULTS) matches; only that many were counted and ranked. */
-  | { state: 'results'; total: number; more: boolean; page: number; pages: number; hits: SearchHit[] };
+  | {
+      state: 'results';
+      /** `more`: there are more than `total` (= MAX_RESULTS) matches; only that many were counted and ranked. */
+      total: number;
+      more: boolean;
+      page: number;
+      pages: number;
+      hits: SearchHit[];
+      /** The terms searched besides what was typed (synonyms, abbreviations), as the list writes them. */
+      expanded: string[];
+      /** The query was misspelt and these are the results for `to` instead ("Resultaten voor …"). */
+      corrected?: { from: string; to: string };
+      /** A better query to offer as a link ("Bedoelde je: …?"), when the typed one finds nothing or little. */
+      suggestion?: string;
+    };
 
 export interface SearchHit {
   kind: string;
+  /** The document's key within its kind (a slug, an id), for the page to add what it knows of it. */
+  ref: string;
   title: string;
   url: string;
   summary: string;
@@ -55,34 +84,55 @@ export interface SearchHit {
 /**
  * The search itself: one page of ranked matches, each with the passage its snippet is cut from, and
  * how many matched (at most MAX_RESULTS + 1: one more tells there are more). The query lives in the
- * database as the function search_hits (migration 0010; ranking as search_page had it since 0005 and
- * 0009), where its plan is kept instead of made anew for every search.
+ * database as the function search_ranked (migration 0016), where its plan is kept instead of made
+ * anew for every search.
  */
-export function searchSql(q: string, offset: number): SQL {
-  return sql`select kind, title, url, summary, total, passage, passage_n, lexemes, marks
-    from search_hits(${q}, ${anyWord(q)}, ${PAGE_SIZE}, ${offset}, ${MAX_RESULTS + 1})`;
+export function searchSql(parsed: ParsedQuery, offset: number): SQL {
+  return sql`select kind, ref, title, url, summary, total, passage, passage_n, lead, lexemes, marks
+    from search_ranked(${textArray(parsed.groups)}, ${parsed.markWords.join(' or ')}, ${textArray(parsed.titles)}, ${PAGE_SIZE}, ${offset}, ${MAX_RESULTS + 1})`;
 }
+
+/** A list as one text[] parameter (a plain array in sql`` would become a list of parameters). */
+const textArray = (list: readonly string[]) => sql`${sql.param(list)}::text[]`;
 
 interface HitRow {
   kind: string;
+  ref: string;
   title: string;
   url: string;
   summary: string;
   total: number;
   passage: string;
   passage_n: number;
+  lead: boolean;
   lexemes: string | null;
   marks: string;
 }
 
-export async function search(db: Queryable, input: SearchInput): Promise<SearchOutcome> {
+/** Fewer matches than this, and a misspelt word is looked for. */
+const FEW = 3;
+
+export async function search(db: Queryable, input: SearchInput, synonyms: Synonyms = bundledSynonyms()): Promise<SearchOutcome> {
   const q = input.q;
   if (!q) return { state: 'empty' };
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
-  const offset = (input.p - 1) * PAGE_SIZE;
-  const found = await rows<HitRow>(db, searchSql(q, offset));
+  const parsed = parseQuery(q, synonyms);
+  let outcome = await page(db, parsed, input.p);
+  if (outcome.total >= FEW || input.letterlijk) return outcome;
+  const better = await correction(db, parsed, q, synonyms, outcome.total);
+  if (!better) return outcome;
+  if (outcome.total === 0 && better.clear) {
+    outcome = await page(db, parseQuery(better.q, synonyms), input.p);
+    return { ...outcome, corrected: { from: q, to: better.q } };
+  }
+  return { ...outcome, suggestion: better.q };
+}
+
+async function page(db: Queryable, parsed: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
+  const offset = (p - 1) * PAGE_SIZE;
+  const found = await rows<HitRow>(db, searchSql(parsed, offset));
   // A page past the end (an old link, a typed number): show the first page instead of "no results".
-  if (!found.length && input.p > 1) return search(db, { ...input, p: 1 });
+  if (!found.length && p > 1) return page(db, parsed, 1);
   const counted = found[0]?.total ?? 0;
   const total = Math.min(counted, MAX_RESULTS);
   const marks = queryLexemes(found[0]?.marks ?? '');
@@ -90,26 +140,69 @@ export async function search(db: Queryable, input: SearchInput): Promise<SearchO
     state: 'results',
     total,
     more: counted > MAX_RESULTS,
-    page: input.p,
+    page: p,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    expanded: parsed.expanded,
     hits: found.map((r) => ({
       kind: r.kind,
+      ref: r.ref,
       title: r.title,
       url: r.url,
       summary: r.summary,
-      snippet: cutSnippet({ passage: r.passage, n: r.passage_n, lexemes: r.lexemes }, marks),
+      snippet: cutSnippet({ passage: r.passage, lead: r.lead, lexemes: r.lexemes }, marks),
     })),
   };
 }
 
 /**
- * The query's words joined with "or", for choosing and marking a snippet's passage when no single
- * passage holds the whole query (its words spread over the document). Quotes and minus signs are
- * dropped: a left-out word is in no matching document, so it never marks anything.
+ * A spelling correction: each plain word the vocabulary does not hold is replaced by one of the
+ * words most like it (trigrams, then edit distance, then how common); of the combinations, the one
+ * that finds most wins. It is `clear` when no other combination as close finds as much.
  */
-export function anyWord(q: string): string {
-  return q
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w && w.toLowerCase() !== 'or')
-    .join(' or ');
+async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
+  const words = [...new Set(parsed.plainWords.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{3,40}$/u.test(w)))];
+  if (!words.length) return null;
+  const known = new Set((await rows<{ word: string }>(db, sql`select word from search_words where word = any(${textArray(words)})`)).map((r) => r.word));
+  const unknown = words.filter((w) => !known.has(w) && !synonyms.also.has(w)).slice(0, 3);
+  if (!unknown.length) return null;
+  const candidates = await rows<{ word: string; candidate: string; sim: number; docs: number }>(
+    db,
+    sql`select word, candidate, sim, docs from search_corrections(${textArray(unknown)})`,
+  );
+  const options = unknown.map((w) =>
+    candidates
+      .filter((c) => c.word === w)
+      .map((c) => ({ word: c.candidate, distance: editDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
+      .filter((c) => c.distance <= Math.max(1, Math.floor(w.length / 4)) + 1)
+      .sort((a, b) => a.distance - b.distance || b.sim - a.sim || b.docs - a.docs)
+      .slice(0, 3),
+  );
+  if (options.some((o) => !o.length)) return null;
+  // Every combination of the candidates (at most 3 × 3 × 3), each counted (up to a limit) by the database.
+  let combos: { replace: Map<string, string>; distance: number; sim: number }[] = [{ replace: new Map(), distance: 0, sim: 0 }];
+  unknown.forEach((w, i) => {
+    combos = combos.flatMap((c) =>
+      (options[i] ?? []).map((o) => ({ replace: new Map([...c.replace, [w, o.word]]), distance: c.distance + o.distance, sim: c.sim + o.sim })),
+    );
+  });
+  // The closest nine, all counted in one statement (each count stops at 1,000).
+  const tried = combos
+    .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
+    .slice(0, 9)
+    .map((c) => ({ ...c, text: replaceWords(q, c.replace) }));
+  const counts = await rows<{ i: number; n: number }>(
+    db,
+    sql`select c.i::int as i, (select count(*) from (select 1 from search_documents
+          where tsv @@ search_tsquery(array(select jsonb_array_elements_text(c.g))) limit 1000) m)::int as n
+        from jsonb_array_elements(${JSON.stringify(tried.map((c) => parseQuery(c.text, synonyms).groups))}::jsonb) with ordinality as c(g, i)`,
+  );
+  const scored = tried.flatMap((c, i) => {
+    const n = counts.find((r) => r.i === i + 1)?.n ?? 0;
+    return n > found ? [{ text: c.text, n, distance: c.distance, sim: c.sim }] : [];
+  });
+  scored.sort((a, b) => a.distance - b.distance || b.n - a.n || b.sim - a.sim);
+  const [best, next] = scored;
+  if (!best) return null;
+  const clear = !next || next.distance > best.distance || best.n >= 3 * next.n;
+  return { q: best.text, clear };
 }

@@ -13,23 +13,27 @@ const numbered = (n: number, at: Record<number, string> = {}) => Array.from({ le
 describe('cutting a snippet', () => {
   it('shows a short passage whole and marks the words of the query, not their punctuation', () => {
     const passage = 'Het kind zoekt (troost) bij een ouder, ook als de ouder boos is.';
-    const parts = cutSnippet({ passage, n: 0, lexemes: lexemesOf(splitWords(passage)) }, new Set(['troost', 'ouder']));
+    const parts = cutSnippet({ passage, lead: true, lexemes: lexemesOf(splitWords(passage)) }, new Set(['troost', 'ouder']));
     expect(parts).toEqual(['Het kind zoekt (', 'troost', ') bij een ', 'ouder', ', ook als de ', 'ouder', ' boos is.']);
   });
 
   it('marks a word with an accent typed as a combining character whole', () => {
     const passage = 'Het cafe\u0301 is open.';
     const lexemes = ['het', 'cafe\u0301', 'is', 'open'].join('\t');
-    expect(cutSnippet({ passage, n: 0, lexemes }, new Set(['cafe\u0301']))).toEqual(['Het ', 'cafe\u0301', ' is open.']);
+    expect(cutSnippet({ passage, lead: true, lexemes }, new Set(['cafe\u0301']))).toEqual(['Het ', 'cafe\u0301', ' is open.']);
   });
 
   it('says where text was left out: a window of the body, or a cut passage', () => {
     const short = 'midden in de tekst';
-    expect(cutSnippet({ passage: short, n: 3, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual([`${ELLIPSIS} midden in de `, 'tekst', '']);
+    expect(cutSnippet({ passage: short, lead: false, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual([
+      `${ELLIPSIS} midden in de `,
+      'tekst',
+      '',
+    ]);
     // The body's first window starts where the body starts: nothing left out before it.
-    expect(cutSnippet({ passage: short, n: 1, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual(['midden in de ', 'tekst', '']);
+    expect(cutSnippet({ passage: short, lead: true, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual(['midden in de ', 'tekst', '']);
     const long = numbered(40, { 35: 'gehecht' });
-    const parts = cutSnippet({ passage: long.join(' '), n: 0, lexemes: lexemesOf(long) }, new Set(['gehecht']));
+    const parts = cutSnippet({ passage: long.join(' '), lead: true, lexemes: lexemesOf(long) }, new Set(['gehecht']));
     expect(parts.join('').startsWith(`${ELLIPSIS} `)).toBe(true);
     expect(marked(parts)).toEqual(['gehecht']);
     // At most SNIPPET_WORDS words, and the end of the passage is reached: no ellipsis there.
@@ -40,7 +44,7 @@ describe('cutting a snippet', () => {
   it('picks the window with most of the distinct query words, then most matches, and centres them', () => {
     // "a" three times early; "a" and "b" together late: the late window wins for holding both words.
     const words = numbered(100, { 2: 'alfa', 4: 'alfa', 6: 'alfa', 80: 'alfa', 84: 'bravo' });
-    const parts = cutSnippet({ passage: words.join(' '), n: 1, lexemes: lexemesOf(words) }, new Set(['alfa', 'bravo']));
+    const parts = cutSnippet({ passage: words.join(' '), lead: true, lexemes: lexemesOf(words) }, new Set(['alfa', 'bravo']));
     expect(marked(parts)).toEqual(['alfa', 'bravo']);
     const shown = parts.join('').replaceAll(ELLIPSIS, '').trim().split(' ');
     expect(shown).toHaveLength(SNIPPET_WORDS);
@@ -51,9 +55,9 @@ describe('cutting a snippet', () => {
 
   it('with nothing to mark, shows the start; with lexemes that do not fit the words, marks nothing', () => {
     const words = numbered(50);
-    const none = cutSnippet({ passage: words.join(' '), n: 0, lexemes: null }, new Set(['woord40']));
+    const none = cutSnippet({ passage: words.join(' '), lead: true, lexemes: null }, new Set(['woord40']));
     expect(none).toEqual([`${words.slice(0, SNIPPET_WORDS).join(' ')} ${ELLIPSIS}`]);
-    const skewed = cutSnippet({ passage: 'een twee drie', n: 0, lexemes: 'een\ttwee' }, new Set(['een']));
+    const skewed = cutSnippet({ passage: 'een twee drie', lead: true, lexemes: 'een\ttwee' }, new Set(['een']));
     expect(skewed).toEqual(['een twee drie']);
   });
 
@@ -76,10 +80,10 @@ describe('cutting a snippet', () => {
   it('property: any passage and marks give alternating parts that spell the shown words, marks never empty', () => {
     const word = fc.string({ minLength: 1, maxLength: 8 }).filter((w) => !/[ \t\n\r\f\v]/.test(w));
     fc.assert(
-      fc.property(fc.array(word, { minLength: 1, maxLength: 80 }), fc.array(fc.nat(79)), fc.nat(3), (words, picks, n) => {
+      fc.property(fc.array(word, { minLength: 1, maxLength: 80 }), fc.array(fc.nat(79)), fc.boolean(), (words, picks, lead) => {
         const lexemes = lexemesOf(words);
         const marks = new Set(picks.map((i) => lexemes.split('\t')[i % words.length] as string).filter(Boolean));
-        const parts = cutSnippet({ passage: words.join(' '), n, lexemes }, marks);
+        const parts = cutSnippet({ passage: words.join(' '), lead, lexemes }, marks);
         expect(parts.length % 2).toBe(1);
         for (const m of marked(parts)) expect(m).not.toBe('');
         const text = parts.join('');
@@ -120,11 +124,11 @@ describe.each(backends())('the database and the app agree on words (%s)', (kind:
       t.database.db,
       sql`select search_word_lexemes(${passage}) as lexemes, websearch_to_tsquery('dutch', 'kind or troost')::text as q`,
     );
-    const parts = cutSnippet({ passage, n: 0, lexemes: row?.lexemes ?? null }, queryLexemes(row?.q ?? ''));
+    const parts = cutSnippet({ passage, lead: true, lexemes: row?.lexemes ?? null }, queryLexemes(row?.q ?? ''));
     expect(marked(parts)).toEqual(['troost', 'kind', 'troost']);
     // "Kinderen" stems to "kinder", not "kind": the database decides, and the app follows.
     const [k] = await rows<{ q: string }>(t.database.db, sql`select websearch_to_tsquery('dutch', 'kinderen')::text as q`);
-    expect(marked(cutSnippet({ passage, n: 0, lexemes: row?.lexemes ?? null }, queryLexemes(k?.q ?? '')))).toEqual(['Kinderen']);
+    expect(marked(cutSnippet({ passage, lead: true, lexemes: row?.lexemes ?? null }, queryLexemes(k?.q ?? '')))).toEqual(['Kinderen']);
   });
 
   it('reads back any lexeme from its tsquery text', async () => {

@@ -47,8 +47,8 @@ export function queryLexemes(tsquery: string): Set<string> {
 export interface SnippetSource {
   /** The passage's text: a window of the document, or its summary. */
   passage: string;
-  /** Its number: 0 is the summary, 1 the body's first window (its start), higher ones windows further on. */
-  n: number;
+  /** It starts its block (a heading, a paragraph) or is the summary: nothing left out before it. */
+  lead: boolean;
   /** Per word, its lexemes joined by a space; words joined by a tab. Null: nothing to mark. */
   lexemes: string | null;
 }
@@ -68,7 +68,7 @@ export function cutSnippet(source: SnippetSource, marks: ReadonlySet<string>, si
     return null;
   });
   const [start, end] = windowOf(hit, size);
-  const parts: string[] = [start > 0 || source.n > 1 ? `${ELLIPSIS} ` : ''];
+  const parts: string[] = [start > 0 || !source.lead ? `${ELLIPSIS} ` : ''];
   for (let i = start; i < end; i++) {
     const word = words[i] as string;
     const sep = i > start ? ' ' : '';

@@ -1,3 +1,4 @@
+import type { SearchDocument } from '../search/service.ts';
 import { type Definition, DIRECTIONS, type Direction, type Domain, type Signal } from './definition.ts';
 
 /** What a professional filled in. Lives only in the request (no JS) or in their own browser (JS). */
@@ -211,3 +212,16 @@ export function clientSchema(def: Definition) {
   };
 }
 export type ClientSchema = ReturnType<typeof clientSchema>;
+
+/** The signals list as one search document: found by its name and the areas it looks at. */
+export function signalsSearchDocument(def: Definition): SearchDocument {
+  return {
+    kind: 'guide',
+    ref: 'signalenlijst',
+    title: def.title,
+    url: '/signalenlijst',
+    summary: def.intro[0] ?? '',
+    body: [...def.intro.slice(1), ...def.domains.flatMap((d) => [d.term ? `${d.title} (${d.term})` : d.title, d.observe])].join('\n\n'),
+    labels: 'signalenlijst observatie gehechtheidsgedrag',
+  };
+}

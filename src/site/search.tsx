@@ -1,37 +1,52 @@
 import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
+import type { Queryable } from '../db/client.ts';
+import { searchLabels } from '../network/queries.ts';
 import { BusyError } from '../search/gate.ts';
-import { MAX_QUERY, type SearchOutcome, search, searchQuery } from '../search/service.ts';
+import { MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
+import { formatMoment } from '../trainings/format.ts';
+import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
+import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
+import { suggestRoute } from './suggest.ts';
 
 export const searchRoutes = new Hono<AppEnv>();
 
-const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie' };
+searchRoutes.get('/suggesties', suggestRoute);
 
+const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie', guide: 'Hulpmiddel' };
+
+/**
+ * The search form. Its script (src/site/suggest.client.js) turns the field into a combobox with
+ * suggestions while typing; without it the form is a plain GET form.
+ */
 const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
-  <form class="hw-search" method="get" action="/zoeken">
-    <div class="utrecht-form-field">
-      <label class="utrecht-form-label" for="q">
-        Zoekterm
-      </label>
-      <input
-        class="utrecht-textbox utrecht-textbox--html-input"
-        type="search"
-        id="q"
-        name="q"
-        value={q}
-        aria-invalid={invalid ? 'true' : undefined}
-        aria-describedby={invalid ? 'q-error' : undefined}
-      />
-    </div>
-    <button class="utrecht-button utrecht-button--primary-action" type="submit">
-      Zoeken
-    </button>
-  </form>
+  <>
+    <form class="hw-search" method="get" action="/zoeken" data-suggest="/zoeken/suggesties">
+      <div class="utrecht-form-field">
+        <label class="utrecht-form-label" for="q">
+          Zoekterm
+        </label>
+        <input
+          class="utrecht-textbox utrecht-textbox--html-input"
+          type="search"
+          id="q"
+          name="q"
+          value={q}
+          aria-invalid={invalid ? 'true' : undefined}
+          aria-describedby={invalid ? 'q-error' : undefined}
+        />
+      </div>
+      <button class="utrecht-button utrecht-button--primary-action" type="submit">
+        Zoeken
+      </button>
+    </form>
+    <script type="module" src={suggestScript.path} />
+  </>
 );
 
 const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
@@ -47,7 +62,41 @@ const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   </>
 );
 
-const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }> = ({ q, outcome, themes }) => {
+/** What the page adds to hits from what it knows of them: an organisation's labels, a training's next session. */
+interface HitExtras {
+  labels: Map<string, string[]>;
+  sessions: Map<string, SessionView>;
+}
+const NO_EXTRAS: HitExtras = { labels: new Map(), sessions: new Map() };
+
+/** "Resultaten voor hechting. Zoek in plaats daarvan op hechtng." or "Bedoelde je: hechting?" */
+const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = ({ outcome }) => {
+  if (outcome.corrected) {
+    const literal = `/zoeken?${new URLSearchParams({ q: outcome.corrected.from, letterlijk: '1' })}`;
+    return (
+      <p class="hw-spelling">
+        Resultaten voor <strong>{outcome.corrected.to}</strong>. Zoek in plaats daarvan op{' '}
+        <a class="utrecht-link" href={literal}>
+          {outcome.corrected.from}
+        </a>
+        .
+      </p>
+    );
+  }
+  if (outcome.suggestion)
+    return (
+      <p class="hw-spelling">
+        Bedoelde je:{' '}
+        <a class="utrecht-link" href={`/zoeken?${new URLSearchParams({ q: outcome.suggestion })}`}>
+          {outcome.suggestion}
+        </a>
+        ?
+      </p>
+    );
+  return null;
+};
+
+const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; extra?: HitExtras }> = ({ q, outcome, themes, extra = NO_EXTRAS }) => {
   if (outcome.state === 'empty') {
     return (
       <>
@@ -67,30 +116,52 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
     return (
       <>
         <p role="status">Geen resultaten voor “{q}”.</p>
+        <Spelling outcome={outcome} />
         <Suggestions themes={themes} />
       </>
     );
   }
+  const shown = outcome.corrected?.to ?? q;
   const link = (p: number) => `/zoeken?${new URLSearchParams({ q, p: String(p) })}`;
   return (
     <>
+      <Spelling outcome={outcome} />
       <p role="status">
-        {outcome.more ? `Meer dan ${outcome.total} resultaten` : outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{q}”
+        {outcome.more ? `Meer dan ${outcome.total} resultaten` : outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{shown}”
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
         {outcome.more ? ` We tonen er ${outcome.total}. Voeg een woord toe om gerichter te zoeken.` : ''}
+        {outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
       </p>
       <ol class="hw-results">
-        {outcome.hits.map((hit) => (
-          <li>
-            <span class="hw-kind">{KIND_LABEL[hit.kind] ?? hit.kind}</span>
-            <h2>
-              <a class="utrecht-link" href={hit.url}>
-                {hit.title}
-              </a>
-            </h2>
-            <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
-          </li>
-        ))}
+        {outcome.hits.map((hit) => {
+          const next = extra.sessions.get(hit.ref);
+          const labels = hit.kind === 'organisation' ? (extra.labels.get(hit.ref) ?? []) : [];
+          return (
+            <li>
+              <span class="hw-kind">{KIND_LABEL[hit.kind] ?? hit.kind}</span>
+              <h2>
+                <a class="utrecht-link" href={hit.url}>
+                  {hit.title}
+                </a>
+              </h2>
+              <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
+              {labels.length ? (
+                <ul class="hw-labels" aria-label="Kenmerken">
+                  {labels.map((l) => (
+                    <li>{l}</li>
+                  ))}
+                </ul>
+              ) : null}
+              {hit.kind === 'training' ? (
+                <p class="hw-result-meta">
+                  {next
+                    ? `Eerstvolgende bijeenkomst: ${formatMoment(next.session.startsAt)}. ${next.status === 'open' ? (next.seatsLeft === 1 ? 'Nog 1 plek vrij.' : `Nog ${next.seatsLeft} plekken vrij.`) : `${STATUS_LABEL[next.status]}.`}`
+                    : 'Er is nu geen bijeenkomst gepland.'}
+                </p>
+              ) : null}
+            </li>
+          );
+        })}
       </ol>
       <Pager page={outcome.page} pages={outcome.pages} href={link} prev="Vorige pagina" next="Volgende pagina" />
     </>
@@ -98,12 +169,12 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[] }>
 };
 
 searchRoutes.get('/', async (c) => {
-  const input = searchQuery.parse({ q: c.req.query('q') ?? '', p: c.req.query('p') });
-  const { database, searchGate } = c.get('deps');
+  const input = searchQuery.parse({ q: c.req.query('q') ?? '', p: c.req.query('p'), letterlijk: c.req.query('letterlijk') });
+  const { database, searchGate, synonyms } = c.get('deps');
   const db = database.db;
   let outcome: Awaited<ReturnType<typeof search>>;
   try {
-    outcome = await searchGate.run(() => search(db, input));
+    outcome = await searchGate.run(() => search(db, input, synonyms));
   } catch (err) {
     if (!(err instanceof BusyError)) throw err;
     c.header('Retry-After', '2');
@@ -121,6 +192,7 @@ searchRoutes.get('/', async (c) => {
   // The themes are only suggested when there is nothing to show: one query less for every hit list.
   const themes = outcome.state === 'empty' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
   const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
+  const extra = outcome.state === 'results' ? await hitExtras(db, outcome.hits, c.get('deps').now()) : NO_EXTRAS;
   return page(
     c,
     {
@@ -133,7 +205,13 @@ searchRoutes.get('/', async (c) => {
     <>
       <h1 class="utrecht-heading-1">Zoeken</h1>
       <SearchForm q={input.q} invalid={outcome.state === 'too-long'} />
-      <Results q={input.q} outcome={outcome} themes={themes} />
+      <Results q={input.q} outcome={outcome} themes={themes} extra={extra} />
     </>,
   );
 });
+
+async function hitExtras(db: Queryable, hits: SearchHit[], now: Date): Promise<HitExtras> {
+  const refs = (kind: string) => hits.filter((h) => h.kind === kind).map((h) => h.ref);
+  const [labels, sessions] = await Promise.all([searchLabels(db, refs('organisation')), nextSessions(db, refs('training'), now)]);
+  return { labels, sessions };
+}

@@ -294,7 +294,7 @@ export async function reindexTheme(tx: Queryable, themeId: number, previousSlug?
     title: t.title,
     url: `/themas/${t.slug}`,
     summary: t.summary,
-    body: [...t.keyFacts, renderMarkdown(t.bodyMd).text].join(' '),
+    body: [...t.keyFacts, renderMarkdown(t.bodyMd).blocks].join('\n\n'),
   });
 }
 export async function unindexTheme(tx: Queryable, slug: string): Promise<void> {

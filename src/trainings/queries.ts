@@ -248,3 +248,31 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
     .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed'), eq(registrations.attended, true)))
     .orderBy(asc(registrations.name), asc(registrations.id));
 }
+
+/**
+ * For search results: per published training (by slug), its next public session that has not
+ * started, with its status and free seats; a training without one is left out.
+ */
+export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
+  if (!slugs.length) return new Map();
+  const found = await db
+    .selectDistinctOn([trainings.slug], { slug: trainings.slug, session: trainingSessions })
+    .from(trainings)
+    .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
+    .where(
+      and(
+        inArray(trainings.slug, slugs),
+        eq(trainings.published, true),
+        eq(trainingSessions.published, true),
+        eq(trainingSessions.status, 'gepland'),
+        gt(trainingSessions.startsAt, now),
+      ),
+    )
+    .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id));
+  const views = await sessionViews(
+    db,
+    found.map((f) => f.session),
+    now,
+  );
+  return new Map(found.map((f, i) => [f.slug, views[i] as SessionView]));
+}

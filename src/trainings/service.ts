@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, like, lt, lte, or, sql } from 'drizzle-orm';
 import { audit, sessionSubject } from '../audit/record.ts';
+import { renderMarkdown } from '../content/markdown.ts';
 import { slugify } from '../content/slug.ts';
 import { randomToken, sha256 } from '../crypto.ts';
 import type { Db, Queryable, Tx } from '../db/client.ts';
@@ -525,17 +526,25 @@ async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
   return gone.length;
 }
 
-/** A training's search document (and a new content version): after every write, and for the demo trainings. */
-export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd'>) {
+/**
+ * A training's search document (and a new content version): after every write. A training that is
+ * not published (a draft) is not findable.
+ */
+export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd' | 'published'>) {
   // Theme pages link to trainings by title and are cached per content version.
   await bumpContentVersion(tx);
+  if (!t.published) {
+    await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${t.slug}`);
+    return;
+  }
   await upsertSearchDocument(tx, {
     kind: 'training',
     ref: t.slug,
     title: t.title,
     url: `/trainingen/${t.slug}`,
     summary: t.summary,
-    body: `${t.audience.join(' ')} ${t.descriptionMd}`,
+    body: renderMarkdown(t.descriptionMd).blocks,
+    labels: t.audience.join(' '),
   });
 }
 

@@ -80,6 +80,12 @@ function hashed(name: string, ext: string, body: string, type: string): Asset {
 }
 
 /**
+ * Suggestions while typing in the search field (src/site/suggest.ts). Hashed when this module
+ * loads, so the search form can name it itself wherever it is rendered (src/site/search.tsx).
+ */
+export const suggestScript = hashed('zoeksuggesties', 'js', readFileSync(join(srcRoot, 'site/suggest.client.js'), 'utf8'), 'text/javascript; charset=utf-8');
+
+/**
  * The signalenlijst script: its pure store module (tested in Node) followed by the page code,
  * as one module file. client.js imports store.js for the type checker and the tests; here that
  * one import line is dropped, since both are served as a single file.
@@ -100,6 +106,7 @@ export function assets(): Promise<{ css: Asset; scripts: Asset[] }> {
       hashed('signalenlijst', 'js', signalsScript(), 'text/javascript; charset=utf-8'),
       hashed('thema-editor', 'js', readFileSync(join(srcRoot, 'themes/editor.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
       hashed('aanwezigheid', 'js', readFileSync(join(srcRoot, 'trainings/attendance.client.js'), 'utf8'), 'text/javascript; charset=utf-8'),
+      suggestScript,
     ],
   }))();
   return built;

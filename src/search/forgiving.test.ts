@@ -1,0 +1,217 @@
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
+import { rows } from '../db/client.ts';
+import { type SearchOutcome, search, upsertSearchDocument } from './service.ts';
+
+type Results = Extract<SearchOutcome, { state: 'results' }>;
+
+describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
+  let t: Awaited<ReturnType<typeof createTestApp>>;
+  beforeAll(async () => {
+    t = await createTestApp(kind);
+  });
+  afterAll(() => t.close());
+
+  const db = () => t.deps.database.db;
+  const run = async (q: string, letterlijk = false): Promise<Results> => {
+    const r = await search(db(), { q, p: 1, letterlijk }, t.deps.synonyms);
+    if (r.state !== 'results') throw new Error(`no results state for ${q}`);
+    return r;
+  };
+  const urls = (r: Results) => r.hits.map((h) => h.url);
+  const html = async (path: string) => (await t.app.request(path)).text();
+
+  it.each([
+    ['hechtng', 'hechting', '/themas/hechting'],
+    ['kindermishandling', 'kindermishandeling', '/themas/kindermishandeling'],
+    ['meldkode', 'meldcode', 'https://www.rijksoverheid.nl/onderwerpen/huiselijk-geweld/meldcode/'],
+    ['scheidng', 'scheiding', '/themas/complexe-echtscheidingen'],
+    ['veilig tuis', 'veilig thuis', '/netwerk/veilig-thuis'],
+  ])('"%s" shows the results for "%s" at once, the intended document among the first three', async (typed, meant, url) => {
+    const r = await run(typed);
+    expect(r.corrected).toEqual({ from: typed, to: meant });
+    expect(urls(r).slice(0, 3)).toContain(url);
+    const page = await html(`/zoeken?q=${encodeURIComponent(typed)}`);
+    expect(page).toContain(
+      `Resultaten voor <strong>${meant}</strong>. Zoek in plaats daarvan op <a class="utrecht-link" href="/zoeken?q=${encodeURIComponent(typed).replace(/%20/g, '+')}&amp;letterlijk=1">${typed}</a>.`,
+    );
+    // The way back: what was typed, searched as typed.
+    const literal = await run(typed, true);
+    expect(literal.corrected).toBeUndefined();
+    expect(literal.total).toBe(0);
+    expect(await html(`/zoeken?q=${encodeURIComponent(typed)}&letterlijk=1`)).toContain(`Geen resultaten voor “${typed}”`);
+  });
+
+  it.each([
+    ['VT', 'Veilig Thuis', '/netwerk/veilig-thuis'],
+    ['AMK', 'Veilig Thuis', '/netwerk/veilig-thuis'],
+    ['JGZ', 'jeugdgezondheidszorg', '/netwerk/jgz-voorbeeldregio'],
+    ['consultatiebureau', 'JGZ', '/netwerk/jgz-voorbeeldregio'],
+    ['LSVG', 'Lijst Signalen Verstoorde Gehechtheid', '/themas/hechting-en-hechtingsproblemen'],
+    ['AF', 'aandachtsfunctionaris', '/themas/hechting'],
+    ['BSO', 'buitenschoolse opvang', '/netwerk/kindcentrum-voorbeeldheuvel'],
+    ['scheiding', 'echtscheiding', '/themas/complexe-echtscheidingen'],
+    ['vechtscheiding', 'complexe scheiding', '/themas/complexe-echtscheidingen'],
+  ])('the abbreviation or synonym "%s" also searches "%s" and says so', async (typed, also, url) => {
+    const r = await run(typed);
+    expect(r.expanded).toContain(also);
+    expect(urls(r)).toContain(url);
+    expect(await html(`/zoeken?q=${encodeURIComponent(typed)}`)).toContain(`Ook gezocht op: ${r.expanded.join(', ')}.`);
+  });
+
+  it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {
+    // Two made-up words, each one letter from what is typed and in one document each.
+    await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'a', title: 'Over de gribbelaar', url: '/test/spel/a', summary: '', body: 'Een gribbelaar.' });
+    await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'b', title: 'Over de grobbelaar', url: '/test/spel/b', summary: '', body: 'Een grobbelaar.' });
+    try {
+      const r = await run('grubbelaar');
+      expect(r.corrected).toBeUndefined();
+      expect(r.total).toBe(0);
+      expect(['gribbelaar', 'grobbelaar']).toContain(r.suggestion);
+      const page = await html('/zoeken?q=grubbelaar');
+      expect(page).toContain(`Bedoelde je: <a class="utrecht-link" href="/zoeken?q=${r.suggestion}">${r.suggestion}</a>?`);
+      expect(page).toContain('Geen resultaten voor “grubbelaar”');
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-spel'`);
+    }
+  });
+
+  it('keeps the vocabulary in step with the documents: words counted per document, gone with the last one', async () => {
+    const count = async (word: string) => (await rows<{ docs: number }>(db(), sql`select docs from search_words where word = ${word}`))[0]?.docs ?? 0;
+    await upsertSearchDocument(db(), { kind: 'test-woord', ref: '1', title: 'Zwaluwstaart', url: '/t/1', summary: '', body: 'zwaluwstaart zwaluwstaart' });
+    await upsertSearchDocument(db(), { kind: 'test-woord', ref: '2', title: 'Nog een', url: '/t/2', summary: 'Zwaluwstaart.', body: '' });
+    expect(await count('zwaluwstaart')).toBe(2);
+    await upsertSearchDocument(db(), { kind: 'test-woord', ref: '2', title: 'Nog een', url: '/t/2', summary: 'Merelnest.', body: '' });
+    expect(await count('zwaluwstaart')).toBe(1);
+    expect(await count('merelnest')).toBe(1);
+    await db().execute(sql`delete from search_documents where kind = 'test-woord'`);
+    expect(await count('zwaluwstaart')).toBe(0);
+    expect(await count('merelnest')).toBe(0);
+  });
+
+  it('a passage never runs a heading into the next sentence; labels are found but never shown as a snippet', async () => {
+    // The theme "Hechting" has the heading "Wat is hechting?" above a paragraph.
+    const [passage] = await rows<{ text: string; lead: boolean }>(
+      db(),
+      sql`select text, lead from search_passages where kind = 'theme' and ref = 'hechting-en-hechtingsproblemen' and text like 'Hechtingsproblemen%' order by n limit 1`,
+    );
+    if (passage) expect(passage.lead).toBe(true);
+    const all = await rows<{ text: string }>(db(), sql`select text from search_passages where kind = 'theme'`);
+    const headings = await rows<{ h: string }>(db(), sql`select unnest(regexp_matches(body_md, '^#+ (.+)$', 'gm')) as h from themes`);
+    expect(headings.length).toBeGreaterThan(3);
+    for (const { h } of headings) {
+      // A heading's passage is the heading alone: no passage starts with it and goes on.
+      const words = h.replace(/[*_`]/g, '').trim();
+      if (words.split(' ').length < 2) continue;
+      expect(
+        all.filter((p) => p.text.startsWith(`${words} `)),
+        words,
+      ).toEqual([]);
+      expect(
+        all.some((p) => p.text === words),
+        words,
+      ).toBe(true);
+    }
+    // An organisation: its municipality finds it; the snippet is its description, the labels are apart.
+    const r = await run('Voorbeeldstad wijkteam');
+    const hit = r.hits.find((h) => h.url === '/netwerk/wijkteam-voorbeeldstad');
+    expect(hit).toBeDefined();
+    const page = await html('/zoeken?q=wijkteam');
+    const item = page.slice(page.indexOf('/netwerk/wijkteam-voorbeeldstad'));
+    const snippet = /<p>(.*?)<\/p>/.exec(item)?.[1] ?? '';
+    expect(snippet).not.toMatch(/\d{4} ?[A-Z]{2}/); // no postcode: the address is a label's business, not the snippet's
+    expect(item.slice(0, item.indexOf('</li></ol>') + 1)).toMatch(/<ul class="hw-labels" aria-label="Kenmerken"><li>Wijkteam<\/li>/);
+  });
+
+  it('a training hit shows its next session with the free seats; a draft training is never found', async () => {
+    const page = await html('/zoeken?q=hechting+voor+professionals');
+    const item = page.slice(page.indexOf('/trainingen/hechting-voor-professionals'));
+    expect(item).toMatch(/Eerstvolgende bijeenkomst: [^<]*\d{4}[^<]*\. Nog \d+ plekken vrij\./);
+    await db().execute(sql`update trainings set published = false where slug = 'hechting-voor-professionals'`);
+    const { indexTraining } = await import('../trainings/service.ts');
+    const [tr] = await rows<{ slug: string; title: string; summary: string; audience: string[]; description_md: string }>(
+      db(),
+      sql`select slug, title, summary, audience, description_md from trainings where slug = 'hechting-voor-professionals'`,
+    );
+    if (!tr) throw new Error('demo training missing');
+    await indexTraining(db(), { ...tr, descriptionMd: tr.description_md, published: false });
+    try {
+      expect(urls(await run('hechting voor professionals'))).not.toContain('/trainingen/hechting-voor-professionals');
+    } finally {
+      await db().execute(sql`update trainings set published = true where slug = 'hechting-voor-professionals'`);
+      await indexTraining(db(), { ...tr, descriptionMd: tr.description_md, published: true });
+    }
+  });
+
+  it('ranks title and summary matches first, also past 1,000 matches: a broad query keeps its true top ten', async () => {
+    // 1,200 documents with the word in the body only, stored before 5 that have it in the title.
+    await db().execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test-breed', 'b' || i, 'Document ' || i, '/test/breed/b' || i, 'Iets anders.', 'tekst over de kiezelsteen ' || repeat('en meer ', i % 5)
+          from generate_series(1, 1200) i`,
+    );
+    await db().execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test-breed', 't' || i, 'Kiezelsteen ' || i, '/test/breed/t' || i, 'Over de kiezelsteen.', 'Tekst.'
+          from generate_series(1, 5) i`,
+    );
+    try {
+      const r = await run('kiezelsteen');
+      expect(r.more).toBe(true);
+      expect(
+        r.hits
+          .slice(0, 5)
+          .map((h) => h.url)
+          .sort(),
+      ).toEqual([1, 2, 3, 4, 5].map((i) => `/test/breed/t${i}`));
+      // The true top ten: the ranks of ranking every match, without a cap (equal ranks may come in another order).
+      const rankOf = sql`ts_rank(tsv, websearch_to_tsquery('dutch', 'kiezelsteen'), 32)`;
+      const truth = await rows<{ rank: number }>(
+        db(),
+        sql`select ${rankOf} as rank from search_documents where tsv @@ websearch_to_tsquery('dutch', 'kiezelsteen') order by 1 desc limit 10`,
+      );
+      const ours = await rows<{ url: string; rank: number }>(
+        db(),
+        sql`select url, ${rankOf} as rank from search_documents where url = any(${sql.param(urls(r))}::text[])`,
+      );
+      const rankByUrl = new Map(ours.map((o) => [o.url, o.rank]));
+      expect(urls(r).map((u) => rankByUrl.get(u))).toEqual(truth.map((x) => x.rank));
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-breed'`);
+    }
+  });
+
+  it('property: one letter changed, dropped or two swapped in a word of six or more letters still finds its document', async () => {
+    const docs = await rows<{ url: string; title: string }>(
+      db(),
+      sql`select url, title from search_documents where kind in ('theme', 'organisation', 'training')`,
+    );
+    const vocabulary = new Set((await rows<{ word: string }>(db(), sql`select word from search_words`)).map((r) => r.word));
+    const cases = docs.flatMap((d) => (d.title.toLowerCase().match(/\p{L}{6,}/gu) ?? []).map((word) => ({ url: d.url, word })));
+    expect(cases.length).toBeGreaterThan(20);
+    const mutate = (w: string, how: number, at: number, letter: string) => {
+      const i = 1 + (at % (w.length - 2)); // not the first letter: people rarely get that wrong
+      if (how === 0) return w.slice(0, i) + letter + w.slice(i + 1);
+      if (how === 1) return w.slice(0, i) + w.slice(i + 1);
+      return w.slice(0, i) + (w[i + 1] ?? '') + (w[i] ?? '') + w.slice(i + 2);
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...cases),
+        fc.nat(2),
+        fc.nat(40),
+        fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz'),
+        async ({ url, word }, how, at, letter) => {
+          const typo = mutate(word, how, at, letter);
+          fc.pre(typo !== word && !vocabulary.has(typo));
+          const r = await run(typo);
+          const found = urls(r).includes(url) || (r.suggestion !== undefined && urls(await run(r.suggestion)).includes(url));
+          expect(found, `${typo} (from ${word}) → ${r.corrected?.to ?? r.suggestion ?? 'nothing'}`).toBe(true);
+        },
+      ),
+      { numRuns: 80 },
+    );
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { editDistance, parseQuery, replaceWords } from './query.ts';
+import { bundledSynonyms, parseSynonyms } from './synonyms.ts';
+
+const synonyms = parseSynonyms(`
+- [Veilig Thuis, VT]
+- [aandachtsfunctionaris, AF]
+- woord: BSO
+  ook: [buitenschoolse opvang, kinderopvang]
+- [vechtscheiding, complexe scheiding]
+- [echtscheiding, scheiding]
+`);
+
+describe('a query as groups', () => {
+  it('keeps words, phrases, left-out words and "or" as websearch_to_tsquery reads them', () => {
+    expect(parseQuery('hechting', synonyms).groups).toEqual(['hechting']);
+    expect(parseQuery('"ouder kind" -baby', synonyms).groups).toEqual(['"ouder kind"', '-baby']);
+    expect(parseQuery('hechting or binding gedrag', synonyms).groups).toEqual(['hechting or binding', 'gedrag']);
+    expect(parseQuery('OR hechting', synonyms).groups).toEqual(['hechting']);
+    const p = parseQuery('"veilig thuis" -baby kind', synonyms);
+    expect(p.markWords).toEqual(['veilig', 'thuis', 'kind']);
+    expect(p.plainWords).toEqual(['kind']);
+  });
+
+  it('adds synonyms as alternatives of one group, the longest term first, and says which', () => {
+    const vt = parseQuery('veilig thuis melden', synonyms);
+    expect(vt.groups).toEqual(['"veilig thuis" or VT', 'melden']);
+    expect(vt.expanded).toEqual(['VT']);
+    expect(vt.markWords).toEqual(['veilig', 'thuis', 'VT', 'melden']);
+    // "complexe scheiding" is one term: its "scheiding" is not expanded on its own.
+    expect(parseQuery('complexe scheiding', synonyms).groups).toEqual(['"complexe scheiding" or vechtscheiding']);
+    expect(parseQuery('scheiding', synonyms).groups).toEqual(['scheiding or echtscheiding']);
+    // One way only.
+    expect(parseQuery('BSO', synonyms).groups).toEqual(['BSO or "buitenschoolse opvang" or kinderopvang']);
+    expect(parseQuery('kinderopvang', synonyms).expanded).toEqual([]);
+  });
+
+  it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
+    expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
+    expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
+    expect(parseQuery('melding af ronden', synonyms).expanded).toEqual([]);
+  });
+
+  it('replaces only the plain words named, keeping the rest as typed', () => {
+    expect(replaceWords('veilig tuis -baby "tuis"', new Map([['tuis', 'thuis']]))).toBe('veilig thuis -baby "tuis"');
+    expect(replaceWords('Hechtng', new Map([['hechtng', 'hechting']]))).toBe('hechting');
+  });
+});
+
+describe('edit distance', () => {
+  it('counts a changed, dropped, added or swapped letter as one', () => {
+    expect(editDistance('hechting', 'hechting')).toBe(0);
+    expect(editDistance('hechtng', 'hechting')).toBe(1);
+    expect(editDistance('hechtimg', 'hechting')).toBe(1);
+    expect(editDistance('hcehting', 'hechting')).toBe(1);
+    expect(editDistance('tuis', 'thuis')).toBe(1);
+    expect(editDistance('meldkode', 'meldcode')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kat', 'tak')).toBe(2);
+  });
+});
+
+describe('the synonym list', () => {
+  it('content/synoniemen.yaml holds the abbreviations professionals use', () => {
+    const list = bundledSynonyms();
+    for (const term of [
+      'vt',
+      'amk',
+      'jgz',
+      'consultatiebureau',
+      'mdo',
+      'lsvg',
+      'rad',
+      'af',
+      'aandachtsfunctionaris',
+      'kdv',
+      'bso',
+      'kinderopvang',
+      'echtscheiding',
+      'scheiding',
+      'vechtscheiding',
+      'complexe scheiding',
+    ])
+      expect(list.also.has(term), term).toBe(true);
+    expect(list.also.get('amk')).toEqual(['Veilig Thuis']);
+  });
+
+  it('refuses a broken list with where the mistake is', () => {
+    expect(() => parseSynonyms('- [alleen]')).toThrow(/item 1.*minstens twee woorden/);
+    expect(() => parseSynonyms('- woord: BSO\n  ok: [x]')).toThrow(/synoniemen.yaml/);
+    expect(() => parseSynonyms('- [a<b>, c]')).toThrow(/letters, cijfers/);
+  });
+});

@@ -1,0 +1,143 @@
+import { key, type Synonyms } from './synonyms.ts';
+
+/**
+ * A query as groups that must all match (search_tsquery in migration 0016). Each group is a word,
+ * a "phrase" or a -word left out, written as websearch_to_tsquery reads it; alternatives (words
+ * joined by "or" in the query, synonyms) are joined by " or " inside one group.
+ */
+export interface ParsedQuery {
+  groups: string[];
+  /** Every word that may be marked in a snippet: the query's own and its synonyms', not the left-out ones. */
+  markWords: string[];
+  /** The plain words typed (not phrases, not left out), in order: what spelling correction looks at. */
+  plainWords: string[];
+  /** The terms searched besides what was typed, as the synonym list writes them. */
+  expanded: string[];
+  /**
+   * What a title that says exactly what was asked reads like, normalised as the database does it
+   * (lower case, words only): the query's words, or each alternative of a one-group query. Such a
+   * title ranks first; one that starts with it next.
+   */
+  titles: string[];
+}
+
+/** A title or query as search_ranked compares them: lower case, letters and digits, single spaces. */
+export const normalTitle = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+
+interface Token {
+  kind: 'word' | 'phrase' | 'not' | 'or';
+  text: string;
+}
+
+function tokens(q: string): Token[] {
+  const out: Token[] = [];
+  for (const m of q.matchAll(/(-?)"([^"]*)"?|(\S+)/g)) {
+    if (m[2] !== undefined) {
+      const words = m[2].trim();
+      if (!words) continue;
+      out.push({ kind: m[1] ? 'not' : 'phrase', text: `${m[1]}"${words.replace(/"/g, '')}"` });
+      continue;
+    }
+    const t = m[3] as string;
+    if (t.toLowerCase() === 'or') out.push({ kind: 'or', text: 'or' });
+    else if (t.startsWith('-') && t.length > 1) out.push({ kind: 'not', text: t });
+    else out.push({ kind: 'word', text: t });
+  }
+  return out;
+}
+
+const quoteIfWords = (t: string) => (/\s/.test(t) ? `"${t}"` : t);
+const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+/** A word as the database compares it: letters and digits only. */
+const bare = (t: string) => wordsOf(t).join(' ');
+
+export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
+  const list = tokens(q);
+  const whole = list.length === 1;
+  const groups: string[][] = [];
+  const markWords: string[] = [];
+  const plainWords: string[] = [];
+  const expanded: string[] = [];
+  let joinNext = false;
+  for (let i = 0; i < list.length; i++) {
+    const t = list[i] as Token;
+    if (t.kind === 'or') {
+      joinNext = groups.length > 0;
+      continue;
+    }
+    let alts: string[];
+    if (t.kind === 'word') {
+      // The longest run of typed words that is a term in the synonym list.
+      let matched = 0;
+      let also: readonly string[] | undefined;
+      for (let n = Math.min(synonyms.longest, list.length - i); n >= 1 && !matched; n--) {
+        const run = list.slice(i, i + n);
+        if (run.some((r) => r.kind !== 'word')) continue;
+        const k = key(run.map((r) => bare(r.text)).join(' '));
+        const found = synonyms.also.get(k);
+        if (!found) continue;
+        const typed = run.map((r) => r.text).join(' ');
+        if (synonyms.short.has(k) && !whole && typed !== typed.toUpperCase()) continue;
+        matched = n;
+        also = found;
+      }
+      if (matched) {
+        const run = list.slice(i, i + matched).map((r) => r.text);
+        alts = [quoteIfWords(run.join(' ')), ...(also ?? []).map(quoteIfWords)];
+        for (const a of also ?? []) if (!expanded.includes(a)) expanded.push(a);
+        for (const a of alts) markWords.push(...wordsOf(a));
+        plainWords.push(...run);
+        i += matched - 1;
+      } else {
+        alts = [t.text];
+        markWords.push(...wordsOf(t.text));
+        plainWords.push(t.text);
+      }
+    } else {
+      alts = [t.text];
+      if (t.kind === 'phrase') markWords.push(...wordsOf(t.text));
+    }
+    if (joinNext) (groups[groups.length - 1] as string[]).push(...alts);
+    else groups.push(alts);
+    joinNext = false;
+  }
+  const positive = groups.filter((g) => !(g[0] as string).startsWith('-'));
+  const titles =
+    groups.length === 1 && positive.length === 1 ? (positive[0] as string[]).map(normalTitle) : [normalTitle(positive.map((g) => g[0] as string).join(' '))];
+  return { groups: groups.map((g) => g.join(' or ')), markWords: [...new Set(markWords)], plainWords, expanded, titles: titles.filter(Boolean) };
+}
+
+/**
+ * The query with some of its plain words replaced (a spelling correction), keeping everything
+ * else as typed.
+ */
+export function replaceWords(q: string, replace: ReadonlyMap<string, string>): string {
+  return q.replace(/(^|\s)([^\s"-][^\s"]*)/g, (all, space: string, word: string) => {
+    const to = replace.get(word.toLowerCase());
+    return to === undefined ? all : `${space}${to}`;
+  });
+}
+
+/**
+ * Edit distance with adjacent swaps (optimal string alignment): "hechtng" is one from "hechting",
+ * "hcehting" one as well. Used to order a handful of trigram candidates, so plain and quadratic.
+ */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) (d[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    const row = d[i] as number[];
+    const up = d[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((up[j] as number) + 1, (row[j - 1] as number) + 1, (up[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      row[j] = v;
+    }
+  }
+  return (d[a.length] as number[])[b.length] as number;
+}

@@ -1,0 +1,89 @@
+import { type SQL, sql } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { oneLine } from '../content/text.ts';
+import type { AppEnv } from '../context.ts';
+import { type Queryable, rows } from '../db/client.ts';
+import { matches } from '../http/middleware.ts';
+import { BusyError } from '../search/gate.ts';
+
+/**
+ * Suggestions while typing in the search field (issue 22): GET /zoeken/suggesties?q=… answers the
+ * five best titles as JSON, for src/site/suggest.client.js. Only what search_documents holds is
+ * suggested: the capabilities keep only public content there (a theme, organisation or training
+ * leaves it when unpublished; src/site/suggest.test.ts checks that none is suggested).
+ */
+export const SUGGEST_MIN = 3;
+export const SUGGEST_MAX = 100;
+export const SUGGEST_LIMIT = 5;
+
+export const suggestQuery = z.object({
+  q: z
+    .string()
+    .default('')
+    .transform(oneLine)
+    .pipe(z.string().max(SUGGEST_MAX, `Een zoekvraag voor suggesties heeft hoogstens ${SUGGEST_MAX} tekens.`)),
+});
+
+export interface Suggestion {
+  title: string;
+  url: string;
+  kind: string;
+}
+
+/** `%`, `_` and the escape character itself taken literally in a LIKE pattern (PostgreSQL's default escape is `\`). */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+/** Every character that means something in a PostgreSQL regular expression, taken literally. */
+const regexEscape = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+
+/**
+ * Part of the ETag beside the content version: change it with the ranking below, so a browser's
+ * copy from before a deploy is not confirmed as current.
+ */
+export const SUGGEST_RANKING = 'ilike-1';
+
+/**
+ * The query, in one place. Titles holding the typed text (case-insensitive), those that start
+ * with it first, then those with a word starting with it, then the rest; shorter titles first
+ * within each. The ILIKE also uses the trigram index search_documents_title_trgm_idx (migration
+ * 0016) where it exists; to forgive typing errors, switch to pg_trgm's `word_similarity` here.
+ */
+export function suggestSql(q: string, limit = SUGGEST_LIMIT): SQL {
+  const literal = likeEscape(q);
+  return sql`select d.title, d.url, d.kind from search_documents d
+    where d.title ilike ${`%${literal}%`}
+    order by case when d.title ilike ${`${literal}%`} then 0 when d.title ~* ${`(^|[^[:alnum:]])${regexEscape(q)}`} then 1 else 2 end,
+      length(d.title), d.title, d.url
+    limit ${limit}`;
+}
+
+export async function suggest(db: Queryable, q: string): Promise<Suggestion[]> {
+  if (q.length < SUGGEST_MIN || q.length > SUGGEST_MAX) return [];
+  return rows<Suggestion>(db, suggestSql(q));
+}
+
+const CACHE = 'public, max-age=60';
+
+/**
+ * The route. Cached by browsers for a minute; after that a conditional request is answered 304
+ * from the content version alone, without a query. The query goes through the search gate with
+ * /zoeken's searches (every pause in typing is a query), so both together stay within its limit.
+ */
+export async function suggestRoute(c: Context<AppEnv>): Promise<Response> {
+  const parsed = suggestQuery.safeParse({ q: c.req.query('q') });
+  if (!parsed.success) return c.json({ error: parsed.error.issues[0]?.message ?? 'Ongeldige zoekvraag.' }, 400, { 'Cache-Control': 'no-store' });
+  const { q } = parsed.data;
+  if (q.length < SUGGEST_MIN) return c.json([], 200, { 'Cache-Control': CACHE });
+  const { database, contentVersion, searchGate } = c.get('deps');
+  // Read before the query: the answer is then at least as new as the version it is tagged with.
+  const etag = `"zs-${SUGGEST_RANKING}-${await contentVersion.current()}"`;
+  if (matches(c.req.header('If-None-Match'), etag)) return c.body(null, 304, { 'Cache-Control': CACHE, ETag: etag });
+  let found: Suggestion[];
+  try {
+    found = await searchGate.run(() => suggest(database.db, q));
+  } catch (err) {
+    if (!(err instanceof BusyError)) throw err;
+    return c.json([], 503, { 'Retry-After': '2', 'Cache-Control': 'no-store' });
+  }
+  return c.json(found, 200, { 'Cache-Control': CACHE, ETag: etag });
+}
