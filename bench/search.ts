@@ -4,6 +4,10 @@
 // Rendered pages are cached per URL (the page cache and the fast path), so a repeated query would
 // be answered from memory. Every request here therefore asks a query not asked before in the run:
 // the figures are those of a real search (database + render) each time.
+//
+// Each database also holds the demo content (as a first start loads it), and the judged queries of
+// bench/search-judgements.yaml are asked there through the app's search(): nDCG@10 and the share of
+// queries without results (issue #22) stand next to the latencies.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -11,9 +15,9 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Database, openEmbedded, openPostgres, rows } from '../src/db/client.ts';
-import { searchDocuments } from '../src/db/schema.ts';
 import { recordResults } from './report.ts';
 import { documents, queries } from './search-data.ts';
+import { insertDocuments, loadDemoContent, loadJudgements, measureQuality, TARGET_NDCG, TARGET_ZERO_SHARE } from './search-quality.ts';
 import { startAppProcess } from './server.ts';
 import { ensureCommand, runWrk, type WrkFigures } from './wrk.ts';
 
@@ -27,16 +31,18 @@ const GATE = process.env.SEARCH_CONCURRENCY ?? `${2 * availableParallelism()} (t
 const ADMIN_URL = process.env.DATABASE_URL_BENCH ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 ensureCommand('wrk', ['wrk']);
+const judgements = loadJudgements();
+// First from the seeded generator, before the queries: the same documents in every database and
+// every run, the ones bench/search-judgements.yaml names (/bench/<kind>/<i>).
+const docs = documents(DOCUMENTS);
 
 async function fill(database: Database) {
-  await database.migrate();
-  const docs = documents(DOCUMENTS);
+  // Migrations and the demo content, through the loaders a first start uses.
+  await loadDemoContent(database);
   const started = performance.now();
-  for (let i = 0; i < docs.length; i += 500) await database.db.insert(searchDocuments).values(docs.slice(i, i + 500));
-  // As after any bulk load: the visibility map and statistics are set now,
-  // not by an autovacuum that would otherwise start in the middle of the measurement.
-  await database.db.execute(sql`vacuum analyze search_documents`);
-  await database.db.execute(sql`vacuum analyze search_passages`);
+  // As after any bulk load, insertDocuments ends with vacuum analyze: the visibility map and statistics
+  // are set now, not by an autovacuum that would otherwise start in the middle of the measurement.
+  await insertDocuments(database, docs);
   return Math.round(performance.now() - started);
 }
 
@@ -68,6 +74,8 @@ interface Run {
   requests: number;
   repeatedRequests: number;
   matches: Awaited<ReturnType<typeof profile>>;
+  /** The judged queries: nDCG@10 and the share without any result. */
+  quality: { queries: number; ndcgAt10: number; zeroResultShare: number; worst: { q: string; ndcg: number }[] };
   load: WrkFigures;
   targetMet: boolean;
 }
@@ -75,7 +83,15 @@ interface Run {
 async function measure(backend: string, database: Database, env: Record<string, string>, warm: string[], paths: string[]): Promise<Run> {
   const fillMs = await fill(database);
   const matches = await profile(database, paths);
+  const judged = await measureQuality(database.db, judgements);
   await database.close();
+  const worst = [...judged.perQuery].sort((a, b) => a.ndcg - b.ndcg).slice(0, 5);
+  const quality = {
+    queries: judged.queries,
+    ndcgAt10: judged.ndcgAt10,
+    zeroResultShare: judged.zeroResultShare,
+    worst: worst.map(({ q, ndcg }) => ({ q, ndcg })),
+  };
   const app = await startAppProcess(PORT, { LOG_LEVEL: 'warn', ...env });
   try {
     await runWrk(`${app.base}/zoeken`, { seconds: WARMUP_SECONDS, connections: CONNECTIONS, paths: warm });
@@ -89,12 +105,16 @@ async function measure(backend: string, database: Database, env: Record<string, 
       requests: load.requests,
       repeatedRequests: Math.max(0, load.requests - paths.length),
       matches,
+      quality,
       load,
       targetMet: load.latencyMs.p95 < TARGET_P95_MS && load.badStatus + load.socketErrors === 0,
     };
     console.log(
       `${backend.padEnd(10)} ${String(load.requestsPerSecond).padStart(6)} req/s   p50 ${load.latencyMs.p50} ms   p95 ${load.latencyMs.p95} ms   p99 ${load.latencyMs.p99} ms   ` +
         `(${load.requests} requests, ${paths.length} distinct queries; ${matches.withHits}/${matches.sampled} sampled queries find documents, median ${matches.medianMatches}, p90 ${matches.p90Matches}, max ${matches.maxMatches}; indexing ${fillMs} ms)`,
+    );
+    console.log(
+      `  judged queries: nDCG@10 ${quality.ndcgAt10}, zero-result share ${quality.zeroResultShare} (${quality.queries} queries; worst: ${worst.map((w) => `${JSON.stringify(w.q)} ${w.ndcg}`).join(', ')})`,
     );
     if (run.repeatedRequests > 0) console.log(`  note: ${run.repeatedRequests} requests repeated a query (answered from the page cache)`);
     return run;
@@ -160,6 +180,8 @@ if (only !== 'embedded') {
 
 const targetMet = runs.every((r) => r.targetMet);
 console.log(`target p95 < ${TARGET_P95_MS} ms at ${CONNECTIONS} connections: ${targetMet ? 'met' : 'NOT MET'}`);
+const qualityTargetMet = runs.every((r) => r.quality.ndcgAt10 >= TARGET_NDCG && r.quality.zeroResultShare <= TARGET_ZERO_SHARE);
+console.log(`target nDCG@10 >= ${TARGET_NDCG} and zero-result share ${TARGET_ZERO_SHARE} over the judged queries: ${qualityTargetMet ? 'met' : 'NOT MET'}`);
 const figures = {
   date: new Date().toISOString(),
   documents: DOCUMENTS,
@@ -168,6 +190,9 @@ const figures = {
   targetP95Ms: TARGET_P95_MS,
   searchConcurrency: GATE,
   targetMet,
+  targetNdcgAt10: TARGET_NDCG,
+  judgedQueries: judgements.length,
+  qualityTargetMet,
   runs,
 };
 await recordResults(
@@ -175,12 +200,13 @@ await recordResults(
   figures,
   [
     `${DOCUMENTS.toLocaleString('en')} generated Dutch documents; wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s; every request a query not asked before in the run (so neither the page cache nor the fast path answers it); searches in the database at once: ${GATE}. Target p95 < ${TARGET_P95_MS} ms.`,
+    `Quality: the ${judgements.length} judged queries of bench/search-judgements.yaml over the same documents plus the demo content, first page; targets nDCG@10 ≥ ${TARGET_NDCG}, zero-result share ${TARGET_ZERO_SHARE}.`,
     '',
-    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches | nDCG@10 | zero-result share |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} |`,
+        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} | ${r.quality.ndcgAt10} | ${r.quality.zeroResultShare} |`,
     ),
   ].join('\n'),
 );
@@ -189,7 +215,13 @@ console.log(
     documents: DOCUMENTS,
     connections: CONNECTIONS,
     targetMet,
-    runs: Object.fromEntries(runs.map((r) => [r.backend, { requestsPerSecond: r.load.requestsPerSecond, ...r.load.latencyMs }])),
+    qualityTargetMet,
+    runs: Object.fromEntries(
+      runs.map((r) => [
+        r.backend,
+        { requestsPerSecond: r.load.requestsPerSecond, ...r.load.latencyMs, ndcgAt10: r.quality.ndcgAt10, zeroResultShare: r.quality.zeroResultShare },
+      ]),
+    ),
   }),
 );
 if (runs.some((r) => r.load.badStatus + r.load.socketErrors > 0)) process.exit(1);
