@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { SLUG_PATTERN } from '../content/slug.ts';
 import { oneLine, quoted } from '../content/text.ts';
@@ -174,16 +174,12 @@ export function organisationSnapshot(row: Organisation | VersionedOrganisation):
   return rest;
 }
 
-/** For search results: per published organisation (by slug), its type, municipalities and themes as labels. */
-export async function searchLabels(db: Queryable, slugs: string[]): Promise<Map<string, string[]>> {
-  if (!slugs.length) return new Map();
-  const [list, titles] = await Promise.all([
-    db
-      .select()
-      .from(organisations)
-      .where(and(inArray(organisations.slug, slugs), eq(organisations.published, true))),
-    themeTitles(db),
-  ]);
+/**
+ * For search results: per published organisation (by slug), its type, municipalities and themes as
+ * labels. All of them at once (a network has dozens): the page keeps them per content version.
+ */
+export async function searchLabels(db: Queryable): Promise<Map<string, string[]>> {
+  const [list, titles] = await Promise.all([db.select().from(organisations).where(eq(organisations.published, true)), themeTitles(db)]);
   const title = new Map(titles.map((t) => [t.slug, t.title]));
   return new Map(
     list.map((o) => [o.slug, [TYPE_LABEL[o.type], ...o.municipalities, ...o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : []))]]),

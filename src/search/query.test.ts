@@ -26,6 +26,9 @@ describe('a query as groups', () => {
     const vt = parseQuery('veilig thuis melden', synonyms);
     expect(vt.groups).toEqual(['"veilig thuis" or VT', 'melden']);
     expect(vt.expanded).toEqual(['VT']);
+    // A title that says exactly this ranks first: each alternative of a one-group query, or the query's words.
+    expect(parseQuery('Veilig Thuis', synonyms).titles).toEqual(['veilig thuis', 'vt']);
+    expect(parseQuery('hechting -baby kind', synonyms).titles).toEqual(['hechting kind']);
     expect(vt.markWords).toEqual(['veilig', 'thuis', 'VT', 'melden']);
     // "complexe scheiding" is one term: its "scheiding" is not expanded on its own.
     expect(parseQuery('complexe scheiding', synonyms).groups).toEqual(['"complexe scheiding" or vechtscheiding']);

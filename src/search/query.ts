@@ -14,19 +14,15 @@ export interface ParsedQuery {
   /** The terms searched besides what was typed, as the synonym list writes them. */
   expanded: string[];
   /**
-   * What a title that says exactly what was asked reads like, normalised as the database does it
-   * (lower case, words only): the query's words, or each alternative of a one-group query. Such a
+   * What a title that says exactly what was asked reads like, in lower case: the query's words, or
+   * each alternative of a one-group query. Such a
    * title ranks first; one that starts with it next.
    */
   titles: string[];
 }
 
-/** A title or query as search_ranked compares them: lower case, letters and digits, single spaces. */
-export const normalTitle = (t: string) =>
-  t
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** A title or query as search_ranked compares them: lower case, without quotes, single spaces. */
+export const normalTitle = (t: string) => t.toLowerCase().replace(/"/g, '').replace(/\s+/g, ' ').trim();
 
 interface Token {
   kind: 'word' | 'phrase' | 'not' | 'or';

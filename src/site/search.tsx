@@ -2,12 +2,13 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
+import type { ContentVersion } from '../db/content-version.ts';
 import { searchLabels } from '../network/queries.ts';
 import { BusyError } from '../search/gate.ts';
 import { MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
-import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
+import { nextSessions, publishedTrainingSlugs, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
 import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
@@ -192,7 +193,7 @@ searchRoutes.get('/', async (c) => {
   // The themes are only suggested when there is nothing to show: one query less for every hit list.
   const themes = outcome.state === 'empty' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
   const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
-  const extra = outcome.state === 'results' ? await hitExtras(db, outcome.hits, c.get('deps').now()) : NO_EXTRAS;
+  const extra = outcome.state === 'results' ? await hitExtras(db, c.get('deps').contentVersion, outcome.hits, c.get('deps').now()) : NO_EXTRAS;
   return page(
     c,
     {
@@ -210,8 +211,39 @@ searchRoutes.get('/', async (c) => {
   );
 });
 
-async function hitExtras(db: Queryable, hits: SearchHit[], now: Date): Promise<HitExtras> {
+/**
+ * What the page adds to hits that changes only with content: the organisations' labels and which
+ * trainings are published. Read once per content version; a training's next session and free seats
+ * are read for every page, for the training hits only.
+ */
+interface Known {
+  labels: Map<string, string[]>;
+  trainings: Set<string>;
+}
+let known: { version: number; value: Promise<Known> } | undefined;
+
+async function knownOf(db: Queryable, contentVersion: ContentVersion): Promise<Known> {
+  const version = await contentVersion.current();
+  if (known?.version !== version) {
+    const value = Promise.all([searchLabels(db), publishedTrainingSlugs(db)]).then(([labels, trainings]) => ({ labels, trainings }));
+    known = { version, value };
+    value.catch(() => {
+      if (known?.value === value) known = undefined;
+    });
+  }
+  return known.value;
+}
+
+async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: SearchHit[], now: Date): Promise<HitExtras> {
   const refs = (kind: string) => hits.filter((h) => h.kind === kind).map((h) => h.ref);
-  const [labels, sessions] = await Promise.all([searchLabels(db, refs('organisation')), nextSessions(db, refs('training'), now)]);
-  return { labels, sessions };
+  const orgs = refs('organisation');
+  const trainings = refs('training');
+  if (!orgs.length && !trainings.length) return NO_EXTRAS;
+  const { labels: all, trainings: published } = await knownOf(db, contentVersion);
+  const sessions = await nextSessions(
+    db,
+    trainings.filter((t) => published.has(t)),
+    now,
+  );
+  return { labels: new Map(orgs.flatMap((o) => (all.has(o) ? [[o, all.get(o) as string[]]] : []))), sessions };
 }

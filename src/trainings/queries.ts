@@ -251,12 +251,17 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
 
 /**
  * For search results: per published training (by slug), its next public session that has not
- * started, with its status and free seats; a training without one is left out.
+ * started, with its status and free seats, in one query; a training without one is left out.
  */
 export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
   if (!slugs.length) return new Map();
   const found = await db
-    .selectDistinctOn([trainings.slug], { slug: trainings.slug, session: trainingSessions })
+    .selectDistinctOn([trainings.slug], {
+      slug: trainings.slug,
+      session: trainingSessions,
+      taken: sql<number>`(select count(*) from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id} and ${takesSeat(now)})::int`,
+      waiting: sql<number>`(select count(*) from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id} and ${registrations.status} = 'waitlisted')::int`,
+    })
     .from(trainings)
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
     .where(
@@ -269,10 +274,10 @@ export async function nextSessions(db: Queryable, slugs: string[], now: Date): P
       ),
     )
     .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id));
-  const views = await sessionViews(
-    db,
-    found.map((f) => f.session),
-    now,
-  );
-  return new Map(found.map((f, i) => [f.slug, views[i] as SessionView]));
+  return new Map(found.map((f) => [f.slug, toView(f.session, new Map([[f.session.id, { taken: Number(f.taken), waiting: Number(f.waiting) }]]), now)]));
+}
+
+/** The slugs of the published trainings. */
+export async function publishedTrainingSlugs(db: Queryable): Promise<Set<string>> {
+  return new Set((await db.select({ slug: trainings.slug }).from(trainings).where(eq(trainings.published, true))).map((r) => r.slug));
 }

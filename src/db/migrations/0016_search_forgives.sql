@@ -138,45 +138,51 @@ END
 $$;
 --> statement-breakpoint
 -- The search: as search_hits (0010), with three changes. The query comes as groups. The matches
--- that are ranked (at most p_max, for a query that matches most documents) are taken in tiers, each
--- through its own index: those whose title holds the whole query (all of them, the shortest titles
--- first: a title that is all query fits best), then those whose title and summary hold it, then the
--- others. So a broad query keeps its true top ten, because a title match outranks the rest. And a
--- title that says exactly what was asked (p_titles: the query's words, normalised as below) ranks
--- above all; one that starts with it, next.
+-- are taken in tiers, each through its own index, and a lower tier is read only while fewer than
+-- p_max matches were found: those whose title holds the whole query (all of them, best first),
+-- then those whose title and summary hold it, then the others. So a broad query keeps its true
+-- top ten, because a title match ranks above the rest, and costs no more than the title matches.
+-- Within the title tier, a title that says exactly what was asked (p_titles: the query in lower
+-- case) comes first, one that starts with it next, then the titles that are most query (a short
+-- title that is all query before a long one), and the tier is cut at p_max in that order. Only a query that leaves a word out needs the whole
+-- document's entry to check a title or summary match.
 CREATE FUNCTION search_ranked(p_groups text[], p_anyq text, p_titles text[], p_limit integer, p_offset integer, p_max integer)
 RETURNS TABLE (kind text, ref text, title text, url text, summary text, total integer, passage text, passage_n integer, lead boolean, lexemes text, marks text)
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
   RETURN QUERY
-  WITH query AS (SELECT search_tsquery(p_groups) AS tsq, websearch_to_tsquery('dutch', p_anyq) AS anyq),
+  WITH query AS (
+    SELECT q.tsq, websearch_to_tsquery('dutch', p_anyq) AS anyq, strpos(q.tsq::text, '!') > 0 AS negates,
+      -- "<title> …" as LIKE patterns, the title's own % and _ taken literally.
+      array(SELECT replace(replace(replace(x, '\', '\\'), '%', '\%'), '_', '\_') || ' %' FROM unnest(p_titles) x) AS prefixes
+    FROM (SELECT search_tsquery(p_groups) AS tsq) q
+  ),
   titled AS (
-    SELECT d.kind, d.ref, 0 AS tier, ts_rank(d.title_tsv, query.tsq, 2) AS fit FROM search_documents d, query
-    WHERE d.title_tsv @@ query.tsq AND d.tsv @@ query.tsq
-    ORDER BY fit DESC LIMIT p_max
+    SELECT d.kind, d.ref, d.title, 0 AS tier,
+      ts_rank(d.title_tsv, query.tsq, 2)
+        + CASE WHEN lower(d.title) = ANY (p_titles) THEN 3 WHEN lower(d.title) LIKE ANY (query.prefixes) THEN 2 ELSE 0 END AS score
+    FROM search_documents d, query
+    WHERE d.title_tsv @@ query.tsq AND (NOT query.negates OR d.tsv @@ query.tsq)
+    ORDER BY score DESC
+    LIMIT p_max
   ),
   head AS (
-    SELECT d.kind, d.ref, 1 AS tier, 0::real AS fit FROM search_documents d, query
-    WHERE d.head_tsv @@ query.tsq AND d.tsv @@ query.tsq AND NOT d.title_tsv @@ query.tsq LIMIT p_max
+    SELECT d.kind, d.ref, d.title, 1 AS tier, ts_rank(d.head_tsv, query.tsq, 32) AS score
+    FROM search_documents d, query
+    WHERE d.head_tsv @@ query.tsq AND NOT d.title_tsv @@ query.tsq AND (NOT query.negates OR d.tsv @@ query.tsq)
+    LIMIT greatest(p_max - (SELECT count(*) FROM titled), 0)
   ),
   rest AS (
-    SELECT d.kind, d.ref, 2 AS tier, 0::real AS fit FROM search_documents d, query
-    WHERE d.tsv @@ query.tsq AND NOT d.head_tsv @@ query.tsq LIMIT p_max
-  ),
-  candidates AS (
-    SELECT * FROM (SELECT * FROM titled UNION ALL SELECT * FROM head UNION ALL SELECT * FROM rest) c ORDER BY c.tier, c.fit DESC LIMIT p_max
+    SELECT d.kind, d.ref, d.title, 2 AS tier, ts_rank(d.tsv, query.tsq, 32) AS score
+    FROM search_documents d, query
+    WHERE d.tsv @@ query.tsq AND NOT d.head_tsv @@ query.tsq
+    LIMIT greatest(p_max - (SELECT count(*) FROM titled) - (SELECT count(*) FROM head), 0)
   ),
   ranked AS (
-    SELECT c.kind, c.ref, d.title,
-      c.fit + ts_rank(d.tsv, query.tsq, 32)
-        + CASE WHEN t.norm = ANY (p_titles) THEN 2 WHEN EXISTS (SELECT 1 FROM unnest(p_titles) x WHERE starts_with(t.norm, x || ' ')) THEN 1 ELSE 0 END AS rank,
-      count(*) OVER ()::integer AS total
-    FROM candidates c
-    JOIN search_documents d ON d.kind = c.kind AND d.ref = c.ref
-    CROSS JOIN query
-    CROSS JOIN LATERAL (SELECT btrim(lower(regexp_replace(d.title, '[^[:alpha:][:digit:]]+', ' ', 'g'))) AS norm) t
-    ORDER BY rank DESC, d.title
+    SELECT c.kind, c.ref, c.title, c.tier, c.score, count(*) OVER ()::integer AS total
+    FROM (SELECT * FROM titled UNION ALL SELECT * FROM head UNION ALL SELECT * FROM rest) c
+    ORDER BY c.tier, c.score DESC, c.title
     LIMIT p_limit OFFSET p_offset
   )
   SELECT d.kind, d.ref, d.title, d.url, d.summary, r.total,
@@ -191,7 +197,7 @@ BEGIN
     ORDER BY c.tsv @@ query.tsq DESC, c.n
     LIMIT 1
   ) p ON true
-  ORDER BY r.rank DESC, r.title;
+  ORDER BY r.tier, r.score DESC, r.title;
 END
 $$;
 --> statement-breakpoint
