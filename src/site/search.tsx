@@ -220,15 +220,18 @@ interface Known {
   labels: Map<string, string[]>;
   trainings: Set<string>;
 }
-let known: { version: number; value: Promise<Known> } | undefined;
+// Per app (its content version tracker): several apps may run in one process, each on its own database.
+const knownByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Known> }>();
 
 async function knownOf(db: Queryable, contentVersion: ContentVersion): Promise<Known> {
   const version = await contentVersion.current();
+  let known = knownByApp.get(contentVersion);
   if (known?.version !== version) {
     const value = Promise.all([searchLabels(db), publishedTrainingSlugs(db)]).then(([labels, trainings]) => ({ labels, trainings }));
     known = { version, value };
+    knownByApp.set(contentVersion, known);
     value.catch(() => {
-      if (known?.value === value) known = undefined;
+      if (knownByApp.get(contentVersion)?.value === value) knownByApp.delete(contentVersion);
     });
   }
   return known.value;
