@@ -165,10 +165,20 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const known = new Set((await rows<{ word: string }>(db, sql`select word from search_words where word = any(${textArray(words)})`)).map((r) => r.word));
   const unknown = words.filter((w) => !known.has(w) && !synonyms.also.has(w)).slice(0, 3);
   if (!unknown.length) return null;
-  const candidates = await rows<{ word: string; candidate: string; sim: number; docs: number }>(
-    db,
-    sql`select word, candidate, sim, docs from search_corrections(${textArray(unknown)})`,
+  // Two letters swapped share few trigrams in a short word ("strat", "start"): those are looked up as they are.
+  const swaps = unknown.flatMap((w) =>
+    Array.from({ length: w.length - 1 }, (_, i) => ({ w, v: w.slice(0, i) + w.charAt(i + 1) + w.charAt(i) + w.slice(i + 2) })).filter((x) => x.v !== x.w),
   );
+  type Candidate = { word: string; candidate: string; sim: number; docs: number };
+  const [similar, swapped] = await Promise.all([
+    rows<Candidate>(db, sql`select word, candidate, sim, docs from search_corrections(${textArray(unknown)})`),
+    rows<Candidate>(
+      db,
+      sql`select s.w as word, t.word as candidate, similarity(t.word, s.w) as sim, t.docs
+          from jsonb_to_recordset(${JSON.stringify(swaps)}::jsonb) as s(w text, v text) join search_words t on t.word = s.v`,
+    ),
+  ]);
+  const candidates = [...similar, ...swapped.filter((x) => !similar.some((c) => c.word === x.word && c.candidate === x.candidate))];
   const options = unknown.map((w) =>
     candidates
       .filter((c) => c.word === w)
@@ -185,24 +195,33 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
       (options[i] ?? []).map((o) => ({ replace: new Map([...c.replace, [w, o.word]]), distance: c.distance + o.distance, sim: c.sim + o.sim })),
     );
   });
-  // The closest nine, all counted in one statement (each count stops at 1,000).
+  // The closest nine, all counted in one statement (each count stops at 1,000). Words typed one after
+  // the other are also counted as a phrase: "veilig tuis" means "veilig thuis" (side by side in many
+  // documents) rather than "veilig huis" (both words somewhere in a document).
   const tried = combos
     .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
     .slice(0, 9)
     .map((c) => ({ ...c, text: replaceWords(q, c.replace) }));
-  const counts = await rows<{ i: number; n: number }>(
-    db,
-    sql`select c.i::int as i, (select count(*) from (select 1 from search_documents
-          where tsv @@ search_tsquery(array(select jsonb_array_elements_text(c.g))) limit 1000) m)::int as n
-        from jsonb_array_elements(${JSON.stringify(tried.map((c) => parseQuery(c.text, synonyms).groups))}::jsonb) with ordinality as c(g, i)`,
-  );
+  const plain = parsed.plainWords.length > 1 && !/["-]|\bor\b/i.test(q);
+  const count = (groups: string[][]) =>
+    rows<{ i: number; n: number }>(
+      db,
+      sql`select c.i::int as i, (select count(*) from (select 1 from search_documents
+            where tsv @@ search_tsquery(array(select jsonb_array_elements_text(c.g))) limit 1000) m)::int as n
+          from jsonb_array_elements(${JSON.stringify(groups)}::jsonb) with ordinality as c(g, i)`,
+    );
+  const [counts, phrases] = await Promise.all([
+    count(tried.map((c) => parseQuery(c.text, synonyms).groups)),
+    plain ? count(tried.map((c) => [`"${c.text}"`])) : Promise.resolve([]),
+  ]);
   const scored = tried.flatMap((c, i) => {
     const n = counts.find((r) => r.i === i + 1)?.n ?? 0;
-    return n > found ? [{ text: c.text, n, distance: c.distance, sim: c.sim }] : [];
+    const side = phrases.find((r) => r.i === i + 1)?.n ?? 0;
+    return n > found ? [{ text: c.text, n, side, distance: c.distance, sim: c.sim }] : [];
   });
-  scored.sort((a, b) => a.distance - b.distance || b.n - a.n || b.sim - a.sim);
+  scored.sort((a, b) => a.distance - b.distance || b.side - a.side || b.n - a.n || b.sim - a.sim);
   const [best, next] = scored;
   if (!best) return null;
-  const clear = !next || next.distance > best.distance || best.n >= 3 * next.n;
+  const clear = !next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n;
   return { q: best.text, clear };
 }
