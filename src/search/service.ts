@@ -204,9 +204,9 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     .map((c) => ({ ...c, text: replaceWords(q, c.replace) }));
   const plain = parsed.plainWords.length > 1 && !/["-]|\bor\b/i.test(q);
   const count = (groups: string[][]) =>
-    rows<{ i: number; n: number }>(
+    rows<{ i: number; n: number; tsq: string }>(
       db,
-      sql`select c.i::int as i, (select count(*) from (select 1 from search_documents
+      sql`select c.i::int as i, search_tsquery(array(select jsonb_array_elements_text(c.g)))::text as tsq, (select count(*) from (select 1 from search_documents
             where tsv @@ search_tsquery(array(select jsonb_array_elements_text(c.g))) limit 1000) m)::int as n
           from jsonb_array_elements(${JSON.stringify(groups)}::jsonb) with ordinality as c(g, i)`,
     );
@@ -217,11 +217,14 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const scored = tried.flatMap((c, i) => {
     const n = counts.find((r) => r.i === i + 1)?.n ?? 0;
     const side = phrases.find((r) => r.i === i + 1)?.n ?? 0;
-    return n > found ? [{ text: c.text, n, side, distance: c.distance, sim: c.sim }] : [];
+    const tsq = counts.find((r) => r.i === i + 1)?.tsq ?? '';
+    return n > found ? [{ text: c.text, n, side, tsq, distance: c.distance, sim: c.sim }] : [];
   });
   scored.sort((a, b) => a.distance - b.distance || b.side - a.side || b.n - a.n || b.sim - a.sim);
-  const [best, next] = scored;
+  const [best] = scored;
   if (!best) return null;
+  // A rival that stems to the same query ("verloskunde", "verloskundige") finds the same: no doubt.
+  const next = scored.find((c) => c.tsq !== best.tsq);
   const clear = !next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n;
   return { q: best.text, clear };
 }
