@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import type { FC } from 'hono/jsx';
 import { oneLine, quoted } from '../content/text.ts';
 import type { AppEnv, Ctx } from '../context.ts';
-import { type Queryable, rows } from '../db/client.ts';
+import { likeLiteral, type Queryable, rows } from '../db/client.ts';
 import { type AuditSubjectKind, auditLog, organisations, registrations, sources, themes, trainingSessions, trainings, users } from '../db/schema.ts';
 import { ErrorSummary, type FieldErrors } from '../ui/forms.tsx';
 import { Pager, StackTable } from '../ui/kit.tsx';
@@ -203,7 +203,7 @@ function conditions(f: AuditFilter): SQL[] {
   if (f.gebruiker === 'systeem') where.push(isNull(auditLog.actorId));
   else if (f.gebruiker) where.push(eq(auditLog.actorId, Number(f.gebruiker)));
   if (f.actie) where.push(eq(auditLog.action, f.actie));
-  if (f.onderwerp) where.push(sql`${auditLog.subject} ilike ${`%${f.onderwerp.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`}`);
+  if (f.onderwerp) where.push(sql`${auditLog.subject} ilike ${`%${likeLiteral(f.onderwerp)}%`}`);
   // Days as people in the Netherlands count them, whatever the server's time zone.
   if (f.van) where.push(sql`${auditLog.at} >= (${f.van}::date::timestamp at time zone ${ZONE})`);
   if (f.tot) where.push(sql`${auditLog.at} < ((${f.tot}::date + 1)::timestamp at time zone ${ZONE})`);

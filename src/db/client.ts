@@ -220,6 +220,9 @@ export function openDatabase(opts: { databaseUrl?: string; dataDir: string; embe
   return opts.databaseUrl ? openPostgres(opts.databaseUrl) : openEmbedded(opts.dataDir, opts.embedded);
 }
 
+/** Text for a LIKE/ILIKE pattern taken literally: its `%`, `_` and `\` (the default escape) escaped. */
+export const likeLiteral = (s: string) => s.replace(/[\\%_]/g, '\\$&');
+
 /** Rows of a raw query. */
 export async function rows<T>(q: Queryable, query: ReturnType<typeof sql>): Promise<T[]> {
   const result = (await q.execute(query)) as unknown as { rows: T[] };

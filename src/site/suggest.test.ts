@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
+import { likeLiteral } from '../db/client.ts';
 import { bumpContentVersion } from '../db/content-version.ts';
 import { organisationInput } from '../network/form.ts';
 import { createOrganisation } from '../network/service.ts';
@@ -9,7 +10,7 @@ import { upsertSearchDocument } from '../search/service.ts';
 import { createTheme } from '../themes/service.ts';
 import { createTraining } from '../trainings/service.ts';
 import { suggestScript } from '../ui/assets.ts';
-import { likeEscape, SUGGEST_LIMIT, SUGGEST_MAX, type Suggestion } from './suggest.ts';
+import { SUGGEST_LIMIT, SUGGEST_MAX, type Suggestion } from './suggest.ts';
 
 describe.each(backends())('search suggestions on %s', (kind: Backend) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -137,7 +138,7 @@ describe.each(backends())('search suggestions on %s', (kind: Backend) => {
     for (const q of ['%%%', '___', '%_%', '\\\\\\', '.*.', '[a-z]+', '(((', "'''", '"""', "'; drop table search_documents; --", '$1$'])
       expect(await suggest(q), q).toEqual([]);
     for (const q of ['100%', 'g_th', 'lig_', 'thuis?', '(echt)', '[zeker]', '] \\ "', '"quotes"', "'apostrof'"]) expect(await titles(q), q).toEqual([pct]);
-    expect(likeEscape('a%b_c\\d')).toBe('a\\%b\\_c\\\\d');
+    expect(likeLiteral('a%b_c\\d')).toBe('a\\%b\\_c\\\\d');
   });
 
   it('refuses a very long text with a 400, and takes odd characters without failing', async () => {

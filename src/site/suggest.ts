@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import { oneLine } from '../content/text.ts';
 import type { AppEnv } from '../context.ts';
-import { type Queryable, rows } from '../db/client.ts';
+import { likeLiteral, type Queryable, rows } from '../db/client.ts';
 import { matches } from '../http/middleware.ts';
 import { BusyError } from '../search/gate.ts';
 
@@ -31,8 +31,6 @@ export interface Suggestion {
   kind: string;
 }
 
-/** `%`, `_` and the escape character itself taken literally in a LIKE pattern (PostgreSQL's default escape is `\`). */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 /** Every character that means something in a PostgreSQL regular expression, taken literally. */
 const regexEscape = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 
@@ -49,7 +47,7 @@ export const SUGGEST_RANKING = 'ilike-1';
  * 0016) where it exists; to forgive typing errors, switch to pg_trgm's `word_similarity` here.
  */
 export function suggestSql(q: string, limit = SUGGEST_LIMIT): SQL {
-  const literal = likeEscape(q);
+  const literal = likeLiteral(q);
   return sql`select d.title, d.url, d.kind from search_documents d
     where d.title ilike ${`%${literal}%`}
     order by case when d.title ilike ${`${literal}%`} then 0 when d.title ~* ${`(^|[^[:alnum:]])${regexEscape(q)}`} then 1 else 2 end,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, getTableColumns, ilike, inArray, isNull, or, type SQL, sql } from 'drizzle-orm';
 import { byTitle } from '../content/order.ts';
-import type { Queryable } from '../db/client.ts';
+import { likeLiteral, type Queryable } from '../db/client.ts';
 import { auditLog, sources, themeSources, themes, users } from '../db/schema.ts';
 import { versionText } from '../db/version.ts';
 
@@ -30,7 +30,7 @@ export type StatusFilter = (typeof STATUS_FILTERS)[number];
 export interface ListedSource extends Source {
   themes: { id: number; slug: string; title: string }[];
 }
-const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+const likePattern = (q: string) => `%${likeLiteral(q)}%`;
 
 /** The library for /beheer/bronnen: filtered by link status and by words in title, organisation, URL or description. */
 export async function listSources(db: Queryable, filter: { status?: StatusFilter; q?: string } = {}): Promise<ListedSource[]> {

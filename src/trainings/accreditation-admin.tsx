@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 import { audit, sessionSubject } from '../audit/record.ts';
 import type { AppEnv, Ctx } from '../context.ts';
 import { loadSecret } from '../crypto.ts';
+import { likeLiteral } from '../db/client.ts';
 import { registrations } from '../db/schema.ts';
 import { actor, Csrf, idParam, StackTable } from '../ui/kit.tsx';
 import { page } from '../ui/render.tsx';
@@ -52,7 +53,6 @@ function attendanceScripts(c: Ctx): string[] {
 // ---------------------------------------------------------------- attendance list
 
 /** Escapes LIKE's wildcards, so a search for "50%" finds "50%". */
-const likeLiteral = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/aanwezigheid', async (c) => {
   const found = await loadSession(c);
