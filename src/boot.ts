@@ -5,7 +5,6 @@ import pino, { type Logger } from 'pino';
 import { createApp } from './app.tsx';
 import type { Config } from './config.ts';
 import { type ContentBundle, readContent } from './content/loader.ts';
-
 import type { Deps } from './context.ts';
 import { loadSecret } from './crypto.ts';
 import { type Database, type Db, openDatabase } from './db/client.ts';

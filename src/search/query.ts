@@ -15,8 +15,7 @@ export interface ParsedQuery {
   expanded: string[];
   /**
    * What a title that says exactly what was asked reads like, in lower case: the query's words, or
-   * each alternative of a one-group query. Such a
-   * title ranks first; one that starts with it next.
+   * each alternative of a one-group query. Such a title ranks first; one that starts with it next.
    */
   titles: string[];
 }

@@ -156,8 +156,10 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number): Promise<Extr
 
 /**
  * A spelling correction: each plain word the vocabulary does not hold is replaced by one of the
- * words most like it (trigrams, then edit distance, then how common); of the combinations, the one
- * that finds most wins. It is `clear` when no other combination as close finds as much.
+ * words most like it (trigrams or a swap of two letters, then edit distance, then how common); of
+ * the combinations, the closest wins, then the one whose words stand side by side most often, then
+ * the one that finds most. It is `clear` when no other combination that finds something else is as
+ * close and finds (side by side, or at all) a third as much.
  */
 async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
   const words = [...new Set(parsed.plainWords.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{3,40}$/u.test(w)))];
@@ -206,18 +208,18 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const count = (groups: string[][]) =>
     rows<{ i: number; n: number; tsq: string }>(
       db,
-      sql`select c.i::int as i, search_tsquery(array(select jsonb_array_elements_text(c.g)))::text as tsq, (select count(*) from (select 1 from search_documents
-            where tsv @@ search_tsquery(array(select jsonb_array_elements_text(c.g))) limit 1000) m)::int as n
-          from jsonb_array_elements(${JSON.stringify(groups)}::jsonb) with ordinality as c(g, i)`,
+      sql`select c.i::int as i, t.q::text as tsq,
+            (select count(*) from (select 1 from search_documents where tsv @@ t.q limit 1000) m)::int as n
+          from jsonb_array_elements(${JSON.stringify(groups)}::jsonb) with ordinality as c(g, i),
+            lateral (select search_tsquery(array(select jsonb_array_elements_text(c.g))) as q) t`,
     );
   const [counts, phrases] = await Promise.all([
     count(tried.map((c) => parseQuery(c.text, synonyms).groups)),
     plain ? count(tried.map((c) => [`"${c.text}"`])) : Promise.resolve([]),
   ]);
   const scored = tried.flatMap((c, i) => {
-    const n = counts.find((r) => r.i === i + 1)?.n ?? 0;
+    const { n = 0, tsq = '' } = counts.find((r) => r.i === i + 1) ?? {};
     const side = phrases.find((r) => r.i === i + 1)?.n ?? 0;
-    const tsq = counts.find((r) => r.i === i + 1)?.tsq ?? '';
     return n > found ? [{ text: c.text, n, side, tsq, distance: c.distance, sim: c.sim }] : [];
   });
   scored.sort((a, b) => a.distance - b.distance || b.side - a.side || b.n - a.n || b.sim - a.sim);

@@ -242,11 +242,11 @@ async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: Se
   const orgs = refs('organisation');
   const trainings = refs('training');
   if (!orgs.length && !trainings.length) return NO_EXTRAS;
-  const { labels: all, trainings: published } = await knownOf(db, contentVersion);
+  const { labels, trainings: published } = await knownOf(db, contentVersion);
   const sessions = await nextSessions(
     db,
     trainings.filter((t) => published.has(t)),
     now,
   );
-  return { labels: new Map(orgs.flatMap((o) => (all.has(o) ? [[o, all.get(o) as string[]]] : []))), sessions };
+  return { labels, sessions };
 }

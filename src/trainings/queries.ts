@@ -255,12 +255,13 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
  */
 export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
   if (!slugs.length) return new Map();
+  const counts = seatCountColumns(now);
   const found = await db
     .selectDistinctOn([trainings.slug], {
       slug: trainings.slug,
       session: trainingSessions,
-      taken: sql<number>`(select count(*) from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id} and ${takesSeat(now)})::int`,
-      waiting: sql<number>`(select count(*) from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id} and ${registrations.status} = 'waitlisted')::int`,
+      taken: sql<number>`(select ${counts.taken} from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id})`,
+      waiting: sql<number>`(select ${counts.waiting} from ${registrations} where ${registrations.sessionId} = ${trainingSessions.id})`,
     })
     .from(trainings)
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
