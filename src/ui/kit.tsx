@@ -84,22 +84,21 @@ export const ConflictHead: FC<{ thing: string; subject: string; change: { at: Da
   subject,
   change,
   level = 3,
-}) => (
-  <>
-    {level === 2 ? (
-      <h2 class="utrecht-heading-3" id="conflict-title">
+}) => {
+  const Heading = level === 2 ? 'h2' : 'h3';
+  return (
+    <>
+      <Heading class={level === 2 ? 'utrecht-heading-3' : undefined} id="conflict-title">
         Iemand anders heeft {thing} intussen gewijzigd
-      </h2>
-    ) : (
-      <h3 id="conflict-title">Iemand anders heeft {thing} intussen gewijzigd</h3>
-    )}
-    <p>
-      {change
-        ? `Opgeslagen door ${change.by ?? 'een onbekende gebruiker'} op ${savedAt.format(change.at)}.`
-        : `${subject} is gewijzigd nadat jij de pagina opende.`}
-    </p>
-  </>
-);
+      </Heading>
+      <p>
+        {change
+          ? `Opgeslagen door ${change.by ?? 'een onbekende gebruiker'} op ${savedAt.format(change.at)}.`
+          : `${subject} is gewijzigd nadat jij de pagina opende.`}
+      </p>
+    </>
+  );
+};
 
 /** The foot of an edit-conflict notice: the fields both editors changed (merged apart from those), or that a save replaces the stored version. */
 export const ConflictFoot: FC<{ both?: string[]; replaces: string }> = ({ both, replaces }) =>
