@@ -185,6 +185,16 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it.each([
+    ['meldcode', '/meldcode', 'https://www.rijksoverheid.nl/onderwerpen/huiselijk-geweld/meldcode/'],
+    ['kansrijke start', '/themas/kansrijke-start', 'https://www.rijksoverheid.nl/onderwerpen/kansrijke-start/'],
+    ['Veilig Thuis', '/netwerk/veilig-thuis', 'https://www.vooreenveiligthuis.nl/'],
+  ])('"%s": the network\'s own page comes first, before another site\'s page with the same title', async (q, own, other) => {
+    const found = urls(await run(q));
+    expect(found[0]).toBe(own);
+    expect(found).toContain(other);
+  });
+
   it('property: one letter changed, dropped or two swapped in a word of six or more letters still finds its document', async () => {
     const docs = await rows<{ url: string; title: string }>(
       db(),
