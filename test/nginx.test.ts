@@ -180,6 +180,16 @@ describe.skipIf(!available)('nginx with docs/nginx/hechtwerk.conf in front of th
     expect(seenAfter, 'public within 10 s').toBeDefined();
     // About a second: the cache's one second, plus the time a busy machine takes to render the list.
     expect(seenAfter as number).toBeLessThan(5_000);
+    // Once seen, never the older page again: not from a cache file nginx still holds open, through
+    // the renewals of the next two seconds.
+    const seenAt = Date.now();
+    const statuses = new Set<string>();
+    while (Date.now() - seenAt < 2_200) {
+      const res = await get('/themas');
+      statuses.add(String(res.headers['x-cache-status']));
+      expect(order(res.body.toString('utf8')), 'the older order again').toBe(false);
+    }
+    expect(statuses).toContain('HIT');
   });
 
   it('serves the CSS and scripts with a long cache, from nginx’s cache after the first request', async () => {
