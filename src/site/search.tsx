@@ -8,7 +8,7 @@ import { BusyError } from '../search/gate.ts';
 import { MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
-import { nextSessions, publishedTrainingSlugs, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
+import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
 import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
@@ -212,26 +212,22 @@ searchRoutes.get('/', async (c) => {
 });
 
 /**
- * What the page adds to hits that changes only with content: the organisations' labels and which
- * trainings are published. Read once per content version; a training's next session and free seats
- * are read for every page, for the training hits only.
+ * The organisations' labels change only with content: read once per content version. A training's
+ * next session and free seats are read for every page, for the training hits only (nextSessions
+ * answers for published trainings alone).
  */
-interface Known {
-  labels: Map<string, string[]>;
-  trainings: Set<string>;
-}
 // Per app (its content version tracker): several apps may run in one process, each on its own database.
-const knownByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Known> }>();
+const labelsByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, string[]>> }>();
 
-async function knownOf(db: Queryable, contentVersion: ContentVersion): Promise<Known> {
+async function labelsOf(db: Queryable, contentVersion: ContentVersion): Promise<Map<string, string[]>> {
   const version = await contentVersion.current();
-  let known = knownByApp.get(contentVersion);
+  let known = labelsByApp.get(contentVersion);
   if (known?.version !== version) {
-    const value = Promise.all([searchLabels(db), publishedTrainingSlugs(db)]).then(([labels, trainings]) => ({ labels, trainings }));
+    const value = searchLabels(db);
     known = { version, value };
-    knownByApp.set(contentVersion, known);
+    labelsByApp.set(contentVersion, known);
     value.catch(() => {
-      if (knownByApp.get(contentVersion)?.value === value) knownByApp.delete(contentVersion);
+      if (labelsByApp.get(contentVersion)?.value === value) labelsByApp.delete(contentVersion);
     });
   }
   return known.value;
@@ -242,11 +238,6 @@ async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: Se
   const orgs = refs('organisation');
   const trainings = refs('training');
   if (!orgs.length && !trainings.length) return NO_EXTRAS;
-  const { labels, trainings: published } = await knownOf(db, contentVersion);
-  const sessions = await nextSessions(
-    db,
-    trainings.filter((t) => published.has(t)),
-    now,
-  );
+  const [labels, sessions] = await Promise.all([orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.labels, nextSessions(db, trainings, now)]);
   return { labels, sessions };
 }

@@ -52,8 +52,6 @@ function attendanceScripts(c: Ctx): string[] {
 
 // ---------------------------------------------------------------- attendance list
 
-/** Escapes LIKE's wildcards, so a search for "50%" finds "50%". */
-
 accreditationAdminRoutes.get('/sessies/:sid{[0-9]+}/aanwezigheid', async (c) => {
   const found = await loadSession(c);
   if (!found) return c.notFound();

@@ -277,8 +277,3 @@ export async function nextSessions(db: Queryable, slugs: string[], now: Date): P
     .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id));
   return new Map(found.map((f) => [f.slug, toView(f.session, new Map([[f.session.id, { taken: Number(f.taken), waiting: Number(f.waiting) }]]), now)]));
 }
-
-/** The slugs of the published trainings. */
-export async function publishedTrainingSlugs(db: Queryable): Promise<Set<string>> {
-  return new Set((await db.select({ slug: trainings.slug }).from(trainings).where(eq(trainings.published, true))).map((r) => r.slug));
-}
