@@ -267,7 +267,7 @@ export async function nextSessions(db: Queryable, slugs: string[], now: Date): P
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
     .where(
       and(
-        inArray(trainings.slug, slugs),
+        sql`${trainings.slug} = any(${sql.param(slugs)}::text[])`,
         eq(trainings.published, true),
         eq(trainingSessions.published, true),
         eq(trainingSessions.status, 'gepland'),
