@@ -14,7 +14,7 @@ import { z } from 'zod';
 import { loadStartData } from '../src/boot.ts';
 import { type Database, openEmbedded, type Queryable } from '../src/db/client.ts';
 import { searchDocuments } from '../src/db/schema.ts';
-import { MAX_QUERY, PAGE_SIZE, search, searchQuery } from '../src/search/service.ts';
+import { MAX_QUERY, PAGE_SIZE, search, searchCategory, searchQuery } from '../src/search/service.ts';
 import { documents } from './search-data.ts';
 
 export const JUDGEMENTS_FILE = fileURLToPath(new URL('./search-judgements.yaml', import.meta.url));
@@ -125,7 +125,9 @@ export async function loadDemoContent(database: Database, contentDir = CONTENT_D
  * bench:search do, so they are the same every run (search-data.ts draws everything from one seeded sequence).
  */
 export async function insertDocuments(database: Database, docs: ReturnType<typeof documents>): Promise<void> {
-  for (let i = 0; i < docs.length; i += 500) await database.db.insert(searchDocuments).values(docs.slice(i, i + 500));
+  // With the category the app's own writer gives every document of its kind (upsertSearchDocument).
+  const rows = docs.map((d) => ({ ...d, category: searchCategory(d.kind) }));
+  for (let i = 0; i < rows.length; i += 500) await database.db.insert(searchDocuments).values(rows.slice(i, i + 500));
   await database.db.execute(sql`vacuum analyze search_documents`);
   await database.db.execute(sql`vacuum analyze search_passages`);
 }

@@ -121,18 +121,24 @@ export const searchDocuments = pgTable(
     summary: text('summary').notNull().default(''),
     body: text('body').notNull().default(''),
     labels: text('labels').notNull().default(''),
+    /**
+     * What the document is, as its result shows it: its kind ("Training") and, for an organisation, its
+     * type ("Huisarts"). Ranked with the title and summary (migration 0018): "training" finds the trainings
+     * and "huisarts" the practice first, not the pages that mention the word somewhere.
+     */
+    category: text('category').notNull().default(''),
     tsv: tsvector('tsv')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(body, '')), 'C') || setweight(to_tsvector('dutch'::regconfig, coalesce(labels, '')), 'D')`,
+        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(category, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(body, '')), 'C') || setweight(to_tsvector('dutch'::regconfig, coalesce(labels, '')), 'D')`,
       ),
     /** The title alone: title matches are ranked first, a short title that is all query before a long one (migration 0016). */
     titleTsv: tsvector('title_tsv').notNull().generatedAlwaysAs(sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A')`),
-    /** Title and summary alone: the matches ranked next, found through their own small index (migration 0016). */
+    /** Title, summary and category: the matches ranked next, found through their own small index (migrations 0016, 0018). */
     headTsv: tsvector('head_tsv')
       .notNull()
       .generatedAlwaysAs(
-        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B')`,
+        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(category, '')), 'B')`,
       ),
   },
   (t) => [

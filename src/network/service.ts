@@ -73,6 +73,7 @@ export async function reindex(tx: Queryable, org: Organisation, previousSlug?: s
     summary: shortDescription(org.description),
     body: org.description,
     labels: [TYPE_LABEL[org.type], org.address, org.municipalities.join(' '), [...titles.values()].join(' ')].join(' '),
+    type: TYPE_LABEL[org.type],
   });
 }
 

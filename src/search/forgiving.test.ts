@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
+import { loadStartData } from '../boot.ts';
 import { rows } from '../db/client.ts';
 import { type SearchOutcome, search, upsertSearchDocument } from './service.ts';
 
@@ -193,6 +195,35 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const found = urls(await run(q));
     expect(found[0]).toBe(own);
     expect(found).toContain(other);
+  });
+
+  it.each([
+    ['training', ['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']],
+    ['trainingen', ['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']],
+    ['huisarts', ['/netwerk/huisartsen-heuvelrijk']],
+  ])('"%s": what a document is (its kind, an organisation\'s type) ranks with its title, before pages that mention the word', async (q, first) => {
+    const found = urls(await run(q));
+    expect(found.slice(0, first.length).sort()).toEqual([...first].sort());
+    // Pages that only mention the word are still found, after them.
+    expect(found.length).toBeGreaterThan(first.length);
+  });
+
+  it('a database whose documents were written before their category existed gets them written anew at the next start', async () => {
+    // As migration 0018 leaves an older database: every category empty, the format of before.
+    await db().execute(sql`update search_documents set category = ''`);
+    await db().execute(sql`update app_settings set value = '2' where key = 'search_format'`);
+    expect(urls(await run('training'))[0]).not.toMatch(/^\/trainingen\//);
+    await loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+    const [row] = await rows<{ category: string }>(
+      db(),
+      sql`select category from search_documents where kind = 'organisation' and ref = 'huisartsen-heuvelrijk'`,
+    );
+    expect(row?.category).toBe('Organisatie Huisarts');
+    expect(
+      urls(await run('training'))
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']);
   });
 
   it('property: one letter changed, dropped or two swapped in a word of six or more letters still finds its document', async () => {

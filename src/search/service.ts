@@ -17,16 +17,29 @@ export interface SearchDocument {
   body: string;
   /** Searchable words that are not prose (type, address, municipalities, audience): found, never shown as a snippet. */
   labels?: string;
+  /** What the document is besides its kind, as its result shows it (an organisation's type): ranked with the title. */
+  type?: string;
 }
+
+/** The kind of each document as a result shows it above its title. */
+export const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie', guide: 'Hulpmiddel' };
+
+/**
+ * What a document is, in words a professional types: its kind as its result shows it, and its type
+ * ("Training", "Organisatie Huisarts"). Ranked with title and summary (migration 0018).
+ */
+export const searchCategory = (kind: string, type?: string) => [KIND_LABEL[kind] ?? '', type ?? ''].filter(Boolean).join(' ');
 
 /** Every capability keeps its documents current through this one function, in its own transaction. */
 export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): Promise<void> {
+  const { type, ...fields } = doc;
+  const row = { ...fields, labels: doc.labels ?? '', category: searchCategory(doc.kind, type) };
   await db
     .insert(searchDocuments)
-    .values({ ...doc, labels: doc.labels ?? '' })
+    .values(row)
     .onConflictDoUpdate({
       target: [searchDocuments.kind, searchDocuments.ref],
-      set: { title: doc.title, url: doc.url, summary: doc.summary, body: doc.body, labels: doc.labels ?? '' },
+      set: { title: row.title, url: row.url, summary: row.summary, body: row.body, labels: row.labels, category: row.category },
     });
 }
 

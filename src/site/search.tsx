@@ -5,7 +5,7 @@ import type { Queryable } from '../db/client.ts';
 import type { ContentVersion } from '../db/content-version.ts';
 import { searchLabels } from '../network/queries.ts';
 import { BusyError } from '../search/gate.ts';
-import { MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
+import { KIND_LABEL, MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
 import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
@@ -18,8 +18,6 @@ import { suggestRoute } from './suggest.ts';
 export const searchRoutes = new Hono<AppEnv>();
 
 searchRoutes.get('/suggesties', suggestRoute);
-
-const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie', guide: 'Hulpmiddel' };
 
 /**
  * The search form. Its script (src/site/suggest.client.js) turns the field into a combobox with
