@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, parseQuery, replaceWords } from './query.ts';
+import { editDistance, parseQuery, replaceWords, typoDistance } from './query.ts';
 import { bundledSynonyms, parseSynonyms } from './synonyms.ts';
 
 const synonyms = parseSynonyms(`
@@ -60,6 +60,12 @@ describe('edit distance', () => {
     expect(editDistance('meldkode', 'meldcode')).toBe(1);
     expect(editDistance('', 'abc')).toBe(3);
     expect(editDistance('kat', 'tak')).toBe(2);
+  });
+
+  it('counts a changed first letter half a step further: misspellings rarely get it wrong', () => {
+    expect(typoDistance('tuis', 'thuis')).toBe(1);
+    expect(typoDistance('tuis', 'huis')).toBe(1.5);
+    expect(typoDistance('hechtng', 'hechting')).toBe(1);
   });
 });
 

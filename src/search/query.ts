@@ -136,3 +136,13 @@ export function editDistance(a: string, b: string): number {
   }
   return (d[a.length] as number[])[b.length] as number;
 }
+
+/**
+ * How far a typed word is from a candidate correction: the edit distance, and half a step more when
+ * the first letter differs. Misspellings rarely get the first letter wrong (a long-known finding of
+ * spelling correction, e.g. Pollock and Zamora, CACM 1984), so "tuis" is "thuis" (an h left out)
+ * before it is "huis" (the first letter changed), though both are one edit away.
+ */
+export function typoDistance(typed: string, candidate: string): number {
+  return editDistance(typed, candidate) + (typed.charAt(0) === candidate.charAt(0) ? 0 : 0.5);
+}

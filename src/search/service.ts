@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLine } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
-import { editDistance, type ParsedQuery, parseQuery, replaceWords } from './query.ts';
+import { type ParsedQuery, parseQuery, replaceWords, typoDistance } from './query.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
 import { bundledSynonyms, type Synonyms } from './synonyms.ts';
 
@@ -169,7 +169,8 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number): Promise<Extr
 
 /**
  * A spelling correction: each plain word the vocabulary does not hold is replaced by one of the
- * words most like it (trigrams or a swap of two letters, then edit distance, then how common); of
+ * words most like it (trigrams or a swap of two letters, then edit distance, with a changed first
+ * letter half a step further, then how common); of
  * the combinations, the closest wins, then the one whose words stand side by side most often, then
  * the one that finds most. It is `clear` when no other combination that finds something else is as
  * close and finds (side by side, or at all) a third as much.
@@ -177,7 +178,7 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number): Promise<Extr
 async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
   const words = [...new Set(parsed.plainWords.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{3,40}$/u.test(w)))];
   if (!words.length) return null;
-  const known = new Set((await rows<{ word: string }>(db, sql`select word from search_words where word = any(${textArray(words)})`)).map((r) => r.word));
+  const known = new Set((await rows<{ word: string }>(db, sql`select w as word from search_known_words(${textArray(words)}) as w`)).map((r) => r.word));
   const unknown = words.filter((w) => !known.has(w) && !synonyms.also.has(w)).slice(0, 3);
   if (!unknown.length) return null;
   // Two letters swapped share few trigrams in a short word ("strat", "start"): those are looked up as they are.
@@ -197,8 +198,9 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const options = unknown.map((w) =>
     candidates
       .filter((c) => c.word === w)
-      .map((c) => ({ word: c.candidate, distance: editDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
-      .filter((c) => c.distance <= Math.max(1, Math.floor(w.length / 4)) + 1)
+      .map((c) => ({ word: c.candidate, distance: typoDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
+      // The half step for a changed first letter orders candidates; it does not shut one out.
+      .filter((c) => Math.floor(c.distance) <= Math.max(1, Math.floor(w.length / 4)) + 1)
       .sort((a, b) => a.distance - b.distance || b.sim - a.sim || b.docs - a.docs)
       .slice(0, 3),
   );
