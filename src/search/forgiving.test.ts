@@ -185,6 +185,26 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(item.slice(0, item.indexOf('</li></ol>') + 1)).toMatch(/<ul class="hw-labels" aria-label="Kenmerken"><li>Wijkteam<\/li>/);
   });
 
+  it("a training hit's free seats count a hold until it expires, at the moment asked (the prepared next-sessions query)", async () => {
+    const { nextSessions } = await import('../trainings/queries.ts');
+    const slug = 'hechting-voor-professionals';
+    const now = t.clock.now();
+    const before = (await nextSessions(db(), [slug, 'geen-training'], now)).get(slug);
+    if (!before) throw new Error('demo training without a next session');
+    const expires = new Date(now.getTime() + 60_000);
+    await db().execute(
+      sql`insert into registrations (session_id, name, email, status, hold_expires_at) values (${before.session.id}, 'Test', 'test@example.org', 'held', ${expires.toISOString()})`,
+    );
+    try {
+      expect((await nextSessions(db(), [slug], now)).get(slug)?.seatsLeft).toBe(before.seatsLeft - 1);
+      // The same prepared statement, asked at a later moment: the hold has expired and the seat is free again.
+      expect((await nextSessions(db(), [slug], new Date(expires.getTime() + 1000))).get(slug)?.seatsLeft).toBe(before.seatsLeft);
+      expect((await nextSessions(db(), ['geen-training'], now)).size).toBe(0);
+    } finally {
+      await db().execute(sql`delete from registrations where email = 'test@example.org'`);
+    }
+  });
+
   it('a training hit shows its next session with the free seats; a draft training is never found', async () => {
     const page = await html('/zoeken?q=hechting+voor+professionals');
     const item = page.slice(page.indexOf('/trainingen/hechting-voor-professionals'));

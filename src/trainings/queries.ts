@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, inArray, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gt, inArray, lt, lte, or, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { sha256 } from '../crypto.ts';
 import type { Queryable } from '../db/client.ts';
 import { attendanceProofs, registrations, registrationTokens, trainingSessions, trainings } from '../db/schema.ts';
@@ -134,7 +134,7 @@ export type Registration = typeof registrations.$inferSelect;
 export type PublicStatus = 'open' | 'vol' | 'nog-niet-open' | 'gesloten' | 'geannuleerd' | 'afgelopen';
 
 /** Which registrations hold a seat now: confirmed, plus holds and offers that have not expired. */
-export function takesSeat(now: Date): SQL {
+export function takesSeat(now: Date | Placeholder): SQL {
   return or(
     eq(registrations.status, 'confirmed'),
     and(eq(registrations.status, 'held'), gt(registrations.holdExpiresAt, now)),
@@ -143,7 +143,7 @@ export function takesSeat(now: Date): SQL {
 }
 
 /** Per session: seats taken now and people waiting, as columns of a query over its registrations. */
-export function seatCountColumns(now: Date) {
+export function seatCountColumns(now: Date | Placeholder) {
   return {
     taken: sql<number>`count(*) filter (where ${takesSeat(now)})::int`,
     waiting: sql<number>`count(*) filter (where ${registrations.status} = 'waitlisted')::int`,
@@ -250,13 +250,15 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
 }
 
 /**
- * For search results: per published training (by slug), its next public session that has not
- * started, with its status and free seats, in one query; a training without one is left out.
+ * The next-sessions query, built once per database: it runs for every page of search results with
+ * training hits, and building it anew each time was most of its cost in the app. Its name is left
+ * empty, so prepareStatements names it on each connection as it does every repeated statement (and
+ * runs it unnamed again if a newer instance's migration makes the prepared form stale).
  */
-export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
-  if (!slugs.length) return new Map();
+function nextSessionsStatement(db: Queryable) {
+  const now = sql.placeholder('now');
   const counts = seatCountColumns(now);
-  const found = await db
+  return db
     .selectDistinctOn([trainings.slug], {
       slug: trainings.slug,
       session: trainingSessions,
@@ -267,13 +269,29 @@ export async function nextSessions(db: Queryable, slugs: string[], now: Date): P
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
     .where(
       and(
-        sql`${trainings.slug} = any(${sql.param(slugs)}::text[])`,
+        sql`${trainings.slug} = any(${sql.placeholder('slugs')}::text[])`,
         eq(trainings.published, true),
         eq(trainingSessions.published, true),
         eq(trainingSessions.status, 'gepland'),
         gt(trainingSessions.startsAt, now),
       ),
     )
-    .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id));
+    .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id))
+    .prepare('');
+}
+const nextSessionsStatements = new WeakMap<Queryable, ReturnType<typeof nextSessionsStatement>>();
+
+/**
+ * For search results: per published training (by slug), its next public session that has not
+ * started, with its status and free seats, in one query; a training without one is left out.
+ */
+export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
+  if (!slugs.length) return new Map();
+  let statement = nextSessionsStatements.get(db);
+  if (!statement) {
+    statement = nextSessionsStatement(db);
+    nextSessionsStatements.set(db, statement);
+  }
+  const found = await statement.execute({ slugs, now });
   return new Map(found.map((f) => [f.slug, toView(f.session, new Map([[f.session.id, { taken: Number(f.taken), waiting: Number(f.waiting) }]]), now)]));
 }
