@@ -10,6 +10,9 @@ import { type SearchOutcome, search, upsertSearchDocument } from './service.ts';
 
 type Results = Extract<SearchOutcome, { state: 'results' }>;
 
+/** The demo content's two published trainings. */
+const DEMO_TRAININGS = ['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen'];
+
 describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   let t: Awaited<ReturnType<typeof createTestApp>>;
   beforeAll(async () => {
@@ -274,8 +277,8 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   });
 
   it.each([
-    ['training', ['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']],
-    ['trainingen', ['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']],
+    ['training', DEMO_TRAININGS],
+    ['trainingen', DEMO_TRAININGS],
     ['huisarts', ['/netwerk/huisartsen-heuvelrijk']],
   ])('"%s": what a document is (its kind, an organisation\'s type) ranks with its title, before pages that mention the word', async (q, first) => {
     const found = urls(await run(q));
@@ -299,7 +302,7 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       urls(await run('training'))
         .slice(0, 2)
         .sort(),
-    ).toEqual(['/trainingen/hechting-voor-professionals', '/trainingen/signalen-van-kindermishandeling-herkennen']);
+    ).toEqual(DEMO_TRAININGS);
   });
 
   it('property: one letter changed, dropped or two swapped in a word of six or more letters still finds its document', async () => {
