@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { loadStartData } from '../boot.ts';
 import { rows } from '../db/client.ts';
-import { type SearchOutcome, search, upsertSearchDocument } from './service.ts';
+import { MAX_PARTIAL, type SearchOutcome, search, upsertSearchDocument } from './service.ts';
 
 type Results = Extract<SearchOutcome, { state: 'results' }>;
 
@@ -48,8 +48,14 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     // The way back: what was typed, searched as typed.
     const literal = await run(typed, true);
     expect(literal.corrected).toBeUndefined();
-    expect(literal.total).toBe(0);
-    expect(await html(`/zoeken?q=${encodeURIComponent(typed)}&letterlijk=1`)).toContain(`Geen resultaten voor “${typed}”`);
+    // Nothing holds the misspelt word: one word finds nothing, two find what holds the other word, said so.
+    if (typed.includes(' ')) {
+      expect(literal.partial).toBe(true);
+      expect(await html(`/zoeken?q=${encodeURIComponent(typed)}&letterlijk=1`)).toContain(`Geen resultaten met alle zoekwoorden van “${typed}”. Wel`);
+    } else {
+      expect(literal.total).toBe(0);
+      expect(await html(`/zoeken?q=${encodeURIComponent(typed)}&letterlijk=1`)).toContain(`Geen resultaten voor “${typed}”`);
+    }
   });
 
   it.each([
@@ -108,6 +114,70 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       expect(urls(r)).toContain('/netwerk/veilig-thuis');
     } finally {
       await db().execute(sql`delete from search_documents where kind = 'test-huis'`);
+    }
+  });
+
+  it('"MDO", which no page names, finds the pages about overleg, and says they hold only part of what was searched for', async () => {
+    const r = await run('MDO');
+    expect(r.expanded).toEqual(['multidisciplinair overleg']);
+    expect(r.partial).toBe(true);
+    expect(r.total).toBeGreaterThan(0);
+    expect(urls(r)).toEqual(expect.arrayContaining(['/themas/kindermishandeling', '/netwerk/huisartsen-heuvelrijk']));
+    for (const h of r.hits)
+      expect(
+        h.snippet
+          .filter((_, i) => i % 2 === 1)
+          .join(' ')
+          .toLowerCase(),
+      ).toMatch(/overleg/);
+    const page = await html('/zoeken?q=MDO');
+    expect(page).toContain(
+      `Geen resultaten met alle zoekwoorden van “MDO”. Wel ${r.total === 1 ? '1 resultaat' : `${r.total} resultaten`} met een deel ervan.`,
+    );
+    expect(page).toContain('Ook gezocht op: multidisciplinair overleg.');
+    expect(page).not.toContain('Geen resultaten voor');
+  });
+
+  it('a query whose words no page holds all together shows the pages with some of them, more of them first, words left out still left out', async () => {
+    const doc = (ref: string, title: string, body: string) =>
+      upsertSearchDocument(db(), { kind: 'test-deel', ref, title, url: `/test/deel/${ref}`, summary: 'Samenvatting.', body });
+    await doc('a', 'Eerste pagina', 'De zeppelinhaven en de ballonfabriek liggen naast elkaar.');
+    await doc('b', 'Nog een pagina', 'Alleen de zeppelinhaven wordt hier genoemd.');
+    await doc('c', 'Derde pagina', 'Hier staat de zeppelinhaven met een kabelbaan.');
+    try {
+      // No page holds all three words; "kabelbaan" is left out.
+      const r = await run('zeppelinhaven ballonfabriek luchtschipwerf -kabelbaan');
+      expect(r.partial).toBe(true);
+      expect(urls(r).filter((u) => u.startsWith('/test/deel/'))).toEqual(['/test/deel/a', '/test/deel/b']);
+      // Every word may mark a snippet.
+      expect(r.hits.find((h) => h.url === '/test/deel/b')?.snippet).toContain('zeppelinhaven');
+      // A page that holds them all is a full result again, not a partial one.
+      const full = await run('zeppelinhaven ballonfabriek');
+      expect(full.partial).toBeUndefined();
+      expect(urls(full)).toEqual(['/test/deel/a']);
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-deel'`);
+    }
+    // One word that nothing holds stays "no results": there is nothing to leave out.
+    const none = await run('zeppelinhaven');
+    expect(none.total).toBe(0);
+    expect(none.partial).toBeUndefined();
+  });
+
+  it('ranks and counts pages with some of the words up to ten pages, and says there are more', async () => {
+    await db().execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test-deel', 'r' || i, 'Document ' || i, '/test/deel/r' || i, 'Iets.', case when i % 2 = 0 then 'over de vuurtorenwachter' else 'over de kustlichtjes' end
+          from generate_series(1, 150) i`,
+    );
+    try {
+      const r = await run('vuurtorenwachter kustlichtjes');
+      expect(r.partial).toBe(true);
+      expect(r).toMatchObject({ total: MAX_PARTIAL, more: true, pages: MAX_PARTIAL / 10 });
+      const page = await html(`/zoeken?q=${encodeURIComponent('vuurtorenwachter kustlichtjes')}`);
+      expect(page).toContain(`Wel meer dan ${MAX_PARTIAL} resultaten met een deel ervan, pagina 1 van 10. We tonen er ${MAX_PARTIAL}.</p>`);
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-deel'`);
     }
   });
 

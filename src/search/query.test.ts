@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editDistance, parseQuery, replaceWords, typoDistance } from './query.ts';
+import { loosened } from './service.ts';
 import { bundledSynonyms, parseSynonyms } from './synonyms.ts';
 
 const synonyms = parseSynonyms(`
@@ -98,5 +99,20 @@ describe('the synonym list', () => {
     expect(() => parseSynonyms('- [alleen]')).toThrow(/item 1.*minstens twee woorden/);
     expect(() => parseSynonyms('- woord: BSO\n  ok: [x]')).toThrow(/synoniemen.yaml/);
     expect(() => parseSynonyms('- [a<b>, c]')).toThrow(/letters, cijfers/);
+  });
+});
+
+describe('loosened: every word searched for, any of them enough', () => {
+  const syn = bundledSynonyms();
+  it('joins the words of typed words, phrases and synonyms in one group and keeps the left-out words', () => {
+    expect(loosened(parseQuery('"veilige basis" troost -huilen', syn))?.groups).toEqual(['veilige or basis or troost', '-huilen']);
+    expect(loosened(parseQuery('MDO', syn))?.groups).toEqual(['MDO or multidisciplinair or overleg']);
+    expect(loosened(parseQuery('hechting or "veilige basis"', syn))?.groups).toEqual(['hechting or veilige or basis']);
+  });
+  it('is nothing when there is only one word to look for', () => {
+    expect(loosened(parseQuery('hechting', syn))).toBeNull();
+    expect(loosened(parseQuery('hechting -peuter', syn))).toBeNull();
+    // Already any of its words ("or" is the query's own alternative, not a word to look for).
+    expect(loosened(parseQuery('hechting or gehechtheid', syn))).toBeNull();
   });
 });

@@ -126,9 +126,15 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; e
     <>
       <Spelling outcome={outcome} />
       <p role="status">
-        {outcome.more ? `Meer dan ${outcome.total} resultaten` : outcome.total === 1 ? '1 resultaat' : `${outcome.total} resultaten`} voor “{shown}”
+        {outcome.partial ? `Geen resultaten met alle zoekwoorden van “${q}”. Wel ` : ''}
+        {outcome.more
+          ? `${outcome.partial ? 'meer' : 'Meer'} dan ${outcome.total} resultaten`
+          : outcome.total === 1
+            ? '1 resultaat'
+            : `${outcome.total} resultaten`}
+        {outcome.partial ? ' met een deel ervan' : <> voor “{shown}”</>}
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
-        {outcome.more ? ` We tonen er ${outcome.total}. Voeg een woord toe om gerichter te zoeken.` : ''}
+        {outcome.more ? ` We tonen er ${outcome.total}.${outcome.partial ? '' : ' Voeg een woord toe om gerichter te zoeken.'}` : ''}
         {outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
       </p>
       <ol class="hw-results">
