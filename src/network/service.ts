@@ -74,7 +74,18 @@ export async function reindex(tx: Queryable, org: Organisation, previousSlug?: s
     body: org.description,
     labels: [TYPE_LABEL[org.type], org.address, org.municipalities.join(' '), [...titles.values()].join(' ')].join(' '),
     type: TYPE_LABEL[org.type],
+    // Its number names it as its name does: "0800-2000" finds Veilig Thuis before the pages that mention it.
+    names: phoneWords(org.phone),
   });
+}
+
+/**
+ * A phone number as people type it: as written ("0800-2000", a phrase to the search), its digits
+ * alone ("08002000") and its groups ("0800 2000").
+ */
+export function phoneWords(phone: string): string {
+  const groups = phone.match(/\d+/g) ?? [];
+  return groups.length ? [phone, groups.join(''), groups.join(' ')].join(' ') : '';
 }
 
 async function unindex(tx: Queryable, slug: string) {

@@ -19,6 +19,8 @@ export interface SearchDocument {
   labels?: string;
   /** What the document is besides its kind, as its result shows it (an organisation's type): ranked with the title. */
   type?: string;
+  /** What names the document as its title does, never shown as a snippet (an organisation's phone number): ranked with the title. */
+  names?: string;
 }
 
 /** The kind of each document as a result shows it above its title. */
@@ -26,14 +28,15 @@ export const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bro
 
 /**
  * What a document is, in words a professional types: its kind as its result shows it, and its type
- * ("Training", "Organisatie Huisarts"). Ranked with title and summary (migration 0018).
+ * ("Training", "Organisatie Huisarts"), and what else names it (an organisation's phone number).
+ * Ranked with title and summary (migration 0018).
  */
-export const searchCategory = (kind: string, type?: string) => [KIND_LABEL[kind] ?? '', type ?? ''].filter(Boolean).join(' ');
+export const searchCategory = (kind: string, type?: string, names?: string) => [KIND_LABEL[kind] ?? '', type ?? '', names ?? ''].filter(Boolean).join(' ');
 
 /** Every capability keeps its documents current through this one function, in its own transaction. */
 export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): Promise<void> {
-  const { type, ...fields } = doc;
-  const row = { ...fields, labels: doc.labels ?? '', category: searchCategory(doc.kind, type) };
+  const { type, names, ...fields } = doc;
+  const row = { ...fields, labels: doc.labels ?? '', category: searchCategory(doc.kind, type, names) };
   await db
     .insert(searchDocuments)
     .values(row)
