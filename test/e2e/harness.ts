@@ -37,9 +37,15 @@ export async function startServer() {
   };
 }
 
-/** axe-core with WCAG 2.1 A/AA rules (and best practices); fails listing every violation. */
+/**
+ * axe-core with WCAG 2.1 A/AA rules (and best practices); fails listing every violation.
+ * Legacy mode: axe.run() in the page itself (same-origin frames included) instead of runPartial()
+ * per frame and finishRun() in a blank page opened for each check, which only cross-origin frames
+ * need; our pages have none (the CSP allows no other origin). Same rules, same results, and about
+ * half the time: 0.94 s instead of 1.73 s per page here, most of the browser tests' time.
+ */
 export async function axeViolations(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  const result = await new AxeBuilder({ page }).setLegacyMode().withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
   return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 export async function expectNoAxeViolations(page: Page, label: string) {

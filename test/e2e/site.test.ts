@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bumpContentVersion } from '../../src/db/content-version.ts';
 import { PUBLIC_PAGES } from '../pages.ts';
-import { browserEnabled, expectNoAxeViolations, trackForeignRequests, useBrowserAndServer, VIEWPORTS } from './harness.ts';
+import { axeViolations, browserEnabled, expectNoAxeViolations, trackForeignRequests, useBrowserAndServer, VIEWPORTS } from './harness.ts';
 
 const PAGES = [...PUBLIC_PAGES, '/bestaat-niet'];
 
@@ -33,6 +33,29 @@ describe.skipIf(!browserEnabled)('public pages in Chromium', () => {
       await context.close();
     });
   }
+
+  it('the axe check itself finds violations, in the page and in a same-origin frame (so a clean sweep means something)', async () => {
+    const page = await env.browser.newPage({ viewport: { width: 375, height: 812 } });
+    try {
+      // A real page of ours made faulty: an image without alt text, grey on white, and a frame (same origin) holding a nameless button.
+      await page.goto(`${env.server.base}/over`);
+      await page.evaluate(() => {
+        const main = document.querySelector('main') as HTMLElement;
+        main.insertAdjacentHTML('beforeend', '<img src="/favicon.ico"><p id="grijs">licht grijs</p>');
+        // Through the CSSOM: the CSP refuses a style attribute written as markup.
+        Object.assign((document.getElementById('grijs') as HTMLElement).style, { color: '#bbb', background: '#fff' });
+        const frame = document.createElement('iframe');
+        frame.title = 'proef';
+        frame.srcdoc = '<!doctype html><html lang="nl"><title>proef</title><button></button></html>';
+        main.append(frame);
+        return new Promise((resolve) => frame.addEventListener('load', resolve));
+      });
+      const found = (await axeViolations(page)).map((v) => v.split(' ')[0]);
+      expect(found).toEqual(expect.arrayContaining(['image-alt', 'color-contrast', 'button-name']));
+    } finally {
+      await page.close();
+    }
+  });
 
   it('at 320 px every menu item is visible and reachable without JavaScript, behind one Menu button', async () => {
     const context = await env.browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: false });
