@@ -10,8 +10,8 @@ export default defineConfig({
     pool: 'forks',
     // Each worker imports the app once (see vitest.config.ts): imports took 58 s of the browser files' time.
     isolate: false,
-    // Two files at a time: a browser test mostly waits on Chromium, which uses about one core of two.
-    // On this 2-core machine the suite took 718 s one file at a time and 659 s two at a time.
+    // Two files at a time. Chromium does most of the work (about 0.5 core with one file, 1 core with
+    // two), so the gain is small: on this 2-core machine 718 s one file at a time, 659 s two at a time.
     maxWorkers: 2,
   },
 });
