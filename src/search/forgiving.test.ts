@@ -135,6 +135,9 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       `Geen resultaten met alle zoekwoorden van “MDO”. Wel ${r.total === 1 ? '1 resultaat' : `${r.total} resultaten`} met een deel ervan.`,
     );
     expect(page).toContain('Ook gezocht op: multidisciplinair overleg.');
+    // What the pages lack is what was typed, not the synonym searched besides it.
+    for (const h of r.hits) expect(h.missing).toEqual(['MDO']);
+    expect(page).toContain('<p class="hw-result-meta">Ontbreekt: MDO</p>');
     expect(page).not.toContain('Geen resultaten voor');
   });
 
@@ -149,11 +152,19 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       const r = await run('zeppelinhaven ballonfabriek luchtschipwerf -kabelbaan');
       expect(r.partial).toBe(true);
       expect(urls(r).filter((u) => u.startsWith('/test/deel/'))).toEqual(['/test/deel/a', '/test/deel/b']);
+      // Each hit says what it lacks of what was typed; the word left out is not among them.
+      const missing = (url: string) => r.hits.find((h) => h.url === url)?.missing;
+      expect(missing('/test/deel/a')).toEqual(['luchtschipwerf']);
+      expect(missing('/test/deel/b')).toEqual(['ballonfabriek', 'luchtschipwerf']);
+      const shown = await html(`/zoeken?q=${encodeURIComponent('zeppelinhaven ballonfabriek luchtschipwerf -kabelbaan')}`);
+      expect(shown).toContain('<p class="hw-result-meta">Ontbreekt: ballonfabriek, luchtschipwerf</p>');
+      expect(shown).toContain('<p class="hw-result-meta">Ontbreekt: luchtschipwerf</p>');
       // Every word may mark a snippet.
       expect(r.hits.find((h) => h.url === '/test/deel/b')?.snippet).toContain('zeppelinhaven');
       // A page that holds them all is a full result again, not a partial one.
       const full = await run('zeppelinhaven ballonfabriek');
       expect(full.partial).toBeUndefined();
+      expect(full.hits.every((h) => h.missing === undefined)).toBe(true);
       expect(urls(full)).toEqual(['/test/deel/a']);
     } finally {
       await db().execute(sql`delete from search_documents where kind = 'test-deel'`);

@@ -39,6 +39,17 @@ describe('a query as groups', () => {
     expect(parseQuery('kinderopvang', synonyms).expanded).toEqual([]);
   });
 
+  it('keeps, per group, what was typed for it: the term a partial result may say is missing', () => {
+    expect(parseQuery('veilig thuis melden', synonyms).terms).toEqual(['veilig thuis', 'melden']);
+    expect(parseQuery('"ouder kind" -baby hechting or binding', synonyms).terms).toEqual(['ouder kind', '', 'hechting of binding']);
+    expect(parseQuery('BSO', synonyms).terms).toEqual(['BSO']);
+    // As many terms as groups, so each group's term is found by its place.
+    for (const q of ['a or -b c', 'OR x', '-x "y z" or w']) {
+      const p = parseQuery(q, synonyms);
+      expect(p.terms.length, q).toBe(p.groups.length);
+    }
+  });
+
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
     expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);

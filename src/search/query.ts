@@ -14,6 +14,11 @@ export interface ParsedQuery {
   /** The terms searched besides what was typed, as the synonym list writes them. */
   expanded: string[];
   /**
+   * Per group, what was typed for it, as a result may say it is missing ("hechting", "MDO", "a of b"
+   * for words typed with "or" between them); empty for a word left out.
+   */
+  terms: string[];
+  /**
    * What a title that says exactly what was asked reads like, in lower case: the query's words, or
    * each alternative of a one-group query. Such a title ranks first; one that starts with it next.
    */
@@ -54,6 +59,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const list = tokens(q);
   const whole = list.length === 1;
   const groups: string[][] = [];
+  const terms: string[][] = [];
   const markWords: string[] = [];
   const plainWords: string[] = [];
   const expanded: string[] = [];
@@ -65,6 +71,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       continue;
     }
     let alts: string[];
+    let typed = t.kind === 'not' ? '' : t.text.replace(/"/g, '');
     if (t.kind === 'word') {
       // The longest run of typed words that is a term in the synonym list.
       let matched = 0;
@@ -75,13 +82,14 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         const k = key(run.map((r) => bare(r.text)).join(' '));
         const found = synonyms.also.get(k);
         if (!found) continue;
-        const typed = run.map((r) => r.text).join(' ');
-        if (synonyms.short.has(k) && !whole && typed !== typed.toUpperCase()) continue;
+        const said = run.map((r) => r.text).join(' ');
+        if (synonyms.short.has(k) && !whole && said !== said.toUpperCase()) continue;
         matched = n;
         also = found;
       }
       if (matched) {
         const run = list.slice(i, i + matched).map((r) => r.text);
+        typed = run.join(' ');
         alts = [quoteIfWords(run.join(' ')), ...(also ?? []).map(quoteIfWords)];
         for (const a of also ?? []) if (!expanded.includes(a)) expanded.push(a);
         for (const a of alts) markWords.push(...wordsOf(a));
@@ -96,14 +104,26 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       alts = [t.text];
       if (t.kind === 'phrase') markWords.push(...wordsOf(t.text));
     }
-    if (joinNext) (groups[groups.length - 1] as string[]).push(...alts);
-    else groups.push(alts);
+    if (joinNext) {
+      (groups[groups.length - 1] as string[]).push(...alts);
+      (terms[terms.length - 1] as string[]).push(typed);
+    } else {
+      groups.push(alts);
+      terms.push([typed]);
+    }
     joinNext = false;
   }
   const positive = groups.filter((g) => !(g[0] as string).startsWith('-'));
   const titles =
     groups.length === 1 && positive.length === 1 ? (positive[0] as string[]).map(normalTitle) : [normalTitle(positive.map((g) => g[0] as string).join(' '))];
-  return { groups: groups.map((g) => g.join(' or ')), markWords: [...new Set(markWords)], plainWords, expanded, titles: titles.filter(Boolean) };
+  return {
+    groups: groups.map((g) => g.join(' or ')),
+    markWords: [...new Set(markWords)],
+    plainWords,
+    expanded,
+    titles: titles.filter(Boolean),
+    terms: terms.map((t) => (t.every(Boolean) ? t.join(' of ') : '')),
+  };
 }
 
 /**

@@ -97,6 +97,8 @@ export interface SearchHit {
   summary: string;
   /** Snippet parts: odd indexes are the matched words, to be wrapped in <mark> by the view. */
   snippet: string[];
+  /** In a partial result: what was typed that this page does not hold ("Ontbreekt: …"), in the query's order. */
+  missing?: string[];
 }
 
 /**
@@ -156,7 +158,33 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   const loose = loosened(parsed);
   if (!loose) return outcome;
   const some = await page(db, loose, input.p, MAX_PARTIAL);
-  return some.total > 0 ? { ...some, expanded: parsed.expanded, partial: true, ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) } : outcome;
+  if (some.total === 0) return outcome;
+  const missing = await missingTerms(db, parsed, some.hits);
+  return {
+    ...some,
+    hits: some.hits.map((h) => ({ ...h, missing: missing.get(`${h.kind} ${h.ref}`) ?? [] })),
+    expanded: parsed.expanded,
+    partial: true,
+    ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}),
+  };
+}
+
+/**
+ * For the hits of a partial result: per hit (by "kind ref"), what was typed that the page does not
+ * hold, each group of the query checked on its own as search_ranked checks them all together.
+ */
+async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[]): Promise<Map<string, string[]>> {
+  const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
+  if (!asked.length || !hits.length) return new Map();
+  const found = await rows<{ kind: string; ref: string; missing: string[] }>(
+    db,
+    sql`select d.kind, d.ref,
+          array(select a.term from unnest(${textArray(asked.map((a) => a.g))}, ${textArray(asked.map((a) => a.term))}) with ordinality as a(g, term, i)
+                where not d.tsv @@ search_tsquery(array[a.g]) order by a.i) as missing
+        from jsonb_to_recordset(${JSON.stringify(hits.map((h) => ({ kind: h.kind, ref: h.ref })))}::jsonb) as h(kind text, ref text)
+        join search_documents d on d.kind = h.kind and d.ref = h.ref`,
+  );
+  return new Map(found.map((f) => [`${f.kind} ${f.ref}`, f.missing]));
 }
 
 /**

@@ -150,6 +150,7 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; e
                 </a>
               </h2>
               <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
+              {hit.missing?.length ? <p class="hw-result-meta">Ontbreekt: {hit.missing.join(', ')}</p> : null}
               {labels.length ? (
                 <ul class="hw-labels" aria-label="Kenmerken">
                   {labels.map((l) => (

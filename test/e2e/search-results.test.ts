@@ -5,13 +5,15 @@ import { browserEnabled, expectNoAxeViolations, useBrowserAndServer, VIEWPORTS }
 
 const SHOTS = join(process.cwd(), 'scratch');
 
-// A misspelt query answered for the word meant, an abbreviation expanded, organisation and training hits with their labels.
+// A misspelt query answered for the word meant, an abbreviation expanded, organisation and training hits with their labels,
+// pages that hold only some of the words (each saying what it lacks).
 const QUERIES = [
   ['hechtng', 'verbeterd'],
   ['VT', 'afkorting'],
   ['wijkteam', 'organisatie'],
   ['hechting voor professionals', 'training'],
   ['xqzwv', 'niets'],
+  ['overleg zwangerschap', 'deels'],
 ] as const;
 
 describe.skipIf(!browserEnabled)('search results in Chromium', () => {
@@ -37,6 +39,11 @@ describe.skipIf(!browserEnabled)('search results in Chromium', () => {
       await page.getByText('Geen resultaten voor “hechtng”').waitFor();
       await page.goBack();
       await page.locator('.hw-spelling').getByText('hechting').waitFor();
+      // A partial result: every hit says which typed word it lacks, as text a screen reader reads with the hit.
+      await page.goto(`${env.server.base}/zoeken?q=${encodeURIComponent('overleg zwangerschap')}`);
+      const hits = page.locator('.hw-results > li');
+      expect(await hits.count()).toBeGreaterThan(1);
+      for (const hit of await hits.all()) expect(await hit.getByText(/^Ontbreekt: /).textContent()).toMatch(/^Ontbreekt: (overleg|zwangerschap)$/);
       await context.close();
     }
   });
