@@ -347,6 +347,47 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it('counts the tiers a page does not reach without ranking them: the same total, and the same hits on every page', async () => {
+    // 12 documents with the word in the title, 7 in the summary only, 30 in the body only.
+    await db().execute(
+      sql`insert into search_documents (kind, ref, title, url, summary, body)
+          select 'test-laag', 'r' || i,
+            case when i <= 12 then 'Zandloper ' || i else 'Document ' || i end,
+            '/test/laag/' || i,
+            case when i > 12 and i <= 19 then 'Over de zandloper.' else 'Iets anders.' end,
+            'Tekst over de zandloper ' || repeat('en kiezel ', i % 4)
+          from generate_series(1, 49) i`,
+    );
+    try {
+      const tierOf = (url: string) => {
+        const i = Number(url.split('/').pop());
+        return i <= 12 ? 'title' : i <= 19 ? 'summary' : 'body';
+      };
+      const seen: string[] = [];
+      for (const p of [1, 2, 3, 4, 5]) {
+        const r = await search(db(), { q: 'zandloper', p }, t.deps.synonyms);
+        if (r.state !== 'results') throw new Error('no results');
+        // Page 1 lies wholly in the title tier; the total still counts all three.
+        expect(r, `page ${p}`).toMatchObject({ total: 49, more: false, pages: 5, page: p });
+        seen.push(...urls(r));
+      }
+      expect(seen).toHaveLength(49);
+      expect(new Set(seen).size).toBe(49);
+      // Title matches first, then summary matches, then the rest, across the page boundaries.
+      expect(seen.map(tierOf)).toEqual([...Array(12).fill('title'), ...Array(7).fill('summary'), ...Array(30).fill('body')]);
+      // A word left out counts the same way (a page with the word only in its body may still hold the left-out word).
+      const left = await search(db(), { q: 'zandloper -kiezel', p: 1 }, t.deps.synonyms);
+      const [truth] = await rows<{ n: number }>(
+        db(),
+        sql`select count(*)::int as n from search_documents where tsv @@ websearch_to_tsquery('dutch', 'zandloper -kiezel')`,
+      );
+      expect(left.state === 'results' && left.total).toBe(truth?.n);
+      expect(truth?.n).toBeLessThan(49);
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-laag'`);
+    }
+  });
+
   it.each([
     ['meldcode', '/meldcode', 'https://www.rijksoverheid.nl/onderwerpen/huiselijk-geweld/meldcode/'],
     ['kansrijke start', '/themas/kansrijke-start', 'https://www.rijksoverheid.nl/onderwerpen/kansrijke-start/'],
