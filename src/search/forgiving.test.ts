@@ -159,6 +159,10 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       const shown = await html(`/zoeken?q=${encodeURIComponent('zeppelinhaven ballonfabriek luchtschipwerf -kabelbaan')}`);
       expect(shown).toContain('<p class="hw-result-meta">Ontbreekt: ballonfabriek, luchtschipwerf</p>');
       expect(shown).toContain('<p class="hw-result-meta">Ontbreekt: luchtschipwerf</p>');
+      // A stop word is not searched for, so no page lacks it.
+      const withStopWord = await run('de zeppelinhaven ballonfabriek luchtschipwerf');
+      expect(withStopWord.partial).toBe(true);
+      expect(withStopWord.hits.find((h) => h.url === '/test/deel/a')?.missing).toEqual(['luchtschipwerf']);
       // Every word may mark a snippet.
       expect(r.hits.find((h) => h.url === '/test/deel/b')?.snippet).toContain('zeppelinhaven');
       // A page that holds them all is a full result again, not a partial one.

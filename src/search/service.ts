@@ -171,7 +171,8 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
 
 /**
  * For the hits of a partial result: per hit (by "kind ref"), what was typed that the page does not
- * hold, each group of the query checked on its own as search_ranked checks them all together.
+ * hold, each group of the query checked on its own as search_ranked checks them all together. A
+ * word the search leaves out (a stop word such as "de") is never missing.
  */
 async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[]): Promise<Map<string, string[]>> {
   const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
@@ -180,7 +181,7 @@ async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[
     db,
     sql`select d.kind, d.ref,
           array(select a.term from unnest(${textArray(asked.map((a) => a.g))}, ${textArray(asked.map((a) => a.term))}) with ordinality as a(g, term, i)
-                where not d.tsv @@ search_tsquery(array[a.g]) order by a.i) as missing
+                where numnode(search_tsquery(array[a.g])) > 0 and not d.tsv @@ search_tsquery(array[a.g]) order by a.i) as missing
         from jsonb_to_recordset(${JSON.stringify(hits.map((h) => ({ kind: h.kind, ref: h.ref })))}::jsonb) as h(kind text, ref text)
         join search_documents d on d.kind = h.kind and d.ref = h.ref`,
   );
