@@ -387,6 +387,30 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       );
       expect(left.state === 'results' && left.total).toBe(truth?.n);
       expect(truth?.n).toBeLessThan(49);
+      // A left-out word as an alternative of "or": a page whose title matches while its title and
+      // summary together do not (the summary names the left-out word) is still one hit, counted once.
+      await upsertSearchDocument(db(), {
+        kind: 'test-laag',
+        ref: 'x',
+        title: 'Overleg',
+        url: '/test/laag/x',
+        summary: 'Over de kiezel.',
+        body: 'De zandloper.',
+      });
+      const q = 'zandloper or -kiezel';
+      const [all] = await rows<{ n: number }>(db(), sql`select count(*)::int as n from search_documents where tsv @@ websearch_to_tsquery('dutch', ${q})`);
+      const first = await search(db(), { q, p: 1 }, t.deps.synonyms);
+      if (first.state !== 'results') throw new Error('no results');
+      expect(first.total).toBe(Math.min(all?.n ?? 0, 1000));
+      const found: string[] = [];
+      for (let p = 1; p <= first.pages; p++) {
+        const r = await search(db(), { q, p }, t.deps.synonyms);
+        if (r.state !== 'results') throw new Error('no results');
+        expect(r.total, `page ${p}`).toBe(first.total);
+        found.push(...urls(r));
+      }
+      expect(found).toContain('/test/laag/x');
+      expect(found.length).toBe(new Set(found).size);
     } finally {
       await db().execute(sql`delete from search_documents where kind = 'test-laag'`);
     }

@@ -43,6 +43,7 @@ describe('a query as groups', () => {
     expect(parseQuery('veilig thuis melden', synonyms).terms).toEqual(['veilig thuis', 'melden']);
     expect(parseQuery('"ouder kind" -baby hechting or binding', synonyms).terms).toEqual(['ouder kind', '', 'hechting of binding']);
     expect(parseQuery('BSO', synonyms).terms).toEqual(['BSO']);
+    expect(parseQuery('hechting, (MDO) "veilig thuis"', synonyms).terms).toEqual(['hechting', 'MDO', 'veilig thuis']);
     // As many terms as groups, so each group's term is found by its place.
     for (const q of ['a or -b c', 'OR x', '-x "y z" or w']) {
       const p = parseQuery(q, synonyms);
@@ -119,6 +120,9 @@ describe('loosened: every word searched for, any of them enough', () => {
     expect(loosened(parseQuery('"veilige basis" troost -huilen', syn))?.groups).toEqual(['veilige or basis or troost', '-huilen']);
     expect(loosened(parseQuery('MDO', syn))?.groups).toEqual(['MDO or multidisciplinair or overleg']);
     expect(loosened(parseQuery('hechting or "veilige basis"', syn))?.groups).toEqual(['hechting or veilige or basis']);
+    // A word left out as one alternative of "or" is not turned into a word searched for.
+    expect(loosened(parseQuery('troost or -huilen slapen', syn))?.groups).toEqual(['troost or slapen']);
+    expect(loosened(parseQuery('troost or -"hard huilen" slapen', syn))?.groups).toEqual(['troost or slapen']);
   });
   it('is nothing when there is only one word to look for', () => {
     expect(loosened(parseQuery('hechting', syn))).toBeNull();

@@ -51,6 +51,8 @@ function tokens(q: string): Token[] {
 }
 
 const quoteIfWords = (t: string) => (/\s/.test(t) ? `"${t}"` : t);
+/** A typed term as a result names it: without quotes or punctuation at either end ("hechting," is "hechting"). */
+const asTyped = (t: string) => t.replace(/"/g, '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 /** A word as the database compares it: letters and digits only. */
 const bare = (t: string) => wordsOf(t).join(' ');
@@ -71,7 +73,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       continue;
     }
     let alts: string[];
-    let typed = t.kind === 'not' ? '' : t.text.replace(/"/g, '');
+    let typed = t.kind === 'not' ? '' : t.text;
     if (t.kind === 'word') {
       // The longest run of typed words that is a term in the synonym list.
       let matched = 0;
@@ -122,7 +124,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
     plainWords,
     expanded,
     titles: titles.filter(Boolean),
-    terms: terms.map((t) => (t.every(Boolean) ? t.join(' of ') : '')),
+    terms: terms.map((t) => (t.every(Boolean) ? t.map(asTyped).filter(Boolean).join(' of ') : '')),
   };
 }
 

@@ -202,7 +202,9 @@ export function loosened(parsed: ParsedQuery): ParsedQuery | null {
       left.push(g);
       continue;
     }
-    for (const w of g.split(/[^\p{L}\p{N}]+/u)) if (w && w.toLowerCase() !== 'or') words.set(w.toLowerCase(), w);
+    // Its alternatives as websearch_to_tsquery reads them; one left out ("a or -b") stays out.
+    for (const [alt] of g.matchAll(/-?"[^"]*"?|\S+/g))
+      if (!alt.startsWith('-')) for (const w of alt.split(/[^\p{L}\p{N}]+/u)) if (w && w.toLowerCase() !== 'or') words.set(w.toLowerCase(), w);
   }
   // One group without a phrase already asks for any of its words.
   const asked = parsed.groups.filter((g) => !g.startsWith('-'));
