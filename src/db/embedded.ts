@@ -405,9 +405,9 @@ export function serverSettings(port: number): string[] {
     full_page_writes: 'on',
     // Sized for a small machine beside the app: see docs/deploy.md (memory). PostgreSQL's own default:
     // buffers take memory only as pages are read into them (after a first start and a walk over the
-    // site, 6 MB more than with 32 MB), and with 10,000 search documents (about 53 MB with their
-    // indexes) 32 MB made every search read pages anew from the OS: bench:search 514 against 644–671
-    // searches/s, p95 31 against 26 ms.
+    // site, 6 MB more than with 32 MB; up to 96 MB more as a large index is read), and with 10,000
+    // search documents (about 53 MB with their indexes) 32 MB made every search read pages anew from
+    // the OS: bench:search 514 against 644–671 searches/s, p95 31 against 26 ms.
     shared_buffers: '128MB',
     max_connections: '40',
     work_mem: '4MB',
