@@ -28,12 +28,13 @@ export interface ParsedQuery {
 /** A title or query as search_ranked compares them: lower case, without quotes, single spaces. */
 export const normalTitle = (t: string) => t.toLowerCase().replace(/"/g, '').replace(/\s+/g, ' ').trim();
 
-interface Token {
+export interface Token {
   kind: 'word' | 'phrase' | 'not' | 'or';
   text: string;
 }
 
-function tokens(q: string): Token[] {
+/** A query (or one group of it) as websearch_to_tsquery reads it: words, "phrases", -words left out and "or". */
+export function tokens(q: string): Token[] {
   const out: Token[] = [];
   for (const m of q.matchAll(/(-?)"([^"]*)"?|(\S+)/g)) {
     if (m[2] !== undefined) {

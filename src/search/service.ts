@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLine } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
-import { type ParsedQuery, parseQuery, replaceWords, typoDistance } from './query.ts';
+import { type ParsedQuery, parseQuery, replaceWords, tokens, typoDistance } from './query.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
 import { bundledSynonyms, type Synonyms } from './synonyms.ts';
 
@@ -179,9 +179,12 @@ async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[
   if (!asked.length || !hits.length) return new Map();
   const found = await rows<{ kind: string; ref: string; missing: string[] }>(
     db,
-    sql`select d.kind, d.ref,
-          array(select a.term from unnest(${textArray(asked.map((a) => a.g))}, ${textArray(asked.map((a) => a.term))}) with ordinality as a(g, term, i)
-                where numnode(search_tsquery(array[a.g])) > 0 and not d.tsv @@ search_tsquery(array[a.g]) order by a.i) as missing
+    // Each group's tsquery is made once (materialized: not inlined into the per-hit subquery), then tested against every hit.
+    sql`with asked as materialized (
+          select a.term, a.i, search_tsquery(array[a.g]) as q
+          from unnest(${textArray(asked.map((a) => a.g))}, ${textArray(asked.map((a) => a.term))}) with ordinality as a(g, term, i)
+        )
+        select d.kind, d.ref, array(select a.term from asked a where numnode(a.q) > 0 and not d.tsv @@ a.q order by a.i) as missing
         from jsonb_to_recordset(${JSON.stringify(hits.map((h) => ({ kind: h.kind, ref: h.ref })))}::jsonb) as h(kind text, ref text)
         join search_documents d on d.kind = h.kind and d.ref = h.ref`,
   );
@@ -202,9 +205,10 @@ export function loosened(parsed: ParsedQuery): ParsedQuery | null {
       left.push(g);
       continue;
     }
-    // Its alternatives as websearch_to_tsquery reads them; one left out ("a or -b") stays out.
-    for (const [alt] of g.matchAll(/-?"[^"]*"?|\S+/g))
-      if (!alt.startsWith('-')) for (const w of alt.split(/[^\p{L}\p{N}]+/u)) if (w && w.toLowerCase() !== 'or') words.set(w.toLowerCase(), w);
+    // Its alternatives as the query parser reads them; one left out ("a or -b") stays out.
+    for (const t of tokens(g))
+      if (t.kind === 'word' || t.kind === 'phrase')
+        for (const w of t.text.split(/[^\p{L}\p{N}]+/u)) if (w && w.toLowerCase() !== 'or') words.set(w.toLowerCase(), w);
   }
   // One group without a phrase already asks for any of its words.
   const asked = parsed.groups.filter((g) => !g.startsWith('-'));
