@@ -90,9 +90,11 @@ function staticServer(dir: string, page: Raw): string {
   writeFileSync(join(dir, 'page.br'), page.body);
   const type = page.headers.find(([k]) => k.toLowerCase() === 'content-type')?.[1] ?? 'text/html';
   const add = page.headers
-    .filter(([k]) => !OWN.has(k.toLowerCase()))
+    .filter(([k]) => !OWN.has(k.toLowerCase()) && k.toLowerCase() !== 'x-request-id')
     .map(([k, v]) => `      add_header ${k} ${nginxString(v)} always;`)
     .join('\n');
+  // A request id of its own per response, as the deployed configuration gives every reader (nginx's $request_id).
+  const id = '      add_header X-Request-Id $request_id always;';
   return `
   server {
     listen 127.0.0.1:${PORTS.static} ssl;
@@ -107,6 +109,7 @@ function staticServer(dir: string, page: Raw): string {
       alias ${dir}/page.br;
       default_type ${nginxString(type)};
 ${add}
+${id}
     }
   }`;
 }

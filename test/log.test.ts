@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Hono } from 'hono';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 import type { AppEnv, Deps } from '../src/context.ts';
 import { requestLog } from '../src/http/middleware.ts';
 
@@ -23,7 +24,7 @@ describe('request log line', () => {
     const { log, lines } = memoryLogger();
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set('deps', { log } as unknown as Deps);
+      c.set('deps', { log, config: loadConfig({}) } as unknown as Deps);
       await next();
     });
     app.use(requestLog);
@@ -46,7 +47,7 @@ describe('request log line', () => {
     const { log, lines } = memoryLogger('warn');
     const app = new Hono<AppEnv>();
     app.use(async (c, next) => {
-      c.set('deps', { log } as unknown as Deps);
+      c.set('deps', { log, config: loadConfig({}) } as unknown as Deps);
       await next();
     });
     app.use(requestLog);
@@ -54,6 +55,40 @@ describe('request log line', () => {
     expect((await app.request('/goed')).status).toBe(200);
     await new Promise((r) => setImmediate(r));
     expect(lines).toEqual([]);
+  });
+});
+
+describe('request id', () => {
+  /** The id each request was logged under and sent back with, for this X-Request-Id header. */
+  async function idFor(trustProxy: string, sent?: string) {
+    const { log, lines } = memoryLogger();
+    const app = new Hono<AppEnv>();
+    app.use(async (c, next) => {
+      c.set('deps', { log, config: loadConfig({ TRUST_PROXY: trustProxy }) } as unknown as Deps);
+      await next();
+    });
+    app.use(requestLog);
+    app.get('/goed', (c) => c.text('goed'));
+    const res = await app.request('/goed', { headers: sent === undefined ? {} : { 'X-Request-Id': sent } });
+    await new Promise((r) => setImmediate(r));
+    const logged = (JSON.parse(lines[0] ?? '{}') as { reqId?: string }).reqId;
+    expect(res.headers.get('X-Request-Id')).toBe(logged);
+    return logged;
+  }
+  const nginxId = '0123456789abcdef0123456789abcdef';
+
+  it("behind a trusted proxy takes nginx's $request_id, so both logs name a request alike", async () => {
+    expect(await idFor('1', nginxId)).toBe(nginxId);
+    expect(await idFor('2', nginxId)).toBe(nginxId);
+  });
+
+  it('makes its own id without a trusted proxy, and for anything that is not such an id', async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    // Without a proxy of our own the header is the client's: never taken.
+    expect(await idFor('0', nginxId)).toMatch(uuid);
+    for (const sent of ['', 'abc', `${nginxId}0`, nginxId.toUpperCase(), `${nginxId.slice(0, 31)}\n`, 'x'.repeat(32), '"} ,{"level":60'])
+      expect(await idFor('1', sent), JSON.stringify(sent)).toMatch(uuid);
+    expect(await idFor('1')).toMatch(uuid);
   });
 });
 

@@ -128,6 +128,31 @@ describe.skipIf(!available)('nginx with docs/nginx/hechtwerk.conf in front of th
     expect(other).toContain('HIT');
   });
 
+  it('gives every response an id of its own, nginx’s, which the app logs when it answers', async () => {
+    const path = '/themas/kindermishandeling';
+    const seen: { id: string; status: string; fromApp: boolean }[] = [];
+    // Until two answers came from nginx's cache: each must carry a new id, not the stored one.
+    for (let i = 0; i < 60 && seen.filter((s) => s.status === 'HIT').length < 2; i++) {
+      const res = await get(path);
+      expect(res.status).toBe(200);
+      seen.push({ id: String(res.headers['x-request-id']), status: String(res.headers['x-cache-status']), fromApp: fromApp(res) });
+    }
+    expect(seen.filter((s) => s.status === 'HIT').length, JSON.stringify(seen)).toBe(2);
+    expect(new Set(seen.map((s) => s.id)).size, JSON.stringify(seen)).toBe(seen.length);
+    for (const s of seen) {
+      // nginx's $request_id, sent on to the app as X-Request-Id.
+      expect(s.id).toMatch(/^[0-9a-f]{32}$/);
+      // A hit never reached the app; a miss did, and the app logged it under nginx's id.
+      expect(s.fromApp, JSON.stringify(s)).toBe(s.status !== 'HIT');
+    }
+    // A client cannot choose the id: nginx replaces it before the app sees it.
+    const chosen = 'f'.repeat(32);
+    const res = await get('/beheer/inloggen', { headers: { 'X-Request-Id': chosen } });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(res.headers['x-request-id']).not.toBe(chosen);
+    expect(fromApp(res)).toBe(true);
+  });
+
   it('passes every POST through to the app', async () => {
     const form = await get('/beheer/inloggen');
     expect(form.status).toBe(200);

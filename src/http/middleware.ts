@@ -43,9 +43,17 @@ export function replaceResponse(c: Context<AppEnv>, res: Response): void {
   c.res = res;
 }
 
-/** Request id and one structured log line per request: no query string, no body, no personal data, no secret link. */
+/** nginx's $request_id: 32 hex digits. Nothing else a client sends is taken as a request id. */
+const PROXY_REQUEST_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Request id and one structured log line per request: no query string, no body, no personal data, no secret link.
+ * Behind our own proxy (TRUST_PROXY), the id it sends in X-Request-Id (docs/nginx/hechtwerk.conf sends
+ * nginx's $request_id), so a line in nginx's log and one in the app's share it; otherwise a new one.
+ */
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const reqId = randomUUID();
+  const proxied = c.get('deps').config.TRUST_PROXY > 0 ? c.req.header('X-Request-Id') : undefined;
+  const reqId = proxied && PROXY_REQUEST_ID.test(proxied) ? proxied : randomUUID();
   c.set('reqId', reqId);
   const start = performance.now();
   await next();
