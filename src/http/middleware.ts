@@ -92,8 +92,10 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const COMPRESSIBLE = /^(text\/|application\/(json|xml|atom\+xml|javascript|problem\+json)|image\/svg)/;
 const MIN_BYTES = 512;
-// Compressed bodies by ETag and encoding: a page that has not changed is compressed once. Bounded
-// by the bytes it holds, keys included (src/http/byte-cache.ts).
+// Compressed bodies by URL, ETag and encoding: a page that has not changed is compressed once. An
+// ETag names one body of one URL only (the suggestions' ETag is the content version, the same for
+// every query), so the URL is part of the key. Bounded by the bytes it holds, keys included
+// (src/http/byte-cache.ts).
 export const COMPRESSED_CACHE_BYTES = 16 * 1024 * 1024;
 export const compressedCache = new ByteLru<Uint8Array>(COMPRESSED_CACHE_BYTES, (body) => body.byteLength);
 
@@ -146,7 +148,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
       replaceResponse(c, notModified(headers));
       return;
     }
-    const hit = encoding ? compressedCache.get(`${etag}:${encoding}`) : undefined;
+    const hit = encoding ? compressedCache.get(`${c.req.url} ${etag}:${encoding}`) : undefined;
     if (hit) {
       headers.append('Vary', 'Accept-Encoding');
       headers.set('Content-Encoding', encoding as string);
@@ -169,7 +171,7 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
   headers.append('Vary', 'Accept-Encoding');
   let out: Uint8Array = body;
   if (encoding && body.byteLength >= MIN_BYTES) {
-    const key = etag ? `${etag}:${encoding}` : '';
+    const key = etag ? `${c.req.url} ${etag}:${encoding}` : '';
     const hit = key ? compressedCache.get(key) : undefined;
     out = hit ?? compress(body, encoding);
     if (key && !hit) compressedCache.set(key, out);

@@ -1,7 +1,6 @@
 // Search suggestions: an ARIA 1.2 combobox. Without it, a plain form.
 const form = document.querySelector('form[data-suggest]');
 const input = form.querySelector('input[name="q"]');
-const KIND = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie' };
 const el = (tag, attrs, ...kids) => {
   const e = tag.append ? tag : document.createElement(tag);
   for (const k in attrs) e.setAttribute(k, attrs[k]);
@@ -30,7 +29,9 @@ const open = (yes) => {
 };
 const show = (found, say) => {
   open(false);
-  items = found.map((s, n) => el('li', { id: `q-s${n}`, role: 'option', 'data-url': s.url }, `${s.title} `, el('span', {}, KIND[s.kind] ?? s.kind)));
+  items = found.map((s, n) =>
+    el('li', { id: `q-s${n}`, role: 'option', 'data-url': s.url }, `${s.title} `, el('span', {}, s.site ? `${s.label} · ${s.site}` : s.label)),
+  );
   list.replaceChildren(...items);
   open(items.length > 0 && document.activeElement === input);
   live.textContent = say ?? `${items.length || 'geen'} suggestie${items.length === 1 ? '' : 's'}`;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { likeLiteral } from '../db/client.ts';
@@ -6,7 +7,7 @@ import { bumpContentVersion } from '../db/content-version.ts';
 import { organisationInput } from '../network/form.ts';
 import { createOrganisation } from '../network/service.ts';
 import { Gate } from '../search/gate.ts';
-import { upsertSearchDocument } from '../search/service.ts';
+import { KIND_LABEL, upsertSearchDocument } from '../search/service.ts';
 import { createTheme } from '../themes/service.ts';
 import { createTraining } from '../trainings/service.ts';
 import { suggestScript } from '../ui/assets.ts';
@@ -97,11 +98,42 @@ describe.each(backends())('search suggestions on %s', (kind: Backend) => {
   };
   const titles = async (q: string) => (await suggest(q)).map((s) => s.title);
 
-  it('answers { title, url, kind } for published content, the best title first', async () => {
+  it('answers { title, url, kind, label } for published content, the best title first', async () => {
     const found = await suggest('hech');
-    expect(found[0]).toEqual({ title: 'Hechting', url: '/themas/hechting', kind: 'theme' });
-    for (const s of found) expect(Object.keys(s).sort()).toEqual(['kind', 'title', 'url']);
+    expect(found[0]).toEqual({ title: 'Hechting', url: '/themas/hechting', kind: 'theme', label: 'Thema' });
+    for (const s of found) expect(Object.keys(s).sort()).toEqual(['kind', 'label', 'title', 'url']);
     expect(found.every((s) => s.title.toLowerCase().includes('hech'))).toBe(true);
+  });
+
+  it('names each kind as the results page does, a guide too, and tells two alike suggestions apart by their website', async () => {
+    const meld = await suggest('meldcode');
+    expect(meld.find((s) => s.kind === 'guide')?.label).toBe('Hulpmiddel');
+    for (const s of meld) expect(s.label, s.kind).toBe(KIND_LABEL[s.kind]);
+    const start = await suggest('kansrijke start');
+    const alike = start.filter((s) => s.label === 'Bron' && s.title === start.find((o) => o !== s && o.label === 'Bron' && o.title === s.title)?.title);
+    expect(alike.map((s) => s.site).sort(), JSON.stringify(start)).toEqual(['pharos.nl', 'rijksoverheid.nl']);
+    // One of a kind needs no website.
+    for (const s of start.filter((x) => !alike.includes(x))) expect(s.site, JSON.stringify(s)).toBeUndefined();
+  });
+
+  it('compressed, each query gets its own answer: the ETag (the content version) is the same for all, the body is not', async () => {
+    // Long enough to be compressed (at least 512 bytes), then a query with another answer under the same ETag.
+    for (const [encoding, unpack] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
+      const plain = JSON.stringify(await suggest('hech'));
+      expect(plain.length).toBeGreaterThan(512);
+      const first = await get('hech', { 'Accept-Encoding': encoding });
+      expect(first.headers.get('Content-Encoding')).toBe(encoding);
+      expect(unpack(Buffer.from(await first.arrayBuffer())).toString()).toBe(plain);
+      for (const q of ['xqzw', 'kansrijke start']) {
+        const res = await get(q, { 'Accept-Encoding': encoding });
+        expect(res.headers.get('ETag')).toBe(first.headers.get('ETag'));
+        const body = res.headers.get('Content-Encoding') ? unpack(Buffer.from(await res.arrayBuffer())).toString() : await res.text();
+        expect(body, `${encoding} ${q}`).toBe(JSON.stringify(await suggest(q)));
+      }
+    }
   });
 
   it('answers nothing below 3 characters, without a query', async () => {
@@ -130,7 +162,9 @@ describe.each(backends())('search suggestions on %s', (kind: Backend) => {
   it('never suggests what is not published (themes, organisations, trainings)', async () => {
     expect(await suggest('verborgenwoord')).toEqual([]);
     // The published training next to it is, so the query itself works for trainings.
-    expect(await suggest('zichtbaarwoord')).toEqual([{ title: 'Zichtbaarwoord training', url: '/trainingen/open-training', kind: 'training' }]);
+    expect(await suggest('zichtbaarwoord')).toEqual([
+      { title: 'Zichtbaarwoord training', url: '/trainingen/open-training', kind: 'training', label: 'Training' },
+    ]);
   });
 
   it('takes %, _, quotes, backslashes and brackets literally', async () => {

@@ -6,6 +6,7 @@ import type { AppEnv } from '../context.ts';
 import { likeLiteral, type Queryable, rows } from '../db/client.ts';
 import { matches } from '../http/middleware.ts';
 import { BusyError } from '../search/gate.ts';
+import { KIND_LABEL } from '../search/service.ts';
 
 /**
  * Suggestions while typing in the search field (issue 22): GET /zoeken/suggesties?q=… answers the
@@ -29,6 +30,20 @@ export interface Suggestion {
   title: string;
   url: string;
   kind: string;
+  /** What it is, as the results page names it ("Thema", "Hulpmiddel"). */
+  label: string;
+  /** Where it leads, when another suggestion has the same title and label (two sources): the website. */
+  site?: string;
+}
+
+/** A link's website as a reader knows it ("pharos.nl"); undefined for one of our own pages. */
+export function siteOf(url: string): string | undefined {
+  if (!/^https?:\/\//i.test(url)) return undefined;
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Every character that means something in a PostgreSQL regular expression, taken literally. */
@@ -38,7 +53,7 @@ const regexEscape = (s: string) => s.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
  * Part of the ETag beside the content version: change it with the ranking below, so a browser's
  * copy from before a deploy is not confirmed as current.
  */
-export const SUGGEST_RANKING = 'ilike-1';
+export const SUGGEST_RANKING = 'ilike-2';
 
 /**
  * The query, in one place. Titles holding the typed text (case-insensitive), those that start
@@ -57,7 +72,14 @@ export function suggestSql(q: string, limit = SUGGEST_LIMIT): SQL {
 
 export async function suggest(db: Queryable, q: string): Promise<Suggestion[]> {
   if (q.length < SUGGEST_MIN || q.length > SUGGEST_MAX) return [];
-  return rows<Suggestion>(db, suggestSql(q));
+  const found = await rows<{ title: string; url: string; kind: string }>(db, suggestSql(q));
+  const named = found.map((f) => ({ ...f, label: KIND_LABEL[f.kind] ?? f.kind }));
+  // Two suggestions a reader could not tell apart (the same title and label) each say their website.
+  const same = (a: { title: string; label: string }, b: { title: string; label: string }) => a.title === b.title && a.label === b.label;
+  return named.map((s) => {
+    const site = named.some((o) => o !== s && same(o, s)) ? siteOf(s.url) : undefined;
+    return site ? { ...s, site } : s;
+  });
 }
 
 const CACHE = 'public, max-age=60';
