@@ -114,20 +114,27 @@ describe('the synonym list', () => {
   });
 });
 
-describe('loosened: every word searched for, any of them enough', () => {
+describe('loosened: every term searched for, any of them enough', () => {
   const syn = bundledSynonyms();
-  it('joins the words of typed words, phrases and synonyms in one group and keeps the left-out words', () => {
-    expect(loosened(parseQuery('"veilige basis" troost -huilen', syn))?.groups).toEqual(['veilige or basis or troost', '-huilen']);
-    expect(loosened(parseQuery('MDO', syn))?.groups).toEqual(['MDO or multidisciplinair or overleg']);
-    expect(loosened(parseQuery('hechting or "veilige basis"', syn))?.groups).toEqual(['hechting or veilige or basis']);
+  it('joins the typed words, phrases and synonyms in one group, each whole, and keeps the left-out words', () => {
+    expect(loosened(parseQuery('"veilige basis" troost -huilen', syn))?.groups).toEqual(['"veilige basis" or troost', '-huilen']);
+    // A synonym stays whole: a page with only "veilig" holds neither VT nor "Veilig Thuis".
+    expect(loosened(parseQuery('VT zwangerschap', syn))?.groups).toEqual(['VT or "Veilig Thuis" or zwangerschap']);
+    // A word stays as typed, as the full query reads it ("kind's" is not "kind").
+    expect(loosened(parseQuery("kind's zwangerschap", syn))?.groups).toEqual(["kind's or zwangerschap"]);
     // A word left out as one alternative of "or" is not turned into a word searched for.
     expect(loosened(parseQuery('troost or -huilen slapen', syn))?.groups).toEqual(['troost or slapen']);
     expect(loosened(parseQuery('troost or -"hard huilen" slapen', syn))?.groups).toEqual(['troost or slapen']);
   });
-  it('is nothing when there is only one word to look for', () => {
+  it('is nothing when the query asks for one term, with its synonyms or alternatives', () => {
     expect(loosened(parseQuery('hechting', syn))).toBeNull();
     expect(loosened(parseQuery('hechting -peuter', syn))).toBeNull();
-    // Already any of its words ("or" is the query's own alternative, not a word to look for).
+    // Already any of its terms ("or" is the query's own alternative, not a word to look for).
     expect(loosened(parseQuery('hechting or gehechtheid', syn))).toBeNull();
+    expect(loosened(parseQuery('hechting or "veilige basis"', syn))).toBeNull();
+    // One abbreviation and what it stands for: "overleg" alone is not MDO.
+    expect(loosened(parseQuery('MDO', syn))).toBeNull();
+    expect(loosened(parseQuery('"veilige basis"', syn))).toBeNull();
+    expect(loosened(parseQuery('kind kind', syn))).toBeNull();
   });
 });

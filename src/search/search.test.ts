@@ -183,6 +183,40 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(html).toContain('href="/themas/hechting"');
   });
 
+  it('a query that only leaves words out asks for a word to search for, rather than listing every other page', async () => {
+    for (const q of ['-x', '-hechting', '-"veilig thuis" -baby']) {
+      expect((await run(q)).state, q).toBe('only-left-out');
+      const res = await t.app.request(`/zoeken?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html, q).toContain('sluit alleen woorden uit. Typ ook een woord waarop we zoeken');
+      expect(html, q).not.toMatch(/\d+ resultaten?\b/);
+      // The query stays in the field, and the themes are offered.
+      expect(html).toContain('href="/themas/hechting"');
+    }
+    // A word to look for besides: an ordinary search.
+    expect((await run('hechting -baby')).state).toBe('results');
+  });
+
+  it('a source hit shows its description, not its publisher alone, and the website it leads to', async () => {
+    const r = await run('hechtingsproblemen');
+    if (r.state !== 'results') throw new Error('results expected');
+    const source = r.hits.find((h) => h.kind === 'source' && h.url.startsWith('https://www.nji.nl/'));
+    expect(source, JSON.stringify(r.hits.map((h) => h.url))).toBeDefined();
+    // The snippet is longer than the publisher's name: the description.
+    expect(source?.snippet.join('').length).toBeGreaterThan(40);
+    const html = await (await t.app.request('/zoeken?q=hechtingsproblemen')).text();
+    expect(html).toContain('<p class="hw-result-meta">Website: nji.nl</p>');
+  });
+
+  it('the title names what the results are for, and which page', async () => {
+    const title = async (path: string) => /<title>([^<]*)<\/title>/.exec(await (await t.app.request(path)).text())?.[1];
+    expect(await title('/zoeken?q=hechting')).toMatch(/^Zoeken: hechting \|/);
+    expect(await title('/zoeken?q=hechting&p=2')).toMatch(/^Zoeken: hechting, pagina 2 \|/);
+    // A corrected search: the title says what the results are for.
+    expect(await title('/zoeken?q=hechtng')).toMatch(/^Zoeken: hechting \|/);
+  });
+
   it('empty input gets the form and tips, not an error', async () => {
     for (const q of ['', '   ', '%20%20']) {
       const res = await t.app.request(`/zoeken?q=${q}`);

@@ -70,6 +70,8 @@ export interface SearchInput {
 export type SearchOutcome =
   | { state: 'empty' }
   | { state: 'too-long'; length: number }
+  /** Only words left out ("-x"): nothing to look for, and every other page would match. */
+  | { state: 'only-left-out' }
   | {
       state: 'results';
       /** `more`: there are more than `total` (= MAX_RESULTS) matches; only that many were counted and ranked. */
@@ -144,6 +146,7 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   if (!q) return { state: 'empty' };
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
   const parsed = parseQuery(q, synonyms);
+  if (!parsed.groups.some((g) => !g.startsWith('-'))) return { state: 'only-left-out' };
   let outcome = await page(db, parsed, input.p);
   if (outcome.total < FEW && !input.letterlijk) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
@@ -192,13 +195,15 @@ async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[
 }
 
 /**
- * The query with its words no longer all required: every word it searches for (typed, in a phrase,
- * or a synonym's) becomes one alternative of a single group, so a page with any of them matches and
- * one with more of them ranks higher; words left out stay left out. Null when that is the same query
- * (fewer than two words, or already any of them).
+ * The query with its terms no longer all required: every term it searches for (a typed word, a
+ * "phrase", a synonym) becomes one alternative of a single group, so a page with any of them
+ * matches and one with more of them ranks higher; words left out stay left out. A term stays whole:
+ * a page that holds "veilige" does not hold "Veilig Thuis" (a synonym of VT), nor does one that holds
+ * "overleg" hold "multidisciplinair overleg" (MDO), so every page found holds at least one term as
+ * the full query asks for it. Null when that is the same query (one group: already any of its terms).
  */
 export function loosened(parsed: ParsedQuery): ParsedQuery | null {
-  const words = new Map<string, string>();
+  const terms = new Map<string, string>();
   const left: string[] = [];
   for (const g of parsed.groups) {
     if (g.startsWith('-')) {
@@ -206,14 +211,11 @@ export function loosened(parsed: ParsedQuery): ParsedQuery | null {
       continue;
     }
     // Its alternatives as the query parser reads them; one left out ("a or -b") stays out.
-    for (const t of tokens(g))
-      if (t.kind === 'word' || t.kind === 'phrase')
-        for (const w of t.text.split(/[^\p{L}\p{N}]+/u)) if (w && w.toLowerCase() !== 'or') words.set(w.toLowerCase(), w);
+    for (const t of tokens(g)) if (t.kind === 'word' || t.kind === 'phrase') terms.set(t.text.toLowerCase(), t.text);
   }
-  // One group without a phrase already asks for any of its words.
   const asked = parsed.groups.filter((g) => !g.startsWith('-'));
-  if (words.size < 2 || (asked.length === 1 && !asked[0]?.includes('"'))) return null;
-  return { ...parsed, groups: [[...words.values()].join(' or '), ...left] };
+  if (asked.length < 2 || terms.size < 2) return null;
+  return { ...parsed, groups: [[...terms.values()].join(' or '), ...left] };
 }
 
 async function page(db: Queryable, parsed: ParsedQuery, p: number, max = MAX_RESULTS): Promise<Extract<SearchOutcome, { state: 'results' }>> {

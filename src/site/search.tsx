@@ -13,7 +13,7 @@ import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
-import { suggestRoute } from './suggest.ts';
+import { siteOf, suggestRoute } from './suggest.ts';
 
 export const searchRoutes = new Hono<AppEnv>();
 
@@ -95,11 +95,27 @@ const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = 
   return null;
 };
 
-const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; extra?: HitExtras }> = ({ q, outcome, themes, extra = NO_EXTRAS }) => {
+const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes: ThemeSummary[]; extra?: HitExtras }> = ({
+  q,
+  literal,
+  outcome,
+  themes,
+  extra = NO_EXTRAS,
+}) => {
   if (outcome.state === 'empty') {
     return (
       <>
         <p>Typ een of meer woorden en kies Zoeken.</p>
+        <Suggestions themes={themes} />
+      </>
+    );
+  }
+  if (outcome.state === 'only-left-out') {
+    return (
+      <>
+        <p role="status" class="hw-search-status">
+          “{q}” sluit alleen woorden uit. Typ ook een woord waarop we zoeken, bijvoorbeeld: hechting -baby.
+        </p>
         <Suggestions themes={themes} />
       </>
     );
@@ -114,18 +130,21 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; e
   if (outcome.total === 0) {
     return (
       <>
-        <p role="status">Geen resultaten voor “{q}”.</p>
+        <p role="status" class="hw-search-status">
+          Geen resultaten voor “{q}”.{outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
+        </p>
         <Spelling outcome={outcome} />
         <Suggestions themes={themes} />
       </>
     );
   }
   const shown = outcome.corrected?.to ?? q;
-  const link = (p: number) => `/zoeken?${new URLSearchParams({ q, p: String(p) })}`;
+  // A literal search stays literal on its other pages.
+  const link = (p: number) => `/zoeken?${new URLSearchParams({ q, p: String(p), ...(literal ? { letterlijk: '1' } : {}) })}`;
   return (
     <>
       <Spelling outcome={outcome} />
-      <p role="status">
+      <p role="status" class="hw-search-status">
         {outcome.partial ? `Geen resultaten met alle zoekwoorden van “${q}”. Wel ` : ''}
         {outcome.more
           ? `${outcome.partial ? 'meer' : 'Meer'} dan ${outcome.total} resultaten`
@@ -150,6 +169,7 @@ const Results: FC<{ q: string; outcome: SearchOutcome; themes: ThemeSummary[]; e
                 </a>
               </h2>
               <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
+              {hit.kind === 'source' && siteOf(hit.url) ? <p class="hw-result-meta">Website: {siteOf(hit.url)}</p> : null}
               {hit.missing?.length ? <p class="hw-result-meta">Ontbreekt: {hit.missing.join(', ')}</p> : null}
               {labels.length ? (
                 <ul class="hw-labels" aria-label="Kenmerken">
@@ -196,8 +216,13 @@ searchRoutes.get('/', async (c) => {
     );
   }
   // The themes are only suggested when there is nothing to show: one query less for every hit list.
-  const themes = outcome.state === 'empty' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
-  const title = input.q && outcome.state === 'results' ? `Zoeken: ${input.q.slice(0, 60)}` : 'Zoeken';
+  const themes =
+    outcome.state === 'empty' || outcome.state === 'only-left-out' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
+  // What the results are for (the correction, if shown instead), and which page of them.
+  const title =
+    input.q && outcome.state === 'results'
+      ? `Zoeken: ${(outcome.corrected?.to ?? input.q).slice(0, 60)}${outcome.page > 1 ? `, pagina ${outcome.page}` : ''}`
+      : 'Zoeken';
   const extra = outcome.state === 'results' ? await hitExtras(db, c.get('deps').contentVersion, outcome.hits, c.get('deps').now()) : NO_EXTRAS;
   return page(
     c,
@@ -211,7 +236,7 @@ searchRoutes.get('/', async (c) => {
     <>
       <h1 class="utrecht-heading-1">Zoeken</h1>
       <SearchForm q={input.q} invalid={outcome.state === 'too-long'} />
-      <Results q={input.q} outcome={outcome} themes={themes} extra={extra} />
+      <Results q={input.q} literal={input.letterlijk} outcome={outcome} themes={themes} extra={extra} />
     </>,
   );
 });

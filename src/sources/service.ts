@@ -55,7 +55,7 @@ export async function reindexSource(tx: Queryable, id: number): Promise<void> {
     await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'source'), eq(searchDocuments.ref, String(id))));
     return;
   }
-  await upsertSearchDocument(tx, { kind: 'source', ref: String(id), title: s.title, url: s.url, summary: s.organisation, body: s.description });
+  await upsertSearchDocument(tx, { kind: 'source', ref: String(id), title: s.title, url: s.url, summary: s.description, body: s.organisation });
 }
 
 /** What a source revision keeps: every editable field, themes by id. */
