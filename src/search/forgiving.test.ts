@@ -90,6 +90,16 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(await html(`/zoeken?q=${encodeURIComponent(typed)}`)).toContain(`Ook gezocht op: ${r.expanded.join(', ')}.`);
   });
 
+  it('"RAD" finds the pages about reactieve hechtingsstoornis, not the Raad voor de Kinderbescherming ("rad" is the stem of "raad")', async () => {
+    const r = await run('RAD');
+    expect(r.expanded).toEqual(['reactieve hechtingsstoornis']);
+    expect(urls(r)).toContain('/themas/hechting-en-hechtingsproblemen');
+    for (const h of r.hits) expect(`${h.title} ${h.snippet.join('')}`.toLowerCase(), h.url).not.toMatch(/\braad\b/);
+    expect(r.hits.flatMap((h) => h.snippet.filter((_, i) => i % 2 === 1)).map((m) => m.toLowerCase())).not.toContain('raad');
+    // Asked for by name, the Raad is still found.
+    expect((await run('raad kinderbescherming')).total).toBeGreaterThan(0);
+  });
+
   it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {
     // Two made-up words, each one letter from what is typed and in one document each.
     await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'a', title: 'Over de gribbelaar', url: '/test/spel/a', summary: '', body: 'Een gribbelaar.' });

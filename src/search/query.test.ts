@@ -111,6 +111,25 @@ describe('the synonym list', () => {
     expect(() => parseSynonyms('- [alleen]')).toThrow(/item 1.*minstens twee woorden/);
     expect(() => parseSynonyms('- woord: BSO\n  ok: [x]')).toThrow(/synoniemen.yaml/);
     expect(() => parseSynonyms('- [a<b>, c]')).toThrow(/letters, cijfers/);
+    expect(() => parseSynonyms('- woord: RAD\n  ook: [x]\n  alleen_ook: ja')).toThrow(/item 1: Een regel is een lijst .*alleen_ook: true/);
+    // Nothing left to search for.
+    expect(() => parseSynonyms('- woord: RAD\n  ook: [XYZ]\n  alleen_ook: true\n- woord: XYZ\n  ook: [RAD]\n  alleen_ook: true')).toThrow(
+      /"rad" heeft alleen_ook/,
+    );
+  });
+
+  it('searches a term marked alleen_ook only by what it stands for, also when another term names it (RAD and raad share a stem)', () => {
+    const list = bundledSynonyms();
+    expect(list.onlyAlso.has('rad')).toBe(true);
+    const rad = parseQuery('RAD', list);
+    expect(rad.groups).toEqual(['"reactieve hechtingsstoornis"']);
+    expect(rad.expanded).toEqual(['reactieve hechtingsstoornis']);
+    expect(rad.terms).toEqual(['RAD']);
+    expect(rad.markWords).toEqual(['reactieve', 'hechtingsstoornis']);
+    expect(parseQuery('RAD kind', list).groups).toEqual(['"reactieve hechtingsstoornis"', 'kind']);
+    const own = parseSynonyms('- woord: RAD\n  ook: [reactieve hechtingsstoornis]\n  alleen_ook: true\n- [hechtingsstoornis RAD, RAD]');
+    expect(own.also.get('hechtingsstoornis rad')).toBeUndefined();
+    expect(parseQuery('LSVG', list).groups[0]).toMatch(/^LSVG or /);
   });
 });
 

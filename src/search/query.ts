@@ -93,7 +93,9 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       if (matched) {
         const run = list.slice(i, i + matched).map((r) => r.text);
         typed = run.join(' ');
-        alts = [quoteIfWords(run.join(' ')), ...(also ?? []).map(quoteIfWords)];
+        // A term searched only by what it stands for (RAD: "rad" is also the stem of "raad") is not an alternative itself.
+        const self = synonyms.onlyAlso.has(key(run.map(bare).join(' '))) ? [] : [quoteIfWords(run.join(' '))];
+        alts = [...self, ...(also ?? []).map(quoteIfWords)];
         for (const a of also ?? []) if (!expanded.includes(a)) expanded.push(a);
         for (const a of alts) markWords.push(...wordsOf(a));
         plainWords.push(...run);

@@ -15,6 +15,11 @@ export interface Synonyms {
   readonly short: ReadonlySet<string>;
   /** The most words a term has. */
   readonly longest: number;
+  /**
+   * Terms searched only by what they stand for, never as themselves (`alleen_ook`): an abbreviation
+   * whose Dutch stem is also a common word's ("RAD" and "raad" both stem to "rad").
+   */
+  readonly onlyAlso: ReadonlySet<string>;
 }
 
 const term = z
@@ -23,7 +28,13 @@ const term = z
   .min(2, 'Een woord heeft minstens twee tekens.')
   .max(60)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} -]*$/u, 'Een woord bestaat uit letters, cijfers, spaties en streepjes.');
-const entry = z.union([z.array(term).min(2, 'Een groep heeft minstens twee woorden.'), z.strictObject({ woord: term, ook: z.array(term).min(1) })]);
+const entry = z.union(
+  [
+    z.array(term).min(2, 'Een groep heeft minstens twee woorden.'),
+    z.strictObject({ woord: term, ook: z.array(term).min(1), alleen_ook: z.boolean().optional() }),
+  ],
+  { error: 'Een regel is een lijst ([a, b]) of "woord:" met "ook: [...]" en eventueel "alleen_ook: true" (of false).' },
+);
 const file = z.array(entry);
 
 export const key = (text: string) => text.toLowerCase().split(/\s+/).filter(Boolean).join(' ');
@@ -42,13 +53,25 @@ export function parseSynonyms(text: string, source = 'synoniemen.yaml'): Synonym
     if (!list.some((t) => key(t) === key(to))) list.push(to);
     also.set(key(from), list);
   };
+  const onlyAlso = new Set<string>();
   for (const e of parsed.data) {
     if (Array.isArray(e)) for (const a of e) for (const b of e) add(a, b);
-    else for (const b of e.ook) add(e.woord, b);
+    else {
+      for (const b of e.ook) add(e.woord, b);
+      if (e.alleen_ook) onlyAlso.add(key(e.woord));
+    }
+  }
+  // Never searched as itself, also not as another term's synonym.
+  for (const [k, list] of also) {
+    const kept = list.filter((t) => !onlyAlso.has(key(t)));
+    if (kept.length) also.set(k, kept);
+    else if (onlyAlso.has(k))
+      throw new Error(`${source}: "${k}" heeft alleen_ook, maar wat erbij staat wordt zelf ook niet gezocht: er blijft niets over om op te zoeken.`);
+    else also.delete(k);
   }
   const short = new Set([...also.keys()].filter((k) => k.length <= 2));
   const longest = Math.max(1, ...[...also.keys()].map((k) => k.split(' ').length));
-  return { also, short, longest };
+  return { also, short, longest, onlyAlso };
 }
 
 export function loadSynonyms(path: string): Synonyms {
