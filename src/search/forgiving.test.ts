@@ -48,6 +48,11 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     // The way back: what was typed, searched as typed.
     const literal = await run(typed, true);
     expect(literal.corrected).toBeUndefined();
+    // ... which still offers the correction, one click back.
+    expect(literal.suggestion).toBe(meant);
+    expect(await html(`/zoeken?q=${encodeURIComponent(typed)}&letterlijk=1`)).toContain(
+      `Bedoelde je: <a class="utrecht-link" href="/zoeken?q=${encodeURIComponent(meant).replace(/%20/g, '+')}">${meant}</a>`,
+    );
     // Nothing holds the misspelt word: one word finds nothing, two find what holds the other word, said so.
     if (typed.includes(' ')) {
       expect(literal.partial).toBe(true);
@@ -83,6 +88,8 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     ['BSO', 'buitenschoolse opvang', '/netwerk/kindcentrum-voorbeeldheuvel'],
     ['scheiding', 'echtscheiding', '/themas/complexe-echtscheidingen'],
     ['vechtscheiding', 'complexe scheiding', '/themas/complexe-echtscheidingen'],
+    // The word from before the Jeugdwet (2015), still in use.
+    ['jeugdzorg', 'jeugdhulp', '/netwerk/jeugdhulp-voorbeeldregio'],
   ])('the abbreviation or synonym "%s" also searches "%s" and says so', async (typed, also, url) => {
     const r = await run(typed);
     expect(r.expanded).toContain(also);

@@ -148,9 +148,10 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   const parsed = parseQuery(q, synonyms);
   if (!parsed.groups.some((g) => !g.startsWith('-'))) return { state: 'only-left-out' };
   let outcome = await page(db, parsed, input.p);
-  if (outcome.total < FEW && !input.letterlijk) {
+  if (outcome.total < FEW) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
-    if (better && outcome.total === 0 && better.clear) {
+    // Searched as typed (the way back from a correction): the correction is only offered.
+    if (better && outcome.total === 0 && better.clear && !input.letterlijk) {
       outcome = await page(db, parseQuery(better.q, synonyms), input.p);
       return { ...outcome, corrected: { from: q, to: better.q } };
     }
