@@ -88,6 +88,8 @@ export type SearchOutcome =
       suggestion?: string;
       /** Nothing holds every word searched for: these hits hold some of them (see `loosened`). */
       partial?: boolean;
+      /** A partial result of a one-term query: its hits hold words of its phrases ("overleg" of MDO's "multidisciplinair overleg"), not the term. */
+      partialWords?: boolean;
     };
 
 export interface SearchHit {
@@ -109,9 +111,9 @@ export interface SearchHit {
  * database as the function search_ranked (migration 0016), where its plan is kept instead of made
  * anew for every search.
  */
-export function searchSql(parsed: ParsedQuery, offset: number, max = MAX_RESULTS): SQL {
+export function searchSql(parsed: ParsedQuery, offset: number, max = MAX_RESULTS, size = PAGE_SIZE): SQL {
   return sql`select kind, ref, title, url, summary, total, passage, passage_n, lead, lexemes, marks
-    from search_ranked(${textArray(parsed.groups)}, ${parsed.markWords.join(' or ')}, ${textArray(parsed.titles)}, ${PAGE_SIZE}, ${offset}, ${max + 1})`;
+    from search_ranked(${textArray(parsed.groups)}, ${parsed.markWords.join(' or ')}, ${textArray(parsed.titles)}, ${size}, ${offset}, ${max + 1})`;
 }
 
 /** A list as one text[] parameter (a plain array in sql`` would become a list of parameters). */
@@ -161,24 +163,55 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   // Nothing holds every word: rather than "no results", the pages that hold some of them, said so.
   const loose = loosened(parsed);
   if (!loose) return outcome;
-  const some = await page(db, loose, input.p, MAX_PARTIAL);
+  const some = await partialPage(db, parsed, loose, input.p);
   if (some.total === 0) return outcome;
-  const missing = await missingTerms(db, parsed, some.hits);
+  const single = parsed.groups.filter((g) => !g.startsWith('-')).length === 1;
+  return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
+}
+
+/**
+ * A page of partial results: all of them (at most MAX_PARTIAL) ranked as the loosened query ranks
+ * them, then ordered by how many of the query's terms each lacks, fewest first (stable, so the rank
+ * decides among pages that lack as many): a page with two of three terms comes before one with one,
+ * even if that one has it in its title. Each hit says what it lacks.
+ */
+async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
+  const found = await rows<HitRow>(db, searchSql(loose, 0, MAX_PARTIAL, MAX_PARTIAL));
+  const counted = found[0]?.total ?? 0;
+  const total = Math.min(counted, MAX_PARTIAL);
+  const missing = await missingTerms(db, parsed, found);
+  const lacks = (r: HitRow) => missing.get(`${r.kind} ${r.ref}`) ?? [];
+  const ordered = [...found].sort((a, b) => lacks(a).length - lacks(b).length);
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  // A page past the end (an old link, a typed number): the first page.
+  const at = p > pages ? 1 : p;
+  const marks = queryLexemes(found[0]?.marks ?? '');
   return {
-    ...some,
-    hits: some.hits.map((h) => ({ ...h, missing: missing.get(`${h.kind} ${h.ref}`) ?? [] })),
+    state: 'results',
+    total,
+    more: counted > MAX_PARTIAL,
+    page: at,
+    pages,
     expanded: parsed.expanded,
-    partial: true,
-    ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}),
+    hits: ordered.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE).map((r) => ({ ...hitOf(r, marks), missing: lacks(r) })),
   };
 }
+
+const hitOf = (r: HitRow, marks: ReturnType<typeof queryLexemes>): SearchHit => ({
+  kind: r.kind,
+  ref: r.ref,
+  title: r.title,
+  url: r.url,
+  summary: r.summary,
+  snippet: cutSnippet({ passage: r.passage, lead: r.lead, lexemes: r.lexemes }, marks),
+});
 
 /**
  * For the hits of a partial result: per hit (by "kind ref"), what was typed that the page does not
  * hold, each group of the query checked on its own as search_ranked checks them all together. A
  * word the search leaves out (a stop word such as "de") is never missing.
  */
-async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[]): Promise<Map<string, string[]>> {
+async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: readonly { kind: string; ref: string }[]): Promise<Map<string, string[]>> {
   const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
   if (!asked.length || !hits.length) return new Map();
   const found = await rows<{ kind: string; ref: string; missing: string[] }>(
@@ -198,24 +231,30 @@ async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: SearchHit[
 /**
  * The query with its terms no longer all required: every term it searches for (a typed word, a
  * "phrase", a synonym) becomes one alternative of a single group, so a page with any of them
- * matches and one with more of them ranks higher; words left out stay left out. A term stays whole:
- * a page that holds "veilige" does not hold "Veilig Thuis" (a synonym of VT), nor does one that holds
- * "overleg" hold "multidisciplinair overleg" (MDO), so every page found holds at least one term as
- * the full query asks for it. Null when that is the same query (one group: already any of its terms).
+ * matches; words left out stay left out. With two terms or more, each stays whole: a page that
+ * holds "veilige" does not hold "Veilig Thuis" (a synonym of VT), so every page found holds at least
+ * one term as the full query asks for it. A query of one term that nothing holds is loosened into
+ * the words of its phrases ("MDO": multidisciplinair, overleg), since holding the term is then out
+ * of reach; its pages each say they lack it. Null when that is the same query.
  */
 export function loosened(parsed: ParsedQuery): ParsedQuery | null {
-  const terms = new Map<string, string>();
-  const left: string[] = [];
-  for (const g of parsed.groups) {
-    if (g.startsWith('-')) {
-      left.push(g);
-      continue;
-    }
-    // Its alternatives as the query parser reads them; one left out ("a or -b") stays out.
-    for (const t of tokens(g)) if (t.kind === 'word' || t.kind === 'phrase') terms.set(t.text.toLowerCase(), t.text);
-  }
   const asked = parsed.groups.filter((g) => !g.startsWith('-'));
-  if (asked.length < 2 || terms.size < 2) return null;
+  const left = parsed.groups.filter((g) => g.startsWith('-'));
+  const single = asked.length === 1;
+  const terms = new Map<string, string>();
+  const add = (t: string) => terms.set(t.toLowerCase(), t);
+  for (const g of asked)
+    for (const t of tokens(g)) {
+      // Its alternatives as the query parser reads them; one left out ("a or -b") stays out.
+      if (t.kind === 'word') add(t.text);
+      else if (t.kind === 'phrase') {
+        if (single) for (const w of t.text.split(/[^\p{L}\p{N}]+/u)) w && add(w);
+        else add(t.text);
+      }
+    }
+  if (terms.size < 2) return null;
+  // One group without a phrase already asks for any of its words.
+  if (single && !asked[0]?.includes('"')) return null;
   return { ...parsed, groups: [[...terms.values()].join(' or '), ...left] };
 }
 
@@ -234,14 +273,7 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number, max = MAX_RES
     page: p,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     expanded: parsed.expanded,
-    hits: found.map((r) => ({
-      kind: r.kind,
-      ref: r.ref,
-      title: r.title,
-      url: r.url,
-      summary: r.summary,
-      snippet: cutSnippet({ passage: r.passage, lead: r.lead, lexemes: r.lexemes }, marks),
-    })),
+    hits: found.map((r) => hitOf(r, marks)),
   };
 }
 

@@ -145,13 +145,13 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
     <>
       <Spelling outcome={outcome} />
       <p role="status" class="hw-search-status">
-        {outcome.partial ? `Geen resultaten met alle zoekwoorden van “${q}”. Wel ` : ''}
+        {outcome.partial ? (outcome.partialWords ? `Geen resultaten voor “${q}”. Wel ` : `Geen resultaten met alle zoekwoorden van “${q}”. Wel `) : ''}
         {outcome.more
           ? `${outcome.partial ? 'meer' : 'Meer'} dan ${outcome.total} resultaten`
           : outcome.total === 1
             ? '1 resultaat'
             : `${outcome.total} resultaten`}
-        {outcome.partial ? ' met een deel ervan' : <> voor “{shown}”</>}
+        {outcome.partial ? outcome.partialWords ? ' met een of meer woorden waarop we zochten' : ' met een deel ervan' : <> voor “{shown}”</>}
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
         {outcome.more ? ` We tonen er ${outcome.total}.${outcome.partial ? '' : ' Voeg een woord toe om gerichter te zoeken.'}` : ''}
         {outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
