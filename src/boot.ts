@@ -54,11 +54,10 @@ export function createLogger(config: Config): Logger {
 
 /**
  * The search documents' format: 2 since migration 0016 (bodies in blocks, labels apart), 3 since 0018
- * (what each document is, its category), 4 since an organisation's phone number names it (in its category),
- * 5 since a source's description is its summary (its snippet when only its title matches) and its publisher its body.
+ * (what each document is, its category), 4 since an organisation's phone number names it (in its category).
  * A database whose documents were written in an older format gets them written anew, once, by their writers.
  */
-const SEARCH_FORMAT = '5';
+const SEARCH_FORMAT = '4';
 
 async function refreshSearchIndex(db: Db): Promise<void> {
   await db.transaction(async (tx) => {

@@ -6,6 +6,8 @@ import type { ContentVersion } from '../db/content-version.ts';
 import { searchLabels } from '../network/queries.ts';
 import { BusyError } from '../search/gate.ts';
 import { KIND_LABEL, MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
+import { ELLIPSIS, SNIPPET_WORDS } from '../search/snippet.ts';
+import { type SourceInfo, sourceInfo } from '../sources/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
 import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
@@ -61,12 +63,27 @@ const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
   </>
 );
 
-/** What the page adds to hits from what it knows of them: an organisation's labels, a training's next session. */
+/** What the page adds to hits from what it knows of them: an organisation's labels, a training's next session, a source's publisher and description. */
 interface HitExtras {
   labels: Map<string, string[]>;
   sessions: Map<string, SessionView>;
+  sources: Map<string, SourceInfo>;
 }
-const NO_EXTRAS: HitExtras = { labels: new Map(), sessions: new Map() };
+const NO_EXTRAS: HitExtras = { labels: new Map(), sessions: new Map(), sources: new Map() };
+
+/**
+ * A source hit's snippet: where its words are, unless that is only its publisher (the lead of its
+ * search document, all a title match brings): then its description, as far as a snippet goes.
+ */
+function sourceSnippet(hit: SearchHit, info: SourceInfo | undefined): string[] {
+  const text = hit.snippet
+    .join('')
+    .replace(new RegExp(`^${ELLIPSIS}\\s*`), '')
+    .trim();
+  if (!info?.description || (text && text !== info.organisation)) return hit.snippet;
+  const words = info.description.split(/\s+/).filter(Boolean);
+  return [words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(' ')} ${ELLIPSIS}` : words.join(' ')];
+}
 
 /** "Resultaten voor hechting. Zoek in plaats daarvan op hechtng." or "Bedoelde je: hechting?" */
 const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = ({ outcome }) => {
@@ -93,6 +110,12 @@ const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = 
       </p>
     );
   return null;
+};
+
+/** Who published a source, and the website it leads to. */
+const SourceMeta: FC<{ info?: SourceInfo; site?: string }> = ({ info, site }) => {
+  const parts = [info?.organisation ? `Uitgever: ${info.organisation}` : '', site ? `Website: ${site}` : ''].filter(Boolean);
+  return parts.length ? <p class="hw-result-meta">{parts.join(' · ')}</p> : null;
 };
 
 const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes: ThemeSummary[]; extra?: HitExtras }> = ({
@@ -168,8 +191,12 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
                   {hit.title}
                 </a>
               </h2>
-              <p>{hit.snippet.map((part, i) => (i % 2 === 1 ? <mark>{part}</mark> : part))}</p>
-              {hit.kind === 'source' && siteOf(hit.url) ? <p class="hw-result-meta">Website: {siteOf(hit.url)}</p> : null}
+              <p>
+                {(hit.kind === 'source' ? sourceSnippet(hit, extra.sources.get(hit.ref)) : hit.snippet).map((part, i) =>
+                  i % 2 === 1 ? <mark>{part}</mark> : part,
+                )}
+              </p>
+              {hit.kind === 'source' ? <SourceMeta info={extra.sources.get(hit.ref)} site={siteOf(hit.url)} /> : null}
               {hit.missing?.length ? <p class="hw-result-meta">Ontbreekt: {hit.missing.join(', ')}</p> : null}
               {labels.length ? (
                 <ul class="hw-labels" aria-label="Kenmerken">
@@ -249,25 +276,40 @@ searchRoutes.get('/', async (c) => {
 // Per app (its content version tracker): several apps may run in one process, each on its own database.
 const labelsByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, string[]>> }>();
 
-async function labelsOf(db: Queryable, contentVersion: ContentVersion): Promise<Map<string, string[]>> {
+const sourcesByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, SourceInfo>> }>();
+
+/** What `load` reads, once per content version (a failed read is tried again by the next caller). */
+async function perVersion<T>(
+  cache: WeakMap<ContentVersion, { version: number; value: Promise<T> }>,
+  contentVersion: ContentVersion,
+  load: () => Promise<T>,
+): Promise<T> {
   const version = await contentVersion.current();
-  let known = labelsByApp.get(contentVersion);
+  let known = cache.get(contentVersion);
   if (known?.version !== version) {
-    const value = searchLabels(db);
+    const value = load();
     known = { version, value };
-    labelsByApp.set(contentVersion, known);
+    cache.set(contentVersion, known);
     value.catch(() => {
-      if (labelsByApp.get(contentVersion)?.value === value) labelsByApp.delete(contentVersion);
+      if (cache.get(contentVersion)?.value === value) cache.delete(contentVersion);
     });
   }
   return known.value;
 }
 
+const labelsOf = (db: Queryable, contentVersion: ContentVersion) => perVersion(labelsByApp, contentVersion, () => searchLabels(db));
+const sourcesOf = (db: Queryable, contentVersion: ContentVersion) => perVersion(sourcesByApp, contentVersion, () => sourceInfo(db));
+
 async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: SearchHit[], now: Date): Promise<HitExtras> {
   const refs = (kind: string) => hits.filter((h) => h.kind === kind).map((h) => h.ref);
   const orgs = refs('organisation');
   const trainings = refs('training');
-  if (!orgs.length && !trainings.length) return NO_EXTRAS;
-  const [labels, sessions] = await Promise.all([orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.labels, nextSessions(db, trainings, now)]);
-  return { labels, sessions };
+  const sources = refs('source');
+  if (!orgs.length && !trainings.length && !sources.length) return NO_EXTRAS;
+  const [labels, sessions, sourceMap] = await Promise.all([
+    orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.labels,
+    trainings.length ? nextSessions(db, trainings, now) : NO_EXTRAS.sessions,
+    sources.length ? sourcesOf(db, contentVersion) : NO_EXTRAS.sources,
+  ]);
+  return { labels, sessions, sources: sourceMap };
 }

@@ -48,6 +48,17 @@ async function existingWithUrl(db: Queryable, url: string, exceptId?: number) {
 
 // ---------------------------------------------------------------- writing
 
+export interface SourceInfo {
+  organisation: string;
+  description: string;
+}
+
+/** Every source's publisher and description by id (as its search document's ref), for search results. */
+export async function sourceInfo(db: Queryable): Promise<Map<string, SourceInfo>> {
+  const list = await db.select({ id: sources.id, organisation: sources.organisation, description: sources.description }).from(sources);
+  return new Map(list.map((s) => [String(s.id), { organisation: s.organisation, description: s.description }]));
+}
+
 /** Keeps the source's search document in step with its row (call in the writing transaction); a deleted source leaves the index. */
 export async function reindexSource(tx: Queryable, id: number): Promise<void> {
   const [s] = await tx.select().from(sources).where(eq(sources.id, id));
@@ -55,7 +66,7 @@ export async function reindexSource(tx: Queryable, id: number): Promise<void> {
     await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'source'), eq(searchDocuments.ref, String(id))));
     return;
   }
-  await upsertSearchDocument(tx, { kind: 'source', ref: String(id), title: s.title, url: s.url, summary: s.description, body: s.organisation });
+  await upsertSearchDocument(tx, { kind: 'source', ref: String(id), title: s.title, url: s.url, summary: s.organisation, body: s.description });
 }
 
 /** What a source revision keeps: every editable field, themes by id. */
