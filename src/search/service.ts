@@ -277,6 +277,11 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number, max = MAX_RES
   };
 }
 
+/** What a text means if it is misspelt ("meldkode": "meldcode"), as the search would correct or offer it; null if nothing better is known. */
+export async function spellingOf(db: Queryable, q: string, synonyms: Synonyms = bundledSynonyms()): Promise<string | null> {
+  return (await correction(db, parseQuery(q, synonyms), q, synonyms, 0))?.q ?? null;
+}
+
 /**
  * A spelling correction: each plain word the vocabulary does not hold is replaced by one of the
  * words most like it (trigrams or a swap of two letters, then edit distance, with a changed first
