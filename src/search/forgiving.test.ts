@@ -166,8 +166,16 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const page = await html('/zoeken?q=MDO');
     // One term: not "all" and "part" of the query's words, but the words searched for.
     expect(page).toContain(
-      `Geen resultaten voor “MDO”. Wel ${r.total === 1 ? '1 resultaat' : `${r.total} resultaten`} met een of meer woorden waarop we zochten.`,
+      `Geen resultaten voor “MDO”. Wel ${r.total === 1 ? '1 resultaat' : `${r.total} resultaten`} met een of meer van de woorden waarop we zochten.`,
     );
+    // A stop word typed with it is no term of its own: the same pages.
+    for (const q of ['een MDO', 'wat is een MDO']) {
+      const same = await run(q);
+      expect(same.partial, q).toBe(true);
+      expect(same.partialWords, q).toBe(true);
+      expect(urls(same), q).toEqual(urls(r));
+      for (const h of same.hits) expect(h.missing, q).toEqual(['MDO']);
+    }
     expect(page).toContain('Ook gezocht op: multidisciplinair overleg.');
     // What the pages lack is what was typed, not the synonym searched besides it.
     for (const h of r.hits) expect(h.missing).toEqual(['MDO']);

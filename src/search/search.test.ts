@@ -184,18 +184,23 @@ describe.each(backends())('search on %s', (kind: Backend) => {
   });
 
   it('a query that only leaves words out asks for a word to search for, rather than listing every other page', async () => {
-    for (const q of ['-x', '-hechting', '-"veilig thuis" -baby']) {
+    // "de" and "het" are stop words: the search leaves them out, so only the word left out remains.
+    for (const q of ['-x', '-hechting', '-"veilig thuis" -baby', 'de -baby', 'het -hechting']) {
       expect((await run(q)).state, q).toBe('only-left-out');
       const res = await t.app.request(`/zoeken?q=${encodeURIComponent(q)}`);
       expect(res.status).toBe(200);
       const html = await res.text();
-      expect(html, q).toContain('sluit alleen woorden uit. Typ ook een woord waarop we zoeken');
+      expect(html, q).toContain('blijft er geen woord over om op te zoeken');
+      expect(html, q).toContain('Typ ook een woord waarop we zoeken');
       expect(html, q).not.toMatch(/\d+ resultaten?\b/);
       // The query stays in the field, and the themes are offered.
       expect(html).toContain('href="/themas/hechting"');
     }
     // A word to look for besides: an ordinary search.
     expect((await run('hechting -baby')).state).toBe('results');
+    expect((await run('de hechting -baby')).state).toBe('results');
+    // A word searched for as an alternative of one left out is still searched for.
+    expect((await run('-baby or hechting')).state).toBe('results');
   });
 
   it('a source hit shows its description where its publisher alone would be the snippet, and says who published it and where it leads', async () => {

@@ -148,7 +148,8 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   if (!q) return { state: 'empty' };
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
   const parsed = parseQuery(q, synonyms);
-  if (!parsed.groups.some((g) => !g.startsWith('-'))) return { state: 'only-left-out' };
+  // A word left out, and nothing else searched for ("-x", "de -baby": "de" is a stop word) would list every other page.
+  if (parsed.groups.some((g) => /(^|\s)-/.test(g)) && !(await searchesSomething(db, parsed))) return { state: 'only-left-out' };
   let outcome = await page(db, parsed, input.p);
   if (outcome.total < FEW) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
@@ -161,12 +162,36 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   }
   if (outcome.total > 0) return outcome;
   // Nothing holds every word: rather than "no results", the pages that hold some of them, said so.
-  const loose = loosened(parsed);
+  // A term the search leaves out (a stop word: "een MDO") is no term of its own here.
+  const asked = await searchedGroups(db, parsed);
+  const loose = loosened(asked);
   if (!loose) return outcome;
-  const some = await partialPage(db, parsed, loose, input.p);
+  const some = await partialPage(db, asked, loose, input.p);
   if (some.total === 0) return outcome;
-  const single = parsed.groups.filter((g) => !g.startsWith('-')).length === 1;
+  const single = asked.groups.filter((g) => !g.startsWith('-')).length === 1;
   return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
+}
+
+/** Whether the query searches for any word, not only for what a page must not hold: a word or phrase of it that is no stop word. */
+async function searchesSomething(db: Queryable, parsed: ParsedQuery): Promise<boolean> {
+  const wanted = parsed.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'word' || t.kind === 'phrase')).map((t) => t.text);
+  if (!wanted.length) return false;
+  const [row] = await rows<{ some: boolean }>(
+    db,
+    sql`select coalesce(bool_or(numnode(search_tsquery(array[w])) > 0), false) as some from unnest(${textArray(wanted)}) as w`,
+  );
+  return row?.some === true;
+}
+
+/** The query without the groups the search leaves out (stop words only), each group's typed term kept with it. */
+async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<ParsedQuery> {
+  const found = await rows<{ i: number }>(
+    db,
+    sql`select g.i::int as i from unnest(${textArray(parsed.groups)}) with ordinality as g(text, i) where numnode(search_tsquery(array[g.text])) > 0`,
+  );
+  const kept = new Set(found.map((f) => f.i - 1));
+  if (kept.size === parsed.groups.length) return parsed;
+  return { ...parsed, groups: parsed.groups.filter((_, i) => kept.has(i)), terms: parsed.terms.filter((_, i) => kept.has(i)) };
 }
 
 /**

@@ -137,7 +137,8 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
     return (
       <>
         <p role="status" class="hw-search-status">
-          “{q}” sluit alleen woorden uit. Typ ook een woord waarop we zoeken, bijvoorbeeld: hechting -baby.
+          Met “{q}” blijft er geen woord over om op te zoeken: een woord met een minteken ervoor sluiten we uit, en woorden als “de” en “een” slaan we over. Typ
+          ook een woord waarop we zoeken, bijvoorbeeld: hechting -baby.
         </p>
         <Suggestions themes={themes} />
       </>
@@ -174,7 +175,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
           : outcome.total === 1
             ? '1 resultaat'
             : `${outcome.total} resultaten`}
-        {outcome.partial ? outcome.partialWords ? ' met een of meer woorden waarop we zochten' : ' met een deel ervan' : <> voor “{shown}”</>}
+        {outcome.partial ? outcome.partialWords ? ' met een of meer van de woorden waarop we zochten' : ' met een deel ervan' : <> voor “{shown}”</>}
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
         {outcome.more ? ` We tonen er ${outcome.total}.${outcome.partial ? '' : ' Voeg een woord toe om gerichter te zoeken.'}` : ''}
         {outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}

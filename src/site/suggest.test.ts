@@ -143,6 +143,8 @@ describe.each(backends())('search suggestions on %s', (kind: Backend) => {
       JSON.stringify(await titles('jgz')),
     ).toBe(true);
     expect(await titles('amk')).toContain('Veilig Thuis');
+    // A two-letter abbreviation is not looked for inside titles: AF is in "afwegingskader".
+    expect(await titles('aandachtsfunctionaris')).not.toContain('Het afwegingskader in de meldcode');
     for (const [typed, meant] of <const>[
       ['hechtng', 'Hechting'],
       ['kindermishandling', 'Kindermishandeling'],

@@ -98,7 +98,9 @@ export async function suggest(db: Queryable, q: string, synonyms: Synonyms = bun
     for (const f of list) if (found.length < SUGGEST_LIMIT && !found.some((o) => o.url === f.url && o.kind === f.kind)) found.push(f);
   };
   add(await rows<Found>(db, suggestSql(q)));
-  for (const term of synonyms.also.get(key(q)) ?? []) if (found.length < SUGGEST_LIMIT) add(await rows<Found>(db, suggestSql(term)));
+  // Not a two-letter abbreviation (AF, VT): as part of a title it is in too many words ("afwegingskader").
+  for (const term of synonyms.also.get(key(q)) ?? [])
+    if (found.length < SUGGEST_LIMIT && !synonyms.short.has(key(term))) add(await rows<Found>(db, suggestSql(term)));
   if (found.length < SUGGEST_LIMIT && q.length >= 4) {
     // A typing error: what the search would correct it to, then the titles most like it.
     const meant = await spellingOf(db, q, synonyms);
