@@ -149,8 +149,16 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   if (q.length > MAX_QUERY) return { state: 'too-long', length: q.length };
   const parsed = parseQuery(q, synonyms);
   // A word left out, and nothing else searched for ("-x", "de -baby": "de" is a stop word) would list every other page.
-  if (parsed.groups.some((g) => /(^|\s)-/.test(g)) && !(await searchesSomething(db, parsed))) return { state: 'only-left-out' };
-  let outcome = await page(db, parsed, input.p);
+  // Without a word or phrase to look for that is known at once; whether those are all stop words is
+  // checked beside the search (on another connection), not before it.
+  const wanted = wantedTerms(parsed);
+  if (!wanted.length) return { state: 'only-left-out' };
+  const [something, first] = await Promise.all([
+    parsed.groups.some((g) => /(^|\s)-/.test(g)) ? searchesSomething(db, wanted) : true,
+    page(db, parsed, input.p),
+  ]);
+  if (!something) return { state: 'only-left-out' };
+  let outcome = first;
   if (outcome.total < FEW) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
     // Searched as typed (the way back from a correction): the correction is only offered.
@@ -172,10 +180,11 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
 }
 
-/** Whether the query searches for any word, not only for what a page must not hold: a word or phrase of it that is no stop word. */
-async function searchesSomething(db: Queryable, parsed: ParsedQuery): Promise<boolean> {
-  const wanted = parsed.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'word' || t.kind === 'phrase')).map((t) => t.text);
-  if (!wanted.length) return false;
+/** The words and phrases a query looks for (not those left out). */
+const wantedTerms = (parsed: ParsedQuery) => parsed.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'word' || t.kind === 'phrase')).map((t) => t.text);
+
+/** Whether any of these words or phrases is searched for: not a stop word only. */
+async function searchesSomething(db: Queryable, wanted: string[]): Promise<boolean> {
   const [row] = await rows<{ some: boolean }>(
     db,
     sql`select coalesce(bool_or(numnode(search_tsquery(array[w])) > 0), false) as some from unnest(${textArray(wanted)}) as w`,
