@@ -183,22 +183,21 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
 /** The words and phrases a query looks for (not those left out). */
 const wantedTerms = (parsed: ParsedQuery) => parsed.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'word' || t.kind === 'phrase')).map((t) => t.text);
 
-/** Whether any of these words or phrases is searched for: not a stop word only. */
-async function searchesSomething(db: Queryable, wanted: string[]): Promise<boolean> {
-  const [row] = await rows<{ some: boolean }>(
+/** Which of these texts (each as one group) the search looks for at all, by index: not those of stop words only ("de", "een"). */
+async function searchedIndexes(db: Queryable, texts: readonly string[]): Promise<Set<number>> {
+  const found = await rows<{ i: number }>(
     db,
-    sql`select coalesce(bool_or(numnode(search_tsquery(array[w])) > 0), false) as some from unnest(${textArray(wanted)}) as w`,
+    sql`select t.i::int as i from unnest(${textArray(texts)}) with ordinality as t(text, i) where numnode(search_tsquery(array[t.text])) > 0`,
   );
-  return row?.some === true;
+  return new Set(found.map((f) => f.i - 1));
 }
+
+/** Whether any of these words or phrases is searched for: not a stop word only. */
+const searchesSomething = async (db: Queryable, wanted: string[]) => (await searchedIndexes(db, wanted)).size > 0;
 
 /** The query without the groups the search leaves out (stop words only), each group's typed term kept with it. */
 async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<ParsedQuery> {
-  const found = await rows<{ i: number }>(
-    db,
-    sql`select g.i::int as i from unnest(${textArray(parsed.groups)}) with ordinality as g(text, i) where numnode(search_tsquery(array[g.text])) > 0`,
-  );
-  const kept = new Set(found.map((f) => f.i - 1));
+  const kept = await searchedIndexes(db, parsed.groups);
   if (kept.size === parsed.groups.length) return parsed;
   return { ...parsed, groups: parsed.groups.filter((_, i) => kept.has(i)), terms: parsed.terms.filter((_, i) => kept.has(i)) };
 }
@@ -211,24 +210,21 @@ async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<Parse
  */
 async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
   const found = await rows<HitRow>(db, searchSql(loose, 0, MAX_PARTIAL, MAX_PARTIAL));
-  const counted = found[0]?.total ?? 0;
-  const total = Math.min(counted, MAX_PARTIAL);
   const missing = await missingTerms(db, parsed, found);
   const lacks = (r: HitRow) => missing.get(`${r.kind} ${r.ref}`) ?? [];
   const ordered = [...found].sort((a, b) => lacks(a).length - lacks(b).length);
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
-  // A page past the end (an old link, a typed number): the first page.
-  const at = p > pages ? 1 : p;
   const marks = queryLexemes(found[0]?.marks ?? '');
-  return {
-    state: 'results',
-    total,
-    more: counted > MAX_PARTIAL,
-    page: at,
-    pages,
-    expanded: parsed.expanded,
-    hits: ordered.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE).map((r) => ({ ...hitOf(r, marks), missing: lacks(r) })),
-  };
+  const results = resultsOf(parsed, found, MAX_PARTIAL, p, []);
+  // A page past the end (an old link, a typed number): the first page.
+  const at = p > results.pages ? 1 : p;
+  return { ...results, page: at, hits: ordered.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE).map((r) => ({ ...hitOf(r, marks), missing: lacks(r) })) };
+}
+
+/** A results page of these hits, counted from the rows search_ranked gave (each carries the count of all matches, up to `max` + 1). */
+function resultsOf(parsed: ParsedQuery, found: readonly HitRow[], max: number, p: number, hits: SearchHit[]): Extract<SearchOutcome, { state: 'results' }> {
+  const counted = found[0]?.total ?? 0;
+  const total = Math.min(counted, max);
+  return { state: 'results', total, more: counted > max, page: p, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), expanded: parsed.expanded, hits };
 }
 
 const hitOf = (r: HitRow, marks: ReturnType<typeof queryLexemes>): SearchHit => ({
@@ -297,18 +293,14 @@ async function page(db: Queryable, parsed: ParsedQuery, p: number, max = MAX_RES
   const found = await rows<HitRow>(db, searchSql(parsed, offset, max));
   // A page past the end (an old link, a typed number): show the first page instead of "no results".
   if (!found.length && p > 1) return page(db, parsed, 1, max);
-  const counted = found[0]?.total ?? 0;
-  const total = Math.min(counted, max);
   const marks = queryLexemes(found[0]?.marks ?? '');
-  return {
-    state: 'results',
-    total,
-    more: counted > max,
-    page: p,
-    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    expanded: parsed.expanded,
-    hits: found.map((r) => hitOf(r, marks)),
-  };
+  return resultsOf(
+    parsed,
+    found,
+    max,
+    p,
+    found.map((r) => hitOf(r, marks)),
+  );
 }
 
 /** What a text means if it is misspelt ("meldkode": "meldcode"), as the search would correct or offer it; null if nothing better is known. */

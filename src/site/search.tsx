@@ -75,11 +75,9 @@ const NO_EXTRAS: HitExtras = { labels: new Map(), sessions: new Map(), sources: 
  * A source hit's snippet: where its words are, unless that is only its publisher (the lead of its
  * search document, all a title match brings): then its description, as far as a snippet goes.
  */
+const LEADING_ELLIPSIS = new RegExp(`^${ELLIPSIS}\\s*`);
 function sourceSnippet(hit: SearchHit, info: SourceInfo | undefined): string[] {
-  const text = hit.snippet
-    .join('')
-    .replace(new RegExp(`^${ELLIPSIS}\\s*`), '')
-    .trim();
+  const text = hit.snippet.join('').replace(LEADING_ELLIPSIS, '').trim();
   if (!info?.description || (text && text !== info.organisation)) return hit.snippet;
   const words = info.description.split(/\s+/).filter(Boolean);
   return [words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(' ')} ${ELLIPSIS}` : words.join(' ')];
