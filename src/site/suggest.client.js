@@ -12,6 +12,8 @@ const list = el('ul', { id: 'suggesties', class: 'hw-suggest', role: 'listbox', 
 const live = el('p', { class: 'hw-visually-hidden', role: 'status' });
 input.parentElement.append(list, live);
 el(input, { role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': false, 'aria-controls': list.id, autocomplete: 'off' });
+// Back from a suggestion: what was typed (a field with autocomplete off is not restored).
+input.value = history.state?.typed ?? input.value;
 let items = [];
 let active = -1;
 let timer;
@@ -48,6 +50,7 @@ const load = async (text) => {
 const go = (li) => {
   if (!li) return;
   open(false); // closed on coming back
+  history.replaceState({ typed: input.value }, '');
   location.assign(li.dataset.url);
 };
 

@@ -120,6 +120,13 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${env.server.base}${url}`);
     expect(await page.locator('h1').textContent()).toBe('Hechting');
+    // Back: the search page with what was typed in the field, the list closed; reloaded, the same.
+    await page.goBack();
+    await page.waitForURL(`${env.server.base}/zoeken`);
+    expect(await field(page).inputValue()).toBe('hech');
+    expect(await q.getAttribute('aria-expanded')).toBe('false');
+    await page.reload();
+    expect(await field(page).inputValue()).toBe('hech');
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await context.close();
