@@ -90,6 +90,9 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     ['vechtscheiding', 'complexe scheiding', '/themas/complexe-echtscheidingen'],
     // The word from before the Jeugdwet (2015), still in use.
     ['jeugdzorg', 'jeugdhulp', '/netwerk/jeugdhulp-voorbeeldregio'],
+    // Written with a hyphen in the list and on the page.
+    ['VHT', 'video-hometraining', '/netwerk/jeugdhulp-voorbeeldregio'],
+    ['video hometraining', 'VHT', '/netwerk/jeugdhulp-voorbeeldregio'],
   ])('the abbreviation or synonym "%s" also searches "%s" and says so', async (typed, also, url) => {
     const r = await run(typed);
     expect(r.expanded).toContain(also);

@@ -51,6 +51,15 @@ describe('a query as groups', () => {
     }
   });
 
+  it('finds a term with a hyphen in the list, typed with the hyphen or without', () => {
+    const vht = parseSynonyms('- [VHT, video-hometraining]\n- woord: Advies- en Meldpunt Kindermishandeling\n  ook: [Veilig Thuis]');
+    expect(parseQuery('VHT', vht).groups).toEqual(['VHT or video-hometraining']);
+    expect(parseQuery('video-hometraining', vht).groups).toEqual(['video-hometraining or VHT']);
+    expect(parseQuery('video-hometraining', vht).expanded).toEqual(['VHT']);
+    expect(parseQuery('Video hometraining thuis', vht).expanded).toEqual(['VHT']);
+    expect(parseQuery('advies- en meldpunt kindermishandeling', vht).groups).toEqual(['"advies- en meldpunt kindermishandeling" or "Veilig Thuis"']);
+  });
+
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
     expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);

@@ -37,7 +37,13 @@ const entry = z.union(
 );
 const file = z.array(entry);
 
-export const key = (text: string) => text.toLowerCase().split(/\s+/).filter(Boolean).join(' ');
+/** A term as it is looked up: its words (letters and digits) in lower case, so "video-hometraining" is "video hometraining" as typed either way. */
+export const key = (text: string) =>
+  text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .join(' ');
 
 /** Reads and checks the list; a mistake stops the app at start with the entry it is in. */
 export function parseSynonyms(text: string, source = 'synoniemen.yaml'): Synonyms {
