@@ -108,6 +108,12 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(r.hits.flatMap((h) => h.snippet.filter((_, i) => i % 2 === 1)).map((m) => m.toLowerCase())).not.toContain('raad');
     // Asked for by name, the Raad is still found.
     expect((await run('raad kinderbescherming')).total).toBeGreaterThan(0);
+    // Also with "raad" typed as "rad": in lower case inside a longer query it is a word, not the abbreviation.
+    const typo = await run('rad voor de kinderbescherming');
+    expect(typo.expanded).toEqual([]);
+    expect(urls(typo)[0]).toBe('https://www.kinderbescherming.nl/');
+    expect((await run('RAD bij peuters')).expanded).toEqual(['reactieve hechtingsstoornis']);
+    expect((await run('rad')).expanded).toEqual(['reactieve hechtingsstoornis']);
   });
 
   it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {

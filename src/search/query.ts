@@ -86,7 +86,9 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         const found = synonyms.also.get(k);
         if (!found) continue;
         const said = run.map((r) => r.text).join(' ');
-        if (synonyms.short.has(k) && !whole && said !== said.toUpperCase()) continue;
+        // A two-letter abbreviation ("af") or one that is also a word's stem ("rad", as in "rad voor de
+        // kinderbescherming") counts inside a longer query only in capitals.
+        if ((synonyms.short.has(k) || synonyms.onlyAlso.has(k)) && !whole && said !== said.toUpperCase()) continue;
         matched = n;
         also = found;
       }
