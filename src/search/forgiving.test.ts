@@ -103,6 +103,11 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   it('"RAD" finds the pages about reactieve hechtingsstoornis, not the Raad voor de Kinderbescherming ("rad" is the stem of "raad")', async () => {
     const r = await run('RAD');
     expect(r.expanded).toEqual(['reactieve hechtingsstoornis']);
+    // Searched instead of RAD, not beside it, and the page says so.
+    expect(r.meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
+    const page = await html('/zoeken?q=RAD');
+    expect(page).toContain('Gezocht op wat “RAD” betekent: reactieve hechtingsstoornis.');
+    expect(page).not.toContain('Ook gezocht op');
     expect(urls(r)).toContain('/themas/hechting-en-hechtingsproblemen');
     for (const h of r.hits) expect(`${h.title} ${h.snippet.join('')}`.toLowerCase(), h.url).not.toMatch(/\braad\b/);
     expect(r.hits.flatMap((h) => h.snippet.filter((_, i) => i % 2 === 1)).map((m) => m.toLowerCase())).not.toContain('raad');

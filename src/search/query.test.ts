@@ -37,6 +37,7 @@ describe('a query as groups', () => {
     // One way only.
     expect(parseQuery('BSO', synonyms).groups).toEqual(['BSO or "buitenschoolse opvang" or kinderopvang']);
     expect(parseQuery('kinderopvang', synonyms).expanded).toEqual([]);
+    expect(parseQuery('BSO', synonyms).meanings).toEqual([]);
   });
 
   it('keeps, per group, what was typed for it: the term a partial result may say is missing', () => {
@@ -134,6 +135,8 @@ describe('the synonym list', () => {
     expect(rad.groups).toEqual(['"reactieve hechtingsstoornis"']);
     expect(rad.expanded).toEqual(['reactieve hechtingsstoornis']);
     expect(rad.terms).toEqual(['RAD']);
+    expect(rad.meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
+    expect(parseQuery('RAD kind', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
     expect(rad.markWords).toEqual(['reactieve', 'hechtingsstoornis']);
     expect(parseQuery('RAD kind', list).groups).toEqual(['"reactieve hechtingsstoornis"', 'kind']);
     const own = parseSynonyms('- woord: RAD\n  ook: [reactieve hechtingsstoornis]\n  alleen_ook: true\n- [hechtingsstoornis RAD, RAD]');

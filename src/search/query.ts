@@ -13,6 +13,8 @@ export interface ParsedQuery {
   plainWords: string[];
   /** The terms searched besides what was typed, as the synonym list writes them. */
   expanded: string[];
+  /** Typed terms searched only by what they stand for (`alleen_ook`: RAD), with what that is: not "also", but instead. */
+  meanings: { typed: string; as: string[] }[];
   /**
    * Per group, what was typed for it, as a result may say it is missing ("hechting", "MDO", "a of b"
    * for words typed with "or" between them); empty for a word left out.
@@ -66,6 +68,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const markWords: string[] = [];
   const plainWords: string[] = [];
   const expanded: string[] = [];
+  const meanings: ParsedQuery['meanings'] = [];
   let joinNext = false;
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as Token;
@@ -96,7 +99,9 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         const run = list.slice(i, i + matched).map((r) => r.text);
         typed = run.join(' ');
         // A term searched only by what it stands for (RAD: "rad" is also the stem of "raad") is not an alternative itself.
-        const self = synonyms.onlyAlso.has(key(run.map(bare).join(' '))) ? [] : [quoteIfWords(run.join(' '))];
+        const onlyMeaning = synonyms.onlyAlso.has(key(run.map(bare).join(' ')));
+        const self = onlyMeaning ? [] : [quoteIfWords(run.join(' '))];
+        if (onlyMeaning) meanings.push({ typed: asTyped(typed), as: [...(also ?? [])] });
         alts = [...self, ...(also ?? []).map(quoteIfWords)];
         for (const a of also ?? []) if (!expanded.includes(a)) expanded.push(a);
         for (const a of alts) markWords.push(...wordsOf(a));
@@ -128,6 +133,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
     markWords: [...new Set(markWords)],
     plainWords,
     expanded,
+    meanings,
     titles: titles.filter(Boolean),
     terms: terms.map((t) => (t.every(Boolean) ? t.map(asTyped).filter(Boolean).join(' of ') : '')),
   };

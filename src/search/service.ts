@@ -82,6 +82,8 @@ export type SearchOutcome =
       hits: SearchHit[];
       /** The terms searched besides what was typed (synonyms, abbreviations), as the list writes them. */
       expanded: string[];
+      /** Of those, the ones searched instead of a typed term, not beside it (RAD: reactieve hechtingsstoornis). */
+      meanings: ParsedQuery['meanings'];
       /** The query was misspelt and these are the results for `to` instead ("Resultaten voor …"). */
       corrected?: { from: string; to: string };
       /** A better query to offer as a link ("Bedoelde je: …?"), when the typed one finds nothing or little. */
@@ -224,7 +226,16 @@ async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuer
 function resultsOf(parsed: ParsedQuery, found: readonly HitRow[], max: number, p: number, hits: SearchHit[]): Extract<SearchOutcome, { state: 'results' }> {
   const counted = found[0]?.total ?? 0;
   const total = Math.min(counted, max);
-  return { state: 'results', total, more: counted > max, page: p, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), expanded: parsed.expanded, hits };
+  return {
+    state: 'results',
+    total,
+    more: counted > max,
+    page: p,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    expanded: parsed.expanded,
+    meanings: parsed.meanings,
+    hits,
+  };
 }
 
 const hitOf = (r: HitRow, marks: ReturnType<typeof queryLexemes>): SearchHit => ({

@@ -84,6 +84,16 @@ function sourceSnippet(hit: SearchHit, info: SourceInfo | undefined): string[] {
 }
 
 /** "Resultaten voor hechting. Zoek in plaats daarvan op hechtng." or "Bedoelde je: hechting?" */
+/** What else was searched: synonyms beside the typed terms, and what an abbreviation searched only by its meaning stands for (RAD). */
+function searchedAlso(outcome: Extract<SearchOutcome, { state: 'results' }>): string {
+  const instead = new Set(outcome.meanings.flatMap((m) => m.as));
+  const also = outcome.expanded.filter((e) => !instead.has(e));
+  return (
+    (also.length ? ` Ook gezocht op: ${also.join(', ')}.` : '') +
+    outcome.meanings.map((m) => ` Gezocht op wat “${m.typed}” betekent: ${m.as.join(', ')}.`).join('')
+  );
+}
+
 const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = ({ outcome }) => {
   if (outcome.corrected) {
     const literal = `/zoeken?${new URLSearchParams({ q: outcome.corrected.from, letterlijk: '1' })}`;
@@ -153,7 +163,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
     return (
       <>
         <p role="status" class="hw-search-status">
-          Geen resultaten voor “{q}”.{outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
+          Geen resultaten voor “{q}”.{searchedAlso(outcome)}
         </p>
         <Spelling outcome={outcome} />
         <Suggestions themes={themes} />
@@ -176,7 +186,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
         {outcome.partial ? outcome.partialWords ? ' met een of meer van de woorden waarop we zochten' : ' met een deel ervan' : <> voor “{shown}”</>}
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
         {outcome.more ? ` We tonen er ${outcome.total}.${outcome.partial ? '' : ' Voeg een woord toe om gerichter te zoeken.'}` : ''}
-        {outcome.expanded.length ? ` Ook gezocht op: ${outcome.expanded.join(', ')}.` : ''}
+        {searchedAlso(outcome)}
       </p>
       <ol class="hw-results">
         {outcome.hits.map((hit) => {
