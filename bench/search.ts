@@ -36,14 +36,19 @@ const judgements = loadJudgements();
 // every run, the ones bench/search-judgements.yaml names (/bench/<kind>/<i>).
 const docs = documents(DOCUMENTS);
 
+/** The judged queries whose documents are all demo content: measured before the generated documents are in, and after. */
+const demoJudgements = judgements.filter((j) => j.relevant.every((r) => !r.url.startsWith('/bench/')));
+
 async function fill(database: Database) {
   // Migrations and the demo content, through the loaders a first start uses.
   await loadDemoContent(database);
+  // What the ranking does on the network's own pages alone, beside what it does among the generated ones.
+  const demoOnly = await measureQuality(database.db, demoJudgements);
   const started = performance.now();
   // As after any bulk load, insertDocuments ends with vacuum analyze: the visibility map and statistics
   // are set now, not by an autovacuum that would otherwise start in the middle of the measurement.
   await insertDocuments(database, docs);
-  return Math.round(performance.now() - started);
+  return { fillMs: Math.round(performance.now() - started), demoOnly: demoOnly.ndcgAt10 };
 }
 
 /** How many documents the queries find, for a sample, and the query that finds most. */
@@ -75,15 +80,25 @@ interface Run {
   repeatedRequests: number;
   matches: Awaited<ReturnType<typeof profile>>;
   /** The judged queries: nDCG@10 and the share without any result. */
-  quality: { queries: number; ndcgAt10: number; zeroResultShare: number; worst: { q: string; ndcg: number }[] };
+  quality: {
+    queries: number;
+    ndcgAt10: number;
+    zeroResultShare: number;
+    worst: { q: string; ndcg: number }[];
+    /** The judged queries about demo content: nDCG@10 on the demo content alone, and with the generated documents in. */
+    demo: { queries: number; aloneNdcgAt10: number; mixedNdcgAt10: number };
+  };
   load: WrkFigures;
   targetMet: boolean;
 }
 
 async function measure(backend: string, database: Database, env: Record<string, string>, warm: string[], paths: string[]): Promise<Run> {
-  const fillMs = await fill(database);
+  const { fillMs, demoOnly } = await fill(database);
   const matches = await profile(database, paths);
   const judged = await measureQuality(database.db, judgements);
+  const demoQueries = new Set(demoJudgements.map((j) => j.q));
+  const mixed = judged.perQuery.filter((p) => demoQueries.has(p.q));
+  const mixedNdcg = Math.round((mixed.reduce((n, p) => n + p.ndcg, 0) / Math.max(mixed.length, 1)) * 1000) / 1000;
   await database.close();
   const worst = [...judged.perQuery].sort((a, b) => a.ndcg - b.ndcg).slice(0, 5);
   const quality = {
@@ -91,6 +106,7 @@ async function measure(backend: string, database: Database, env: Record<string, 
     ndcgAt10: judged.ndcgAt10,
     zeroResultShare: judged.zeroResultShare,
     worst: worst.map(({ q, ndcg }) => ({ q, ndcg })),
+    demo: { queries: demoJudgements.length, aloneNdcgAt10: demoOnly, mixedNdcgAt10: mixedNdcg },
   };
   const app = await startAppProcess(PORT, { LOG_LEVEL: 'warn', ...env });
   try {
@@ -115,6 +131,9 @@ async function measure(backend: string, database: Database, env: Record<string, 
     );
     console.log(
       `  judged queries: nDCG@10 ${quality.ndcgAt10}, zero-result share ${quality.zeroResultShare} (${quality.queries} queries; worst: ${worst.map((w) => `${JSON.stringify(w.q)} ${w.ndcg}`).join(', ')})`,
+    );
+    console.log(
+      `  the ${quality.demo.queries} judged queries about demo content: nDCG@10 ${quality.demo.aloneNdcgAt10} on the demo content alone, ${quality.demo.mixedNdcgAt10} with the ${DOCUMENTS.toLocaleString('en')} generated documents in`,
     );
     if (run.repeatedRequests > 0) console.log(`  note: ${run.repeatedRequests} requests repeated a query (answered from the page cache)`);
     return run;
@@ -202,11 +221,13 @@ await recordResults(
     `${DOCUMENTS.toLocaleString('en')} generated Dutch documents; wrk, 1 thread, ${CONNECTIONS} connections, ${SECONDS} s; every request a query not asked before in the run (so the page cache never answers it); searches in the database at once: ${GATE}. Target p95 < ${TARGET_P95_MS} ms.`,
     `Quality: the ${judgements.length} judged queries of bench/search-judgements.yaml over the same documents plus the demo content, first page; targets nDCG@10 ≥ ${TARGET_NDCG}, zero-result share ${TARGET_ZERO_SHARE}.`,
     '',
-    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches | nDCG@10 | zero-result share |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `The ${demoJudgements.length} judged queries about demo content are also measured on the demo content alone, before the generated documents are added ("demo alone"), and again with them in ("demo, mixed").`,
+    '',
+    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches | nDCG@10 | zero-result share | nDCG@10 demo alone | nDCG@10 demo, mixed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} | ${r.quality.ndcgAt10} | ${r.quality.zeroResultShare} |`,
+        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} | ${r.quality.ndcgAt10} | ${r.quality.zeroResultShare} | ${r.quality.demo.aloneNdcgAt10} | ${r.quality.demo.mixedNdcgAt10} |`,
     ),
   ].join('\n'),
 );
@@ -219,7 +240,14 @@ console.log(
     runs: Object.fromEntries(
       runs.map((r) => [
         r.backend,
-        { requestsPerSecond: r.load.requestsPerSecond, ...r.load.latencyMs, ndcgAt10: r.quality.ndcgAt10, zeroResultShare: r.quality.zeroResultShare },
+        {
+          requestsPerSecond: r.load.requestsPerSecond,
+          ...r.load.latencyMs,
+          ndcgAt10: r.quality.ndcgAt10,
+          zeroResultShare: r.quality.zeroResultShare,
+          demoAloneNdcgAt10: r.quality.demo.aloneNdcgAt10,
+          demoMixedNdcgAt10: r.quality.demo.mixedNdcgAt10,
+        },
       ]),
     ),
   }),
