@@ -12,8 +12,9 @@ const list = el('ul', { id: 'suggesties', class: 'hw-suggest', role: 'listbox', 
 const live = el('p', { class: 'hw-visually-hidden', role: 'status' });
 input.parentElement.append(list, live);
 el(input, { role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': false, 'aria-controls': list.id, autocomplete: 'off' });
-// Back from a suggestion: what was typed (a field with autocomplete off is not restored).
+// Back or reload: what was last typed (a field with autocomplete off is not restored).
 input.value = history.state?.typed ?? input.value;
+const keep = () => history.replaceState({ typed: input.value }, '');
 let items = [];
 let active = -1;
 let timer;
@@ -49,8 +50,10 @@ const load = async (text) => {
 };
 const go = (li) => {
   if (!li) return;
-  open(false); // closed on coming back
-  history.replaceState({ typed: input.value }, '');
+  clearTimeout(timer); // no list opening after this, nor on coming back
+  ctrl?.abort();
+  open(false);
+  keep();
   location.assign(li.dataset.url);
 };
 
@@ -58,8 +61,12 @@ on(input, 'input', () => {
   const text = q();
   clearTimeout(timer);
   ctrl?.abort();
-  if (text.length > 2 && text.length < 101) timer = setTimeout(load, 150, text);
-  else show([], '');
+  const ask = text.length > 2 && text.length < 101;
+  if (!ask) show([], '');
+  timer = setTimeout(() => {
+    keep(); // once typing pauses: a history entry takes only so many changes
+    if (ask) load(text);
+  }, 150);
 });
 on(input, 'keydown', (e) => {
   const k = e.key;

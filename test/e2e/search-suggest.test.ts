@@ -127,6 +127,21 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     expect(await q.getAttribute('aria-expanded')).toBe('false');
     await page.reload();
     expect(await field(page).inputValue()).toBe('hech');
+    // What was typed last comes back, not what was typed before it: a new text (kept once typing
+    // pauses), left by another link.
+    const kept = (text: string) => page.waitForFunction((t) => history.state?.typed === t, text);
+    await q.fill('iets anders');
+    await kept('iets anders');
+    await page.getByRole('link', { name: 'Meldcode', exact: true }).first().click();
+    await page.waitForURL(`${env.server.base}/meldcode`);
+    await page.goBack();
+    await page.waitForURL(`${env.server.base}/zoeken`);
+    expect(await field(page).inputValue()).toBe('iets anders');
+    // Cleared, then reloaded: empty.
+    await q.fill('');
+    await kept('');
+    await page.reload();
+    expect(await field(page).inputValue()).toBe('');
     expect(errors).toEqual([]);
     expect(foreign).toEqual([]);
     await context.close();
