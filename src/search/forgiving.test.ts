@@ -121,6 +121,26 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect((await run('rad')).expanded).toEqual(['reactieve hechtingsstoornis']);
   });
 
+  it('a term with a hyphen in the synonym list finds a page that writes it as two words, and one with the hyphen', async () => {
+    await upsertSearchDocument(db(), {
+      kind: 'test-vht',
+      ref: 'a',
+      title: 'Opvoedsteun thuis',
+      url: '/test/vht/a',
+      summary: '',
+      body: 'Met video hometraining kijken ouders samen terug.',
+    });
+    try {
+      for (const q of ['VHT', 'video-hometraining', 'video hometraining']) {
+        const found = urls(await run(q));
+        expect(found, q).toContain('/test/vht/a');
+        expect(found, q).toContain('/netwerk/jeugdhulp-voorbeeldregio');
+      }
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-vht'`);
+    }
+  });
+
   it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {
     // Two made-up words, each one letter from what is typed and in one document each.
     await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'a', title: 'Over de gribbelaar', url: '/test/spel/a', summary: '', body: 'Een gribbelaar.' });

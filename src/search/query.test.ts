@@ -54,17 +54,25 @@ describe('a query as groups', () => {
 
   it('finds a term with a hyphen in the list, typed with the hyphen or without', () => {
     const vht = parseSynonyms('- [VHT, video-hometraining]\n- woord: Advies- en Meldpunt Kindermishandeling\n  ook: [Veilig Thuis]');
-    expect(parseQuery('VHT', vht).groups).toEqual(['VHT or video-hometraining']);
-    expect(parseQuery('video-hometraining', vht).groups).toEqual(['video-hometraining or VHT']);
+    // Searched as the phrase of its words, which a page matches with the hyphen or without.
+    expect(parseQuery('VHT', vht).groups).toEqual(['VHT or "video hometraining"']);
+    expect(parseQuery('video-hometraining', vht).groups).toEqual(['"video hometraining" or VHT']);
     expect(parseQuery('video-hometraining', vht).expanded).toEqual(['VHT']);
     expect(parseQuery('Video hometraining thuis', vht).expanded).toEqual(['VHT']);
-    expect(parseQuery('advies- en meldpunt kindermishandeling', vht).groups).toEqual(['"advies- en meldpunt kindermishandeling" or "Veilig Thuis"']);
+    expect(parseQuery('advies- en meldpunt kindermishandeling', vht).groups).toEqual(['"advies en meldpunt kindermishandeling" or "Veilig Thuis"']);
+    // A title that says exactly what was asked is still recognised as written, hyphen and all.
+    expect(parseQuery('video-hometraining', vht).titles).toEqual(['video-hometraining', 'vht']);
+    expect(parseQuery('VHT', vht).titles).toEqual(['vht', 'video-hometraining']);
   });
 
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
     expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('melding af ronden', synonyms).expanded).toEqual([]);
+    // Written with a hyphen, still two letters.
+    const vt = parseSynonyms('- [V-T, Veilig Thuis]');
+    expect(parseQuery('v-t melding', vt).expanded).toEqual([]);
+    expect(parseQuery('V-T melding', vt).expanded).toEqual(['Veilig Thuis']);
   });
 
   it('replaces only the plain words named, keeping the rest as typed', () => {
@@ -137,6 +145,9 @@ describe('the synonym list', () => {
     expect(rad.terms).toEqual(['RAD']);
     expect(rad.meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
     expect(parseQuery('RAD kind', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
+    // Said once, however often it is typed.
+    expect(parseQuery('RAD RAD', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
+    expect(parseQuery('RAD or rad', list).meanings).toHaveLength(1);
     expect(rad.markWords).toEqual(['reactieve', 'hechtingsstoornis']);
     expect(parseQuery('RAD kind', list).groups).toEqual(['"reactieve hechtingsstoornis"', 'kind']);
     const own = parseSynonyms('- woord: RAD\n  ook: [reactieve hechtingsstoornis]\n  alleen_ook: true\n- [hechtingsstoornis RAD, RAD]');

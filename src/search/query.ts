@@ -53,7 +53,12 @@ export function tokens(q: string): Token[] {
   return out;
 }
 
-const quoteIfWords = (t: string) => (/\s/.test(t) ? `"${t}"` : t);
+/**
+ * A term of the synonym list as the database searches it: a term of several words, or with a hyphen,
+ * as the phrase of its words, which matches "video-hometraining" and "video hometraining" alike (the
+ * hyphenated word alone would match only the first).
+ */
+const asTerm = (t: string) => (/[\s-]/.test(t) ? `"${bare(t)}"` : t);
 /** A typed term as a result names it: without quotes or punctuation at either end ("hechting," is "hechting"). */
 const asTyped = (t: string) => t.replace(/"/g, '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
 const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
@@ -64,6 +69,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const list = tokens(q);
   const whole = list.length === 1;
   const groups: string[][] = [];
+  const writtenGroups: string[][] = [];
   const terms: string[][] = [];
   const markWords: string[] = [];
   const plainWords: string[] = [];
@@ -77,6 +83,8 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       continue;
     }
     let alts: string[];
+    // The alternatives as written (a hyphen kept), for a title that says exactly what was asked.
+    let written: string[];
     let typed = t.kind === 'not' ? '' : t.text;
     if (t.kind === 'word') {
       // The longest run of typed words that is a term in the synonym list.
@@ -100,32 +108,37 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         typed = run.join(' ');
         // A term searched only by what it stands for (RAD: "rad" is also the stem of "raad") is not an alternative itself.
         const onlyMeaning = synonyms.onlyAlso.has(key(run.map(bare).join(' ')));
-        const self = onlyMeaning ? [] : [quoteIfWords(run.join(' '))];
-        if (onlyMeaning) meanings.push({ typed: asTyped(typed), as: [...(also ?? [])] });
-        alts = [...self, ...(also ?? []).map(quoteIfWords)];
+        const self = onlyMeaning ? [] : [asTerm(run.join(' '))];
+        if (onlyMeaning && !meanings.some((m) => key(m.typed) === key(typed))) meanings.push({ typed: asTyped(typed), as: [...(also ?? [])] });
+        alts = [...self, ...(also ?? []).map(asTerm)];
+        written = [...(onlyMeaning ? [] : [typed]), ...(also ?? [])];
         for (const a of also ?? []) if (!expanded.includes(a)) expanded.push(a);
         for (const a of alts) markWords.push(...wordsOf(a));
         plainWords.push(...run);
         i += matched - 1;
       } else {
         alts = [t.text];
+        written = alts;
         markWords.push(...wordsOf(t.text));
         plainWords.push(t.text);
       }
     } else {
       alts = [t.text];
+      written = alts;
       if (t.kind === 'phrase') markWords.push(...wordsOf(t.text));
     }
     if (joinNext) {
       (groups[groups.length - 1] as string[]).push(...alts);
+      (writtenGroups[writtenGroups.length - 1] as string[]).push(...written);
       (terms[terms.length - 1] as string[]).push(typed);
     } else {
       groups.push(alts);
+      writtenGroups.push([...written]);
       terms.push([typed]);
     }
     joinNext = false;
   }
-  const positive = groups.filter((g) => !(g[0] as string).startsWith('-'));
+  const positive = writtenGroups.filter((g) => !(g[0] as string).startsWith('-'));
   const titles =
     groups.length === 1 && positive.length === 1 ? (positive[0] as string[]).map(normalTitle) : [normalTitle(positive.map((g) => g[0] as string).join(' '))];
   return {

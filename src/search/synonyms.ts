@@ -75,7 +75,8 @@ export function parseSynonyms(text: string, source = 'synoniemen.yaml'): Synonym
       throw new Error(`${source}: "${k}" heeft alleen_ook, maar wat erbij staat wordt zelf ook niet gezocht: er blijft niets over om op te zoeken.`);
     else also.delete(k);
   }
-  const short = new Set([...also.keys()].filter((k) => k.length <= 2));
+  // Counted in letters and digits: "V-T" (key "v t") is as short as "VT".
+  const short = new Set([...also.keys()].filter((k) => k.replace(/ /g, '').length <= 2));
   const longest = Math.max(1, ...[...also.keys()].map((k) => k.split(' ').length));
   return { also, short, longest, onlyAlso };
 }

@@ -83,7 +83,6 @@ function sourceSnippet(hit: SearchHit, info: SourceInfo | undefined): string[] {
   return [words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(' ')} ${ELLIPSIS}` : words.join(' ')];
 }
 
-/** "Resultaten voor hechting. Zoek in plaats daarvan op hechtng." or "Bedoelde je: hechting?" */
 /** What else was searched: synonyms beside the typed terms, and what an abbreviation searched only by its meaning stands for (RAD). */
 function searchedAlso(outcome: Extract<SearchOutcome, { state: 'results' }>): string {
   const instead = new Set(outcome.meanings.flatMap((m) => m.as));
@@ -94,6 +93,7 @@ function searchedAlso(outcome: Extract<SearchOutcome, { state: 'results' }>): st
   );
 }
 
+/** "Resultaten voor hechting. Zoek in plaats daarvan op hechtng." or "Bedoelde je: hechting?" */
 const Spelling: FC<{ outcome: Extract<SearchOutcome, { state: 'results' }> }> = ({ outcome }) => {
   if (outcome.corrected) {
     const literal = `/zoeken?${new URLSearchParams({ q: outcome.corrected.from, letterlijk: '1' })}`;
