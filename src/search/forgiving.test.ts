@@ -141,6 +141,15 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it('a word left out with a minus leaves out what it stands for too, and the page says so', async () => {
+    // The jeugdhulp organisation writes "video-hometraining", never "VHT".
+    expect(urls(await run('jeugdhulp'))).toContain('/netwerk/jeugdhulp-voorbeeldregio');
+    const r = await run('jeugdhulp -VHT');
+    expect(r.total).toBeGreaterThan(0);
+    expect(urls(r)).not.toContain('/netwerk/jeugdhulp-voorbeeldregio');
+    expect(await html('/zoeken?q=jeugdhulp%20-VHT')).toContain('Ook weggelaten: video-hometraining.');
+  });
+
   it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {
     // Two made-up words, each one letter from what is typed and in one document each.
     await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'a', title: 'Over de gribbelaar', url: '/test/spel/a', summary: '', body: 'Een gribbelaar.' });

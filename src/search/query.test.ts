@@ -65,6 +65,21 @@ describe('a query as groups', () => {
     expect(parseQuery('VHT', vht).titles).toEqual(['vht', 'video-hometraining']);
   });
 
+  it('a word left out on its own leaves out what it stands for too, each as a group of its own', () => {
+    const list = bundledSynonyms();
+    const p = parseQuery('jeugdhulp -VHT', list);
+    expect(p.groups).toEqual(['jeugdhulp', '-VHT', '-"video hometraining"']);
+    expect(p.alsoLeftOut).toEqual(['video-hometraining']);
+    expect(p.terms).toEqual(['jeugdhulp', '', '']);
+    expect(p.expanded).toEqual([]);
+    // RAD leaves out what it stands for, not "rad" (the stem of "raad"); in lower case it is a word.
+    expect(parseQuery('hechting -RAD', list).groups).toEqual(['hechting', '-"reactieve hechtingsstoornis"']);
+    expect(parseQuery('kinderbescherming -rad', list).groups).toEqual(['kinderbescherming', '-rad']);
+    // One side of "or" stays as typed.
+    expect(parseQuery('jeugdhulp or -VHT', list).groups).toEqual(['jeugdhulp or -VHT']);
+    expect(parseQuery('hechting', list).alsoLeftOut).toEqual([]);
+  });
+
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
     expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);

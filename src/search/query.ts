@@ -13,6 +13,8 @@ export interface ParsedQuery {
   plainWords: string[];
   /** The terms searched besides what was typed, as the synonym list writes them. */
   expanded: string[];
+  /** The terms left out besides a word typed with a minus ("-VHT": video-hometraining), as the list writes them. */
+  alsoLeftOut: string[];
   /** Typed terms searched only by what they stand for (`alleen_ook`: RAD), with what that is: not "also", but instead. */
   meanings: { typed: string; as: string[] }[];
   /**
@@ -65,6 +67,19 @@ const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 /** A word as the database compares it: letters and digits only. */
 const bare = (t: string) => wordsOf(t).join(' ');
 
+/**
+ * What a word typed with a minus ("-VHT") stands for, by the synonym list's rules: a two-letter term or
+ * one searched only by its meaning counts only in capitals; `self` is whether the word itself is left out.
+ */
+function leftOutTerm(text: string, synonyms: Synonyms): { self: boolean; also: readonly string[] } | undefined {
+  if (!text.startsWith('-') || text.startsWith('-"')) return undefined;
+  const word = text.slice(1);
+  const k = key(bare(word));
+  const also = synonyms.also.get(k);
+  if (!also || ((synonyms.short.has(k) || synonyms.onlyAlso.has(k)) && word !== word.toUpperCase())) return undefined;
+  return { self: !synonyms.onlyAlso.has(k), also };
+}
+
 export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const list = tokens(q);
   const whole = list.length === 1;
@@ -75,6 +90,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const plainWords: string[] = [];
   const expanded: string[] = [];
   const meanings: ParsedQuery['meanings'] = [];
+  const alsoLeftOut: string[] = [];
   let joinNext = false;
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as Token;
@@ -127,6 +143,20 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       written = alts;
       if (t.kind === 'phrase') markWords.push(...wordsOf(t.text));
     }
+    // A word left out on its own ("-VHT", not one side of "or") leaves out what it stands for too,
+    // each as a group of its own: none of them may be on the page. A term searched only by what it
+    // stands for (RAD) leaves out only that, not its Dutch stem ("rad", as in "raad").
+    const leaving = t.kind === 'not' && !joinNext && list[i + 1]?.kind !== 'or' ? leftOutTerm(t.text, synonyms) : undefined;
+    if (leaving) {
+      for (const a of leaving.also) if (!alsoLeftOut.includes(a)) alsoLeftOut.push(a);
+      const left = [...(leaving.self ? [{ alt: t.text, written: t.text }] : []), ...leaving.also.map((a) => ({ alt: `-${asTerm(a)}`, written: `-${a}` }))];
+      for (const l of left) {
+        groups.push([l.alt]);
+        writtenGroups.push([l.written]);
+        terms.push(['']);
+      }
+      continue;
+    }
     if (joinNext) {
       (groups[groups.length - 1] as string[]).push(...alts);
       (writtenGroups[writtenGroups.length - 1] as string[]).push(...written);
@@ -147,6 +177,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
     plainWords,
     expanded,
     meanings,
+    alsoLeftOut,
     titles: titles.filter(Boolean),
     terms: terms.map((t) => (t.every(Boolean) ? t.map(asTyped).filter(Boolean).join(' of ') : '')),
   };

@@ -84,6 +84,8 @@ export type SearchOutcome =
       expanded: string[];
       /** Of those, the ones searched instead of a typed term, not beside it (RAD: reactieve hechtingsstoornis). */
       meanings: ParsedQuery['meanings'];
+      /** The terms left out besides a word typed with a minus (synonyms of "-VHT"). */
+      alsoLeftOut: string[];
       /** The query was misspelt and these are the results for `to` instead ("Resultaten voor …"). */
       corrected?: { from: string; to: string };
       /** A better query to offer as a link ("Bedoelde je: …?"), when the typed one finds nothing or little. */
@@ -234,6 +236,7 @@ function resultsOf(parsed: ParsedQuery, found: readonly HitRow[], max: number, p
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     expanded: parsed.expanded,
     meanings: parsed.meanings,
+    alsoLeftOut: parsed.alsoLeftOut,
     hits,
   };
 }

@@ -83,13 +83,14 @@ function sourceSnippet(hit: SearchHit, info: SourceInfo | undefined): string[] {
   return [words.length > SNIPPET_WORDS ? `${words.slice(0, SNIPPET_WORDS).join(' ')} ${ELLIPSIS}` : words.join(' ')];
 }
 
-/** What else was searched: synonyms beside the typed terms, and what an abbreviation searched only by its meaning stands for (RAD). */
+/** What else was searched: synonyms beside the typed terms, what an abbreviation searched only by its meaning stands for (RAD), and what else was left out. */
 function searchedAlso(outcome: Extract<SearchOutcome, { state: 'results' }>): string {
   const instead = new Set(outcome.meanings.flatMap((m) => m.as));
   const also = outcome.expanded.filter((e) => !instead.has(e));
   return (
     (also.length ? ` Ook gezocht op: ${also.join(', ')}.` : '') +
-    outcome.meanings.map((m) => ` Gezocht op wat “${m.typed}” betekent: ${m.as.join(', ')}.`).join('')
+    outcome.meanings.map((m) => ` Gezocht op wat “${m.typed}” betekent: ${m.as.join(', ')}.`).join('') +
+    (outcome.alsoLeftOut.length ? ` Ook weggelaten: ${outcome.alsoLeftOut.join(', ')}.` : '')
   );
 }
 
