@@ -68,15 +68,20 @@ const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 const bare = (t: string) => wordsOf(t).join(' ');
 
 /**
- * What a word typed with a minus ("-VHT") stands for, by the synonym list's rules: a two-letter term or
- * one searched only by its meaning counts only in capitals; `self` is whether the word itself is left out.
+ * Whether `said`, found in the synonym list as `k`, counts as that term: a two-letter abbreviation
+ * ("af") or one that is also a word's stem ("rad", as in "rad voor de kinderbescherming") counts only
+ * in capitals, or as the whole query.
  */
+const countsAsTerm = (synonyms: Synonyms, k: string, said: string, whole: boolean) =>
+  whole || said === said.toUpperCase() || !(synonyms.short.has(k) || synonyms.onlyAlso.has(k));
+
+/** What a word typed with a minus ("-VHT") stands for; `self` is whether the word itself is left out. */
 function leftOutTerm(text: string, synonyms: Synonyms): { self: boolean; also: readonly string[] } | undefined {
   if (!text.startsWith('-') || text.startsWith('-"')) return undefined;
   const word = text.slice(1);
   const k = key(bare(word));
   const also = synonyms.also.get(k);
-  if (!also || ((synonyms.short.has(k) || synonyms.onlyAlso.has(k)) && word !== word.toUpperCase())) return undefined;
+  if (!also || !countsAsTerm(synonyms, k, word, false)) return undefined;
   return { self: !synonyms.onlyAlso.has(k), also };
 }
 
@@ -105,6 +110,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
     if (t.kind === 'word') {
       // The longest run of typed words that is a term in the synonym list.
       let matched = 0;
+      let matchedKey = '';
       let also: readonly string[] | undefined;
       for (let n = Math.min(synonyms.longest, list.length - i); n >= 1 && !matched; n--) {
         const run = list.slice(i, i + n);
@@ -112,18 +118,16 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         const k = key(run.map((r) => bare(r.text)).join(' '));
         const found = synonyms.also.get(k);
         if (!found) continue;
-        const said = run.map((r) => r.text).join(' ');
-        // A two-letter abbreviation ("af") or one that is also a word's stem ("rad", as in "rad voor de
-        // kinderbescherming") counts inside a longer query only in capitals.
-        if ((synonyms.short.has(k) || synonyms.onlyAlso.has(k)) && !whole && said !== said.toUpperCase()) continue;
+        if (!countsAsTerm(synonyms, k, run.map((r) => r.text).join(' '), whole)) continue;
         matched = n;
+        matchedKey = k;
         also = found;
       }
       if (matched) {
         const run = list.slice(i, i + matched).map((r) => r.text);
         typed = run.join(' ');
         // A term searched only by what it stands for (RAD: "rad" is also the stem of "raad") is not an alternative itself.
-        const onlyMeaning = synonyms.onlyAlso.has(key(run.map(bare).join(' ')));
+        const onlyMeaning = synonyms.onlyAlso.has(matchedKey);
         const self = onlyMeaning ? [] : [asTerm(run.join(' '))];
         if (onlyMeaning && !meanings.some((m) => key(m.typed) === key(typed))) meanings.push({ typed: asTyped(typed), as: [...(also ?? [])] });
         alts = [...self, ...(also ?? []).map(asTerm)];
