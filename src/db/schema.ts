@@ -123,7 +123,7 @@ export const searchDocuments = pgTable(
     labels: text('labels').notNull().default(''),
     /**
      * What the document is, as its result shows it: its kind ("Training") and, for an organisation, its
-     * type ("Huisarts"). Ranked with the title and summary (migration 0018): "training" finds the trainings
+     * type ("Huisarts"). Ranked with the title (migrations 0018, 0021): "training" finds the trainings
      * and "huisarts" the practice first, not the pages that mention the word somewhere.
      */
     category: text('category').notNull().default(''),
@@ -132,8 +132,22 @@ export const searchDocuments = pgTable(
       .generatedAlwaysAs(
         sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(summary, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(category, '')), 'B') || setweight(to_tsvector('dutch'::regconfig, coalesce(body, '')), 'C') || setweight(to_tsvector('dutch'::regconfig, coalesce(labels, '')), 'D')`,
       ),
-    /** The title alone: title matches are ranked first, a short title that is all query before a long one (migration 0016). */
+    /** The title alone: among the title matches, a short title that is all query ranks before a long one (migrations 0016, 0021). */
     titleTsv: tsvector('title_tsv').notNull().generatedAlwaysAs(sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A')`),
+    /**
+     * What names the document: its title, and (weight B) its category. The matches ranked first are
+     * found through its index, an organisation whose type is the query among them (migration 0021).
+     */
+    nameTsv: tsvector('name_tsv')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('dutch'::regconfig, coalesce(title, '')), 'A') || setweight(to_tsvector('dutch'::regconfig, coalesce(category, '')), 'B')`,
+      ),
+    /**
+     * The words the body says more than once, with their places: how much a page says about a word,
+     * small enough to weigh for every title match (migration 0021, function search_repeated).
+     */
+    bodyTerms: tsvector('body_terms').notNull().generatedAlwaysAs(sql`search_repeated(to_tsvector('dutch'::regconfig, coalesce(body, '')))`),
     /** Title, summary and category: the matches ranked next, found through their own small index (migrations 0016, 0018). */
     headTsv: tsvector('head_tsv')
       .notNull()
@@ -144,7 +158,7 @@ export const searchDocuments = pgTable(
   (t) => [
     primaryKey({ columns: [t.kind, t.ref] }),
     index('search_documents_tsv_idx').using('gin', t.tsv),
-    index('search_documents_title_tsv_idx').using('gin', t.titleTsv),
+    index('search_documents_name_tsv_idx').using('gin', t.nameTsv),
     index('search_documents_head_tsv_idx').using('gin', t.headTsv),
     /** Suggestions while typing: titles by trigram (pg_trgm, migration 0016). */
     index('search_documents_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),

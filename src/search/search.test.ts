@@ -102,6 +102,52 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(few.state === 'results' && few.more).toBe(false);
   });
 
+  it('among the pages named by the query, the organisation of that type and the page that says most about it come before titles that only hold the word (migration 0021)', async () => {
+    const db = t.deps.database.db;
+    // Six themes whose short titles start with the word, their bodies silent about it.
+    for (let i = 1; i <= 6; i++)
+      await upsertSearchDocument(db, {
+        kind: 'theme',
+        ref: `kiezel-${i}`,
+        title: `Kiezelpad ${i}`,
+        url: `/test/kiezel-${i}`,
+        summary: 'Een korte tekst.',
+        body: 'Over iets anders.',
+      });
+    // An organisation whose type is the word, its title without it; a theme that says it again and again.
+    await upsertSearchDocument(db, {
+      kind: 'organisation',
+      ref: 'kiezel-praktijk',
+      title: 'Praktijk De Steen',
+      url: '/test/kiezel-praktijk',
+      summary: 'Een praktijk in de buurt.',
+      body: 'Open op werkdagen.',
+      type: 'Kiezelpad',
+    });
+    await upsertSearchDocument(db, {
+      kind: 'theme',
+      ref: 'kiezel-veel',
+      title: 'Wandelen over kiezelpaden',
+      url: '/test/kiezel-veel',
+      summary: 'Waar je loopt.',
+      body: Array.from({ length: 9 }, (_, i) => `Het ${i + 1}e kiezelpad loopt langs het water.`).join(' '),
+    });
+    try {
+      const [first, second, ...rest] = await titles('kiezelpad');
+      expect([first, second].sort()).toEqual(['Praktijk De Steen', 'Wandelen over kiezelpaden']);
+      expect(rest.sort()).toEqual(['Kiezelpad 1', 'Kiezelpad 2', 'Kiezelpad 3', 'Kiezelpad 4', 'Kiezelpad 5', 'Kiezelpad 6']);
+      // What the body says once is not kept as a repeated word: the six themes weigh nothing for it.
+      const kept = await rows<{ ref: string; terms: string }>(
+        db,
+        sql`select ref, body_terms::text as terms from search_documents where ref in ('kiezel-1', 'kiezel-veel') order by ref`,
+      );
+      expect(kept.find((k) => k.ref === 'kiezel-1')?.terms).toBe('');
+      expect(kept.find((k) => k.ref === 'kiezel-veel')?.terms).toMatch(/^'kiezelpad':\d+A(,\d+A){8} /);
+    } finally {
+      await db.execute(sql`delete from search_documents where ref like 'kiezel-%'`);
+    }
+  });
+
   // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three
   // marker words placed far apart. (Words of three letters or fewer would not be shown as context.)
   const filler = (i: number) => `tekst${[676, 26, 1].map((d) => String.fromCharCode(97 + (Math.floor(i / d) % 26))).join('')}`;
