@@ -208,20 +208,36 @@ async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<Parse
 
 /**
  * A page of partial results: all of them (at most MAX_PARTIAL) ranked as the loosened query ranks
- * them, then ordered by how many of the query's terms each lacks, fewest first (stable, so the rank
- * decides among pages that lack as many): a page with two of three terms comes before one with one,
- * even if that one has it in its title. Each hit says what it lacks.
+ * them, then ordered by how many of the query's terms each lacks, fewest first (the rank decides
+ * among pages that lack as many): a page with two of three terms comes before one with one, even if
+ * that one has it in its title. Each hit says what it lacks. One statement (search_partial, migration
+ * 0022), which cuts a passage for the shown page only.
  */
 async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
-  const found = await rows<HitRow>(db, searchSql(loose, 0, MAX_PARTIAL, MAX_PARTIAL));
-  const missing = await missingTerms(db, parsed, found);
-  const lacks = (r: HitRow) => missing.get(`${r.kind} ${r.ref}`) ?? [];
-  const ordered = [...found].sort((a, b) => lacks(a).length - lacks(b).length);
-  const marks = queryLexemes(found[0]?.marks ?? '');
-  const results = resultsOf(parsed, found, MAX_PARTIAL, p, []);
+  // Each term typed (a word left out has none), checked on its own as search_ranked checks them all together.
+  const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
+  const at = async (page: number) =>
+    rows<HitRow & { lacks: number[] }>(
+      db,
+      sql`select kind, ref, title, url, summary, total, passage, passage_n, lead, lexemes, marks, lacks
+        from search_partial(${textArray(loose.groups)}, ${loose.markWords.join(' or ')}, ${textArray(loose.titles)}, ${textArray(asked.map((a) => a.g))},
+          ${PAGE_SIZE}, ${(page - 1) * PAGE_SIZE}, ${MAX_PARTIAL}, ${MAX_PARTIAL + 1})`,
+    );
+  let page = p;
+  let found = await at(page);
   // A page past the end (an old link, a typed number): the first page.
-  const at = p > results.pages ? 1 : p;
-  return { ...results, page: at, hits: ordered.slice((at - 1) * PAGE_SIZE, at * PAGE_SIZE).map((r) => ({ ...hitOf(r, marks), missing: lacks(r) })) };
+  if (!found.length && page > 1) {
+    page = 1;
+    found = await at(page);
+  }
+  const marks = queryLexemes(found[0]?.marks ?? '');
+  return resultsOf(
+    parsed,
+    found,
+    MAX_PARTIAL,
+    page,
+    found.map((r) => ({ ...hitOf(r, marks), missing: r.lacks.map((i) => asked[i - 1]?.term ?? '').filter(Boolean) })),
+  );
 }
 
 /** A results page of these hits, counted from the rows search_ranked gave (each carries the count of all matches, up to `max` + 1). */
@@ -249,28 +265,6 @@ const hitOf = (r: HitRow, marks: ReturnType<typeof queryLexemes>): SearchHit => 
   summary: r.summary,
   snippet: cutSnippet({ passage: r.passage, lead: r.lead, lexemes: r.lexemes }, marks),
 });
-
-/**
- * For the hits of a partial result: per hit (by "kind ref"), what was typed that the page does not
- * hold, each group of the query checked on its own as search_ranked checks them all together. A
- * word the search leaves out (a stop word such as "de") is never missing.
- */
-async function missingTerms(db: Queryable, parsed: ParsedQuery, hits: readonly { kind: string; ref: string }[]): Promise<Map<string, string[]>> {
-  const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
-  if (!asked.length || !hits.length) return new Map();
-  const found = await rows<{ kind: string; ref: string; missing: string[] }>(
-    db,
-    // Each group's tsquery is made once (materialized: not inlined into the per-hit subquery), then tested against every hit.
-    sql`with asked as materialized (
-          select a.term, a.i, search_tsquery(array[a.g]) as q
-          from unnest(${textArray(asked.map((a) => a.g))}, ${textArray(asked.map((a) => a.term))}) with ordinality as a(g, term, i)
-        )
-        select d.kind, d.ref, array(select a.term from asked a where numnode(a.q) > 0 and not d.tsv @@ a.q order by a.i) as missing
-        from jsonb_to_recordset(${JSON.stringify(hits.map((h) => ({ kind: h.kind, ref: h.ref })))}::jsonb) as h(kind text, ref text)
-        join search_documents d on d.kind = h.kind and d.ref = h.ref`,
-  );
-  return new Map(found.map((f) => [`${f.kind} ${f.ref}`, f.missing]));
-}
 
 /**
  * The query with its terms no longer all required: every term it searches for (a typed word, a

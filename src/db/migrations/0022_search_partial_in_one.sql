@@ -1,0 +1,125 @@
+-- Partial results in one statement, with passages for the shown page only (issue 22). When no page
+-- holds every word, search() ranked the loosened query's first hundred matches through search_ranked
+-- (each with its passage), then asked in a second statement which terms each of the hundred lacks,
+-- and showed ten. Those searches were a tenth of bench:search's queries but 74 of its slowest hundred
+-- (7.9 ms each against 1.4 for a narrow query, one at a time). search_partial does it at once: the
+-- hundred matches ranked, what each lacks, those that lack fewest first, and a passage for the ten
+-- shown only. It orders the first p_ranked matches (counted up to p_max) by how many of the asked
+-- terms (p_asked, each a group of the query) each lacks, fewest first, then by rank.
+--
+-- The ranking itself moves, unchanged (0021), into search_matches, which both use; search_ranked keeps
+-- its signature and rows, so an instance of the previous release still searches. The passage of a
+-- hit is search_passage, the same for both.
+CREATE FUNCTION search_passage(p_kind text, p_ref text, p_tsq tsquery, p_anyq tsquery)
+RETURNS TABLE (text text, n integer, lead boolean, lexemes text)
+LANGUAGE sql STABLE AS $$
+  SELECT c.text, c.n, c.lead, c.lexemes
+  FROM search_passages c
+  WHERE c.kind = p_kind AND c.ref = p_ref AND c.tsv @@ p_anyq
+  ORDER BY c.tsv @@ p_tsq DESC, c.n
+  LIMIT 1
+$$;
+--> statement-breakpoint
+CREATE FUNCTION search_matches(p_tsq tsquery, p_titles text[], p_limit integer, p_offset integer, p_max integer)
+RETURNS TABLE (kind text, ref text, title text, ord integer, total integer)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH query AS (
+    SELECT p_tsq AS tsq, strpos(p_tsq::text, '!') > 0 AS negates,
+      -- "<title> …" as LIKE patterns, the title's own % and _ taken literally.
+      array(SELECT replace(replace(replace(x, '\', '\\'), '%', '\%'), '_', '\_') || ' %' FROM unnest(p_titles) x) AS prefixes
+  ),
+  titled AS (
+    SELECT d.kind, d.ref, d.title, 0 AS tier,
+      (ts_rank(d.title_tsv, query.tsq, 2)
+        + CASE WHEN lower(d.title) = ANY (p_titles) THEN 3 WHEN lower(d.title) LIKE ANY (query.prefixes) THEN 2 ELSE 0 END
+        + CASE WHEN ts_rank('{0,0,1,0}', d.name_tsv, query.tsq, 0) > 0 THEN 3 ELSE 0 END
+        + ts_rank_cd('{1,1,1,1}', d.body_terms, query.tsq, 0) / 3)
+        * search_kind_weight(d.kind) AS score
+    FROM search_documents d, query
+    WHERE d.name_tsv @@ query.tsq AND (NOT query.negates OR d.tsv @@ query.tsq)
+    ORDER BY score DESC
+    LIMIT p_max
+  ),
+  titled_n AS (SELECT count(*)::integer AS n FROM titled),
+  head AS (
+    SELECT d.kind, d.ref, d.title, 1 AS tier, ts_rank(d.head_tsv, query.tsq, 32) * search_kind_weight(d.kind) AS score
+    FROM search_documents d, query
+    WHERE d.head_tsv @@ query.tsq AND NOT d.name_tsv @@ query.tsq AND (NOT query.negates OR d.tsv @@ query.tsq)
+    LIMIT (SELECT CASE WHEN n >= p_offset + p_limit THEN 0 ELSE greatest(p_max - n, 0) END FROM titled_n)
+  ),
+  head_n AS (SELECT count(*)::integer AS n FROM head),
+  rest AS (
+    SELECT d.kind, d.ref, d.title, 2 AS tier, ts_rank(d.tsv, query.tsq, 32) * search_kind_weight(d.kind) AS score
+    FROM search_documents d, query
+    WHERE d.tsv @@ query.tsq AND NOT d.head_tsv @@ query.tsq
+      -- With a left-out word inside "or" ("zandloper or -kiezel") a title match need not match its
+      -- title and summary, so it could land here too and be shown twice.
+      AND (NOT query.negates OR NOT d.name_tsv @@ query.tsq)
+    LIMIT (SELECT CASE WHEN t.n + h.n >= p_offset + p_limit THEN 0 ELSE greatest(p_max - t.n - h.n, 0) END FROM titled_n t, head_n h)
+  ),
+  ranked AS (
+    SELECT c.kind, c.ref, c.title, c.tier, c.score,
+      -- A tier after the asked page is not ranked, only counted: every match is in exactly one tier,
+      -- so the whole document's matches, up to p_max, are what all tiers hold.
+      CASE WHEN (SELECT n FROM titled_n) + (SELECT n FROM head_n) >= p_offset + p_limit AND (SELECT n FROM titled_n) < p_max
+        THEN (SELECT count(*)::integer FROM (SELECT 1 FROM search_documents d, query WHERE d.tsv @@ query.tsq LIMIT p_max) a)
+        ELSE count(*) OVER ()::integer END AS total
+    FROM (SELECT * FROM titled UNION ALL SELECT * FROM head UNION ALL SELECT * FROM rest) c
+    ORDER BY c.tier, c.score DESC, c.title
+    LIMIT p_limit OFFSET p_offset
+  )
+  SELECT r.kind, r.ref, r.title, (row_number() OVER (ORDER BY r.tier, r.score DESC, r.title))::integer, r.total
+  FROM ranked r;
+END
+$$;
+--> statement-breakpoint
+CREATE OR REPLACE FUNCTION search_ranked(p_groups text[], p_anyq text, p_titles text[], p_limit integer, p_offset integer, p_max integer)
+RETURNS TABLE (kind text, ref text, title text, url text, summary text, total integer, passage text, passage_n integer, lead boolean, lexemes text, marks text)
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH query AS (SELECT search_tsquery(p_groups) AS tsq, websearch_to_tsquery('dutch', p_anyq) AS anyq)
+  SELECT d.kind, d.ref, d.title, d.url, d.summary, r.total,
+    coalesce(p.text, d.summary), coalesce(p.n, 0), coalesce(p.lead, true), p.lexemes, query.anyq::text
+  FROM query
+  CROSS JOIN search_matches(query.tsq, p_titles, p_limit, p_offset, p_max) r
+  JOIN search_documents d ON d.kind = r.kind AND d.ref = r.ref
+  LEFT JOIN LATERAL search_passage(r.kind, r.ref, query.tsq, query.anyq) p ON true
+  ORDER BY r.ord;
+END
+$$;
+--> statement-breakpoint
+CREATE FUNCTION search_partial(p_groups text[], p_anyq text, p_titles text[], p_asked text[], p_limit integer, p_offset integer, p_ranked integer, p_max integer)
+RETURNS TABLE (kind text, ref text, title text, url text, summary text, total integer, passage text, passage_n integer, lead boolean, lexemes text, marks text, lacks integer[])
+LANGUAGE plpgsql STABLE AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH query AS (SELECT search_tsquery(p_groups) AS tsq, websearch_to_tsquery('dutch', p_anyq) AS anyq),
+  -- Each term asked for, as its own query (a stop word's is empty: never lacking).
+  asked AS MATERIALIZED (
+    SELECT a.i::integer AS i, search_tsquery(array[a.g]) AS q FROM unnest(p_asked) WITH ORDINALITY AS a(g, i)
+  ),
+  found AS (
+    SELECT r.kind, r.ref, r.ord, r.total,
+      array(SELECT a.i FROM asked a WHERE numnode(a.q) > 0 AND NOT d.tsv @@ a.q ORDER BY a.i) AS lacks
+    FROM query
+    CROSS JOIN search_matches(query.tsq, p_titles, p_ranked, 0, p_max) r
+    JOIN search_documents d ON d.kind = r.kind AND d.ref = r.ref
+  ),
+  shown AS (
+    SELECT f.* FROM found f ORDER BY cardinality(f.lacks), f.ord LIMIT p_limit OFFSET p_offset
+  )
+  SELECT d.kind, d.ref, d.title, d.url, d.summary, s.total,
+    coalesce(p.text, d.summary), coalesce(p.n, 0), coalesce(p.lead, true), p.lexemes, query.anyq::text, s.lacks
+  FROM query
+  CROSS JOIN shown s
+  JOIN search_documents d ON d.kind = s.kind AND d.ref = s.ref
+  LEFT JOIN LATERAL search_passage(s.kind, s.ref, query.tsq, query.anyq) p ON true
+  ORDER BY cardinality(s.lacks), s.ord;
+END
+$$;
