@@ -211,7 +211,7 @@ async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<Parse
  * them, then ordered by how many of the query's terms each lacks, fewest first (the rank decides
  * among pages that lack as many): a page with two of three terms comes before one with one, even if
  * that one has it in its title. Each hit says what it lacks. One statement (search_partial, migration
- * 0022), which cuts a passage for the shown page only.
+ * 0021), which cuts a passage for the shown page only.
  */
 async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
   // Each term typed (a word left out has none), checked on its own as search_ranked checks them all together.
