@@ -79,7 +79,7 @@ const countsAsTerm = (synonyms: Synonyms, k: string, said: string, whole: boolea
 function leftOutTerm(text: string, synonyms: Synonyms): { self: boolean; also: readonly string[] } | undefined {
   if (!text.startsWith('-') || text.startsWith('-"')) return undefined;
   const word = text.slice(1);
-  const k = key(bare(word));
+  const k = key(word);
   const also = synonyms.also.get(k);
   if (!also || !countsAsTerm(synonyms, k, word, false)) return undefined;
   return { self: !synonyms.onlyAlso.has(k), also };
@@ -115,7 +115,7 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       for (let n = Math.min(synonyms.longest, list.length - i); n >= 1 && !matched; n--) {
         const run = list.slice(i, i + n);
         if (run.some((r) => r.kind !== 'word')) continue;
-        const k = key(run.map((r) => bare(r.text)).join(' '));
+        const k = key(run.map((r) => r.text).join(' '));
         const found = synonyms.also.get(k);
         if (!found) continue;
         if (!countsAsTerm(synonyms, k, run.map((r) => r.text).join(' '), whole)) continue;

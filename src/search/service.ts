@@ -240,7 +240,7 @@ async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuer
   );
 }
 
-/** A results page of these hits, counted from the rows search_ranked gave (each carries the count of all matches, up to `max` + 1). */
+/** A results page of these hits, counted from the rows search_ranked or search_partial gave (each carries the count of all matches, up to `max` + 1). */
 function resultsOf(parsed: ParsedQuery, found: readonly HitRow[], max: number, p: number, hits: SearchHit[]): Extract<SearchOutcome, { state: 'results' }> {
   const counted = found[0]?.total ?? 0;
   const total = Math.min(counted, max);

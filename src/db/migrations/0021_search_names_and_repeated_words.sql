@@ -60,7 +60,7 @@ LANGUAGE sql STABLE AS $$
 $$;
 --> statement-breakpoint
 CREATE FUNCTION search_matches(p_tsq tsquery, p_titles text[], p_limit integer, p_offset integer, p_max integer)
-RETURNS TABLE (kind text, ref text, title text, ord integer, total integer)
+RETURNS TABLE (kind text, ref text, ord integer, total integer)
 LANGUAGE plpgsql STABLE AS $$
 #variable_conflict use_column
 BEGIN
@@ -94,7 +94,7 @@ BEGIN
     SELECT d.kind, d.ref, d.title, 2 AS tier, ts_rank(d.tsv, query.tsq, 32) * search_kind_weight(d.kind) AS score
     FROM search_documents d, query
     WHERE d.tsv @@ query.tsq AND NOT d.head_tsv @@ query.tsq
-      -- With a left-out word inside "or" ("zandloper or -kiezel") a title match need not match its
+      -- With a left-out word inside "or" ("zandloper or -kiezel") a match by name need not match its
       -- title and summary, so it could land here too and be shown twice.
       AND (NOT query.negates OR NOT d.name_tsv @@ query.tsq)
     LIMIT (SELECT CASE WHEN t.n + h.n >= p_offset + p_limit THEN 0 ELSE greatest(p_max - t.n - h.n, 0) END FROM titled_n t, head_n h)
@@ -110,7 +110,7 @@ BEGIN
     ORDER BY c.tier, c.score DESC, c.title
     LIMIT p_limit OFFSET p_offset
   )
-  SELECT r.kind, r.ref, r.title, (row_number() OVER (ORDER BY r.tier, r.score DESC, r.title))::integer, r.total
+  SELECT r.kind, r.ref, (row_number() OVER (ORDER BY r.tier, r.score DESC, r.title))::integer, r.total
   FROM ranked r;
 END
 $$;
