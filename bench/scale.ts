@@ -8,7 +8,6 @@
 // with the CPU each component used; exits 1 when a check fails or two instances were not faster.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { cpus } from 'node:os';
 import autocannon from 'autocannon';
@@ -16,6 +15,7 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import type { Db } from '../src/db/client.ts';
 import { mailAsSent } from '../src/mail/outbox.ts';
+import { machineCpu, postgresCpuSeconds, procCpuSeconds } from './cpu.ts';
 import { recordResults } from './report.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -146,35 +146,7 @@ async function ready(port: number, child: ChildProcess) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// CPU time per component, from /proc: the app instances, PostgreSQL, this load generator.
-const TICK = 100; // USER_HZ on Linux
-function procCpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICK; // utime + stime
-  } catch {
-    return 0;
-  }
-}
-/** Every PostgreSQL backend and helper process on this machine (the server is shared; others add noise). */
-function postgresCpuSeconds(): number {
-  let total = 0;
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      if (readFileSync(`/proc/${d}/comm`, 'utf8').trim() === 'postgres') total += procCpuSeconds(Number(d));
-    } catch {}
-  }
-  return total;
-}
-function machineCpu(): { busy: number; total: number } {
-  const [line] = readFileSync('/proc/stat', 'utf8').split('\n');
-  const v = (line ?? '').split(/\s+/).slice(1).map(Number);
-  const idle = (v[3] ?? 0) + (v[4] ?? 0);
-  const total = v.reduce((a, b) => a + b, 0);
-  return { busy: (total - idle) / TICK, total: total / TICK };
-}
+// CPU time per component: the app instances, PostgreSQL, this load generator.
 function cpuSnapshot(pids: number[]) {
   const self = process.cpuUsage();
   return { apps: pids.map(procCpuSeconds), postgres: postgresCpuSeconds(), generator: (self.user + self.system) / 1e6, machine: machineCpu() };

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Database, openEmbedded, openPostgres, rows } from '../src/db/client.ts';
+import { machineCpu, postgresCpuSeconds, procCpuSeconds } from './cpu.ts';
 import { recordResults } from './report.ts';
 import { documents, queries } from './search-data.ts';
 import { insertDocuments, loadDemoContent, loadJudgements, measureQuality, TARGET_NDCG, TARGET_ZERO_SHARE } from './search-quality.ts';
@@ -89,6 +90,13 @@ interface Run {
     demo: { queries: number; aloneNdcgAt10: number; mixedNdcgAt10: number };
   };
   load: WrkFigures;
+  /**
+   * CPU per request during the measured run (Linux /proc): the app's process, every PostgreSQL process
+   * on the machine, and the share of the machine's cores that was busy (wrk and the rest included).
+   * The latencies of a closed loop follow throughput, so they move with the host's speed and other
+   * load; these move much less, and show what a change costs.
+   */
+  cpu: { appMsPerRequest: number; postgresMsPerRequest: number; machineBusyShare: number };
   targetMet: boolean;
 }
 
@@ -111,7 +119,15 @@ async function measure(backend: string, database: Database, env: Record<string, 
   const app = await startAppProcess(PORT, { LOG_LEVEL: 'warn', ...env });
   try {
     await runWrk(`${app.base}/zoeken`, { seconds: WARMUP_SECONDS, connections: CONNECTIONS, paths: warm });
+    const before = { app: procCpuSeconds(app.pid ?? 0), postgres: postgresCpuSeconds(), machine: machineCpu() };
     const load = await runWrk(`${app.base}/zoeken`, { seconds: SECONDS, connections: CONNECTIONS, paths });
+    const after = { app: procCpuSeconds(app.pid ?? 0), postgres: postgresCpuSeconds(), machine: machineCpu() };
+    const perRequest = (seconds: number) => Math.round((seconds * 1000 * 1000) / Math.max(1, load.requests)) / 1000;
+    const cpu = {
+      appMsPerRequest: perRequest(after.app - before.app),
+      postgresMsPerRequest: perRequest(after.postgres - before.postgres),
+      machineBusyShare: Math.round(((after.machine.busy - before.machine.busy) / Math.max(0.01, after.machine.total - before.machine.total)) * 100) / 100,
+    };
     if (load.badStatus || load.socketErrors) console.error(`${backend}: ${load.badStatus} error responses, ${load.socketErrors} socket errors or timeouts`);
     const run: Run = {
       backend,
@@ -123,11 +139,15 @@ async function measure(backend: string, database: Database, env: Record<string, 
       matches,
       quality,
       load,
+      cpu,
       targetMet: load.latencyMs.p95 < TARGET_P95_MS && load.badStatus + load.socketErrors === 0,
     };
     console.log(
       `${backend.padEnd(10)} ${String(load.requestsPerSecond).padStart(6)} req/s   p50 ${load.latencyMs.p50} ms   p95 ${load.latencyMs.p95} ms   p99 ${load.latencyMs.p99} ms   ` +
         `(${load.requests} requests, ${paths.length} distinct queries; ${matches.withHits}/${matches.sampled} sampled queries find documents, median ${matches.medianMatches}, p90 ${matches.p90Matches}, max ${matches.maxMatches}; indexing ${fillMs} ms)`,
+    );
+    console.log(
+      `  CPU per request: app ${cpu.appMsPerRequest} ms, PostgreSQL ${cpu.postgresMsPerRequest} ms; the machine's cores ${Math.round(cpu.machineBusyShare * 100)}% busy`,
     );
     console.log(
       `  judged queries: nDCG@10 ${quality.ndcgAt10}, zero-result share ${quality.zeroResultShare} (${quality.queries} queries; worst: ${worst.map((w) => `${JSON.stringify(w.q)} ${w.ndcg}`).join(', ')})`,
@@ -223,11 +243,11 @@ await recordResults(
     '',
     `The ${demoJudgements.length} judged queries about demo content are also measured on the demo content alone, before the generated documents are added ("demo alone"), and again with them in ("demo, mixed").`,
     '',
-    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | sampled queries with hits | median matches | nDCG@10 | zero-result share | nDCG@10 demo alone | nDCG@10 demo, mixed |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| database | requests/s | p50 ms | p95 ms | p99 ms | requests | errors | CPU ms/request: app | CPU ms/request: PostgreSQL | cores busy | sampled queries with hits | median matches | nDCG@10 | zero-result share | nDCG@10 demo alone | nDCG@10 demo, mixed |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map(
       (r) =>
-        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} | ${r.quality.ndcgAt10} | ${r.quality.zeroResultShare} | ${r.quality.demo.aloneNdcgAt10} | ${r.quality.demo.mixedNdcgAt10} |`,
+        `| ${r.backend} | ${r.load.requestsPerSecond} | ${r.load.latencyMs.p50} | ${r.load.latencyMs.p95} | ${r.load.latencyMs.p99} | ${r.requests} | ${r.load.badStatus + r.load.socketErrors} | ${r.cpu.appMsPerRequest} | ${r.cpu.postgresMsPerRequest} | ${Math.round(r.cpu.machineBusyShare * 100)}% | ${r.matches.withHits}/${r.matches.sampled} | ${r.matches.medianMatches} | ${r.quality.ndcgAt10} | ${r.quality.zeroResultShare} | ${r.quality.demo.aloneNdcgAt10} | ${r.quality.demo.mixedNdcgAt10} |`,
     ),
   ].join('\n'),
 );
@@ -243,6 +263,7 @@ console.log(
         {
           requestsPerSecond: r.load.requestsPerSecond,
           ...r.load.latencyMs,
+          ...r.cpu,
           ndcgAt10: r.quality.ndcgAt10,
           zeroResultShare: r.quality.zeroResultShare,
           demoAloneNdcgAt10: r.quality.demo.aloneNdcgAt10,
