@@ -1,6 +1,6 @@
 // CPU time per component, from /proc (Linux): a process, every PostgreSQL process, the whole machine.
-// bench:search and bench:scale say with it what a request costs, beside what it waited: on a busy or
-// slower host the latencies move with the load of others, the CPU a request takes much less.
+// bench:search and bench:scale say with it what a request costs, beside what it waited: which
+// component took the time, and whether the cores were busy at all.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK = 100; // USER_HZ on Linux

@@ -93,8 +93,8 @@ interface Run {
   /**
    * CPU per request during the measured run (Linux /proc): the app's process, every PostgreSQL process
    * on the machine, and the share of the machine's cores that was busy (wrk and the rest included).
-   * The latencies of a closed loop follow throughput, so they move with the host's speed and other
-   * load; these move much less, and show what a change costs.
+   * The latencies of a closed loop follow throughput; these say whether the app or the database
+   * took the time, and whether the cores were busy at all. Both move with the host's speed.
    */
   cpu: { appMsPerRequest: number; postgresMsPerRequest: number; machineBusyShare: number };
   targetMet: boolean;
