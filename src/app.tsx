@@ -52,7 +52,7 @@ export function createApp(deps: Deps) {
   app.use('*', requestLog);
   // Skips the paths isPageCacheable() names (editors' area, trainings with live seats, API, …).
   // Outside the header and compression middleware: a hit is the page as they made it.
-  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024 }));
+  app.use('*', pageCache(deps.contentVersion, { maxBytes: deps.config.PAGE_CACHE_MB * 1024 * 1024, now: deps.now }));
   app.use('*', securityHeaders);
   app.use('*', etagAndCompress);
   const smallBody = bodyLimit({

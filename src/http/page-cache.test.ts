@@ -15,11 +15,11 @@ describe('rendered-page cache (src/http/page-cache.ts)', () => {
   afterAll(() => t.close());
 
   /** A small app behind the cache that counts what it renders; pages of `size` bytes. */
-  function counted(maxBytes: number, size = 2000) {
+  function counted(maxBytes: number, size = 2000, now?: () => Date) {
     const stats = { hits: 0, stored: 0 };
     const rendered: string[] = [];
     const app = new Hono<AppEnv>();
-    app.use('*', pageCache(t.deps.contentVersion, { maxBytes, stats }));
+    app.use('*', pageCache(t.deps.contentVersion, { maxBytes, stats, ...(now ? { now } : {}) }));
     const html = (c: Context<AppEnv>) => {
       rendered.push(new URL(c.req.url).pathname + new URL(c.req.url).search);
       return c.html(`<p>${'x'.repeat(size)}</p>`);
@@ -29,6 +29,11 @@ describe('rendered-page cache (src/http/page-cache.ts)', () => {
     app.get('/zoeken', html);
     app.get('/trainingen', html);
     app.get('/beheer', html);
+    // A page that says how long it may be kept (search results with a training's free seats: 1 s).
+    app.get('/vers', (c) => {
+      rendered.push('/vers');
+      return c.html('<p>plekken vrij</p>', 200, { 'Cache-Control': c.req.query('cc') ?? '' });
+    });
     app.get('/prive', (c) => {
       rendered.push('/prive');
       return c.html('<p>alleen voor jou</p>', 200, { 'Cache-Control': 'private' });
@@ -138,5 +143,35 @@ describe('rendered-page cache (src/http/page-cache.ts)', () => {
     // Asked a second time, a search is kept; the third time it comes from the cache.
     for (let i = 0; i < 3; i++) await app.request('/zoeken?q=hechting');
     expect(rendered).toEqual(['/zoeken?q=hechting', '/zoeken?q=hechting']);
+  });
+
+  it('keeps a page that names its own max-age no longer than that, by the app clock and the monotonic clock; max-age=0 not at all', async () => {
+    let ms = Date.now();
+    const { app, stats, rendered } = counted(1024 * 1024, 100, () => new Date(ms));
+    const view = async (cc: string) => (await app.request(`/vers?cc=${encodeURIComponent(cc)}`)).status;
+    for (let i = 0; i < 3; i++) expect(await view('public, max-age=0')).toBe(200);
+    expect(stats).toEqual({ hits: 0, stored: 0 });
+
+    // Kept from its second view on (a query string), answered from the cache within its second.
+    for (let i = 0; i < 3; i++) await view('public, max-age=1');
+    expect(stats).toEqual({ hits: 1, stored: 1 });
+    ms += 999;
+    await view('public, max-age=1');
+    expect(stats.hits).toBe(2);
+    // A second after it was made: made anew (and kept again).
+    ms += 1;
+    await view('public, max-age=1');
+    expect(stats).toEqual({ hits: 2, stored: 2 });
+    // A clock set back does not keep a page longer.
+    ms -= 5000;
+    await view('public, max-age=1');
+    expect(stats).toEqual({ hits: 2, stored: 3 });
+    // For shared caches s-maxage comes before max-age.
+    ms += 10_000;
+    for (let i = 0; i < 2; i++) await view('public, max-age=600, s-maxage=1');
+    ms += 1000;
+    await view('public, max-age=600, s-maxage=1');
+    expect(stats).toEqual({ hits: 2, stored: 5 });
+    expect(rendered.filter((r) => r === '/vers')).toHaveLength(10);
   });
 });

@@ -14,6 +14,8 @@ interface Entry {
   notModified: Record<string, string>;
   etag: string;
   bytes: number;
+  /** For a page that names its own max-age: when it was kept, by both clocks, and for how long (ms). */
+  fresh?: { keptAt: number; clockAt: number; ms: number };
 }
 
 export interface PageCacheOptions {
@@ -21,7 +23,15 @@ export interface PageCacheOptions {
   maxBytes: number;
   /** Counted for tests and the benchmark. */
   stats?: { hits: number; stored: number };
+  /** The app's clock (tests move it); a page with a max-age is kept while this and the monotonic clock both say it is younger. */
+  now?: () => Date;
 }
+
+/** The max-age (or s-maxage) a response names for shared caches, in seconds; undefined if none. */
+const maxAgeOf = (cacheControl: string): number | undefined => {
+  const m = /(?:^|[,\s])s-maxage=(\d+)/.exec(cacheControl) ?? /(?:^|[,\s])max-age=(\d+)/.exec(cacheControl);
+  return m ? Number(m[1]) : undefined;
+};
 
 /**
  * Lets a page whose URL has a query string into a cache only from its second request on (among
@@ -65,7 +75,9 @@ export const isPageCacheable = (path: string) => !UNCACHED.test(path);
 
 /**
  * Caches rendered public pages (GET or HEAD, 200, HTML, not no-store or private) per URL, encoding
- * and content version, as they are sent: compressed, with every header. Public pages are the same
+ * and content version, as they are sent: compressed, with every header. A page that names its own
+ * max-age (search results with a training's free seats: 1 s) is kept no longer than that, as nginx
+ * keeps it; max-age=0 is not kept. Public pages are the same
  * for every reader, so a hit skips the database, the renderer, the compressor and the header
  * middleware. A request with a cookie or credentials is never answered from the cache, nor kept:
  * it may be an editor's, and what an editor is shown is not the public's.
@@ -75,6 +87,7 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
   const entries = new Map<string, Entry>();
   const doorkeeper = new Doorkeeper();
   const stats = options.stats ?? { hits: 0, stored: 0 };
+  const now = options.now ?? (() => new Date());
   let bytes = 0;
   const forget = (key: string) => {
     const old = entries.get(key);
@@ -104,7 +117,14 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
         v = stale;
       }
     }
-    const hit = entries.get(key);
+    let hit = entries.get(key);
+    if (hit?.fresh) {
+      const age = now().getTime() - hit.fresh.clockAt;
+      if (performance.now() - hit.fresh.keptAt >= hit.fresh.ms || age < 0 || age >= hit.fresh.ms) {
+        forget(key);
+        hit = undefined;
+      }
+    }
     if (hit && hit.version === v) {
       // Refresh its place in the LRU order.
       entries.delete(key);
@@ -120,11 +140,16 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
       );
       return;
     }
+    // Before the page is made: its age counts from before it read anything.
+    const keptAt = performance.now();
+    const clockAt = now().getTime();
     await next();
     const res = c.res;
     const type = res.headers.get('Content-Type') ?? '';
-    if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(res.headers.get('Cache-Control') ?? ''))
-      return;
+    const cacheControl = res.headers.get('Cache-Control') ?? '';
+    if (res.status !== 200 || !type.startsWith('text/html') || res.headers.has('Set-Cookie') || /no-store|private/.test(cacheControl)) return;
+    const maxAge = maxAgeOf(cacheControl);
+    if (maxAge === 0) return;
     if (!doorkeeper.admit(key, url)) return;
     const body = new Uint8Array(await res.arrayBuffer());
     let etag = res.headers.get('ETag');
@@ -139,7 +164,15 @@ export function pageCache(version: ContentVersion, options: PageCacheOptions): M
     if (size > options.maxBytes) return;
     forget(key);
     while (bytes + size > options.maxBytes) forget(entries.keys().next().value as string);
-    entries.set(key, { version: v, body, headers, notModified, etag, bytes: size });
+    entries.set(key, {
+      version: v,
+      body,
+      headers,
+      notModified,
+      etag,
+      bytes: size,
+      ...(maxAge === undefined ? {} : { fresh: { keptAt, clockAt, ms: maxAge * 1000 } }),
+    });
     bytes += size;
     stats.stored++;
   };

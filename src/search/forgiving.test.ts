@@ -442,6 +442,54 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it('a results page with a training hit is kept at most a second (its free seats are live): a seat taken shows on the next view after that', async () => {
+    const { nextSessions } = await import('../trainings/queries.ts');
+    const slug = 'hechting-voor-professionals';
+    // A URL of this test alone: the page cache keeps pages per URL.
+    const path = '/zoeken?q=hechting+voor+professionals&p=1';
+    const seatsShown = async () => {
+      const res = await t.app.request(path);
+      const page = await res.text();
+      const item = page.slice(page.indexOf(`/trainingen/${slug}`));
+      return { seats: Number(/Nog (\d+) plekken vrij\./.exec(item)?.[1]), cacheControl: res.headers.get('Cache-Control') };
+    };
+    const next = (await nextSessions(db(), [slug], t.clock.now())).get(slug);
+    if (!next) throw new Error('demo training without a next session');
+    // The second view of a URL with a query string is kept; the third would be answered from the cache.
+    const first = await seatsShown();
+    await seatsShown();
+    expect(first).toEqual({ seats: next.seatsLeft, cacheControl: 'public, max-age=1' });
+    await db().execute(
+      sql`insert into registrations (session_id, name, email, status, hold_expires_at)
+          values (${next.session.id}, 'Test', 'stoel@example.org', 'held', ${new Date(t.clock.now().getTime() + 3_600_000).toISOString()})`,
+    );
+    try {
+      // Within the second the kept page may still be shown; after it, the seat taken is counted.
+      t.clock.advance(1001);
+      expect((await seatsShown()).seats).toBe(next.seatsLeft - 1);
+    } finally {
+      await db().execute(sql`delete from registrations where email = 'stoel@example.org'`);
+    }
+  });
+
+  it('a results page without a training hit is kept as long as the content does not change', async () => {
+    const path = '/zoeken?q=veilig+thuis&p=1';
+    const first = await t.app.request(path);
+    expect(first.headers.get('Cache-Control')).toBeNull();
+    const body = await first.text();
+    expect(body).toContain('/netwerk/veilig-thuis');
+    expect(body).not.toContain('/trainingen/');
+    await t.app.request(path);
+    // A change behind the content version's back: a page answered from the cache does not show it.
+    await db().execute(sql`update search_documents set summary = summary || ' Gewijzigd.' where url = '/netwerk/veilig-thuis'`);
+    try {
+      t.clock.advance(60_000);
+      expect(await (await t.app.request(path)).text()).toBe(body);
+    } finally {
+      await db().execute(sql`update search_documents set summary = left(summary, -11) where url = '/netwerk/veilig-thuis'`);
+    }
+  });
+
   it('ranks title and summary matches first, also past 1,000 matches: a broad query keeps its true top ten', async () => {
     // 1,200 documents with the word in the body only, stored before 5 that have it in the title.
     await db().execute(

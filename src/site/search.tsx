@@ -11,6 +11,7 @@ import { type SourceInfo, sourceInfo } from '../sources/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
 import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
+import { LIST_COUNTS_MS } from '../trainings/seat-cache.ts';
 import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
@@ -261,6 +262,9 @@ searchRoutes.get('/', async (c) => {
       ? `Zoeken: ${(outcome.corrected?.to ?? input.q).slice(0, 60)}${outcome.page > 1 ? `, pagina ${outcome.page}` : ''}`
       : 'Zoeken';
   const extra = outcome.state === 'results' ? await hitExtras(db, c.get('deps').contentVersion, outcome.hits, c.get('deps').now()) : NO_EXTRAS;
+  // A training hit shows its next session and free seats as they are now: the page is kept by the
+  // page cache and nginx for a second at most, as the trainings list's seat counts are (LIST_COUNTS_MS).
+  if (outcome.state === 'results' && outcome.hits.some((h) => h.kind === 'training')) c.header('Cache-Control', `public, max-age=${LIST_COUNTS_MS / 1000}`);
   return page(
     c,
     {
