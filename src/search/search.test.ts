@@ -148,6 +148,32 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     }
   });
 
+  it('reads the query once per search, also once the plan is kept (migration 0022): not once per passage or hit', async () => {
+    // One connection (a transaction): its function calls are counted in pg_stat_xact_user_functions.
+    // From the sixth call on plpgsql runs the statement with its kept (generic) plan, where the
+    // query's expressions would be evaluated for every row that refers to them.
+    const calls = await t.deps.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local track_functions = 'pl'`);
+      const counted = async () =>
+        (
+          await rows<{ calls: number }>(
+            tx,
+            sql`select coalesce(sum(calls), 0)::int as calls from pg_stat_xact_user_functions where funcname = 'search_tsquery'`,
+          )
+        )[0]?.calls ?? 0;
+      const searchOnce = async () =>
+        rows<{ ref: string }>(tx, sql`select ref from search_ranked(array['hechting'], 'hechting', array['hechting'], 10, 0, 1001)`);
+      const perSearch: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const before = await counted();
+        expect((await searchOnce()).length).toBe(10);
+        perSearch.push((await counted()) - before);
+      }
+      return perSearch;
+    });
+    expect(calls).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+  });
+
   // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three
   // marker words placed far apart. (Words of three letters or fewer would not be shown as context.)
   const filler = (i: number) => `tekst${[676, 26, 1].map((d) => String.fromCharCode(97 + (Math.floor(i / d) % 26))).join('')}`;
