@@ -10,7 +10,7 @@ import { ELLIPSIS, SNIPPET_WORDS } from '../search/snippet.ts';
 import { type SourceInfo, sourceInfo } from '../sources/service.ts';
 import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
-import { nextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
+import { recentNextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
 import { LIST_COUNTS_MS } from '../trainings/seat-cache.ts';
 import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
@@ -284,8 +284,8 @@ searchRoutes.get('/', async (c) => {
 
 /**
  * The organisations' labels change only with content: read once per content version. A training's
- * next session and free seats are read for every page, for the training hits only (nextSessions
- * answers for published trainings alone).
+ * next session and free seats are at most a second old (recentNextSessions, for published trainings
+ * alone), as the page that shows them is (its max-age).
  */
 // Per app (its content version tracker): several apps may run in one process, each on its own database.
 const labelsByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, string[]>> }>();
@@ -322,7 +322,7 @@ async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: Se
   if (!orgs.length && !trainings.length && !sources.length) return NO_EXTRAS;
   const [labels, sessions, sourceMap] = await Promise.all([
     orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.labels,
-    trainings.length ? nextSessions(db, trainings, now) : NO_EXTRAS.sessions,
+    trainings.length ? recentNextSessions(db, trainings, now) : NO_EXTRAS.sessions,
     sources.length ? sourcesOf(db, contentVersion) : NO_EXTRAS.sources,
   ]);
   return { labels, sessions, sources: sourceMap };

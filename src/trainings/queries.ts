@@ -3,7 +3,7 @@ import { sha256 } from '../crypto.ts';
 import type { Queryable } from '../db/client.ts';
 import { attendanceProofs, registrations, registrationTokens, trainingSessions, trainings } from '../db/schema.ts';
 import { formatMoment } from './format.ts';
-import { listSeatCounts, type SeatCounts } from './seat-cache.ts';
+import { LIST_COUNTS_MS, listSeatCounts, type SeatCounts } from './seat-cache.ts';
 
 export interface SessionView {
   session: Session;
@@ -250,12 +250,13 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
 }
 
 /**
- * The next-sessions query, built once per database: it runs for every page of search results with
- * training hits, and building it anew each time was most of its cost in the app. Its name is left
- * empty, so prepareStatements names it on each connection as it does every repeated statement (and
- * runs it unnamed again if a newer instance's migration makes the prepared form stale).
+ * The next-sessions query, built once per database: it runs for search results with training hits,
+ * and building it anew each time was most of its cost in the app. Its name is left empty, so
+ * prepareStatements names it on each connection as it does every repeated statement (and runs it
+ * unnamed again if a newer instance's migration makes the prepared form stale). `all`: for every
+ * published training, not only the slugs asked.
  */
-function nextSessionsStatement(db: Queryable) {
+function nextSessionsStatement(db: Queryable, all: boolean) {
   const now = sql.placeholder('now');
   const counts = seatCountColumns(now);
   return db
@@ -269,7 +270,7 @@ function nextSessionsStatement(db: Queryable) {
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
     .where(
       and(
-        sql`${trainings.slug} = any(${sql.placeholder('slugs')}::text[])`,
+        all ? undefined : sql`${trainings.slug} = any(${sql.placeholder('slugs')}::text[])`,
         eq(trainings.published, true),
         eq(trainingSessions.published, true),
         eq(trainingSessions.status, 'gepland'),
@@ -279,19 +280,75 @@ function nextSessionsStatement(db: Queryable) {
     .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id))
     .prepare('');
 }
-const nextSessionsStatements = new WeakMap<Queryable, ReturnType<typeof nextSessionsStatement>>();
+type NextSessionRow = Awaited<ReturnType<ReturnType<typeof nextSessionsStatement>['execute']>>[number];
+const nextSessionsStatements = new WeakMap<Queryable, { some?: ReturnType<typeof nextSessionsStatement>; all?: ReturnType<typeof nextSessionsStatement> }>();
+
+function readNextSessions(db: Queryable, now: Date, slugs?: string[]): Promise<NextSessionRow[]> {
+  let built = nextSessionsStatements.get(db);
+  if (!built) {
+    built = {};
+    nextSessionsStatements.set(db, built);
+  }
+  if (slugs) {
+    built.some ??= nextSessionsStatement(db, false);
+    return built.some.execute({ slugs, now });
+  }
+  built.all ??= nextSessionsStatement(db, true);
+  return built.all.execute({ now });
+}
+
+const viewsOf = (found: NextSessionRow[], slugs: string[], now: Date): Map<string, SessionView> => {
+  const asked = new Set(slugs);
+  return new Map(
+    found
+      .filter((f) => asked.has(f.slug))
+      .map((f) => [f.slug, toView(f.session, new Map([[f.session.id, { taken: Number(f.taken), waiting: Number(f.waiting) }]]), now)]),
+  );
+};
 
 /**
- * For search results: per published training (by slug), its next public session that has not
- * started, with its status and free seats, in one query; a training without one is left out.
+ * Per published training (by slug), its next public session that has not started, with its status
+ * and free seats, in one query; a training without one is left out.
  */
 export async function nextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
   if (!slugs.length) return new Map();
-  let statement = nextSessionsStatements.get(db);
-  if (!statement) {
-    statement = nextSessionsStatement(db);
-    nextSessionsStatements.set(db, statement);
-  }
-  const found = await statement.execute({ slugs, now });
-  return new Map(found.map((f) => [f.slug, toView(f.session, new Map([[f.session.id, { taken: Number(f.taken), waiting: Number(f.waiting) }]]), now)]));
+  return viewsOf(await readNextSessions(db, now, slugs), slugs, now);
+}
+
+interface RecentNextSessions {
+  /** performance.now() when the read began, and the app's clock then (tests move that clock). */
+  readAt: number;
+  clockAt: number;
+  found: Promise<NextSessionRow[]>;
+}
+const recentNextSessionsByDb = new WeakMap<Queryable, RecentNextSessions>();
+
+/**
+ * As nextSessions, for search results: from one read of every published training's next session,
+ * used for at most LIST_COUNTS_MS (a second, as the trainings list's seat counts) by every page in
+ * that time, so a page of results with training hits costs no query of its own under load. A next
+ * session that has started since that read is not shown: the read is made anew. Readers waiting
+ * for a read share it.
+ */
+export async function recentNextSessions(db: Queryable, slugs: string[], now: Date): Promise<Map<string, SessionView>> {
+  if (!slugs.length) return new Map();
+  const fresh = (e: RecentNextSessions | undefined): e is RecentNextSessions => {
+    if (!e) return false;
+    const age = now.getTime() - e.clockAt;
+    return performance.now() - e.readAt < LIST_COUNTS_MS && age >= 0 && age < LIST_COUNTS_MS;
+  };
+  const read = () => {
+    const entry: RecentNextSessions = { readAt: performance.now(), clockAt: now.getTime(), found: readNextSessions(db, now) };
+    recentNextSessionsByDb.set(db, entry);
+    // A failed read is not kept: the next page tries again.
+    entry.found.catch(() => {
+      if (recentNextSessionsByDb.get(db) === entry) recentNextSessionsByDb.delete(db);
+    });
+    return entry;
+  };
+  let entry = recentNextSessionsByDb.get(db);
+  if (!fresh(entry)) entry = read();
+  let found = await entry.found;
+  if (found.some((f) => f.session.startsAt <= now && slugs.includes(f.slug))) found = await read().found;
+  return viewsOf(found, slugs, now);
 }

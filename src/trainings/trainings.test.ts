@@ -5,7 +5,7 @@ import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts 
 import { outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import { formatCsvMoment } from './format.ts';
-import { publishedTrainings, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
+import { nextSessions, publishedTrainings, recentNextSessions, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
 import { LIST_COUNTS_MS } from './seat-cache.ts';
 import {
   anonymiseOld,
@@ -668,6 +668,48 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect((await sessionsOf(db, s.trainingId, new Date(t0 + 500)))[0]?.seatsLeft).toBe(4);
     // A second later the list has counted again.
     expect(await seatsOnList(LIST_COUNTS_MS)).toBe(4);
+  });
+
+  it("search results show a training's next session from one read of all trainings, at most a second old; one that has started since is not shown", async () => {
+    const a = await makeSession(t, { capacity: 5, inDays: 10 });
+    const b = await makeSession(t, { capacity: 7, inDays: 10 });
+    const db = t.deps.database.db;
+    // Ten seconds past any read so far.
+    const t0 = t.clock.now().getTime() + 10 * LIST_COUNTS_MS;
+    const at = (ms: number) => new Date(t0 + ms);
+    const next = async (slug: string, ms: number) => (await recentNextSessions(db, [slug], at(ms))).get(slug);
+    expect((await next(a.slug, 0))?.seatsLeft).toBe(5);
+    for (const s of [a, b])
+      expect(
+        (await register(db, s.sessionId, { name: 'Zoeker', email: `zoeker-${s.slug}@example.org`, organisation: 'X', role: 'Y' }, settings(), at(0))).kind,
+      ).toBe('held');
+    // Within the second the read at 0 answers, also for a training not asked for then.
+    expect((await next(a.slug, 500))?.seatsLeft).toBe(5);
+    expect((await next(b.slug, 500))?.seatsLeft).toBe(7);
+    expect((await nextSessions(db, [b.slug], at(500))).get(b.slug)?.seatsLeft).toBe(6);
+    // A second after that read: read anew.
+    expect((await next(a.slug, LIST_COUNTS_MS))?.seatsLeft).toBe(4);
+    expect((await next(b.slug, LIST_COUNTS_MS))?.seatsLeft).toBe(6);
+    // A clock set back reads anew too.
+    await register(db, a.sessionId, { name: 'Later', email: `later-${a.slug}@example.org`, organisation: 'X', role: 'Y' }, settings(), at(LIST_COUNTS_MS));
+    expect((await next(a.slug, LIST_COUNTS_MS - 1))?.seatsLeft).toBe(3);
+
+    // A session that starts 300 ms after a read is the next one until it starts, and then no longer.
+    const startsAt = at(5 * LIST_COUNTS_MS + 300);
+    const soon = await createSession(db, null, a.trainingId, {
+      startsAt,
+      endsAt: new Date(startsAt.getTime() + HOUR),
+      location: 'Zaal 2, Voorbeeldstad',
+      online: false,
+      capacity: 3,
+      registrationOpensAt: at(-DAY),
+      registrationClosesAt: at(5 * LIST_COUNTS_MS),
+      cancelUntil: at(5 * LIST_COUNTS_MS),
+      contact: 'trainingen@hechtwerk.example',
+    });
+    expect((await next(a.slug, 5 * LIST_COUNTS_MS))?.session.id).toBe(soon);
+    expect((await next(a.slug, 5 * LIST_COUNTS_MS + 300))?.session.id).toBe(a.sessionId);
+    expect(await recentNextSessions(db, [], at(0))).toEqual(new Map());
   });
 
   it('the iCalendar feed lists public sessions', async () => {
