@@ -163,6 +163,13 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   ]);
   if (!something) return { state: 'only-left-out' };
   let outcome = first;
+  // Nothing holds every word: which of its groups the search looks for at all (for the partial
+  // results that may follow) is asked beside the spelling correction, on another connection, not
+  // after it. Not when no partial result can follow: a query that cannot be loosened has no part
+  // that can (the groups asked are some of the query's).
+  const searched = outcome.total === 0 && loosened(parsed) ? searchedGroups(db, parsed) : undefined;
+  // Its failure is the awaiting code's to see; unawaited (a correction found), it must not go unhandled.
+  searched?.catch(() => {});
   if (outcome.total < FEW) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
     // Searched as typed (the way back from a correction): the correction is only offered.
@@ -172,10 +179,10 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
     }
     if (better) outcome = { ...outcome, suggestion: better.q };
   }
-  if (outcome.total > 0) return outcome;
+  if (outcome.total > 0 || !searched) return outcome;
   // Nothing holds every word: rather than "no results", the pages that hold some of them, said so.
   // A term the search leaves out (a stop word: "een MDO") is no term of its own here.
-  const asked = await searchedGroups(db, parsed);
+  const asked = await searched;
   const loose = loosened(asked);
   if (!loose) return outcome;
   const some = await partialPage(db, asked, loose, input.p);
