@@ -42,6 +42,12 @@ export type AppEnv = {
     /** Set when the response already carries X-Request-Id (a page from the cache puts it in its own headers). */
     reqIdSent?: boolean;
     user?: SessionUser;
+    /**
+     * A page as page() rendered it: its response and its HTML. The ETag and compression read the HTML
+     * from here while that response is the one being sent, instead of reading it back from the response
+     * (which on Node's lightweight Response first builds a full web Response around it).
+     */
+    rendered?: { res: Response; html: string };
   };
 };
 

@@ -157,9 +157,12 @@ export const etagAndCompress: MiddlewareHandler<AppEnv> = async (c, next) => {
       return;
     }
   }
-  // Only here is the body looked at (on Node's lightweight Response, reading it builds a full one).
-  if (!res.body) return;
-  const body = new Uint8Array(await res.arrayBuffer());
+  // Only here is the body looked at: a page's HTML as page() made it, if this is its response;
+  // otherwise read from the response (on Node's lightweight Response, that builds a full one).
+  const rendered = c.get('rendered');
+  const html = rendered?.res === res ? rendered.html : undefined;
+  if (html === undefined && !res.body) return;
+  const body: Uint8Array = html === undefined ? new Uint8Array(await res.arrayBuffer()) : Buffer.from(html);
   if (cacheable && !etag) {
     etag = etagOf(body);
     headers.set('ETag', etag);

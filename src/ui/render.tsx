@@ -39,5 +39,8 @@ export async function page(c: Ctx, opts: PageOptions, body: Child): Promise<Resp
       {body}
     </Layout>
   );
-  return c.html(`<!doctype html>${await html.toString()}`, (status ?? 200) as 200);
+  const text = `<!doctype html>${await html.toString()}`;
+  const res = c.html(text, (status ?? 200) as 200);
+  c.set('rendered', { res, html: text });
+  return res;
 }
