@@ -334,22 +334,34 @@ export async function spellingOf(db: Queryable, q: string, synonyms: Synonyms = 
 async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
   const words = [...new Set(parsed.plainWords.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{3,40}$/u.test(w)))];
   if (!words.length) return null;
-  const known = new Set((await rows<{ word: string }>(db, sql`select w as word from search_known_words(${textArray(words)}) as w`)).map((r) => r.word));
-  const unknown = words.filter((w) => !known.has(w) && !synonyms.also.has(w)).slice(0, 3);
-  if (!unknown.length) return null;
-  // Two letters swapped share few trigrams in a short word ("strat", "start"): those are looked up as they are.
-  const swaps = unknown.flatMap((w) =>
+  // The words the vocabulary does not hold (at most three, in the query's order) and the words most
+  // like each, in one statement: by trigrams (search_corrections), and with two letters swapped, which
+  // share few trigrams in a short word ("strat", "start") and are looked up as they are.
+  const asked = words.filter((w) => !synonyms.also.has(w));
+  if (!asked.length) return null;
+  const swaps = asked.flatMap((w) =>
     Array.from({ length: w.length - 1 }, (_, i) => ({ w, v: w.slice(0, i) + w.charAt(i + 1) + w.charAt(i) + w.slice(i + 2) })).filter((x) => x.v !== x.w),
   );
   type Candidate = { word: string; candidate: string; sim: number; docs: number };
-  const [similar, swapped] = await Promise.all([
-    rows<Candidate>(db, sql`select word, candidate, sim, docs from search_corrections(${textArray(unknown)})`),
-    rows<Candidate>(
-      db,
-      sql`select s.w as word, t.word as candidate, similarity(t.word, s.w) as sim, t.docs
-          from jsonb_to_recordset(${JSON.stringify(swaps)}::jsonb) as s(w text, v text) join search_words t on t.word = s.v`,
-    ),
-  ]);
+  const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' }>(
+    db,
+    sql`with unknown as materialized (
+          select a.w, a.i from unnest(${textArray(asked)}) with ordinality as a(w, i)
+          where a.w <> all (array(select search_known_words(${textArray(asked)})))
+          order by a.i limit 3
+        )
+        select 'unknown' as part, u.w as word, null::text as candidate, null::real as sim, null::integer as docs from (select * from unknown order by i) u
+        union all
+        select 'similar', c.word, c.candidate, c.sim, c.docs from search_corrections(array(select u.w from unknown u order by u.i)) c
+        union all
+        select 'swapped', s.w, t.word, similarity(t.word, s.w), t.docs
+          from jsonb_to_recordset(${JSON.stringify(swaps)}::jsonb) as s(w text, v text) join search_words t on t.word = s.v
+          where s.w in (select u.w from unknown u)`,
+  );
+  const unknown = looked.filter((f) => f.part === 'unknown').map((f) => f.word);
+  if (!unknown.length) return null;
+  const similar = looked.filter((f) => f.part === 'similar');
+  const swapped = looked.filter((f) => f.part === 'swapped');
   const candidates = [...similar, ...swapped.filter((x) => !similar.some((c) => c.word === x.word && c.candidate === x.candidate))];
   const options = unknown.map((w) =>
     candidates
