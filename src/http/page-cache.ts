@@ -77,9 +77,8 @@ export const isPageCacheable = (path: string) => !UNCACHED.test(path);
  * Caches rendered public pages (GET or HEAD, 200, HTML, not no-store or private) per URL, encoding
  * and content version, as they are sent: compressed, with every header. A page that names its own
  * max-age (search results with a training's free seats: 1 s) is kept no longer than that, as nginx
- * keeps it; max-age=0 is not kept. Public pages are the same
- * for every reader, so a hit skips the database, the renderer, the compressor and the header
- * middleware. A request with a cookie or credentials is never answered from the cache, nor kept:
+ * keeps it; max-age=0 is not kept. Public pages are the same for every reader, so a hit skips the
+ * database, the renderer, the compressor and the header middleware. A request with a cookie or credentials is never answered from the cache, nor kept:
  * it may be an editor's, and what an editor is shown is not the public's.
  * Put it outside the security-header and compression middleware, so what it keeps is what they made.
  */
