@@ -255,6 +255,35 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(html).toContain('href="/themas/hechting"');
   });
 
+  it('a query of words nearly every page holds ("de") says the search does not look for them, rather than "no results"', async () => {
+    for (const q of ['de', 'het', 'een', 'De', 'het een', '"de"', 'de of het']) {
+      expect((await run(q)).state, q).toBe('only-common-words');
+      const res = await t.app.request(`/zoeken?q=${encodeURIComponent(q)}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html, q).toContain(`Op “${q.replace(/"/g, '&quot;')}” zoeken we niet: woorden als “de”, “het” en “een” staan op bijna elke pagina.`);
+      expect(html, q).not.toContain('Geen resultaten');
+      expect(html, q).not.toContain('Controleer de spelling');
+      // The query stays in the field, and the themes are offered.
+      expect(html, q).toContain(`value="${q.replace(/"/g, '&quot;')}"`);
+      expect(html).toContain('href="/themas/hechting"');
+    }
+    // One word besides that is searched for: an ordinary search, which finds it.
+    expect((await run('de meldcode')).state).toBe('results');
+    // A word no page holds is still "no results", with the spelling tips.
+    expect(await (await t.app.request('/zoeken?q=de+xyzzyplugh')).text()).toContain('Controleer de spelling');
+  });
+
+  it('a query without any word (only signs) asks for a word, and says nothing about words left out', async () => {
+    for (const q of ['"', '""', '-', '- -', '?!', '()']) {
+      expect((await run(q)).state, q).toBe('no-words');
+      const html = await (await t.app.request(`/zoeken?q=${encodeURIComponent(q)}`)).text();
+      expect(html, q).toContain('staat geen woord om op te zoeken. Typ een of meer woorden');
+      expect(html, q).not.toContain('minteken');
+      expect(html).toContain('href="/themas/hechting"');
+    }
+  });
+
   it('a query that only leaves words out asks for a word to search for, rather than listing every other page', async () => {
     // "de" and "het" are stop words: the search leaves them out, so only the word left out remains.
     for (const q of ['-x', '-hechting', '-"veilig thuis" -baby', 'de -baby', 'het -hechting']) {

@@ -72,6 +72,10 @@ export type SearchOutcome =
   | { state: 'too-long'; length: number }
   /** Only words left out ("-x"): nothing to look for, and every other page would match. */
   | { state: 'only-left-out' }
+  /** No word at all, only signs (a lone quote, a dash between spaces). */
+  | { state: 'no-words' }
+  /** Only words the search leaves out because nearly every page holds them ("de", "het een"). */
+  | { state: 'only-common-words' }
   | {
       state: 'results';
       /** `more`: there are more than `total` (= MAX_RESULTS) matches; only that many were counted and ranked. */
@@ -156,18 +160,17 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   // Without a word or phrase to look for that is known at once; whether those are all stop words is
   // checked beside the search (on another connection), not before it.
   const wanted = wantedTerms(parsed);
-  if (!wanted.length) return { state: 'only-left-out' };
+  if (!wanted.length) return nothingSearched(parsed, wanted);
   const [something, first] = await Promise.all([
     parsed.groups.some((g) => /(^|\s)-/.test(g)) ? searchesSomething(db, wanted) : true,
     page(db, parsed, input.p),
   ]);
-  if (!something) return { state: 'only-left-out' };
+  if (!something) return nothingSearched(parsed, wanted);
   let outcome = first;
-  // Nothing holds every word: which of its groups the search looks for at all (for the partial
-  // results that may follow) is asked beside the spelling correction, on another connection, not
-  // after it. Not when no partial result can follow: a query that cannot be loosened has no part
-  // that can (the groups asked are some of the query's).
-  const searched = outcome.total === 0 && loosened(parsed) ? searchedGroups(db, parsed) : undefined;
+  // Nothing holds every word: which of its groups the search looks for at all is asked beside the
+  // spelling correction, on another connection, not after it. None ("de", "het een": words nearly
+  // every page holds) is said as such, not as "no results"; some are what partial results look for.
+  const searched = outcome.total === 0 ? searchedGroups(db, parsed) : undefined;
   // Its failure is the awaiting code's to see; unawaited (a correction found), it must not go unhandled.
   searched?.catch(() => {});
   if (outcome.total < FEW) {
@@ -180,15 +183,25 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
     if (better) outcome = { ...outcome, suggestion: better.q };
   }
   if (outcome.total > 0 || !searched) return outcome;
+  const asked = await searched;
+  if (!outcome.suggestion && !asked.groups.some((g) => !g.startsWith('-'))) return nothingSearched(parsed, wanted);
   // Nothing holds every word: rather than "no results", the pages that hold some of them, said so.
   // A term the search leaves out (a stop word: "een MDO") is no term of its own here.
-  const asked = await searched;
   const loose = loosened(asked);
   if (!loose) return outcome;
   const some = await partialPage(db, asked, loose, input.p);
   if (some.total === 0) return outcome;
   const single = asked.groups.filter((g) => !g.startsWith('-')).length === 1;
   return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
+}
+
+/**
+ * Why a query searches for nothing: it only leaves words out ("-baby", "de -baby"), it holds no word
+ * at all (a lone quote, a dash), or its words are all ones the search leaves out ("de", "het een").
+ */
+function nothingSearched(parsed: ParsedQuery, wanted: string[]): Extract<SearchOutcome, { state: 'only-left-out' | 'no-words' | 'only-common-words' }> {
+  if (parsed.groups.some((g) => tokens(g).some((t) => t.kind === 'not'))) return { state: 'only-left-out' };
+  return { state: wanted.some((w) => /[\p{L}\p{N}]/u.test(w)) ? 'only-common-words' : 'no-words' };
 }
 
 /** The words and phrases a query looks for (not those left out). */

@@ -51,15 +51,20 @@ const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
   </>
 );
 
-const Suggestions: FC<{ themes: ThemeSummary[] }> = ({ themes }) => (
+/** Tips for a search that found nothing (not for one that had no word to look for: spelling is not the matter there), and the themes. */
+const Suggestions: FC<{ themes: ThemeSummary[]; tips?: boolean }> = ({ themes, tips = true }) => (
   <>
-    <h2 class="utrecht-heading-2">Tips</h2>
-    <ul>
-      <li>Controleer de spelling, of gebruik een ander woord (bijvoorbeeld “scheiding” in plaats van “echtscheiding”).</li>
-      <li>Gebruik minder woorden.</li>
-      <li>Zoek op een hele zin met aanhalingstekens, of sluit een woord uit met een minteken: hechting -onveilig.</li>
-    </ul>
-    <h2 class="utrecht-heading-2">Of begin bij een thema</h2>
+    {tips ? (
+      <>
+        <h2 class="utrecht-heading-2">Tips</h2>
+        <ul>
+          <li>Controleer de spelling, of gebruik een ander woord (bijvoorbeeld “scheiding” in plaats van “echtscheiding”).</li>
+          <li>Gebruik minder woorden.</li>
+          <li>Zoek op een hele zin met aanhalingstekens, of sluit een woord uit met een minteken: hechting -onveilig.</li>
+        </ul>
+      </>
+    ) : null}
+    <h2 class="utrecht-heading-2">{tips ? 'Of begin bij een thema' : 'Begin bij een thema'}</h2>
     <LinkList links={themes.map((t) => ({ href: `/themas/${t.slug}`, label: t.title }))} />
   </>
 );
@@ -151,6 +156,27 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
           ook een woord waarop we zoeken, bijvoorbeeld: hechting -baby.
         </p>
         <Suggestions themes={themes} />
+      </>
+    );
+  }
+  if (outcome.state === 'no-words') {
+    return (
+      <>
+        <p role="status" class="hw-search-status">
+          In “{q}” staat geen woord om op te zoeken. Typ een of meer woorden, bijvoorbeeld: hechting.
+        </p>
+        <Suggestions themes={themes} tips={false} />
+      </>
+    );
+  }
+  if (outcome.state === 'only-common-words') {
+    return (
+      <>
+        <p role="status" class="hw-search-status">
+          Op “{q}” zoeken we niet: woorden als “de”, “het” en “een” staan op bijna elke pagina. Typ een woord dat zegt waar het over gaat, bijvoorbeeld:
+          hechting of meldcode.
+        </p>
+        <Suggestions themes={themes} tips={false} />
       </>
     );
   }
@@ -254,8 +280,7 @@ searchRoutes.get('/', async (c) => {
     );
   }
   // The themes are only suggested when there is nothing to show: one query less for every hit list.
-  const themes =
-    outcome.state === 'empty' || outcome.state === 'only-left-out' || (outcome.state === 'results' && outcome.total === 0) ? await listThemes(db) : [];
+  const themes = outcome.state === 'results' ? (outcome.total === 0 ? await listThemes(db) : []) : outcome.state === 'too-long' ? [] : await listThemes(db);
   // What the results are for (the correction, if shown instead), and which page of them.
   const title =
     input.q && outcome.state === 'results'
