@@ -176,7 +176,11 @@ export const searchWords = pgTable(
     word: text('word').primaryKey(),
     docs: integer('docs').notNull(),
   },
-  (t) => [index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops'))],
+  (t) => [
+    index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops')),
+    // The words a part typed starts ("hech": hechting, hechtingsproblemen), by their byte order (migration 0023).
+    index('search_words_prefix_idx').using('btree', t.word.op('text_pattern_ops')),
+  ],
 );
 
 /**

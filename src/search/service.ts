@@ -352,11 +352,22 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   // share few trigrams in a short word ("strat", "start") and are looked up as they are.
   const asked = words.filter((w) => !synonyms.also.has(w));
   if (!asked.length) return null;
-  const swaps = asked.flatMap((w) =>
-    Array.from({ length: w.length - 1 }, (_, i) => ({ w, v: w.slice(0, i) + w.charAt(i + 1) + w.charAt(i) + w.slice(i + 2) })).filter((x) => x.v !== x.w),
-  );
+  // By letters, not UTF-16 units: half a letter beyond the first 65,536 is no text PostgreSQL takes.
+  const swaps = asked.flatMap((w) => {
+    const cs = [...w];
+    return Array.from({ length: cs.length - 1 }, (_, i) => ({ w, v: [...cs.slice(0, i), cs[i + 1], cs[i], ...cs.slice(i + 2)].join('') })).filter(
+      (x) => x.v !== x.w,
+    );
+  });
+  // The words that start with w are those from w up to w with its last letter one higher ("hech" up
+  // to "heci"): the byte order of the prefix index (migration 0023) is that of the code points.
+  const starts = asked.map((w) => {
+    const letters = [...w];
+    const last = letters.pop()?.codePointAt(0) ?? 0;
+    return { w, upto: letters.join('') + String.fromCodePoint(last + 1) };
+  });
   type Candidate = { word: string; candidate: string; sim: number; docs: number };
-  const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' }>(
+  const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' | 'completed' }>(
     db,
     sql`with unknown as materialized (
           select a.w, a.i from unnest(${textArray(asked)}) with ordinality as a(w, i)
@@ -369,22 +380,36 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
         union all
         select 'swapped', s.w, t.word, similarity(t.word, s.w), t.docs
           from jsonb_to_recordset(${JSON.stringify(swaps)}::jsonb) as s(w text, v text) join search_words t on t.word = s.v
-          where s.w in (select u.w from unknown u)`,
+          where s.w in (select u.w from unknown u)
+        union all
+        select 'completed', u.w, c.word, similarity(c.word, u.w), c.docs
+          from unknown u join jsonb_to_recordset(${JSON.stringify(starts)}::jsonb) as x(w text, upto text) on x.w = u.w
+          cross join lateral (
+            select t.word, t.docs from search_words t where t.word ~>=~ u.w and t.word ~<~ x.upto and t.word <> u.w
+            order by t.docs desc, t.word limit 3
+          ) c`,
   );
   const unknown = looked.filter((f) => f.part === 'unknown').map((f) => f.word);
   if (!unknown.length) return null;
   const similar = looked.filter((f) => f.part === 'similar');
   const swapped = looked.filter((f) => f.part === 'swapped');
   const candidates = [...similar, ...swapped.filter((x) => !similar.some((c) => c.word === x.word && c.candidate === x.candidate))];
-  const options = unknown.map((w) =>
-    candidates
-      .filter((c) => c.word === w)
-      .map((c) => ({ word: c.candidate, distance: typoDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
-      // The half step for a changed first letter orders candidates; it does not shut one out.
-      .filter((c) => Math.floor(c.distance) <= Math.max(1, Math.floor(w.length / 4)) + 1)
-      .sort((a, b) => a.distance - b.distance || b.sim - a.sim || b.docs - a.docs)
-      .slice(0, 3),
-  );
+  const completed = looked.filter((f) => f.part === 'completed');
+  const options = unknown.map((w) => {
+    // A word typed only in part ("hech", "kinderm": Enter pressed before the word was done): the words
+    // it starts, the commonest first, not a short word it is a letter or two away from ("hen", "kinder").
+    const completions = completed.filter((c) => c.word === w);
+    if (completions.length) return completions.map((c) => ({ word: c.candidate, distance: 0, sim: c.sim, docs: c.docs }));
+    return (
+      candidates
+        .filter((c) => c.word === w)
+        .map((c) => ({ word: c.candidate, distance: typoDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
+        // The half step for a changed first letter orders candidates; it does not shut one out.
+        .filter((c) => Math.floor(c.distance) <= Math.max(1, Math.floor(w.length / 4)) + 1)
+        .sort((a, b) => a.distance - b.distance || b.sim - a.sim || b.docs - a.docs)
+        .slice(0, 3)
+    );
+  });
   if (options.some((o) => !o.length)) return null;
   // Every combination of the candidates (at most 3 × 3 × 3), each counted (up to a limit) by the database.
   let combos: { replace: Map<string, string>; distance: number; sim: number }[] = [{ replace: new Map(), distance: 0, sim: 0 }];
