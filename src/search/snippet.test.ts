@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestDatabase, type TestDatabase } from '../../test/helpers.ts';
 import { rows } from '../db/client.ts';
-import { cutSnippet, ELLIPSIS, queryLexemes, SNIPPET_WORDS, splitWords } from './snippet.ts';
+import { cutSnippet, ELLIPSIS, PASSAGE_WORDS, queryLexemes, SNIPPET_WORDS, splitWords } from './snippet.ts';
 
 /** Per word of `words`, its lexemes as the database would keep them: here, the word lower-cased. */
 const lexemesOf = (words: string[]) => words.map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).join('\t');
@@ -32,13 +32,30 @@ describe('cutting a snippet', () => {
     ]);
     // The body's first window starts where the body starts: nothing left out before it.
     expect(cutSnippet({ passage: short, lead: true, lexemes: lexemesOf(splitWords(short)) }, new Set(['tekst']))).toEqual(['midden in de ', 'tekst', '']);
-    const long = numbered(40, { 35: 'gehecht' });
+    const long = numbered(40, { 35: 'gehecht', 39: 'einde.' });
     const parts = cutSnippet({ passage: long.join(' '), lead: true, lexemes: lexemesOf(long) }, new Set(['gehecht']));
     expect(parts.join('').startsWith(`${ELLIPSIS} `)).toBe(true);
     expect(marked(parts)).toEqual(['gehecht']);
-    // At most SNIPPET_WORDS words, and the end of the passage is reached: no ellipsis there.
+    // At most SNIPPET_WORDS words, and the end of the passage is reached where a sentence ends: no ellipsis there.
     expect(parts.join('').replace(ELLIPSIS, '').trim().split(' ')).toHaveLength(SNIPPET_WORDS);
-    expect(parts.join('').endsWith(long.at(-1) as string)).toBe(true);
+    expect(parts.join('').endsWith('einde.')).toBe(true);
+  });
+
+  it('ends with an ellipsis where the database cut a long block mid-sentence (a full passage), not where a block or sentence ends', () => {
+    const cut = (words: string[]) => cutSnippet({ passage: words.join(' '), lead: true, lexemes: lexemesOf(words) }, new Set(['gehecht'])).join('');
+    // A full passage of PASSAGE_WORDS words that stops mid-sentence ("…helpt het wijkteam ouders het"), the marked word near its end.
+    const full = numbered(PASSAGE_WORDS, { 36: 'gehecht', 39: 'het' });
+    expect(cut(full).endsWith(` het ${ELLIPSIS}`)).toBe(true);
+    // The same, shown whole (a shorter snippet is not cut by the view): still the ellipsis.
+    expect(cutSnippet({ passage: full.join(' '), lead: true, lexemes: lexemesOf(full) }, new Set(['gehecht']), PASSAGE_WORDS).join('')).toMatch(
+      new RegExp(` het ${ELLIPSIS}$`),
+    );
+    // Its last word ends a sentence (or a list item, or a quote): the text may go on, but what is shown reads whole.
+    for (const last of ['kind.', 'voor?', 'levensjaren;', 'zegt:', 'hieronder).', 'was.”'])
+      expect(cut(numbered(PASSAGE_WORDS, { 36: 'gehecht', 39: last })).endsWith(last), last).toBe(true);
+    // A shorter passage ends its block: a heading, a short paragraph, the last window of a long one.
+    const short = numbered(PASSAGE_WORDS - 1, { 30: 'gehecht', 38: 'het' });
+    expect(cut(short).endsWith(' het')).toBe(true);
   });
 
   it('picks the window with most of the distinct query words, then most matches, and centres them', () => {
@@ -105,6 +122,15 @@ describe.each(backends())('the database and the app agree on words (%s)', (kind:
     await t.database.migrate();
   });
   afterAll(() => t.dispose());
+
+  it('a passage is at most PASSAGE_WORDS words, and a long block is cut into windows of exactly that many', async () => {
+    const block = numbered(100).join(' ');
+    const found = await rows<{ words: number }>(
+      t.database.db,
+      sql`select cardinality(regexp_split_to_array(passage, '[ \t\n\r\f\v]+'))::int as words from search_passages_of('', ${`${block}\n\nKort blok.`}) order by n`,
+    );
+    expect(found.map((f) => f.words)).toEqual([PASSAGE_WORDS, PASSAGE_WORDS, PASSAGE_WORDS, 2]);
+  });
 
   it.each([
     'Het kind, de ouder en de (v)echtscheiding.',

@@ -8,6 +8,13 @@
 /** At most this many words are shown; a longer passage is cut around its marked words. */
 export const SNIPPET_WORDS = 30;
 export const ELLIPSIS = '…';
+/**
+ * The words of a full passage: the database cuts a block longer than this into windows of this many
+ * words (search_passages_of, migration 0016). A shorter passage ends its block; a full one mostly
+ * stops where the window does, mid-sentence unless its last word ends one.
+ */
+export const PASSAGE_WORDS = 40;
+const ENDS_SENTENCE = /[.!?:;…]["'”’»)\]]*$/u;
 
 // ASCII whitespace only: the database splits passages on exactly these (search_word_lexemes).
 const SPACE = /[ \t\n\r\f\v]+/;
@@ -56,7 +63,7 @@ export interface SnippetSource {
 /**
  * The snippet as parts: even indexes plain text, odd indexes marked words. A passage longer than
  * SNIPPET_WORDS is cut to the window that holds most of the query's distinct words (then most marked
- * words), centred on them; an ellipsis shows where text was left out.
+ * words), centred on them; an ellipsis shows where text was left out, before or after it.
  */
 export function cutSnippet(source: SnippetSource, marks: ReadonlySet<string>, size = SNIPPET_WORDS): string[] {
   const words = splitWords(source.passage);
@@ -80,7 +87,9 @@ export function cutSnippet(source: SnippetSource, marks: ReadonlySet<string>, si
     parts[parts.length - 1] += sep + (core[1] ?? '');
     parts.push(core[2], core[3] ?? '');
   }
-  if (end < words.length) parts[parts.length - 1] += ` ${ELLIPSIS}`;
+  // Cut here, or where the database cut the block: an ellipsis says the text goes on.
+  const stopped = end === words.length && words.length >= PASSAGE_WORDS && !ENDS_SENTENCE.test(words[end - 1] ?? '');
+  if (end < words.length || stopped) parts[parts.length - 1] += ` ${ELLIPSIS}`;
   return parts;
 }
 
