@@ -37,7 +37,7 @@ import { ACTIONS, decide, GUIDES, nextScreen } from '../src/meldcode/service.ts'
 import { ANSWERS, type Answer, QUESTION_IDS } from '../src/meldcode/steps.ts';
 import { organisationInput } from '../src/network/form.ts';
 import { parseFilter } from '../src/network/queries.ts';
-import { searchQuery } from '../src/search/service.ts';
+import { MAX_ASKED_PAGE, searchQuery } from '../src/search/service.ts';
 import { parseSourceForm } from '../src/sources/form.ts';
 import { formValuesFromBody, formValuesOf, parseThemeForm } from '../src/themes/form.ts';
 import { themeSnapshot } from '../src/themes/queries.ts';
@@ -61,14 +61,14 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const SLUG = /^([a-z0-9]+(-[a-z0-9]+)*)?$/;
 
 describe('parsers of user input, with arbitrary input', () => {
-  it('search query: never throws; a clean, idempotent query and a page between 1 and 100', () => {
+  it('search query: never throws; a clean, idempotent query and a page number from 1 (past the last page, the search shows the last)', () => {
     fc.assert(
       fc.property(fc.option(text(), { nil: undefined }), fc.option(text(30), { nil: undefined }), (q, p) => {
         const out = searchQuery.parse({ q, p });
         expect(out.q).not.toMatch(CONTROL);
         expect(out.q).toBe(out.q.trim());
         expect(out.q).not.toMatch(/\s{2}/);
-        expect(Number.isInteger(out.p) && out.p >= 1 && out.p <= 100).toBe(true);
+        expect(Number.isInteger(out.p) && out.p >= 1 && out.p <= MAX_ASKED_PAGE).toBe(true);
         expect(searchQuery.parse({ q: out.q, p: String(out.p) })).toEqual(out);
       }),
       { numRuns: 500 },

@@ -391,11 +391,34 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(await again.text()).toContain('Hechting');
   });
 
-  it('a bad page number falls back to the first page', async () => {
-    for (const p of ['0', '-1', 'abc', '99999', '1e9']) {
+  it('a bad page number falls back to the first page; one past the end (an old link, a typed number) shows the last page and says so', async () => {
+    const first = await run('hechting');
+    if (first.state !== 'results') throw new Error('results expected');
+    expect(first.pages).toBeGreaterThan(1);
+    const last = await run('hechting', String(first.pages));
+    for (const p of ['0', '-1', 'abc', '1.5']) {
+      expect(await run('hechting', p), p).toEqual(first);
       const res = await t.app.request(`/zoeken?q=hechting&p=${p}`);
       expect(res.status).toBe(200);
+      expect(await res.text(), p).not.toContain('is er niet');
     }
+    for (const [p, said] of [
+      [String(first.pages + 1), first.pages + 1],
+      ['99999', 99999],
+      ['1e9', 1_000_000],
+    ] as const) {
+      const past = await run('hechting', p);
+      expect(past, p).toEqual({ ...last, pastEnd: said });
+      const html = await (await t.app.request(`/zoeken?q=hechting&p=${p}`)).text();
+      expect(html, p).toContain(`pagina ${first.pages} van ${first.pages}. Een pagina ${said} is er niet: dit is de laatste.`);
+    }
+    // One page of results in all: the only one.
+    const one = await run('LSVG');
+    if (one.state !== 'results') throw new Error('results expected');
+    expect(one.total).toBeGreaterThan(0);
+    expect(one.pages).toBe(1);
+    const html = await (await t.app.request('/zoeken?q=LSVG&p=4')).text();
+    expect(html).toContain('Een pagina 4 is er niet: dit is de enige.');
   });
 });
 

@@ -51,10 +51,19 @@ export const PAGE_SIZE = 10;
 /** Pages a reader can page through (the `p` limit below); as many matches are counted and ranked. */
 export const MAX_PAGES = 100;
 export const MAX_RESULTS = MAX_PAGES * PAGE_SIZE;
+/** The highest page number a search keeps as asked (a number past the last page shows the last page, and says it was asked). */
+export const MAX_ASKED_PAGE = 1_000_000;
 
 export const searchQuery = z.object({
   q: z.string().default('').transform(oneLine),
-  p: z.coerce.number().int().min(1).max(MAX_PAGES).catch(1).default(1),
+  // A number past the last page is the last page (the search then says so), not the first.
+  p: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .catch(1)
+    .default(1)
+    .transform((v) => Math.min(v, MAX_ASKED_PAGE)),
   /** Set by the "search for what I typed instead" link: no spelling correction. */
   letterlijk: z
     .string()
@@ -90,6 +99,8 @@ export type SearchOutcome =
       meanings: ParsedQuery['meanings'];
       /** The terms left out besides a word typed with a minus (synonyms of "-VHT"). */
       alsoLeftOut: string[];
+      /** The page asked for was past the last one (an old link, a typed number): this is the last page instead. */
+      pastEnd?: number;
       /** The query was misspelt and these are the results for `to` instead ("Resultaten voor …"). */
       corrected?: { from: string; to: string };
       /** A better query to offer as a link ("Bedoelde je: …?"), when the typed one finds nothing or little. */
@@ -243,21 +254,30 @@ async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuer
         from search_partial(${textArray(loose.groups)}, ${loose.markWords.join(' or ')}, ${textArray(loose.titles)}, ${textArray(asked.map((a) => a.g))},
           ${PAGE_SIZE}, ${(page - 1) * PAGE_SIZE}, ${MAX_PARTIAL}, ${MAX_PARTIAL + 1})`,
     );
-  let page = p;
-  let found = await at(page);
-  // A page past the end (an old link, a typed number): the first page.
-  if (!found.length && page > 1) {
-    page = 1;
-    found = await at(page);
-  }
+  const [page, found] = await lastIfPast(p, MAX_PARTIAL, at);
   const marks = queryLexemes(found[0]?.marks ?? '');
-  return resultsOf(
-    parsed,
-    found,
-    MAX_PARTIAL,
-    page,
-    found.map((r) => ({ ...hitOf(r, marks), missing: r.lacks.map((i) => asked[i - 1]?.term ?? '').filter(Boolean) })),
-  );
+  return {
+    ...resultsOf(
+      parsed,
+      found,
+      MAX_PARTIAL,
+      page,
+      found.map((r) => ({ ...hitOf(r, marks), missing: r.lacks.map((i) => asked[i - 1]?.term ?? '').filter(Boolean) })),
+    ),
+    ...(page < p ? { pastEnd: p } : {}),
+  };
+}
+
+/**
+ * Page `p` of the hits `at` reads, or, when `p` is past the last page (an old link, a typed number),
+ * the last page: [the page shown, its rows]. Rows carry the count of all matches (up to `max` + 1).
+ */
+async function lastIfPast<T extends { total: number }>(p: number, max: number, at: (page: number) => Promise<T[]>): Promise<[number, T[]]> {
+  const found = p <= Math.ceil(max / PAGE_SIZE) ? await at(p) : [];
+  if (found.length || p === 1) return [p, found];
+  const first = await at(1);
+  const last = Math.max(1, Math.ceil(Math.min(first[0]?.total ?? 0, max) / PAGE_SIZE));
+  return last === 1 ? [1, first] : [last, await at(last)];
 }
 
 /** A results page of these hits, counted from the rows search_ranked or search_partial gave (each carries the count of all matches, up to `max` + 1). */
@@ -317,18 +337,18 @@ export function loosened(parsed: ParsedQuery): ParsedQuery | null {
 }
 
 async function page(db: Queryable, parsed: ParsedQuery, p: number, max = MAX_RESULTS): Promise<Extract<SearchOutcome, { state: 'results' }>> {
-  const offset = (p - 1) * PAGE_SIZE;
-  const found = await rows<HitRow>(db, searchSql(parsed, offset, max));
-  // A page past the end (an old link, a typed number): show the first page instead of "no results".
-  if (!found.length && p > 1) return page(db, parsed, 1, max);
+  const [shown, found] = await lastIfPast(p, max, (n) => rows<HitRow>(db, searchSql(parsed, (n - 1) * PAGE_SIZE, max)));
   const marks = queryLexemes(found[0]?.marks ?? '');
-  return resultsOf(
-    parsed,
-    found,
-    max,
-    p,
-    found.map((r) => hitOf(r, marks)),
-  );
+  return {
+    ...resultsOf(
+      parsed,
+      found,
+      max,
+      shown,
+      found.map((r) => hitOf(r, marks)),
+    ),
+    ...(shown < p ? { pastEnd: p } : {}),
+  };
 }
 
 /** What a text means if it is misspelt ("meldkode": "meldcode"), as the search would correct or offer it; null if nothing better is known. */

@@ -213,6 +213,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
             : `${outcome.total} resultaten`}
         {outcome.partial ? outcome.partialWords ? ' met een of meer van de woorden waarop we zochten' : ' met een deel ervan' : <> voor “{shown}”</>}
         {outcome.pages > 1 ? `, pagina ${outcome.page} van ${outcome.pages}` : ''}.
+        {outcome.pastEnd ? ` Een pagina ${outcome.pastEnd} is er niet: dit is ${outcome.pages > 1 ? 'de laatste' : 'de enige'}.` : ''}
         {outcome.more ? ` We tonen er ${outcome.total}.${outcome.partial ? '' : ' Voeg een woord toe om gerichter te zoeken.'}` : ''}
         {searchedAlso(outcome)}
       </p>
