@@ -175,13 +175,26 @@ export function organisationSnapshot(row: Organisation | VersionedOrganisation):
 }
 
 /**
- * For search results: per published organisation (by slug), its type, municipalities and themes as
- * labels. All of them at once (a network has dozens): the page keeps them per content version.
+ * For search results: per published organisation (by slug), its type, its municipalities
+ * ("Werkgebied: …") and its themes ("Thema’s: …") as labels. All of them at once (a network has dozens): the page keeps them per content version.
  */
 export async function searchLabels(db: Queryable): Promise<Map<string, string[]>> {
   const [list, titles] = await Promise.all([db.select().from(organisations).where(eq(organisations.published, true)), themeTitles(db)]);
   const title = new Map(titles.map((t) => [t.slug, t.title]));
+  // Each label says what it is: "Beekdal" could be a place or a theme to a reader who does not know the region.
+  const named = (one: string, more: string, values: string[]) => (values.length ? [`${values.length > 1 ? more : one}: ${values.join(', ')}`] : []);
   return new Map(
-    list.map((o) => [o.slug, [TYPE_LABEL[o.type], ...o.municipalities, ...o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : []))]]),
+    list.map((o) => [
+      o.slug,
+      [
+        TYPE_LABEL[o.type],
+        ...named('Werkgebied', 'Werkgebied', o.municipalities),
+        ...named(
+          'Thema',
+          'Thema’s',
+          o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : [])),
+        ),
+      ],
+    ]),
   );
 }

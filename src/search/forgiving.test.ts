@@ -446,7 +446,10 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const item = page.slice(page.indexOf('/netwerk/wijkteam-voorbeeldstad'));
     const snippet = /<p>(.*?)<\/p>/.exec(item)?.[1] ?? '';
     expect(snippet).not.toMatch(/\d{4} ?[A-Z]{2}/); // no postcode: the address is a label's business, not the snippet's
-    expect(item.slice(0, item.indexOf('</li></ol>') + 1)).toMatch(/<ul class="hw-labels" aria-label="Kenmerken"><li>Wijkteam<\/li>/);
+    // Each label says what it is: the type, then where it works, then its themes.
+    expect(item.slice(0, item.indexOf('</li></ol>') + 1)).toMatch(
+      /<ul class="hw-labels" aria-label="Kenmerken"><li>Wijkteam<\/li><li>Werkgebied: Voorbeeldstad<\/li><li>Thema(’s)?: [^<]+<\/li><\/ul>/,
+    );
   });
 
   it("a training hit's free seats count a hold until it expires, at the moment asked (the prepared next-sessions query)", async () => {
