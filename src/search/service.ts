@@ -200,9 +200,14 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   // A term the search leaves out (a stop word: "een MDO") is no term of its own here.
   const loose = loosened(asked);
   if (!loose) return outcome;
-  const some = await partialPage(db, asked, loose, input.p);
-  if (some.total === 0) return outcome;
   const single = asked.groups.filter((g) => !g.startsWith('-')).length === 1;
+  // One term that no page holds ("MDO"): its pages hold words of its phrases, so what each lacks is
+  // said in those words ("Ontbreekt: multidisciplinair"), not as the term every one of them lacks.
+  const words = single
+    ? [...new Set(asked.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'phrase')).flatMap((t) => t.text.split(/[^\p{L}\p{N}]+/u).filter(Boolean)))]
+    : [];
+  const some = await partialPage(db, asked, loose, input.p, words.length > 1 ? words.map((w) => ({ g: w, term: w })) : undefined);
+  if (some.total === 0) return outcome;
   return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
 }
 
@@ -244,9 +249,16 @@ async function searchedGroups(db: Queryable, parsed: ParsedQuery): Promise<Parse
  * that one has it in its title. Each hit says what it lacks. One statement (search_partial, migration
  * 0021), which cuts a passage for the shown page only.
  */
-async function partialPage(db: Queryable, parsed: ParsedQuery, loose: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }>> {
-  // Each term typed (a word left out has none), checked on its own as search_ranked checks them all together.
-  const asked = parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
+async function partialPage(
+  db: Queryable,
+  parsed: ParsedQuery,
+  loose: ParsedQuery,
+  p: number,
+  lackable?: { g: string; term: string }[],
+): Promise<Extract<SearchOutcome, { state: 'results' }>> {
+  // Each term typed (a word left out has none), checked on its own as search_ranked checks them all
+  // together; or the words given instead.
+  const asked = lackable ?? parsed.groups.map((g, i) => ({ g, term: parsed.terms[i] ?? '' })).filter((a) => a.term);
   const at = async (page: number) =>
     rows<HitRow & { lacks: number[] }>(
       db,
