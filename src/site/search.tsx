@@ -148,35 +148,29 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
       </>
     );
   }
-  if (outcome.state === 'only-left-out') {
-    return (
-      <>
-        <p role="status" class="hw-search-status">
+  if (outcome.state === 'only-left-out' || outcome.state === 'no-words' || outcome.state === 'only-common-words') {
+    // Nothing to search for: why, in a sentence, then the themes (and, where words were left out, the tips).
+    const nothing = {
+      'only-left-out': (
+        <>
           Met “{q}” blijft er geen woord over om op te zoeken: een woord met een minteken ervoor sluiten we uit, en woorden als “de” en “een” slaan we over. Typ
           ook een woord waarop we zoeken, bijvoorbeeld: hechting -baby.
-        </p>
-        <Suggestions themes={themes} />
-      </>
-    );
-  }
-  if (outcome.state === 'no-words') {
-    return (
-      <>
-        <p role="status" class="hw-search-status">
-          In “{q}” staat geen woord om op te zoeken. Typ een of meer woorden, bijvoorbeeld: hechting.
-        </p>
-        <Suggestions themes={themes} tips={false} />
-      </>
-    );
-  }
-  if (outcome.state === 'only-common-words') {
-    return (
-      <>
-        <p role="status" class="hw-search-status">
+        </>
+      ),
+      'no-words': <>In “{q}” staat geen woord om op te zoeken. Typ een of meer woorden, bijvoorbeeld: hechting.</>,
+      'only-common-words': (
+        <>
           Op “{q}” zoeken we niet: woorden als “de”, “het” en “een” staan op bijna elke pagina. Typ een woord dat zegt waar het over gaat, bijvoorbeeld:
           hechting of meldcode.
+        </>
+      ),
+    } as const;
+    return (
+      <>
+        <p role="status" class="hw-search-status">
+          {nothing[outcome.state]}
         </p>
-        <Suggestions themes={themes} tips={false} />
+        <Suggestions themes={themes} tips={outcome.state === 'only-left-out'} />
       </>
     );
   }
