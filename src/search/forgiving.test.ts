@@ -196,6 +196,20 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it('a word the search leaves out, typed before a title ("de meldcode", "wat is hechting"), does not cost that page its place', async () => {
+    for (const [typed, bare, url] of [
+      ['de meldcode', 'meldcode', '/meldcode'],
+      ['wat is hechting', 'hechting', '/themas/hechting'],
+      ['het signalenlijst', 'signalenlijst', '/signalenlijst'],
+    ] as const) {
+      expect(urls(await run(bare))[0], bare).toBe(url);
+      expect(urls(await run(typed))[0], typed).toBe(url);
+    }
+    // The titles as typed stay beside those without the left-out words: a title that starts with one still counts.
+    const [row] = await rows<{ t: string[] }>(db(), sql`select search_titles(array['het afwegingskader', 'de', 'vt']) as t`);
+    expect([...(row?.t ?? [])].sort()).toEqual(['afwegingskader', 'de', 'het afwegingskader', 'vt']);
+  });
+
   it('offers "Bedoelde je" instead of answering for the reader when two corrections are as likely', async () => {
     // Two made-up words, each one letter from what is typed and in one document each.
     await upsertSearchDocument(db(), { kind: 'test-spel', ref: 'a', title: 'Over de gribbelaar', url: '/test/spel/a', summary: '', body: 'Een gribbelaar.' });
