@@ -182,19 +182,11 @@ export async function searchLabels(db: Queryable): Promise<Map<string, string[]>
   const [list, titles] = await Promise.all([db.select().from(organisations).where(eq(organisations.published, true)), themeTitles(db)]);
   const title = new Map(titles.map((t) => [t.slug, t.title]));
   // Each label says what it is: "Beekdal" could be a place or a theme to a reader who does not know the region.
-  const named = (one: string, more: string, values: string[]) => (values.length ? [`${values.length > 1 ? more : one}: ${values.join(', ')}`] : []);
+  const named = (label: string, values: string[]) => (values.length ? [`${label}: ${values.join(', ')}`] : []);
   return new Map(
-    list.map((o) => [
-      o.slug,
-      [
-        TYPE_LABEL[o.type],
-        ...named('Werkgebied', 'Werkgebied', o.municipalities),
-        ...named(
-          'Thema',
-          'Thema’s',
-          o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : [])),
-        ),
-      ],
-    ]),
+    list.map((o) => {
+      const themes = o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : []));
+      return [o.slug, [TYPE_LABEL[o.type], ...named('Werkgebied', o.municipalities), ...named(themes.length > 1 ? 'Thema’s' : 'Thema', themes)]] as const;
+    }),
   );
 }

@@ -63,7 +63,8 @@ export function tokens(q: string): Token[] {
 const asTerm = (t: string) => (/[\s-]/.test(t) ? `"${bare(t)}"` : t);
 /** A typed term as a result names it: without quotes or punctuation at either end ("hechting," is "hechting"). */
 const asTyped = (t: string) => t.replace(/"/g, '').replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+/** The words of a term or phrase: its runs of letters and digits. */
+export const wordsOf = (t: string) => t.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 /** A word as the database compares it: letters and digits only. */
 const bare = (t: string) => wordsOf(t).join(' ');
 

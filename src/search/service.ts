@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { oneLine } from '../content/text.ts';
 import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
-import { type ParsedQuery, parseQuery, replaceWords, tokens, typoDistance } from './query.ts';
+import { type ParsedQuery, parseQuery, replaceWords, tokens, typoDistance, wordsOf } from './query.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
 import { bundledSynonyms, type Synonyms } from './synonyms.ts';
 
@@ -203,9 +203,7 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   const single = asked.groups.filter((g) => !g.startsWith('-')).length === 1;
   // One term that no page holds ("MDO"): its pages hold words of its phrases, so what each lacks is
   // said in those words ("Ontbreekt: multidisciplinair"), not as the term every one of them lacks.
-  const words = single
-    ? [...new Set(asked.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'phrase')).flatMap((t) => t.text.split(/[^\p{L}\p{N}]+/u).filter(Boolean)))]
-    : [];
+  const words = single ? [...new Set(asked.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'phrase')).flatMap((t) => wordsOf(t.text)))] : [];
   const some = await partialPage(db, asked, loose, input.p, words.length > 1 ? words.map((w) => ({ g: w, term: w })) : undefined);
   if (some.total === 0) return outcome;
   return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
@@ -338,7 +336,7 @@ export function loosened(parsed: ParsedQuery): ParsedQuery | null {
       // Its alternatives as the query parser reads them; one left out ("a or -b") stays out.
       if (t.kind === 'word') add(t.text);
       else if (t.kind === 'phrase') {
-        if (single) for (const w of t.text.split(/[^\p{L}\p{N}]+/u)) w && add(w);
+        if (single) for (const w of wordsOf(t.text)) add(w);
         else add(t.text);
       }
     }
