@@ -127,7 +127,6 @@ describe('the synonym list', () => {
       'lsvg',
       'rad',
       'af',
-      'aandachtsfunctionaris',
       'kdv',
       'bso',
       'kinderopvang',
@@ -138,6 +137,10 @@ describe('the synonym list', () => {
     ])
       expect(list.also.has(term), term).toBe(true);
     expect(list.also.get('amk')).toEqual(['Veilig Thuis']);
+    // "af" is also a plain word: AF is searched by what it stands for only, and the full word does not search "af".
+    expect(list.onlyAlso.has('af')).toBe(true);
+    expect(list.also.get('af')).toEqual(['aandachtsfunctionaris']);
+    expect(list.also.has('aandachtsfunctionaris')).toBe(false);
   });
 
   it('refuses a broken list with where the mistake is', () => {
