@@ -239,6 +239,35 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it.each([
+    ['pesten', 'punten'],
+    ['scholing', 'scheiding'],
+    ['leerplicht', 'leerkracht'],
+    ['wijkcentrum', 'kindcentrum'],
+    ['toegankelijkheid', 'afhankelijkheid'],
+    ['shaken baby', 'schakel baby'],
+    ['zorgteam', 'zorgen'],
+    ['hechtwerk', 'netwerk'],
+    ['ZAT', 'zag'],
+  ])('a correct word no page holds ("%s") is never answered for as a word letters away ("%s"): at most offered', async (typed) => {
+    const r = await run(typed);
+    expect(r.corrected, typed).toBeUndefined();
+    const page = await html(`/zoeken?q=${encodeURIComponent(typed)}`);
+    expect(page).not.toContain(`Resultaten voor <strong>`);
+    expect(page).not.toContain(`Zoek in plaats daarvan op`);
+    if (r.suggestion) expect(page).toContain(`Bedoelde je: <a class="utrecht-link" href="/zoeken?q=${encodeURIComponent(r.suggestion).replace(/%20/g, '+')}">`);
+    // Four edits away, a long word is not even offered; a capital abbreviation is not corrected at all.
+    if (typed === 'toegankelijkheid' || typed === 'ZAT') expect(r.suggestion, typed).toBeUndefined();
+  });
+
+  it('a word two letters off in a longer word is offered, not answered for: "afmelden" may mean "aanmelden", but that is the reader’s call', async () => {
+    const r = await run('afmelden');
+    expect(r.corrected).toBeUndefined();
+    expect(r.suggestion).toBe('aanmelden');
+    // One letter off is a slip, corrected at once.
+    expect((await run('hechtng')).corrected?.to).toBe('hechting');
+  });
+
   it('answers "veilig tuis" with "veilig thuis" even where "veilig huis" is common too: a letter left out is likelier than a wrong first letter', async () => {
     const side = async (phrase: string) =>
       (await rows<{ n: number }>(db(), sql`select count(*)::int as n from search_documents where tsv @@ websearch_to_tsquery('dutch', ${`"${phrase}"`})`))[0]

@@ -372,10 +372,20 @@ export async function spellingOf(db: Queryable, q: string, synonyms: Synonyms = 
  * letter half a step further, then how common); of
  * the combinations, the closest wins, then the one whose words stand side by side most often, then
  * the one that finds most. It is `clear` when no other combination that finds something else is as
- * close and finds (side by side, or at all) a third as much.
+ * close and finds (side by side, or at all) a third as much, and each word it replaces is a plain
+ * slip (see SLIP): a correct word the pages happen not to hold ("pesten", "scholing") is never
+ * answered for as another word ("punten", "scheiding") that is two or three letters away.
  */
 async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
-  const words = [...new Set(parsed.plainWords.map((w) => w.toLowerCase()).filter((w) => /^\p{L}{3,40}$/u.test(w)))];
+  // A short word typed in capitals is an abbreviation ("ZAT", "OKT"), not a misspelt word ("zag").
+  const words = [
+    ...new Set(
+      parsed.plainWords
+        .filter((w) => !(w.length <= ABBREVIATION && w === w.toUpperCase()))
+        .map((w) => w.toLowerCase())
+        .filter((w) => /^\p{L}{3,40}$/u.test(w)),
+    ),
+  ];
   if (!words.length) return null;
   // The words the vocabulary does not hold (at most three, in the query's order) and the words most
   // like each, in one statement: by trigrams (search_corrections), and with two letters swapped, which
@@ -435,17 +445,22 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
         .filter((c) => c.word === w)
         .map((c) => ({ word: c.candidate, distance: typoDistance(w, c.candidate), sim: c.sim, docs: c.docs }))
         // The half step for a changed first letter orders candidates; it does not shut one out.
-        .filter((c) => Math.floor(c.distance) <= Math.max(1, Math.floor(w.length / 4)) + 1)
+        .filter((c) => Math.floor(c.distance) <= offered(w))
         .sort((a, b) => a.distance - b.distance || b.sim - a.sim || b.docs - a.docs)
         .slice(0, 3)
     );
   });
   if (options.some((o) => !o.length)) return null;
   // Every combination of the candidates (at most 3 × 3 × 3), each counted (up to a limit) by the database.
-  let combos: { replace: Map<string, string>; distance: number; sim: number }[] = [{ replace: new Map(), distance: 0, sim: 0 }];
+  let combos: { replace: Map<string, string>; distance: number; sim: number; slips: boolean }[] = [{ replace: new Map(), distance: 0, sim: 0, slips: true }];
   unknown.forEach((w, i) => {
     combos = combos.flatMap((c) =>
-      (options[i] ?? []).map((o) => ({ replace: new Map([...c.replace, [w, o.word]]), distance: c.distance + o.distance, sim: c.sim + o.sim })),
+      (options[i] ?? []).map((o) => ({
+        replace: new Map([...c.replace, [w, o.word]]),
+        distance: c.distance + o.distance,
+        sim: c.sim + o.sim,
+        slips: c.slips && isSlip(w, o.distance),
+      })),
     );
   });
   // The closest nine, all counted in one statement (each count stops at 1,000). Words typed one after
@@ -471,13 +486,31 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const scored = tried.flatMap((c, i) => {
     const { n = 0, tsq = '' } = counts.find((r) => r.i === i + 1) ?? {};
     const side = phrases.find((r) => r.i === i + 1)?.n ?? 0;
-    return n > found ? [{ text: c.text, n, side, tsq, distance: c.distance, sim: c.sim }] : [];
+    return n > found ? [{ text: c.text, n, side, tsq, distance: c.distance, sim: c.sim, slips: c.slips }] : [];
   });
   scored.sort((a, b) => a.distance - b.distance || b.side - a.side || b.n - a.n || b.sim - a.sim);
   const [best] = scored;
   if (!best) return null;
   // A rival that stems to the same query ("verloskunde", "verloskundige") finds the same: no doubt.
   const next = scored.find((c) => c.tsq !== best.tsq);
-  const clear = !next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n;
+  const clear = best.slips && (!next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n);
   return { q: best.text, clear };
 }
+
+/** Letters or fewer of a word typed in capitals that make it an abbreviation, never corrected. */
+const ABBREVIATION = 5;
+
+/**
+ * How far (whole edits) a word offered as "Bedoelde je" may be from what was typed: two edits up to
+ * seven letters, three from eight on. Offered, a word further off can be the reader's next click (two
+ * letters wrong in "verwaarlzing"); it is only answered for when it is a slip (isSlip). Not more than
+ * three: "toegankelijkheid" is no misspelt "afhankelijkheid".
+ */
+const offered = (typed: string) => Math.min(3, Math.max(1, Math.floor([...typed].length / 4)) + 1);
+
+/**
+ * A plain slip, corrected without asking: a word of four letters or more with one letter added,
+ * dropped or changed, or two swapped, and its first letter right ("hechtng", "meldkode", "tuis");
+ * or the start of a word (distance 0: "kinderm"). Anything further is only offered.
+ */
+const isSlip = (typed: string, distance: number) => distance === 0 || (distance <= 1 && [...typed].length >= 4);
