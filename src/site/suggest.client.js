@@ -23,7 +23,11 @@ const pick = (i) => {
   active = i;
   for (const li of items) li.setAttribute('aria-selected', li === items[i]);
   if (i < 0) input.removeAttribute('aria-activedescendant');
-  else input.setAttribute('aria-activedescendant', items[i].id);
+  else {
+    input.setAttribute('aria-activedescendant', items[i].id);
+    // Zoomed in, it may be out of view.
+    items[i].scrollIntoView({ block: 'nearest' });
+  }
 };
 const open = (yes) => {
   list.hidden = !yes;
@@ -61,6 +65,8 @@ on(input, 'input', () => {
   const text = q();
   clearTimeout(timer);
   ctrl?.abort();
+  // Enter then searches what was typed.
+  pick(-1);
   const ask = text.length > 2 && text.length < 101;
   if (!ask) show([], '');
   timer = setTimeout(() => {

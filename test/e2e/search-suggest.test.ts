@@ -198,6 +198,44 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     await context.close();
   });
 
+  it('typing on after choosing an option leaves it unchosen: Enter searches what the field says', async () => {
+    const { context, page } = await open({ viewport: { width: 1280, height: 800 } });
+    // The new text's suggestions are held back, as on a slow connection: the old list is what is on screen.
+    await page.route('**/zoeken/suggesties?*', async (route) => {
+      if (new URL(route.request().url()).searchParams.get('q') === 'hech') return route.continue();
+      await new Promise(() => {});
+    });
+    await tabToField(page);
+    await page.keyboard.type('hech');
+    await listShown(page);
+    await page.keyboard.press('ArrowDown');
+    expect(await field(page).getAttribute('aria-activedescendant')).not.toBeNull();
+    await page.keyboard.type('ting signalen');
+    expect(await field(page).getAttribute('aria-activedescendant')).toBeNull();
+    expect(await options(page).evaluateAll((os) => os.filter((o) => o.getAttribute('aria-selected') === 'true').length)).toBe(0);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/zoeken\?q=hechting\+signalen$/);
+    await context.close();
+  });
+
+  it('an option chosen with the arrows below the fold (zoomed in, a short window) is scrolled into view', async () => {
+    // 1280 × 800 at 200 %: 640 × 400 CSS pixels.
+    const { context, page } = await open({ viewport: { width: 640, height: 400 } });
+    await tabToField(page);
+    await page.keyboard.type('hech');
+    await listShown(page);
+    const n = await options(page).count();
+    expect(n).toBeGreaterThan(2);
+    for (let i = 0; i < n; i++) {
+      await page.keyboard.press('ArrowDown');
+      const box = await options(page).nth(i).boundingBox();
+      expect(box, `option ${i + 1}`).not.toBeNull();
+      // Within a pixel: boxes have fractional positions.
+      expect((box?.y ?? -1) >= -1 && (box?.y ?? 0) + (box?.height ?? 0) <= 401, `option ${i + 1} in view`).toBe(true);
+    }
+    await context.close();
+  });
+
   it('a click on a suggestion opens it', async () => {
     const { context, page } = await open({ viewport: { width: 1280, height: 800 } });
     await field(page).click();
