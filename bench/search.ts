@@ -10,11 +10,12 @@
 // queries without results (issue #22) stand next to the latencies.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import pg from 'pg';
 import { type Database, openEmbedded, openPostgres, rows } from '../src/db/client.ts';
+import { defaultLimit } from '../src/search/gate.ts';
 import { machineCpu, postgresCpuSeconds, procCpuSeconds } from './cpu.ts';
 import { recordResults } from './report.ts';
 import { documents, queries } from './search-data.ts';
@@ -28,7 +29,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = 2;
 const TARGET_P95_MS = 20;
 const PORT = Number(process.env.BENCH_PORT ?? 3240);
-const GATE = process.env.SEARCH_CONCURRENCY ?? `${2 * availableParallelism()} (the default: twice the cores)`;
+const GATE = process.env.SEARCH_CONCURRENCY ?? `${defaultLimit()} (the default: the cores + 1)`;
 const ADMIN_URL = process.env.DATABASE_URL_BENCH ?? process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 ensureCommand('wrk', ['wrk']);

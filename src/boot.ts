@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
@@ -13,7 +12,7 @@ import { appSettings, organisations, sources, themes, trainings } from './db/sch
 import { meldcodeSearchDocument } from './meldcode/service.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { reindex as reindexOrganisation } from './network/service.ts';
-import { Gate } from './search/gate.ts';
+import { defaultLimit, Gate } from './search/gate.ts';
 import { upsertSearchDocument } from './search/service.ts';
 import { loadSynonyms } from './search/synonyms.ts';
 import { type Definition, loadDefinition } from './signals/definition.ts';
@@ -125,8 +124,8 @@ export async function boot(opts: BootOptions) {
       assets: await assets(),
       secret,
       contentVersion: new ContentVersion(database.db),
-      // Two per core: a search also spends time on the wire and in this process, so one per core leaves the database idle between them.
-      searchGate: new Gate(config.SEARCH_CONCURRENCY ?? 2 * availableParallelism()),
+      // One more than the cores: a search also spends time on the wire and in this process, so one per core leaves the database idle between them (src/search/gate.ts).
+      searchGate: new Gate(config.SEARCH_CONCURRENCY ?? defaultLimit()),
       signals,
       synonyms,
       now: opts.now ?? (() => new Date()),

@@ -123,7 +123,7 @@ const schema = z.object({
     .max(32, 'moet tussen 1 en 32 liggen')
     .default(4),
   // Searches running in the database at once (the rest wait their turn, see src/search/gate.ts).
-  // Default: twice this machine's cores (measured best here with the database on the same machine).
+  // Default: one more than this machine's cores (measured best here with the database on the same machine).
   SEARCH_CONCURRENCY: z.coerce
     .number({ message: 'moet een getal zijn' })
     .int('moet een geheel getal zijn')
