@@ -255,6 +255,15 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(html).toContain('href="/themas/hechting"');
   });
 
+  it('before a search the page asks for words and offers the themes, without tips for a search that found nothing', async () => {
+    const html = await (await t.app.request('/zoeken')).text();
+    expect(html).toContain('Typ een of meer woorden en kies Zoeken.');
+    expect(html).toContain('Begin bij een thema');
+    expect(html).toContain('href="/themas/hechting"');
+    expect(html).not.toContain('Controleer de spelling');
+    expect(html).not.toContain('Gebruik minder woorden');
+  });
+
   it('a query of words nearly every page holds ("de") says the search does not look for them, rather than "no results"', async () => {
     for (const q of ['de', 'het', 'een', 'De', 'het een', '"de"', 'de of het']) {
       expect((await run(q)).state, q).toBe('only-common-words');

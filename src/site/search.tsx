@@ -51,14 +51,14 @@ const SearchForm: FC<{ q: string; invalid?: boolean }> = ({ q, invalid }) => (
   </>
 );
 
-/** Tips for a search that found nothing (not for one that had no word to look for: spelling is not the matter there), and the themes. */
+/** Tips for a search that found nothing (not before a search, nor for one that had no word to look for: spelling is not the matter there), and the themes. */
 const Suggestions: FC<{ themes: ThemeSummary[]; tips?: boolean }> = ({ themes, tips = true }) => (
   <>
     {tips ? (
       <>
         <h2 class="utrecht-heading-2">Tips</h2>
         <ul>
-          <li>Controleer de spelling, of gebruik een ander woord (bijvoorbeeld “scheiding” in plaats van “echtscheiding”).</li>
+          <li>Controleer de spelling, of gebruik een algemener woord (bijvoorbeeld “kind” in plaats van “kleuter”).</li>
           <li>Gebruik minder woorden.</li>
           <li>Zoek op een hele zin met aanhalingstekens, of sluit een woord uit met een minteken: hechting -onveilig.</li>
         </ul>
@@ -144,7 +144,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
     return (
       <>
         <p>Typ een of meer woorden en kies Zoeken.</p>
-        <Suggestions themes={themes} />
+        <Suggestions themes={themes} tips={false} />
       </>
     );
   }
