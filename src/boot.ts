@@ -53,10 +53,11 @@ export function createLogger(config: Config): Logger {
 
 /**
  * The search documents' format: 2 since migration 0016 (bodies in blocks, labels apart), 3 since 0018
- * (what each document is, its category), 4 since an organisation's phone number names it (in its category).
+ * (what each document is, its category), 4 since an organisation's phone number names it (in its category),
+ * 5 since a training's accreditation is in its body.
  * A database whose documents were written in an older format gets them written anew, once, by their writers.
  */
-const SEARCH_FORMAT = '4';
+const SEARCH_FORMAT = '5';
 
 async function refreshSearchIndex(db: Db): Promise<void> {
   await db.transaction(async (tx) => {

@@ -544,15 +544,36 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it.each(['training', 'cursus', 'scholing', 'nascholing', 'bijscholing', 'workshop'])(
+    '"%s" finds both demo trainings first, as the words professionals use for them',
+    async (q) => {
+      expect(
+        urls(await run(q))
+          .slice(0, 2)
+          .sort(),
+      ).toEqual(DEMO_TRAININGS);
+    },
+  );
+
+  it('"accreditatie" finds the training whose page says it is accredited (what the page says about it is searched too)', async () => {
+    expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
+    // A database indexed before (format 4, without the accreditation) gets its trainings written anew at the next start.
+    await db().execute(sql`update search_documents set body = 'Geen woord erover.' where kind = 'training'`);
+    await db().execute(sql`update app_settings set value = '4' where key = 'search_format'`);
+    expect(urls(await run('accreditatie'))).not.toContain('/trainingen/hechting-voor-professionals');
+    await loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+    expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
+  });
+
   it('a training hit shows its next session with the free seats; a draft training is never found', async () => {
     const page = await html('/zoeken?q=hechting+voor+professionals');
     const item = page.slice(page.indexOf('/trainingen/hechting-voor-professionals'));
     expect(item).toMatch(/Eerstvolgende bijeenkomst: [^<]*\d{4}[^<]*\. Nog \d+ plekken vrij\./);
     await db().execute(sql`update trainings set published = false where slug = 'hechting-voor-professionals'`);
     const { indexTraining } = await import('../trainings/service.ts');
-    const [tr] = await rows<{ slug: string; title: string; summary: string; audience: string[]; description_md: string }>(
+    const [tr] = await rows<{ slug: string; title: string; summary: string; audience: string[]; description_md: string; accreditation: string }>(
       db(),
-      sql`select slug, title, summary, audience, description_md from trainings where slug = 'hechting-voor-professionals'`,
+      sql`select slug, title, summary, audience, description_md, accreditation from trainings where slug = 'hechting-voor-professionals'`,
     );
     if (!tr) throw new Error('demo training missing');
     await indexTraining(db(), { ...tr, descriptionMd: tr.description_md, published: false });

@@ -530,7 +530,10 @@ async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
  * A training's search document (and a new content version): after every write. A training that is
  * not published (a draft) is not findable.
  */
-export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd' | 'published'>) {
+export async function indexTraining(
+  tx: Queryable,
+  t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd' | 'accreditation' | 'published'>,
+) {
   // Theme pages link to trainings by title and are cached per content version.
   await bumpContentVersion(tx);
   if (!t.published) {
@@ -543,7 +546,8 @@ export async function indexTraining(tx: Queryable, t: Pick<TrainingInput, 'slug'
     title: t.title,
     url: `/trainingen/${t.slug}`,
     summary: t.summary,
-    body: renderMarkdown(t.descriptionMd).blocks,
+    // What the page says about accreditation too: a GP or nurse looks for "accreditatie".
+    body: [renderMarkdown(t.descriptionMd).blocks, t.accreditation.trim()].filter(Boolean).join('\n\n'),
     labels: t.audience.join(' '),
   });
 }
