@@ -5,7 +5,7 @@ import { type Queryable, rows } from '../db/client.ts';
 import { searchDocuments } from '../db/schema.ts';
 import { type ParsedQuery, parseQuery, replaceWords, tokens, typoDistance, wordsOf } from './query.ts';
 import { cutSnippet, queryLexemes } from './snippet.ts';
-import { bundledSynonyms, type Synonyms } from './synonyms.ts';
+import { bundledSynonyms, key, type Synonyms } from './synonyms.ts';
 
 export interface SearchDocument {
   kind: string;
@@ -433,7 +433,13 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   if (!unknown.length) return null;
   const similar = looked.filter((f) => f.part === 'similar');
   const swapped = looked.filter((f) => f.part === 'swapped');
-  const candidates = [...similar, ...swapped.filter((x) => !similar.some((c) => c.word === x.word && c.candidate === x.candidate))];
+  const offeredWords = [...similar, ...swapped];
+  // The words of the synonym list are known words too, also where no page writes them so: a slip
+  // from one ("echtscheidng") means it ("echtscheiding": the pages say "echtscheidingen").
+  for (const w of unknown)
+    for (const l of listedWords(synonyms))
+      if (l !== w && isSlip(w, typoDistance(w, l))) offeredWords.push({ part: 'similar', word: w, candidate: l, sim: 0, docs: 0 });
+  const candidates = offeredWords.filter((x, i) => offeredWords.findIndex((c) => c.word === x.word && c.candidate === x.candidate) === i);
   const completed = looked.filter((f) => f.part === 'completed');
   const options = unknown.map((w) => {
     // A word typed only in part ("hech", "kinderm": Enter pressed before the word was done): the words
@@ -496,6 +502,17 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   const clear = best.slips && (!next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n);
   return { q: best.text, clear };
 }
+
+/** The single words of the synonym list's terms, lower case (at least three letters). */
+const listedWords = (synonyms: Synonyms) => {
+  let words = listed.get(synonyms);
+  if (!words) {
+    words = [...new Set([...synonyms.also].flatMap(([k, also]) => [k, ...also.map(key)]).flatMap((t) => t.split(' ')))].filter((w) => [...w].length >= 3);
+    listed.set(synonyms, words);
+  }
+  return words;
+};
+const listed = new WeakMap<Synonyms, string[]>();
 
 /** Letters or fewer of a word typed in capitals that make it an abbreviation, never corrected. */
 const ABBREVIATION = 5;
