@@ -567,6 +567,12 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
   });
 
+  it('the Signalenlijst is found by what it is about, though its text says "gehechtheidsgedrag" (one word to the search)', async () => {
+    expect(urls(await run('signalenlijst hechting'))[0]).toBe('/signalenlijst');
+    expect(urls(await run('gehechtheid'))).toContain('/signalenlijst');
+    expect(urls(await run('hechting observeren'))).toContain('/signalenlijst');
+  });
+
   it('a training hit shows its next session with the free seats; a draft training is never found', async () => {
     const page = await html('/zoeken?q=hechting+voor+professionals');
     const item = page.slice(page.indexOf('/trainingen/hechting-voor-professionals'));

@@ -222,6 +222,7 @@ export function signalsSearchDocument(def: Definition): SearchDocument {
     url: '/signalenlijst',
     summary: def.intro[0] ?? '',
     body: [...def.intro.slice(1), ...def.domains.flatMap((d) => [d.term ? `${d.title} (${d.term})` : d.title, d.observe])].join('\n\n'),
-    labels: 'signalenlijst observatie gehechtheidsgedrag',
+    // Also what it is about, in the words a professional searches with: the text says "gehechtheidsgedrag", one word to the search.
+    labels: 'signalenlijst observatie observeren gehechtheidsgedrag gehechtheid hechting',
   };
 }
