@@ -39,6 +39,9 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     ['kansrijke strat', 'kansrijke start', '/themas/kansrijke-start'],
     // A word of the synonym list that no page writes so (they say "echtscheidingen"): known all the same.
     ['echtscheidng', 'echtscheiding', '/themas/complexe-echtscheidingen'],
+    // A space typed too many, or too few.
+    ['meld code', 'meldcode', '/meldcode'],
+    ['kansrijkestart', 'kansrijke start', '/themas/kansrijke-start'],
   ])('"%s" shows the results for "%s" at once, the intended document among the first three', async (typed, meant, url) => {
     const r = await run(typed);
     expect(r.corrected).toEqual({ from: typed, to: meant });
@@ -268,6 +271,38 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(r.suggestion).toBe('aanmelden');
     // One letter off is a slip, corrected at once.
     expect((await run('hechtng')).corrected?.to).toBe('hechting');
+  });
+
+  it('splits a word run together only where a page has its two parts side by side', async () => {
+    await upsertSearchDocument(db(), {
+      kind: 'test-los',
+      ref: 'a',
+      title: 'Over de zandplaat',
+      url: '/test/los/a',
+      summary: '',
+      body: 'Een zandplaat. Elders een blauwvis.',
+    });
+    try {
+      // Both words are known, but no page has them side by side: not "zandplaat blauwvis".
+      const apart = await run('zandplaatblauwvis');
+      expect(apart.corrected).toBeUndefined();
+      expect(apart.suggestion).not.toBe('zandplaat blauwvis');
+      await upsertSearchDocument(db(), {
+        kind: 'test-los',
+        ref: 'b',
+        title: 'Zandplaat blauwvis',
+        url: '/test/los/b',
+        summary: '',
+        body: 'De zandplaat blauwvis.',
+      });
+      const together = await run('zandplaatblauwvis');
+      expect(together.corrected).toEqual({ from: 'zandplaatblauwvis', to: 'zandplaat blauwvis' });
+      expect(urls(together)[0]).toBe('/test/los/b');
+      // Two words that are one known word: joined, offered when the two words found something.
+      expect((await run('zand plaat')).corrected?.to ?? (await run('zand plaat')).suggestion).toBe('zandplaat');
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-los'`);
+    }
   });
 
   it('answers "veilig tuis" with "veilig thuis" even where "veilig huis" is common too: a letter left out is likelier than a wrong first letter', async () => {

@@ -406,8 +406,16 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     const last = letters.pop()?.codePointAt(0) ?? 0;
     return { w, upto: letters.join('') + String.fromCodePoint(last + 1) };
   });
+  // A space typed too many or too few ("meld code", "kansrijkestart"): two words typed one after the
+  // other joined, and a word of six letters or more split in two, are looked up as well.
+  const joins = spacedOut(q);
+  const splits = asked.flatMap((w) => {
+    const cs = [...w];
+    return Array.from({ length: Math.max(0, cs.length - 5) }, (_, i) => ({ w, a: cs.slice(0, i + 3).join(''), b: cs.slice(i + 3).join('') }));
+  });
+  const spacing = [...new Set([...joins.map((j) => j.to), ...splits.flatMap((x) => [x.a, x.b])])];
   type Candidate = { word: string; candidate: string; sim: number; docs: number };
-  const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' | 'completed' }>(
+  const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' | 'completed' | 'known' }>(
     db,
     sql`with unknown as materialized (
           select a.w, a.i from unnest(${textArray(asked)}) with ordinality as a(w, i)
@@ -427,10 +435,19 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
           cross join lateral (
             select t.word, t.docs from search_words t where t.word ~>=~ u.w and t.word ~<~ x.upto and t.word <> u.w
             order by t.docs desc, t.word limit 3
-          ) c`,
+          ) c
+        union all
+        select 'known', k.w, null, null, null from search_known_words(${textArray(spacing)}) as k(w)`,
   );
   const unknown = looked.filter((f) => f.part === 'unknown').map((f) => f.word);
-  if (!unknown.length) return null;
+  const known = new Set(looked.filter((f) => f.part === 'known').map((f) => f.word));
+  const respaced = [
+    ...joins.filter((j) => known.has(j.to)).map((j) => ({ text: j.text, split: false })),
+    ...splits
+      .filter((x) => unknown.includes(x.w) && known.has(x.a) && known.has(x.b))
+      .map((x) => ({ text: replaceWords(q, new Map([[x.w, `${x.a} ${x.b}`]])), split: true })),
+  ];
+  if (!unknown.length && !respaced.length) return null;
   const similar = looked.filter((f) => f.part === 'similar');
   const swapped = looked.filter((f) => f.part === 'swapped');
   const offeredWords = [...similar, ...swapped];
@@ -456,9 +473,10 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
         .slice(0, 3)
     );
   });
-  if (options.some((o) => !o.length)) return null;
-  // Every combination of the candidates (at most 3 × 3 × 3), each counted (up to a limit) by the database.
-  let combos: { replace: Map<string, string>; distance: number; sim: number; slips: boolean }[] = [{ replace: new Map(), distance: 0, sim: 0, slips: true }];
+  // Every combination of the candidates (at most 3 × 3 × 3), each counted (up to a limit) by the database;
+  // none when a word has none (or none is unknown).
+  let combos: { replace: Map<string, string>; distance: number; sim: number; slips: boolean }[] =
+    unknown.length && options.every((o) => o.length) ? [{ replace: new Map(), distance: 0, sim: 0, slips: true }] : [];
   unknown.forEach((w, i) => {
     combos = combos.flatMap((c) =>
       (options[i] ?? []).map((o) => ({
@@ -472,11 +490,17 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   // The closest nine, all counted in one statement (each count stops at 1,000). Words typed one after
   // the other are also counted as a phrase: "veilig tuis" means "veilig thuis" (side by side in many
   // documents) rather than "veilig huis" (both words somewhere in a document).
-  const tried = combos
-    .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
-    .slice(0, 9)
-    .map((c) => ({ ...c, text: replaceWords(q, c.replace) }));
-  const plain = parsed.plainWords.length > 1 && !/["-]|\bor\b/i.test(q);
+  // A space too many or too few is a slip, one step away.
+  const tried = [
+    ...combos
+      .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
+      .slice(0, 9)
+      .map((c) => ({ text: replaceWords(q, c.replace), distance: c.distance, sim: c.sim, slips: c.slips, split: false })),
+    ...respaced.map((r) => ({ ...r, distance: 1, sim: 0, slips: true })),
+  ];
+  const plain = !/["-]|\bor\b/i.test(q);
+  // Counted as a phrase too: each text of more than one word, when the query has no signs of its own.
+  const phrased = tried.flatMap((c, i) => (plain && /\s/.test(c.text.trim()) ? [i] : []));
   const count = (groups: string[][]) =>
     rows<{ i: number; n: number; tsq: string }>(
       db,
@@ -487,11 +511,14 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     );
   const [counts, phrases] = await Promise.all([
     count(tried.map((c) => parseQuery(c.text, synonyms).groups)),
-    plain ? count(tried.map((c) => [`"${c.text}"`])) : Promise.resolve([]),
+    phrased.length ? count(phrased.map((i) => [`"${tried[i]?.text}"`])) : Promise.resolve([]),
   ]);
   const scored = tried.flatMap((c, i) => {
     const { n = 0, tsq = '' } = counts.find((r) => r.i === i + 1) ?? {};
-    const side = phrases.find((r) => r.i === i + 1)?.n ?? 0;
+    const at = phrased.indexOf(i);
+    const side = at < 0 ? 0 : (phrases.find((r) => r.i === at + 1)?.n ?? 0);
+    // A word split in two only where a page has the two side by side ("kansrijke start"), not "wijk centrum" for "wijkcentrum".
+    if (c.split && side === 0) return [];
     return n > found ? [{ text: c.text, n, side, tsq, distance: c.distance, sim: c.sim, slips: c.slips }] : [];
   });
   scored.sort((a, b) => a.distance - b.distance || b.side - a.side || b.n - a.n || b.sim - a.sim);
@@ -499,8 +526,23 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   if (!best) return null;
   // A rival that stems to the same query ("verloskunde", "verloskundige") finds the same: no doubt.
   const next = scored.find((c) => c.tsq !== best.tsq);
-  const clear = best.slips && (!next || next.distance > best.distance || (plain ? best.side >= 3 * next.side && best.side > 0 : false) || best.n >= 3 * next.n);
+  const clear = best.slips && (!next || next.distance > best.distance || (best.side > 0 && best.side >= 3 * next.side) || best.n >= 3 * next.n);
   return { q: best.text, clear };
+}
+
+/**
+ * Two words typed one after the other that may be one ("meld code": "meldcode"), each with the query
+ * as it reads joined. Only in a query without signs of its own (quotes, minus, or).
+ */
+function spacedOut(q: string): { to: string; text: string }[] {
+  if (/["-]|\bor\b/i.test(q)) return [];
+  const typed = q.trim().split(/\s+/);
+  return typed.slice(1).flatMap((b, i) => {
+    const a = typed[i] ?? '';
+    const to = `${a}${b}`.toLowerCase();
+    if (!/^\p{L}{4,40}$/u.test(to)) return [];
+    return [{ to, text: [...typed.slice(0, i), to, ...typed.slice(i + 2)].join(' ') }];
+  });
 }
 
 /** The single words of the synonym list's terms, lower case (at least three letters). */
