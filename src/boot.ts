@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import pino, { type Logger } from 'pino';
 import { createApp } from './app.tsx';
-import type { Config } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { type ContentBundle, readContent } from './content/loader.ts';
 import type { Deps } from './context.ts';
 import { loadSecret } from './crypto.ts';
 import { type Database, type Db, openDatabase } from './db/client.ts';
 import { ContentVersion } from './db/content-version.ts';
-import { appSettings, organisations, sources, themes, trainings } from './db/schema.ts';
+import { appSettings, organisations, pages, sources, themes, trainings } from './db/schema.ts';
 import { meldcodeSearchDocument } from './meldcode/service.ts';
 import { importDemoOrganisations } from './network/demo.ts';
 import { reindex as reindexOrganisation } from './network/service.ts';
@@ -17,6 +17,7 @@ import { upsertSearchDocument } from './search/service.ts';
 import { loadSynonyms } from './search/synonyms.ts';
 import { type Definition, loadDefinition } from './signals/definition.ts';
 import { signalsSearchDocument } from './signals/service.ts';
+import { pageSearchDocument, SITE_PAGES } from './site/page-values.ts';
 import { reindexSource } from './sources/service.ts';
 import { hasContent } from './themes/queries.ts';
 import { importContent, reindexTheme } from './themes/service.ts';
@@ -79,7 +80,10 @@ async function refreshSearchIndex(db: Db): Promise<void> {
  * take turns): the content and demo data on a first start, the search index in its current format,
  * and the guides' search documents.
  */
-export async function loadStartData(db: Db, o: { contentDir: string; bundle?: ContentBundle; signals?: Definition; now: Date; log?: Logger }): Promise<void> {
+export async function loadStartData(
+  db: Db,
+  o: { contentDir: string; bundle?: ContentBundle; signals?: Definition; now: Date; log?: Logger; config?: Config },
+): Promise<void> {
   if (!(await hasContent(db))) {
     const loaded = await importContent(db, o.bundle ?? readContent(o.contentDir));
     o.log?.info(loaded, 'content loaded');
@@ -90,6 +94,11 @@ export async function loadStartData(db: Db, o: { contentDir: string; bundle?: Co
   // The guides' texts come with the code and content/: written anew at every start (unchanged: nothing changes).
   const signals = o.signals ?? loadDefinition(resolve(o.contentDir, 'signalenlijst.yaml'));
   for (const doc of [meldcodeSearchDocument(), signalsSearchDocument(signals)]) await upsertSearchDocument(db, doc);
+  // So are the site's own pages (the privacy statement, accessibility, about), filled with this instance's
+  // configuration as they are shown; they change with content/ and the configuration, both read at start.
+  const config = o.config ?? loadConfig({});
+  const shown = new Set<string>(SITE_PAGES);
+  for (const p of await db.select().from(pages)) if (shown.has(p.slug)) await upsertSearchDocument(db, pageSearchDocument(p, config));
 }
 
 /** Everything `npm start` does before listening: open and migrate the database, check and load content, build assets. */
@@ -116,7 +125,7 @@ export async function boot(opts: BootOptions) {
     }));
   try {
     // First-start data under the migration lock: instances starting together take turns.
-    await database.migrate(() => loadStartData(database.db, { contentDir, bundle, signals, now: opts.now?.() ?? new Date(), log }));
+    await database.migrate(() => loadStartData(database.db, { contentDir, bundle, signals, now: opts.now?.() ?? new Date(), log, config }));
     const secret = await loadSecret(database.db);
     const deps: Deps = {
       config,

@@ -24,7 +24,14 @@ export interface SearchDocument {
 }
 
 /** The kind of each document as a result shows it above its title. */
-export const KIND_LABEL: Record<string, string> = { theme: 'Thema', source: 'Bron', training: 'Training', organisation: 'Organisatie', guide: 'Hulpmiddel' };
+export const KIND_LABEL: Record<string, string> = {
+  theme: 'Thema',
+  source: 'Bron',
+  training: 'Training',
+  organisation: 'Organisatie',
+  guide: 'Hulpmiddel',
+  page: 'Pagina',
+};
 
 /**
  * What a document is, in words a professional types: its kind as its result shows it, and its type

@@ -1,5 +1,7 @@
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS, THROTTLE } from '../beheer/accounts.ts';
 import type { Config } from '../config.ts';
+import { renderMarkdown } from '../content/markdown.ts';
+import type { SearchDocument } from '../search/service.ts';
 import { formatDate } from '../themes/views.tsx';
 import { REGISTRATION_LIMITS } from '../trainings/routes.tsx';
 
@@ -46,6 +48,19 @@ export const placeholdersIn = (text: string) => [...text.matchAll(PLACEHOLDER)].
 /** Fills every known placeholder; an unknown one stays visible, so a typo is seen, not hidden. */
 export function fillPlaceholders(text: string, values: Record<string, string>): string {
   return text.replace(PLACEHOLDER, (whole, name: string) => values[name] ?? whole);
+}
+
+/** The pages of content/paginas the site shows, each at /<slug>. */
+export const SITE_PAGES = ['over', 'privacy', 'toegankelijkheid'] as const;
+
+/**
+ * A page as a search document, filled as it is shown ("privacy", "bewaartermijn" find the privacy
+ * statement). Its summary counts as body: pages about the site itself come after the content that
+ * is about what was searched ("signalenlijst": the privacy statement's summary mentions it).
+ */
+export function pageSearchDocument(page: { slug: string; title: string; summary: string; bodyMd: string; reviewed: string }, config: Config): SearchDocument {
+  const p = fillPage(page, config);
+  return { kind: 'page', ref: p.slug, title: p.title, url: `/${p.slug}`, summary: '', body: [p.summary, renderMarkdown(p.bodyMd).blocks].join('\n\n') };
 }
 
 /** A page from content/paginas with its summary and body filled for this instance. */

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/queries.ts';
 import { formatDate } from '../themes/views.tsx';
 import { page } from '../ui/render.tsx';
-import { fillPage } from './page-values.ts';
+import { fillPage, SITE_PAGES } from './page-values.ts';
 import { Home } from './views.tsx';
 
 export const siteRoutes = new Hono<AppEnv>();
@@ -22,7 +22,7 @@ siteRoutes.get('/', async (c) => {
   );
 });
 
-for (const slug of ['over', 'privacy', 'toegankelijkheid']) {
+for (const slug of SITE_PAGES) {
   siteRoutes.get(`/${slug}`, async (c) => {
     const stored = await getPage(c.get('deps').database.db, slug);
     if (!stored) return c.notFound();
