@@ -415,6 +415,8 @@ describe.each(backends())('search on %s', (kind: Backend) => {
       [String(first.pages + 1), first.pages + 1],
       ['99999', 99999],
       ['1e9', 1_000_000],
+      // Too large to be an exact number: still past the end, not the first page.
+      ['99999999999999999999', 1_000_000],
     ] as const) {
       const past = await run('hechting', p);
       expect(past, p).toEqual({ ...last, pastEnd: said });

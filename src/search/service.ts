@@ -63,13 +63,11 @@ export const MAX_ASKED_PAGE = 1_000_000;
 
 export const searchQuery = z.object({
   q: z.string().default('').transform(oneLine),
-  // A number past the last page is the last page (the search then says so), not the first.
-  p: z.coerce
-    .number()
-    .int()
-    .min(1)
+  // A number past the last page is the last page (the search then says so), not the first; also one
+  // too large to be an exact number here (99999999999999999999).
+  p: z
+    .preprocess((v: unknown) => (typeof v === 'string' && /^\s*\d{8,}\s*$/.test(v) ? MAX_ASKED_PAGE : v), z.coerce.number().int().min(1))
     .catch(1)
-    .default(1)
     .transform((v) => Math.min(v, MAX_ASKED_PAGE)),
   /** Set by the "search for what I typed instead" link: no spelling correction. */
   letterlijk: z
