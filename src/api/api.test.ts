@@ -117,7 +117,27 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     expect(byTheme.data.length).toBe(all.data.filter((o) => o.themes.includes(theme)).length);
     const bad = await get('/api/v1/organisations?type=bakker');
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as { parameter: string }).parameter).toBe('type');
+    const problem = (await bad.json()) as { parameter: string; detail: string };
+    expect(problem.parameter).toBe('type');
+    // The message says which values there are.
+    expect(problem.detail).toContain('Mogelijk: ');
+    expect(problem.detail).toContain('JGZ');
+    // As on /netwerk, capitals do not matter.
+    const lower = (await (await get('/api/v1/organisations?type=jgz')).json()) as { data: { type: string }[] };
+    expect(lower.data).toEqual(jgz.data);
+    const townLower = (await (await get(`/api/v1/organisations?municipality=${encodeURIComponent(town.toLowerCase())}`)).json()) as { data: unknown[] };
+    expect(townLower.data.length).toBe(inTown.data.length);
+    // A municipality or theme nothing has is a 400 naming it and the values there are, not an empty list.
+    for (const [param, value, known] of [
+      ['municipality', 'Nergenshuizen', town],
+      ['theme', 'nope', theme],
+    ] as const) {
+      const res = await get(`/api/v1/organisations?${param}=${value}`);
+      expect(res.status, param).toBe(400);
+      const body = (await res.json()) as { parameter: string; detail: string };
+      expect(body.parameter).toBe(param);
+      expect(body.detail).toContain(known);
+    }
   });
 
   it('cursor pagination walks every item once', async () => {

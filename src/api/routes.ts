@@ -5,6 +5,7 @@ import { ORGANISATION_TYPES, organisations, REGISTER_CODES, sources, themes, tra
 import { clientKey } from '../http/client-address.ts';
 import { problem } from '../http/problem.ts';
 import { count } from '../http/rate-limit.ts';
+import { parseFilter, servedMunicipalities, themeTitles } from '../network/queries.ts';
 import { publishedThemeRow, themeLinks } from '../themes/queries.ts';
 import { REGISTERS, registersByTraining } from '../trainings/accreditation.ts';
 import { sessionViews } from '../trainings/queries.ts';
@@ -371,24 +372,25 @@ const Organisation = z
   })
   .openapi('Organisation');
 
+// Matched as /netwerk matches them: hoofdletters doen er niet toe, and a value nothing has is a 400
+// that says which values there are (not an empty list that looks like "none in this municipality").
+// Control characters (NUL above all) are in no value, and PostgreSQL cannot compare text with NUL.
+const filterValue = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[^\u0000-\u001f]*$/)
+  .optional();
 const OrganisationQuery = PageQuery.extend({
-  type: z
-    .enum(ORGANISATION_TYPES)
-    .optional()
-    .openapi({ param: { name: 'type', in: 'query' }, description: 'Soort organisatie, zoals JGZ of wijkteam.' }),
-  municipality: z
-    .string()
-    .min(1)
-    .max(80)
-    // Control characters (NUL above all) are in no municipality's name, and PostgreSQL cannot compare text with NUL.
-    .regex(/^[^\u0000-\u001f]*$/)
-    .optional()
-    .openapi({ param: { name: 'municipality', in: 'query' }, description: 'Gemeente die de organisatie bedient.' }),
-  theme: z
-    .string()
-    .regex(/^[a-z0-9-]{1,80}$/)
-    .optional()
-    .openapi({ param: { name: 'theme', in: 'query' }, description: 'Slug van een thema, zoals hechting.' }),
+  type: filterValue.openapi({
+    param: { name: 'type', in: 'query' },
+    description: `Soort organisatie: ${ORGANISATION_TYPES.join(', ')} (hoofdletters doen er niet toe).`,
+  }),
+  municipality: filterValue.openapi({
+    param: { name: 'municipality', in: 'query' },
+    description: 'Gemeente die de organisatie bedient, zoals bij /netwerk (hoofdletters doen er niet toe).',
+  }),
+  theme: filterValue.openapi({ param: { name: 'theme', in: 'query' }, description: 'Slug van een thema, zoals hechting.' }),
 });
 
 function organisationJson(c: Ctx, o: typeof organisations.$inferSelect) {
@@ -421,17 +423,33 @@ api.openapi(
     const { limit, cursor, type, municipality, theme } = c.req.valid('query');
     const after = cursorAfter(cursor, 'string');
     if (after === undefined) return badCursor(c);
-    const rows = await c
-      .get('deps')
-      .database.db.select()
+    const db = c.get('deps').database.db;
+    const [municipalities, themeRows] = await Promise.all([
+      municipality ? servedMunicipalities(db) : [],
+      theme ? themeTitles(db) : ([] as { slug: string; title: string }[]),
+    ]);
+    const { filter, errors } = parseFilter({ type, gemeente: municipality, thema: theme }, { municipalities, themes: themeRows });
+    const wrong = (['type', 'gemeente', 'thema'] as const).find((f) => errors[f]);
+    if (wrong) {
+      const [parameter, known] = {
+        type: ['type', ORGANISATION_TYPES] as const,
+        gemeente: ['municipality', municipalities] as const,
+        thema: ['theme', themeRows.map((t) => t.slug)] as const,
+      }[wrong];
+      return problem(c, 400, 'Ongeldige parameter', `De parameter “${parameter}” is ongeldig: die waarde kennen we niet. Mogelijk: ${known.join(', ')}.`, {
+        parameter,
+      }) as never;
+    }
+    const rows = await db
+      .select()
       .from(organisations)
       .where(
         and(
           eq(organisations.published, true),
           after ? gt(organisations.slug, after) : undefined,
-          type ? eq(organisations.type, type) : undefined,
-          municipality ? sql`${organisations.municipalities} @> ${JSON.stringify([municipality])}::jsonb` : undefined,
-          theme ? sql`${organisations.themes} @> ${JSON.stringify([theme])}::jsonb` : undefined,
+          filter.type ? eq(organisations.type, filter.type) : undefined,
+          filter.municipality ? sql`${organisations.municipalities} @> ${JSON.stringify([filter.municipality])}::jsonb` : undefined,
+          filter.theme ? sql`${organisations.themes} @> ${JSON.stringify([filter.theme])}::jsonb` : undefined,
         ),
       )
       .orderBy(asc(organisations.slug))
