@@ -27,6 +27,16 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     return r;
   };
   const urls = (r: Results) => r.hits.map((h) => h.url);
+  /** What the next start does to the database (the search index in its current format among it). */
+  const startAgain = () => loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+  /** As a database indexed in an older search format: `change` undoes what the format added. */
+  const indexedAs = async (format: string, change: ReturnType<typeof sql>) => {
+    await db().execute(change);
+    await db().execute(sql`update app_settings set value = ${format} where key = 'search_format'`);
+  };
+  /** A made-up document of kind test-<name>, at /test/<name>/<ref>; delete it by its kind. */
+  const put = (name: string, ref: string, title: string, body: string) =>
+    upsertSearchDocument(db(), { kind: `test-${name}`, ref, title, url: `/test/${name}/${ref}`, summary: '', body });
   const html = async (path: string) => (await t.app.request(path)).text();
 
   it.each([
@@ -271,14 +281,7 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     // One letter off is a slip, corrected at once.
     expect((await run('hechtng')).corrected?.to).toBe('hechting');
     // Four letters off, a long word is not even offered ("toegankelijkheid" offered "afhankelijkheid").
-    await upsertSearchDocument(db(), {
-      kind: 'test-ver',
-      ref: 'a',
-      title: 'De zandvlaktebewoner',
-      url: '/test/ver/a',
-      summary: '',
-      body: 'Een zandvlaktebewoner.',
-    });
+    await put('ver', 'a', 'De zandvlaktebewoner', 'Een zandvlaktebewoner.');
     try {
       expect((await run('zanvlaktebewoner')).corrected?.to).toBe('zandvlaktebewoner');
       expect((await run('bosvlaktebewoner')).suggestion).toBeUndefined();
@@ -288,27 +291,13 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   });
 
   it('splits a word run together only where a page has its two parts side by side', async () => {
-    await upsertSearchDocument(db(), {
-      kind: 'test-los',
-      ref: 'a',
-      title: 'Over de zandplaat',
-      url: '/test/los/a',
-      summary: '',
-      body: 'Een zandplaat. Elders een blauwvis.',
-    });
+    await put('los', 'a', 'Over de zandplaat', 'Een zandplaat. Elders een blauwvis.');
     try {
       // Both words are known, but no page has them side by side: not "zandplaat blauwvis".
       const apart = await run('zandplaatblauwvis');
       expect(apart.corrected).toBeUndefined();
       expect(apart.suggestion).not.toBe('zandplaat blauwvis');
-      await upsertSearchDocument(db(), {
-        kind: 'test-los',
-        ref: 'b',
-        title: 'Zandplaat blauwvis',
-        url: '/test/los/b',
-        summary: '',
-        body: 'De zandplaat blauwvis.',
-      });
+      await put('los', 'b', 'Zandplaat blauwvis', 'De zandplaat blauwvis.');
       const together = await run('zandplaatblauwvis');
       expect(together.corrected).toEqual({ from: 'zandplaatblauwvis', to: 'zandplaat blauwvis' });
       expect(urls(together)[0]).toBe('/test/los/b');
@@ -609,10 +598,9 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   it('"accreditatie" finds the training whose page says it is accredited (what the page says about it is searched too)', async () => {
     expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
     // A database indexed before (format 4, without the accreditation) gets its trainings written anew at the next start.
-    await db().execute(sql`update search_documents set body = 'Geen woord erover.' where kind = 'training'`);
-    await db().execute(sql`update app_settings set value = '4' where key = 'search_format'`);
+    await indexedAs('4', sql`update search_documents set body = 'Geen woord erover.' where kind = 'training'`);
     expect(urls(await run('accreditatie'))).not.toContain('/trainingen/hechting-voor-professionals');
-    await loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+    await startAgain();
     expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
   });
 
@@ -834,19 +822,17 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
 
   it('a database whose organisations were indexed without their phone number gets them written anew at the next start', async () => {
     // As format 3 left them: the category without the number.
-    await db().execute(sql`update search_documents set category = 'Organisatie' where kind = 'organisation'`);
-    await db().execute(sql`update app_settings set value = '3' where key = 'search_format'`);
+    await indexedAs('3', sql`update search_documents set category = 'Organisatie' where kind = 'organisation'`);
     expect(urls(await run('08002000'))).not.toContain('/netwerk/veilig-thuis');
-    await loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+    await startAgain();
     expect(urls(await run('08002000'))[0]).toBe('/netwerk/veilig-thuis');
   });
 
   it('a database whose documents were written before their category existed gets them written anew at the next start', async () => {
     // As migration 0018 leaves an older database: every category empty, the format of before.
-    await db().execute(sql`update search_documents set category = ''`);
-    await db().execute(sql`update app_settings set value = '2' where key = 'search_format'`);
+    await indexedAs('2', sql`update search_documents set category = ''`);
     expect(urls(await run('training'))[0]).not.toMatch(/^\/trainingen\//);
-    await loadStartData(db(), { contentDir: fileURLToPath(new URL('../../content', import.meta.url)), now: t.clock.now() });
+    await startAgain();
     const [row] = await rows<{ category: string }>(
       db(),
       sql`select category from search_documents where kind = 'organisation' and ref = 'huisartsen-heuvelrijk'`,
