@@ -175,6 +175,10 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(r.total).toBeGreaterThan(0);
     expect(urls(r)).not.toContain('/netwerk/jeugdhulp-voorbeeldregio');
     expect(await html('/zoeken?q=jeugdhulp%20-VHT')).toContain('Ook weggelaten: video-hometraining.');
+    // Typed both ways, the page does not say a term is searched and left out at once.
+    const both = await html('/zoeken?q=JGZ%20-jeugdgezondheidszorg');
+    expect(both).toContain('Ook gezocht op: consultatiebureau.');
+    expect(both).not.toContain('Ook weggelaten');
   });
 
   it.each([

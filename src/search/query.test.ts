@@ -80,6 +80,19 @@ describe('a query as groups', () => {
     expect(parseQuery('hechting', list).alsoLeftOut).toEqual([]);
   });
 
+  it('a term typed both ways ("JGZ -jeugdgezondheidszorg") is searched as typed: the synonyms of each side give way to what was typed', () => {
+    const list = bundledSynonyms();
+    const p = parseQuery('JGZ -jeugdgezondheidszorg', list);
+    // JGZ stands for jeugdgezondheidszorg, which is left out: not searched, nor said to be; JGZ itself, typed, is not left out.
+    expect(p.groups).toEqual(['JGZ or consultatiebureau', '-jeugdgezondheidszorg']);
+    expect(p.expanded).toEqual(['consultatiebureau']);
+    expect(p.alsoLeftOut).toEqual([]);
+    expect(p.terms).toEqual(['JGZ', '']);
+    // Without the conflict, as before.
+    expect(parseQuery('JGZ', list).groups).toEqual(['JGZ or jeugdgezondheidszorg or consultatiebureau']);
+    expect(parseQuery('JGZ -baby', list).groups).toEqual(['JGZ or jeugdgezondheidszorg or consultatiebureau', '-baby']);
+  });
+
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {
     expect(parseQuery('af', synonyms).expanded).toEqual(['aandachtsfunctionaris']);
     expect(parseQuery('AF bellen', synonyms).expanded).toEqual(['aandachtsfunctionaris']);

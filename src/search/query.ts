@@ -97,6 +97,8 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   const expanded: string[] = [];
   const meanings: ParsedQuery['meanings'] = [];
   const alsoLeftOut: string[] = [];
+  // Per group: the alternatives that are another term's synonyms, not typed.
+  const expansions: Set<string>[] = [];
   let joinNext = false;
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as Token;
@@ -159,20 +161,50 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
         groups.push([l.alt]);
         writtenGroups.push([l.written]);
         terms.push(['']);
+        expansions.push(new Set(l.alt === t.text ? [] : [l.alt]));
       }
       continue;
     }
+    const expandedHere = alts.filter((a) => a !== t.text && !(typed && a === asTerm(typed)));
     if (joinNext) {
       (groups[groups.length - 1] as string[]).push(...alts);
       (writtenGroups[writtenGroups.length - 1] as string[]).push(...written);
       (terms[terms.length - 1] as string[]).push(typed);
+      for (const a of expandedHere) expansions[expansions.length - 1]?.add(a);
     } else {
       groups.push(alts);
       writtenGroups.push([...written]);
       terms.push([typed]);
+      expansions.push(new Set(expandedHere));
     }
     joinNext = false;
   }
+  // A term typed both ways ("JGZ -jeugdgezondheidszorg", synonyms of each other): what was typed
+  // wins over what a synonym adds. A synonym of a searched term that is left out is not searched
+  // (nor said to be); one of a left-out term that was typed to search is not left out.
+  const leftKeys = new Set(groups.filter((g) => g.length === 1 && (g[0] as string).startsWith('-')).map((g) => key(g[0] as string)));
+  const typedKeys = new Set(terms.flat().filter(Boolean).map(key));
+  const drop = new Set<number>();
+  groups.forEach((g, i) => {
+    const added = expansions[i] as Set<string>;
+    const left = g.length === 1 && (g[0] as string).startsWith('-');
+    if (left) {
+      if (added.has(g[0] as string) && typedKeys.has(key(g[0] as string))) drop.add(i);
+      return;
+    }
+    const kept = g.filter((a) => !(added.has(a) && leftKeys.has(key(a))));
+    if (kept.length < g.length) {
+      groups[i] = kept;
+      writtenGroups[i] = (writtenGroups[i] as string[]).filter((w) => !leftKeys.has(key(w)) || typedKeys.has(key(w)));
+    }
+  });
+  for (const i of [...drop].reverse()) {
+    groups.splice(i, 1);
+    writtenGroups.splice(i, 1);
+    terms.splice(i, 1);
+  }
+  const searchedAlso = expanded.filter((a) => !leftKeys.has(key(a)));
+  const leftAlso = alsoLeftOut.filter((a) => !typedKeys.has(key(a)));
   const positive = writtenGroups.filter((g) => !(g[0] as string).startsWith('-'));
   const titles =
     groups.length === 1 && positive.length === 1 ? (positive[0] as string[]).map(normalTitle) : [normalTitle(positive.map((g) => g[0] as string).join(' '))];
@@ -180,9 +212,9 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
     groups: groups.map((g) => g.join(' or ')),
     markWords: [...new Set(markWords)],
     plainWords,
-    expanded,
+    expanded: searchedAlso,
     meanings,
-    alsoLeftOut,
+    alsoLeftOut: leftAlso,
     titles: titles.filter(Boolean),
     terms: terms.map((t) => (t.every(Boolean) ? t.map(asTyped).filter(Boolean).join(' of ') : '')),
   };
