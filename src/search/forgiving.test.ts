@@ -179,6 +179,12 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const both = await html('/zoeken?q=JGZ%20-jeugdgezondheidszorg');
     expect(both).toContain('Ook gezocht op: consultatiebureau.');
     expect(both).not.toContain('Ook weggelaten');
+    // A term searched only by its meaning, with that meaning left out: no results, not an error.
+    for (const q of ['AF -aandachtsfunctionaris', 'RAD -"reactieve hechtingsstoornis"']) {
+      expect((await run(q)).total, q).toBe(0);
+      for (const path of ['/zoeken', '/zoeken/suggesties'])
+        expect((await t.app.request(`${path}?q=${encodeURIComponent(q)}`)).status, `${path} ${q}`).toBe(200);
+    }
   });
 
   it.each([
@@ -305,6 +311,9 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
       const together = await run('zandplaatblauwvis');
       expect(together.corrected).toEqual({ from: 'zandplaatblauwvis', to: 'zandplaat blauwvis' });
       expect(urls(together)[0]).toBe('/test/los/b');
+      // Also within a longer query: the two parts side by side count, not the whole query as a phrase.
+      expect((await run('zandplaatblauwvis de blauwvis')).corrected?.to).toBe('zandplaat blauwvis de blauwvis');
+      expect((await run('kansrijkestart gemeente')).corrected?.to ?? (await run('kansrijkestart gemeente')).suggestion).toBe('kansrijke start gemeente');
       // Two words that are one known word: joined, offered when the two words found something.
       expect((await run('zand plaat')).corrected?.to ?? (await run('zand plaat')).suggestion).toBe('zandplaat');
     } finally {

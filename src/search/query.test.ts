@@ -91,6 +91,16 @@ describe('a query as groups', () => {
     // Without the conflict, as before.
     expect(parseQuery('JGZ', list).groups).toEqual(['JGZ or jeugdgezondheidszorg or consultatiebureau']);
     expect(parseQuery('JGZ -baby', list).groups).toEqual(['JGZ or jeugdgezondheidszorg or consultatiebureau', '-baby']);
+    // A term searched only by its meaning, with that meaning left out: nothing typed is left to search,
+    // so the group stays (and the query finds nothing), never an empty group.
+    for (const q of ['AF -aandachtsfunctionaris', 'RAD -"reactieve hechtingsstoornis"', 'AF or RAD -aandachtsfunctionaris -"reactieve hechtingsstoornis"']) {
+      const p2 = parseQuery(q, list);
+      expect(
+        p2.groups.every((g) => g.length > 0),
+        q,
+      ).toBe(true);
+    }
+    expect(parseQuery('AF -aandachtsfunctionaris', list).groups).toEqual(['aandachtsfunctionaris', '-aandachtsfunctionaris']);
   });
 
   it('counts a two-letter abbreviation only in capitals or as the whole query: "af" is also a word', () => {

@@ -193,7 +193,9 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
       return;
     }
     const kept = g.filter((a) => !(added.has(a) && leftKeys.has(key(a))));
-    if (kept.length < g.length) {
+    // Nothing typed left to search ("AF -aandachtsfunctionaris": AF is searched only by its meaning):
+    // the group stays as it was, and the query finds what it asks, nothing.
+    if (kept.length && kept.length < g.length) {
       groups[i] = kept;
       writtenGroups[i] = (writtenGroups[i] as string[]).filter((w) => !leftKeys.has(key(w)) || typedKeys.has(key(w)));
     }

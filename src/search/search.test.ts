@@ -405,7 +405,9 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     if (first.state !== 'results') throw new Error('results expected');
     expect(first.pages).toBeGreaterThan(1);
     const last = await run('hechting', String(first.pages));
-    for (const p of ['0', '-1', 'abc', '1.5']) {
+    // Leading zeros are no larger number: "0000000000" is 0.
+    expect(await run('hechting', '00000002')).toEqual(await run('hechting', '2'));
+    for (const p of ['0', '-1', 'abc', '1.5', '0000000000']) {
       expect(await run('hechting', p), p).toEqual(first);
       const res = await t.app.request(`/zoeken?q=hechting&p=${p}`);
       expect(res.status).toBe(200);
@@ -417,6 +419,7 @@ describe.each(backends())('search on %s', (kind: Backend) => {
       ['1e9', 1_000_000],
       // Too large to be an exact number: still past the end, not the first page.
       ['99999999999999999999', 1_000_000],
+      ['1e30', 1_000_000],
     ] as const) {
       const past = await run('hechting', p);
       expect(past, p).toEqual({ ...last, pastEnd: said });

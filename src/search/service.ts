@@ -66,7 +66,10 @@ export const searchQuery = z.object({
   // A number past the last page is the last page (the search then says so), not the first; also one
   // too large to be an exact number here (99999999999999999999).
   p: z
-    .preprocess((v: unknown) => (typeof v === 'string' && /^\s*\d{8,}\s*$/.test(v) ? MAX_ASKED_PAGE : v), z.coerce.number().int().min(1))
+    .preprocess(
+      (v: unknown) => (typeof v === 'string' && Number(v) > MAX_ASKED_PAGE && Number.isFinite(Number(v)) ? MAX_ASKED_PAGE : v),
+      z.coerce.number().int().min(1),
+    )
     .catch(1)
     .transform((v) => Math.min(v, MAX_ASKED_PAGE)),
   /** Set by the "search for what I typed instead" link: no spelling correction. */
@@ -450,7 +453,7 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     ...joins.filter((j) => known.has(j.to)).map((j) => ({ text: j.text, split: false })),
     ...splits
       .filter((x) => unknown.includes(x.w) && known.has(x.a) && known.has(x.b))
-      .map((x) => ({ text: replaceWords(q, new Map([[x.w, `${x.a} ${x.b}`]])), split: true })),
+      .map((x) => ({ text: replaceWords(q, new Map([[x.w, `${x.a} ${x.b}`]])), split: true, parts: `${x.a} ${x.b}` })),
   ];
   if (!unknown.length && !respaced.length) return null;
   const similar = looked.filter((f) => f.part === 'similar');
@@ -496,16 +499,20 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   // the other are also counted as a phrase: "veilig tuis" means "veilig thuis" (side by side in many
   // documents) rather than "veilig huis" (both words somewhere in a document).
   // A space too many or too few is a slip, one step away.
-  const tried = [
+  const plain = !/["-]|\bor\b/i.test(q);
+  const tried: { text: string; distance: number; sim: number; slips: boolean; split: boolean; phrase?: string }[] = [
     ...combos
       .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
       .slice(0, 9)
       .map((c) => ({ text: replaceWords(q, c.replace), distance: c.distance, sim: c.sim, slips: c.slips, split: false })),
     ...respaced.map((r) => ({ ...r, distance: 1, sim: 0, slips: true })),
-  ];
-  const plain = !/["-]|\bor\b/i.test(q);
-  // Counted as a phrase too: each text of more than one word, when the query has no signs of its own.
-  const phrased = tried.flatMap((c, i) => (plain && /\s/.test(c.text.trim()) ? [i] : []));
+  ].map((c) => ({
+    ...c,
+    // Counted as a phrase too: a word split in two as its two parts ("kansrijke start", also within a
+    // longer query); any other text of more than one word whole, when the query has no signs of its own.
+    phrase: 'parts' in c ? (c.parts as string) : plain && /\s/.test(c.text.trim()) ? c.text : undefined,
+  }));
+  const phrased = tried.flatMap((c, i) => (c.phrase ? [i] : []));
   const count = (groups: string[][]) =>
     rows<{ i: number; n: number; tsq: string }>(
       db,
@@ -516,7 +523,7 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     );
   const [counts, phrases] = await Promise.all([
     count(tried.map((c) => parseQuery(c.text, synonyms).groups)),
-    phrased.length ? count(phrased.map((i) => [`"${tried[i]?.text}"`])) : Promise.resolve([]),
+    phrased.length ? count(phrased.map((i) => [`"${tried[i]?.phrase}"`])) : Promise.resolve([]),
   ]);
   const scored = tried.flatMap((c, i) => {
     const { n = 0, tsq = '' } = counts.find((r) => r.i === i + 1) ?? {};
@@ -554,7 +561,11 @@ function spacedOut(q: string): { to: string; text: string }[] {
 const listedWords = (synonyms: Synonyms) => {
   let words = listed.get(synonyms);
   if (!words) {
-    words = [...new Set([...synonyms.also].flatMap(([k, also]) => [k, ...also.map(key)]).flatMap((t) => t.split(' ')))].filter((w) => [...w].length >= 3);
+    // Not a term that counts only in capitals ("rad", "af"): no word is corrected into one.
+    const capitalsOnly = (k: string) => synonyms.onlyAlso.has(k) || synonyms.short.has(k);
+    words = [...new Set([...synonyms.also].flatMap(([k, also]) => [...(capitalsOnly(k) ? [] : [k]), ...also.map(key)]).flatMap((t) => t.split(' ')))].filter(
+      (w) => [...w].length >= 3,
+    );
     listed.set(synonyms, words);
   }
   return words;
