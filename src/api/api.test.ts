@@ -131,6 +131,9 @@ describe.each(backends())('open data API on %s', (kind: Backend) => {
     for (const [param, value, known] of [
       ['municipality', 'Nergenshuizen', town],
       ['theme', 'nope', theme],
+      // Only spaces is no value either (not "no filter").
+      ['municipality', '%20', ''],
+      ['type', '%20%20', ''],
     ] as const) {
       const res = await get(`/api/v1/organisations?${param}=${value}`);
       expect(res.status, param).toBe(400);

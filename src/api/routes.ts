@@ -377,6 +377,7 @@ const Organisation = z
 // Control characters (NUL above all) are in no value, and PostgreSQL cannot compare text with NUL.
 const filterValue = z
   .string()
+  .trim()
   .min(1)
   .max(100)
   .regex(/^[^\u0000-\u001f]*$/)
@@ -436,7 +437,8 @@ api.openapi(
         gemeente: ['municipality', municipalities] as const,
         thema: ['theme', themeRows.map((t) => t.slug)] as const,
       }[wrong];
-      return problem(c, 400, 'Ongeldige parameter', `De parameter “${parameter}” is ongeldig: die waarde kennen we niet. Mogelijk: ${known.join(', ')}.`, {
+      const values = known.length ? `Mogelijk: ${known.join(', ')}.` : 'Er is nu geen enkele waarde mogelijk.';
+      return problem(c, 400, 'Ongeldige parameter', `De parameter “${parameter}” is ongeldig: die waarde kennen we niet. ${values}`, {
         parameter,
       }) as never;
     }
