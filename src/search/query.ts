@@ -182,13 +182,13 @@ export function parseQuery(q: string, synonyms: Synonyms): ParsedQuery {
   // A term typed both ways ("JGZ -jeugdgezondheidszorg", synonyms of each other): what was typed
   // wins over what a synonym adds. A synonym of a searched term that is left out is not searched
   // (nor said to be); one of a left-out term that was typed to search is not left out.
-  const leftKeys = new Set(groups.filter((g) => g.length === 1 && (g[0] as string).startsWith('-')).map((g) => key(g[0] as string)));
+  const leftOut = (g: string[]) => g.length === 1 && (g[0] as string).startsWith('-');
+  const leftKeys = new Set(groups.filter(leftOut).map((g) => key(g[0] as string)));
   const typedKeys = new Set(terms.flat().filter(Boolean).map(key));
   const drop = new Set<number>();
   groups.forEach((g, i) => {
     const added = expansions[i] as Set<string>;
-    const left = g.length === 1 && (g[0] as string).startsWith('-');
-    if (left) {
+    if (leftOut(g)) {
       if (added.has(g[0] as string) && typedKeys.has(key(g[0] as string))) drop.add(i);
       return;
     }

@@ -381,7 +381,7 @@ export async function spellingOf(db: Queryable, q: string, synonyms: Synonyms = 
  * the combinations, the closest wins, then the one whose words stand side by side most often, then
  * the one that finds most. It is `clear` when no other combination that finds something else is as
  * close and finds (side by side, or at all) a third as much, and each word it replaces is a plain
- * slip (see SLIP): a correct word the pages happen not to hold ("pesten", "scholing") is never
+ * slip (isSlip): a correct word the pages happen not to hold ("pesten", "scholing") is never
  * answered for as another word ("punten", "scheiding") that is two or three letters away.
  */
 async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonyms: Synonyms, found: number): Promise<{ q: string; clear: boolean } | null> {
@@ -414,9 +414,13 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
     const last = letters.pop()?.codePointAt(0) ?? 0;
     return { w, upto: letters.join('') + String.fromCodePoint(last + 1) };
   });
+  // Without signs of its own (quotes, minus, or), a query's words may also be counted side by side.
+  const plain = !/["-]|\bor\b/i.test(q);
+  /** A text of more than one word, counted as a phrase too (see `tried`), when the query is plain. */
+  const wholePhrase = (text: string) => (plain && /\s/.test(text.trim()) ? text : undefined);
   // A space typed too many or too few ("meld code", "kansrijkestart"): two words typed one after the
-  // other joined, and a word of six letters or more split in two, are looked up as well.
-  const joins = spacedOut(q);
+  // other joined (in a plain query), and a word of six letters or more split in two, are looked up as well.
+  const joins = plain ? spacedOut(q) : [];
   const splits = asked.flatMap((w) => {
     const cs = [...w];
     return Array.from({ length: Math.max(0, cs.length - 5) }, (_, i) => ({ w, a: cs.slice(0, i + 3).join(''), b: cs.slice(i + 3).join('') }));
@@ -449,22 +453,22 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   );
   const unknown = looked.filter((f) => f.part === 'unknown').map((f) => f.word);
   const known = new Set(looked.filter((f) => f.part === 'known').map((f) => f.word));
+  // A word split in two is counted as a phrase of its two parts ("kansrijke start", also within a longer query).
   const respaced = [
-    ...joins.filter((j) => known.has(j.to)).map((j) => ({ text: j.text, split: false })),
+    ...joins.filter((j) => known.has(j.to)).map((j) => ({ text: j.text, split: false, phrase: wholePhrase(j.text) })),
     ...splits
       .filter((x) => unknown.includes(x.w) && known.has(x.a) && known.has(x.b))
-      .map((x) => ({ text: replaceWords(q, new Map([[x.w, `${x.a} ${x.b}`]])), split: true, parts: `${x.a} ${x.b}` })),
+      .map((x) => ({ text: replaceWords(q, new Map([[x.w, `${x.a} ${x.b}`]])), split: true, phrase: `${x.a} ${x.b}` })),
   ];
   if (!unknown.length && !respaced.length) return null;
   const similar = looked.filter((f) => f.part === 'similar');
   const swapped = looked.filter((f) => f.part === 'swapped');
-  const offeredWords = [...similar, ...swapped];
+  const pool = [...similar, ...swapped];
   // The words of the synonym list are known words too, also where no page writes them so: a slip
   // from one ("echtscheidng") means it ("echtscheiding": the pages say "echtscheidingen").
   for (const w of unknown)
-    for (const l of listedWords(synonyms))
-      if (l !== w && isSlip(w, typoDistance(w, l))) offeredWords.push({ part: 'similar', word: w, candidate: l, sim: 0, docs: 0 });
-  const candidates = offeredWords.filter((x, i) => offeredWords.findIndex((c) => c.word === x.word && c.candidate === x.candidate) === i);
+    for (const l of listedWords(synonyms)) if (l !== w && isSlip(w, typoDistance(w, l))) pool.push({ part: 'similar', word: w, candidate: l, sim: 0, docs: 0 });
+  const candidates = pool.filter((x, i) => pool.findIndex((c) => c.word === x.word && c.candidate === x.candidate) === i);
   const completed = looked.filter((f) => f.part === 'completed');
   const options = unknown.map((w) => {
     // A word typed only in part ("hech", "kinderm": Enter pressed before the word was done): the words
@@ -499,19 +503,16 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   // the other are also counted as a phrase: "veilig tuis" means "veilig thuis" (side by side in many
   // documents) rather than "veilig huis" (both words somewhere in a document).
   // A space too many or too few is a slip, one step away.
-  const plain = !/["-]|\bor\b/i.test(q);
-  const tried: { text: string; distance: number; sim: number; slips: boolean; split: boolean; phrase?: string }[] = [
+  const tried = [
     ...combos
       .sort((a, b) => a.distance - b.distance || b.sim - a.sim)
       .slice(0, 9)
-      .map((c) => ({ text: replaceWords(q, c.replace), distance: c.distance, sim: c.sim, slips: c.slips, split: false })),
+      .map((c) => {
+        const text = replaceWords(q, c.replace);
+        return { text, distance: c.distance, sim: c.sim, slips: c.slips, split: false, phrase: wholePhrase(text) };
+      }),
     ...respaced.map((r) => ({ ...r, distance: 1, sim: 0, slips: true })),
-  ].map((c) => ({
-    ...c,
-    // Counted as a phrase too: a word split in two as its two parts ("kansrijke start", also within a
-    // longer query); any other text of more than one word whole, when the query has no signs of its own.
-    phrase: 'parts' in c ? (c.parts as string) : plain && /\s/.test(c.text.trim()) ? c.text : undefined,
-  }));
+  ];
   const phrased = tried.flatMap((c, i) => (c.phrase ? [i] : []));
   const count = (groups: string[][]) =>
     rows<{ i: number; n: number; tsq: string }>(
@@ -544,10 +545,9 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
 
 /**
  * Two words typed one after the other that may be one ("meld code": "meldcode"), each with the query
- * as it reads joined. Only in a query without signs of its own (quotes, minus, or).
+ * as it reads joined.
  */
 function spacedOut(q: string): { to: string; text: string }[] {
-  if (/["-]|\bor\b/i.test(q)) return [];
   const typed = q.trim().split(/\s+/);
   return typed.slice(1).flatMap((b, i) => {
     const a = typed[i] ?? '';
