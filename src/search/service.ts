@@ -140,7 +140,7 @@ export interface SearchHit {
  */
 export function searchSql(parsed: ParsedQuery, offset: number, max = MAX_RESULTS, size = PAGE_SIZE): SQL {
   return sql`select kind, ref, title, url, summary, total, passage, passage_n, lead, lexemes, marks
-    from search_ranked(${textArray(parsed.groups)}, ${parsed.markWords.join(' or ')}, search_titles(${textArray(parsed.titles)}), ${size}, ${offset}, ${max + 1})`;
+    from search_ranked(${textArray(parsed.groups)}, ${parsed.markWords.join(' or ')}, ${textArray(parsed.titles)}, ${size}, ${offset}, ${max + 1})`;
 }
 
 /** A list as one text[] parameter (a plain array in sql`` would become a list of parameters). */
@@ -269,7 +269,7 @@ async function partialPage(
     rows<HitRow & { lacks: number[] }>(
       db,
       sql`select kind, ref, title, url, summary, total, passage, passage_n, lead, lexemes, marks, lacks
-        from search_partial(${textArray(loose.groups)}, ${loose.markWords.join(' or ')}, search_titles(${textArray(loose.titles)}), ${textArray(asked.map((a) => a.g))},
+        from search_partial(${textArray(loose.groups)}, ${loose.markWords.join(' or ')}, ${textArray(loose.titles)}, ${textArray(asked.map((a) => a.g))},
           ${PAGE_SIZE}, ${(page - 1) * PAGE_SIZE}, ${MAX_PARTIAL}, ${MAX_PARTIAL + 1})`,
     );
   const [page, found] = await lastIfPast(p, MAX_PARTIAL, at);
