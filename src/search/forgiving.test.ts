@@ -244,8 +244,8 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
     // The titles as typed stay beside those without the left-out words: a long title that starts with
     // what was typed ("het zandkasteel") comes before a short one that only holds its word.
-    await upsertSearchDocument(db(), { kind: 'test-titel', ref: 'a', title: 'Het zandkasteel bij de duinen aan de zee', url: '/test/titel/a', summary: '', body: 'Zand.' });
-    await upsertSearchDocument(db(), { kind: 'test-titel', ref: 'b', title: 'Bouw een zandkasteel', url: '/test/titel/b', summary: '', body: 'Zand.' });
+    await put('titel', 'a', 'Het zandkasteel bij de duinen aan de zee', 'Zand.');
+    await put('titel', 'b', 'Bouw een zandkasteel', 'Zand.');
     try {
       expect(urls(await run('zandkasteel'))).toEqual(['/test/titel/b', '/test/titel/a']);
       expect(urls(await run('het zandkasteel'))).toEqual(['/test/titel/a', '/test/titel/b']);
