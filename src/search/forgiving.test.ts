@@ -615,6 +615,20 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     },
   );
 
+  it('"kind" finds the pages that say "kinderen", "kindje" or "kindjes" (forms the Dutch stemmer keeps apart), and the other way round', async () => {
+    // A made-up word beside each form, so the three are all there is to find.
+    await put('vorm', 'a', 'Over spelen', 'Jonge kinderen spelen graag in de flobbetuin.');
+    await put('vorm', 'b', 'Over slapen', 'Een kindje slaapt in de flobbetuin.');
+    await put('vorm', 'c', 'Over eten', 'Het kind eet in de flobbetuin.');
+    try {
+      for (const q of ['kind', 'kinderen', 'kindje', 'Kindjes'])
+        expect(urls(await run(`flobbetuin ${q}`)).sort(), q).toEqual(['/test/vorm/a', '/test/vorm/b', '/test/vorm/c']);
+      expect((await run('kind')).expanded).toEqual(['kinderen', 'kindje', 'kindjes']);
+    } finally {
+      await db().execute(sql`delete from search_documents where kind = 'test-vorm'`);
+    }
+  });
+
   it('"accreditatie" finds the training whose page says it is accredited (what the page says about it is searched too)', async () => {
     expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
     // A database indexed before (format 4, without the accreditation) gets its trainings written anew at the next start.

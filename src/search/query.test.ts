@@ -185,12 +185,12 @@ describe('the synonym list', () => {
     expect(rad.expanded).toEqual(['reactieve hechtingsstoornis']);
     expect(rad.terms).toEqual(['RAD']);
     expect(rad.meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
-    expect(parseQuery('RAD kind', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
+    expect(parseQuery('RAD baby', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
     // Said once, however often it is typed.
     expect(parseQuery('RAD RAD', list).meanings).toEqual([{ typed: 'RAD', as: ['reactieve hechtingsstoornis'] }]);
     expect(parseQuery('RAD or rad', list).meanings).toHaveLength(1);
     expect(rad.markWords).toEqual(['reactieve', 'hechtingsstoornis']);
-    expect(parseQuery('RAD kind', list).groups).toEqual(['"reactieve hechtingsstoornis"', 'kind']);
+    expect(parseQuery('RAD baby', list).groups).toEqual(['"reactieve hechtingsstoornis"', 'baby']);
     const own = parseSynonyms('- woord: RAD\n  ook: [reactieve hechtingsstoornis]\n  alleen_ook: true\n- [hechtingsstoornis RAD, RAD]');
     expect(own.also.get('hechtingsstoornis rad')).toBeUndefined();
     expect(parseQuery('LSVG', list).groups[0]).toMatch(/^LSVG or /);
@@ -219,6 +219,6 @@ describe('loosened: every term searched for, any of them enough', () => {
     expect(loosened(parseQuery('hechting -peuter', syn))).toBeNull();
     // Already any of its terms ("or" is the query's own alternative, not a word to look for).
     expect(loosened(parseQuery('hechting or gehechtheid', syn))).toBeNull();
-    expect(loosened(parseQuery('kind kind', syn))).toBeNull();
+    expect(loosened(parseQuery('baby baby', syn))).toBeNull();
   });
 });
