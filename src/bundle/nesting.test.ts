@@ -61,13 +61,17 @@ describe.each(backends())('a deeply nested bundle on %s', (kind: Backend) => {
 
   it('does not hold up other requests more than a flat bundle of the same size (measured side by side)', async () => {
     const waits = { flat: Number.POSITIVE_INFINITY, nested: Number.POSITIVE_INFINITY };
-    for (let round = 0; round < 3; round++) {
-      const a = await longestWaitDuring(flat);
-      waits.flat = Math.min(waits.flat, a.longest);
-      const b = await longestWaitDuring(nested);
-      expect(b.status).toBe(400);
-      expect(b.html).toContain('dieper genest dan 32 niveaus');
-      waits.nested = Math.min(waits.nested, b.longest);
+    // In turn, each first every other round: a collection of what the previous upload left behind
+    // falls on either, not always on the second (in a full run the nested one lost 133 ms to 31 so).
+    for (let round = 0; round < 4; round++) {
+      for (const which of round % 2 ? (['nested', 'flat'] as const) : (['flat', 'nested'] as const)) {
+        const r = await longestWaitDuring(which === 'flat' ? flat : nested);
+        if (which === 'nested') {
+          expect(r.status).toBe(400);
+          expect(r.html).toContain('dieper genest dan 32 niveaus');
+        }
+        waits[which] = Math.min(waits[which], r.longest);
+      }
     }
     expect(waits.nested, JSON.stringify(waits)).toBeLessThanOrEqual(3 * waits.flat);
   }, 120_000);
