@@ -174,6 +174,27 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     expect(calls).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
   });
 
+  it('runs no SQL function that PostgreSQL plans anew at every call (migration 0025): a search, a correction and partial results', async () => {
+    // An SQL function that cannot be inlined is parsed and planned again by every statement that calls
+    // it (PostgreSQL before 18); an inlined one is never counted as called. With track_functions 'all'
+    // the first kind shows in pg_stat_xact_user_functions.
+    const called = await t.deps.database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local track_functions = 'all'`);
+      for (const q of ['hechting', 'hechtng', 'hechting zandloperkiezel', 'de meldcode']) {
+        const outcome = await search(tx, { q, p: 1 }, t.deps.synonyms);
+        expect(outcome.state === 'results' && outcome.hits.length, q).toBeGreaterThan(0);
+      }
+      return rows<{ name: string; language: string }>(
+        tx,
+        sql`select p.proname as name, l.lanname as language from pg_stat_xact_user_functions f
+          join pg_proc p on p.oid = f.funcid join pg_language l on l.oid = p.prolang order by 1`,
+      );
+    });
+    // The plpgsql functions were called (the count works); none in SQL.
+    expect(called.map((c) => c.name)).toEqual(expect.arrayContaining(['search_corrections', 'search_partial', 'search_ranked']));
+    expect(called.filter((c) => c.language === 'sql')).toEqual([]);
+  });
+
   // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three
   // marker words placed far apart. (Words of three letters or fewer would not be shown as context.)
   const filler = (i: number) => `tekst${[676, 26, 1].map((d) => String.fromCharCode(97 + (Math.floor(i / d) % 26))).join('')}`;
