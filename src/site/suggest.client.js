@@ -12,7 +12,7 @@ const list = el('ul', { id: 'suggesties', class: 'hw-suggest', role: 'listbox', 
 const live = el('p', { class: 'hw-visually-hidden', role: 'status' });
 input.parentElement.append(list, live);
 el(input, { role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': false, 'aria-controls': list.id, autocomplete: 'off' });
-// Back or reload: what was last typed (a field with autocomplete off is not restored).
+// Back or reload: what was typed (autocomplete off is not restored).
 input.value = history.state?.typed ?? input.value;
 const keep = () => history.replaceState({ typed: input.value }, '');
 let items = [];
@@ -54,7 +54,7 @@ const load = async (text) => {
 };
 const go = (li) => {
   if (!li) return;
-  clearTimeout(timer); // no list opening after this, nor on coming back
+  clearTimeout(timer); // no list after this, nor on coming back
   ctrl?.abort();
   open(false);
   keep();
@@ -70,7 +70,7 @@ on(input, 'input', () => {
   const ask = text.length > 2 && text.length < 101;
   if (!ask) show([], '');
   timer = setTimeout(() => {
-    keep(); // once typing pauses: a history entry takes only so many changes
+    keep(); // once typing pauses: history takes only so many changes
     if (ask) load(text);
   }, 150);
 });
@@ -91,6 +91,7 @@ on(input, 'keydown', (e) => {
     input.dispatchEvent(new Event('input'));
   } else if (k === 'Tab') open(false);
 });
+on(form, 'submit', keep); // Enter before the pause
 on(input, 'blur', () => open(false));
 on(list, 'mousedown', (e) => e.preventDefault()); // keeps the focus
 on(list, 'click', (e) => go(e.target.closest('li')));

@@ -162,6 +162,21 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     await context.close();
   });
 
+  it('Back after Enter pressed at once, before typing paused, gives the field as it was sent', async () => {
+    const { context, page } = await open({ viewport: { width: 375, height: 800 } });
+    await tabToField(page);
+    // Typed and sent in one go: no pause in which what was typed is kept for Back.
+    await page.keyboard.type('veilig thuis');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/zoeken\?q=veilig\+thuis$/);
+    await page.goBack();
+    await page.waitForURL(`${env.server.base}/zoeken`);
+    expect(await field(page).inputValue()).toBe('veilig thuis');
+    await page.reload();
+    expect(await field(page).inputValue()).toBe('veilig thuis');
+    await context.close();
+  });
+
   it('an answer that comes after a newer one is never shown', async () => {
     const { context, page } = await open({ viewport: { width: 1280, height: 800 } });
     // The answer for "hech" is held back until the one for "hechting" is on screen.
@@ -283,6 +298,21 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/zoeken\?q=hechting$/);
     expect(await page.locator('.hw-results li').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+
+  it('Back after Enter pressed at once, before typing paused, gives the field as it was sent', async () => {
+    const { context, page } = await open({ viewport: { width: 375, height: 800 } });
+    await tabToField(page);
+    // Typed and sent in one go: no pause in which what was typed is kept for Back.
+    await page.keyboard.type('veilig thuis');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/zoeken\?q=veilig\+thuis$/);
+    await page.goBack();
+    await page.waitForURL(`${env.server.base}/zoeken`);
+    expect(await field(page).inputValue()).toBe('veilig thuis');
+    await page.reload();
+    expect(await field(page).inputValue()).toBe('veilig thuis');
     await context.close();
   });
 });
