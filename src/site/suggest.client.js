@@ -12,7 +12,7 @@ const list = el('ul', { id: 'suggesties', class: 'hw-suggest', role: 'listbox', 
 const live = el('p', { class: 'hw-visually-hidden', role: 'status' });
 input.parentElement.append(list, live);
 el(input, { role: 'combobox', 'aria-autocomplete': 'list', 'aria-expanded': false, 'aria-controls': list.id, autocomplete: 'off' });
-// Back or reload: what was typed (autocomplete off is not restored).
+// Back, reload: what was typed (autocomplete off is not restored).
 input.value = history.state?.typed ?? input.value;
 const keep = () => history.replaceState({ typed: input.value }, '');
 let items = [];
@@ -25,7 +25,7 @@ const pick = (i) => {
   if (i < 0) input.removeAttribute('aria-activedescendant');
   else {
     input.setAttribute('aria-activedescendant', items[i].id);
-    // Zoomed in, it may be out of view.
+    // Zoomed in: maybe out of view.
     items[i].scrollIntoView({ block: 'nearest' });
   }
 };
@@ -50,14 +50,18 @@ const load = async (text) => {
     const res = await fetch(`${form.dataset.suggest}?q=${encodeURIComponent(text)}`, { signal: ctrl.signal });
     const found = res.ok ? await res.json() : [];
     if (text === q()) show(found);
-  } catch {} // aborted, or offline
+  } catch {} // aborted or offline
+};
+// Leaving (also mid-typing): no list now, nor on Back.
+const stop = () => {
+  clearTimeout(timer);
+  ctrl?.abort();
+  keep();
 };
 const go = (li) => {
   if (!li) return;
-  clearTimeout(timer); // no list after this, nor on coming back
-  ctrl?.abort();
+  stop();
   open(false);
-  keep();
   location.assign(li.dataset.url);
 };
 
@@ -70,7 +74,7 @@ on(input, 'input', () => {
   const ask = text.length > 2 && text.length < 101;
   if (!ask) show([], '');
   timer = setTimeout(() => {
-    keep(); // once typing pauses: history takes only so many changes
+    keep(); // on a pause: history takes only so many changes
     if (ask) load(text);
   }, 150);
 });
@@ -91,7 +95,7 @@ on(input, 'keydown', (e) => {
     input.dispatchEvent(new Event('input'));
   } else if (k === 'Tab') open(false);
 });
-on(form, 'submit', keep); // Enter before the pause
+on(form, 'submit', stop);
 on(input, 'blur', () => open(false));
 on(list, 'mousedown', (e) => e.preventDefault()); // keeps the focus
 on(list, 'click', (e) => go(e.target.closest('li')));

@@ -164,8 +164,11 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
 
   it('Back after Enter pressed at once, before typing paused, gives the field as it was sent', async () => {
     const { context, page } = await open({ viewport: { width: 375, height: 800 } });
+    // The page's clock stands still: however slowly the keys arrive, the pause after typing (when
+    // what was typed is kept for Back) never comes before Enter.
+    await page.clock.install();
+    await page.clock.pauseAt(Date.now() + 1000);
     await tabToField(page);
-    // Typed and sent in one go: no pause in which what was typed is kept for Back.
     await page.keyboard.type('veilig thuis');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/zoeken\?q=veilig\+thuis$/);
@@ -298,21 +301,6 @@ describe.skipIf(!browserEnabled)('search suggestions in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/zoeken\?q=hechting$/);
     expect(await page.locator('.hw-results li').count()).toBeGreaterThan(0);
-    await context.close();
-  });
-
-  it('Back after Enter pressed at once, before typing paused, gives the field as it was sent', async () => {
-    const { context, page } = await open({ viewport: { width: 375, height: 800 } });
-    await tabToField(page);
-    // Typed and sent in one go: no pause in which what was typed is kept for Back.
-    await page.keyboard.type('veilig thuis');
-    await page.keyboard.press('Enter');
-    await page.waitForURL(/\/zoeken\?q=veilig\+thuis$/);
-    await page.goBack();
-    await page.waitForURL(`${env.server.base}/zoeken`);
-    expect(await field(page).inputValue()).toBe('veilig thuis');
-    await page.reload();
-    expect(await field(page).inputValue()).toBe('veilig thuis');
     await context.close();
   });
 });
