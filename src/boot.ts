@@ -60,6 +60,8 @@ export function createLogger(config: Config): Logger {
  */
 const SEARCH_FORMAT = '5';
 
+// Each writer rewrites only the documents whose text changed (upsertSearchDocument): a new format that the
+// database derives differently from the same text (passages, generated columns) is rewritten by its migration.
 async function refreshSearchIndex(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx.select().from(appSettings).where(eq(appSettings.key, 'search_format')).for('update');

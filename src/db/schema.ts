@@ -106,6 +106,13 @@ export const pages = pgTable('pages', {
 });
 
 /**
+ * The search's GIN indexes are written entry by entry (fastupdate off, migration 0026). With PostgreSQL's
+ * default, a write only appends to the index's list of pending entries, and every search reads that
+ * whole list until a vacuum empties it; the documents and words change only when content does, so
+ * that list grew with each edit and each start and was read by every search (up to 4 MB of it).
+ */
+const GIN = { fastupdate: false } as const;
+/**
  * One full-text index for every kind of document (themes, sources, trainings, organisations), so
  * /zoeken ranks them together. `body` is prose in blocks (headings, paragraphs, list items)
  * separated by a blank line; `labels` holds searchable words that are not prose (type, address,
@@ -157,11 +164,12 @@ export const searchDocuments = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.kind, t.ref] }),
-    index('search_documents_tsv_idx').using('gin', t.tsv),
-    index('search_documents_name_tsv_idx').using('gin', t.nameTsv),
-    index('search_documents_head_tsv_idx').using('gin', t.headTsv),
+    // Every GIN index here without a list of pending entries (migration 0026): see GIN below.
+    index('search_documents_tsv_idx').using('gin', t.tsv).with(GIN),
+    index('search_documents_name_tsv_idx').using('gin', t.nameTsv).with(GIN),
+    index('search_documents_head_tsv_idx').using('gin', t.headTsv).with(GIN),
     /** Suggestions while typing: titles by trigram (pg_trgm, migration 0016). */
-    index('search_documents_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')),
+    index('search_documents_title_trgm_idx').using('gin', t.title.op('gin_trgm_ops')).with(GIN),
   ],
 );
 
@@ -177,7 +185,7 @@ export const searchWords = pgTable(
     docs: integer('docs').notNull(),
   },
   (t) => [
-    index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops')),
+    index('search_words_trgm_idx').using('gin', t.word.op('gin_trgm_ops')).with(GIN),
     // The words a part typed starts ("hech": hechting, hechtingsproblemen), by their byte order (migration 0023).
     index('search_words_prefix_idx').using('btree', t.word.op('text_pattern_ops')),
   ],

@@ -455,6 +455,53 @@ describe.each(backends())('search on %s', (kind: Backend) => {
     const html = await (await t.app.request('/zoeken?q=LSVG&p=4')).text();
     expect(html).toContain('Een pagina 4 is er niet: dit is de enige.');
   });
+
+  it('has no GIN index that keeps a list of pending entries, which every search would read (migration 0026)', async () => {
+    const db = t.deps.database.db;
+    const gin = await rows<{ name: string; options: string[] | null }>(
+      db,
+      sql`select c.relname as name, c.reloptions as options from pg_class c join pg_am a on a.oid = c.relam
+          join pg_namespace n on n.oid = c.relnamespace where a.amname = 'gin' and n.nspname = current_schema() order by 1`,
+    );
+    // The search's own five, and every GIN index added later.
+    expect(gin.map((g) => g.name)).toEqual(expect.arrayContaining(['search_documents_tsv_idx', 'search_words_trgm_idx']));
+    expect(gin.length).toBeGreaterThanOrEqual(5);
+    expect(gin.filter((g) => !g.options?.some((o) => /^fastupdate=(false|off)$/.test(o))).map((g) => g.name)).toEqual([]);
+    // A document written now is found through the index itself, at once.
+    await upsertSearchDocument(db, { kind: 'test-gin', ref: 'a', title: 'Over de kwelderroute', url: '/test/gin/a', summary: '', body: 'De kwelderroute.' });
+    try {
+      expect(await titles('kwelderroute')).toEqual(['Over de kwelderroute']);
+    } finally {
+      await db.execute(sql`delete from search_documents where kind = 'test-gin'`);
+    }
+  });
+
+  it('writing a document as it already is leaves its row, its index entries and its passages alone; a change is written', async () => {
+    const db = t.deps.database.db;
+    const doc = { kind: 'test-same', ref: 'a', title: 'Over de duinroute', url: '/test/same/a', summary: 'Kort.', body: 'De duinroute loopt langs zee.' };
+    const version = async () =>
+      (
+        await rows<{ row: string; passages: string }>(
+          db,
+          sql`select d.xmin::text as row, (select string_agg(p.xmin::text || ':' || p.text, '|' order by p.n) from search_passages p where p.kind = d.kind and p.ref = d.ref) as passages
+              from search_documents d where d.kind = 'test-same' and d.ref = 'a'`,
+        )
+      )[0];
+    await upsertSearchDocument(db, doc);
+    try {
+      const first = await version();
+      expect(first?.passages).toContain('duinroute');
+      await upsertSearchDocument(db, { ...doc });
+      expect(await version()).toEqual(first);
+      await upsertSearchDocument(db, { ...doc, body: 'De duinroute loopt door het bos.' });
+      const changed = await version();
+      expect(changed?.row).not.toBe(first?.row);
+      expect(changed?.passages).toContain('bos');
+      expect(await titles('duinroute')).toEqual(['Over de duinroute']);
+    } finally {
+      await db.execute(sql`delete from search_documents where kind = 'test-same'`);
+    }
+  });
 });
 
 describe('search gate', () => {

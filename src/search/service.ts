@@ -40,16 +40,22 @@ export const KIND_LABEL: Record<string, string> = {
  */
 export const searchCategory = (kind: string, type?: string, names?: string) => [KIND_LABEL[kind] ?? '', type ?? '', names ?? ''].filter(Boolean).join(' ');
 
-/** Every capability keeps its documents current through this one function, in its own transaction. */
+/**
+ * Every capability keeps its documents current through this one function, in its own transaction.
+ * A document that is already as written is left alone: no new row version, no index entries, no
+ * passages written anew (every start writes the guides' and the site's own pages this way).
+ */
 export async function upsertSearchDocument(db: Queryable, doc: SearchDocument): Promise<void> {
   const { type, names, ...fields } = doc;
   const row = { ...fields, labels: doc.labels ?? '', category: searchCategory(doc.kind, type, names) };
+  const d = searchDocuments;
   await db
-    .insert(searchDocuments)
+    .insert(d)
     .values(row)
     .onConflictDoUpdate({
-      target: [searchDocuments.kind, searchDocuments.ref],
+      target: [d.kind, d.ref],
       set: { title: row.title, url: row.url, summary: row.summary, body: row.body, labels: row.labels, category: row.category },
+      setWhere: sql`(${d.title}, ${d.url}, ${d.summary}, ${d.body}, ${d.labels}, ${d.category}) is distinct from (excluded.title, excluded.url, excluded.summary, excluded.body, excluded.labels, excluded.category)`,
     });
 }
 
