@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/node-postgres';
 import fc from 'fast-check';
 import type pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { loadStartData } from '../boot.ts';
-import { rows } from '../db/client.ts';
+import { type Db, rows } from '../db/client.ts';
+import * as schema from '../db/schema.ts';
 import { MAX_PARTIAL, type SearchOutcome, search, upsertSearchDocument } from './service.ts';
 
 type Results = Extract<SearchOutcome, { state: 'results' }>;
@@ -857,6 +859,52 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
 
   it.each(['0800-2000', '0800 2000', '08002000'])('the phone number "%s" finds the organisation it belongs to first', async (q) => {
     expect(urls(await run(q))[0]).toBe('/netwerk/veilig-thuis');
+  });
+
+  it('nothing holds every word: the partial results are looked for beside the correction; a clear correction waits for them, so a search leaves no statement running', async () => {
+    // The app's pool, behind a client that counts the statements running, holds the partial results'
+    // statement until released, and counts the searches (search_ranked) that are done.
+    const pool = (db() as unknown as { $client: pg.Pool }).$client;
+    let running = 0;
+    let ranked = 0;
+    let release: (() => void) | undefined;
+    const query = async (config: { text: string }, ...rest: unknown[]) => {
+      running++;
+      try {
+        if (config.text.includes('search_partial(')) await new Promise<void>((go) => (release = go));
+        return await (pool.query as unknown as (...a: unknown[]) => Promise<unknown>)(config, ...rest);
+      } finally {
+        running--;
+        if (config.text.includes('search_ranked(')) ranked++;
+      }
+    };
+    const counted = drizzle({ client: { query } as unknown as pg.Pool, schema }) as unknown as Db;
+    let returned = false;
+    const searching = search(counted, { q: 'hechtng kinderopvang', p: 1, letterlijk: false }, t.deps.synonyms).then((r) => {
+      returned = true;
+      return r;
+    });
+    // The partial results were asked before the correction was known (they are held now), and both
+    // searches, as typed and as corrected, are done: all that is left running is the held statement.
+    await vi.waitFor(
+      () => {
+        expect(release).toBeDefined();
+        expect(ranked).toBe(2);
+        expect(running).toBe(1);
+      },
+      { timeout: 60_000, interval: 5 },
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(returned).toBe(false);
+    release?.();
+    const r = await searching;
+    expect(running).toBe(0);
+    expect(r.state === 'results' && r.corrected).toEqual({ from: 'hechtng kinderopvang', to: 'hechting kinderopvang' });
+    expect(r.state === 'results' && r.partial).toBeFalsy();
+    // Not misspelt, and nothing holds both words: the partial results, as before.
+    const some = await run('hechting zandvlaktebewoner');
+    expect(some.partial).toBe(true);
+    expect(some.total).toBeGreaterThan(0);
   });
 
   it('a database whose organisations were indexed without their phone number gets them written anew at the next start', async () => {

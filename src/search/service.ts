@@ -196,31 +196,46 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   // spelling correction, on another connection, not after it. None ("de", "het een": words nearly
   // every page holds) is said as such, not as "no results"; some are what partial results look for.
   const searched = outcome.total === 0 ? searchedGroups(db, parsed) : undefined;
-  // Its failure is the awaiting code's to see; unawaited (a correction found), it must not go unhandled.
-  searched?.catch(() => {});
+  // The partial results are looked for as soon as those groups are known, also beside the correction:
+  // most queries that find nothing are not misspelt ("casus kraamzorg therapie"), and each step in
+  // turn waits for the database and for this process again. A clear correction leaves them unused.
+  const partial = searched?.then((asked) => partialResults(db, asked, input.p));
+  // Their failure is the awaiting code's to see; unawaited (a correction found), it must not go unhandled.
+  partial?.catch(() => {});
   if (outcome.total < FEW) {
     const better = await correction(db, parsed, q, synonyms, outcome.total);
     // Searched as typed (the way back from a correction): the correction is only offered.
     if (better && outcome.total === 0 && better.clear && !input.letterlijk) {
-      outcome = await page(db, parseQuery(better.q, synonyms), input.p);
-      return { ...outcome, corrected: { from: q, to: better.q } };
+      const [corrected] = await Promise.all([page(db, parseQuery(better.q, synonyms), input.p), settled(partial)]);
+      return { ...corrected, corrected: { from: q, to: better.q } };
     }
     if (better) outcome = { ...outcome, suggestion: better.q };
   }
-  if (outcome.total > 0 || !searched) return outcome;
-  const asked = await searched;
+  if (outcome.total > 0 || !searched || !partial) return outcome;
+  const [asked, some] = await Promise.all([searched, partial]);
   if (!outcome.suggestion && !asked.groups.some((g) => !g.startsWith('-'))) return nothingSearched(parsed, wanted);
-  // Nothing holds every word: rather than "no results", the pages that hold some of them, said so.
-  // A term the search leaves out (a stop word: "een MDO") is no term of its own here.
+  if (!some || some.total === 0) return outcome;
+  return { ...some, ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
+}
+
+/** Done, whether it worked or not: a search leaves no statement of its own running (the gate counts it done). */
+const settled = async (work: Promise<unknown> | undefined) => {
+  await work?.catch(() => {});
+};
+
+/**
+ * Rather than "no results", the pages that hold some of the words, said so; null when the query
+ * cannot be loosened. A term the search leaves out (a stop word: "een MDO") is no term of its own here.
+ */
+async function partialResults(db: Queryable, asked: ParsedQuery, p: number): Promise<Extract<SearchOutcome, { state: 'results' }> | null> {
   const loose = loosened(asked);
-  if (!loose) return outcome;
+  if (!loose) return null;
   const single = asked.groups.filter((g) => !g.startsWith('-')).length === 1;
   // One term that no page holds ("MDO"): its pages hold words of its phrases, so what each lacks is
   // said in those words ("Ontbreekt: multidisciplinair"), not as the term every one of them lacks.
   const words = single ? [...new Set(asked.groups.flatMap((g) => tokens(g).filter((t) => t.kind === 'phrase')).flatMap((t) => wordsOf(t.text)))] : [];
-  const some = await partialPage(db, asked, loose, input.p, words.length > 1 ? words.map((w) => ({ g: w, term: w })) : undefined);
-  if (some.total === 0) return outcome;
-  return { ...some, partial: true, ...(single ? { partialWords: true } : {}), ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
+  const some = await partialPage(db, asked, loose, p, words.length > 1 ? words.map((w) => ({ g: w, term: w })) : undefined);
+  return { ...some, partial: true, ...(single ? { partialWords: true } : {}) };
 }
 
 /**
