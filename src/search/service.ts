@@ -199,7 +199,7 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
   // The partial results are looked for as soon as those groups are known, also beside the correction:
   // most queries that find nothing are not misspelt ("casus kraamzorg therapie"), and each step in
   // turn waits for the database and for this process again. A clear correction leaves them unused.
-  const partial = searched?.then((asked) => partialResults(db, asked, input.p));
+  const partial = searched?.then(async (asked) => ({ asked, some: await partialResults(db, asked, input.p) }));
   // Their failure is the awaiting code's to see; unawaited (a correction found), it must not go unhandled.
   partial?.catch(() => {});
   if (outcome.total < FEW) {
@@ -211,8 +211,8 @@ export async function search(db: Queryable, input: SearchInput, synonyms: Synony
     }
     if (better) outcome = { ...outcome, suggestion: better.q };
   }
-  if (outcome.total > 0 || !searched || !partial) return outcome;
-  const [asked, some] = await Promise.all([searched, partial]);
+  if (outcome.total > 0 || !partial) return outcome;
+  const { asked, some } = await partial;
   if (!outcome.suggestion && !asked.groups.some((g) => !g.startsWith('-'))) return nothingSearched(parsed, wanted);
   if (!some || some.total === 0) return outcome;
   return { ...some, ...(outcome.suggestion ? { suggestion: outcome.suggestion } : {}) };
