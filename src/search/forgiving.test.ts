@@ -620,9 +620,10 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
   );
 
   it.each([
-    ['kind', 'kinderen', 'kindje', 'Kindjes'],
+    ['kind', 'kinderen', 'kindje', 'Kindjes', 'kindertjes'],
     ['gezin', 'gezinnen'],
-    ['herkennen', 'herken', 'herkent'],
+    ['herkennen', 'herken', 'herkent', 'herkend'],
+    ['vermoeden', 'vermoedens'],
   ])('"%s" finds the pages with its other forms (which the Dutch stemmer keeps apart), and each of those the others', async (...forms) => {
     // One page per form, each beside a made-up word, so these pages are all there is to find.
     try {
