@@ -9,7 +9,7 @@ import { loadSecret } from './crypto.ts';
 import { type Database, type Db, openDatabase } from './db/client.ts';
 import { ContentVersion } from './db/content-version.ts';
 import { appSettings, organisations, pages, sources, themes, trainings } from './db/schema.ts';
-import { meldcodeSearchDocument } from './meldcode/service.ts';
+import { meldcodeSearchDocument } from './meldcode/search-document.tsx';
 import { importDemoOrganisations } from './network/demo.ts';
 import { reindex as reindexOrganisation } from './network/service.ts';
 import { defaultLimit, Gate } from './search/gate.ts';
@@ -95,7 +95,7 @@ export async function loadStartData(
   await refreshSearchIndex(db);
   // The guides' texts come with the code and content/: written anew at every start (unchanged: nothing changes).
   const signals = o.signals ?? loadDefinition(resolve(o.contentDir, 'signalenlijst.yaml'));
-  for (const doc of [meldcodeSearchDocument(), signalsSearchDocument(signals)]) await upsertSearchDocument(db, doc);
+  for (const doc of [await meldcodeSearchDocument(), signalsSearchDocument(signals)]) await upsertSearchDocument(db, doc);
   // So are the site's own pages (the privacy statement, accessibility, about), filled with this instance's
   // configuration as they are shown; they change with content/ and the configuration, both read at start.
   const config = o.config ?? loadConfig({});

@@ -1,19 +1,15 @@
 import { z } from 'zod';
-import type { SearchDocument } from '../search/service.ts';
 import {
   AFWEGINGSKADER_PATH,
   ANSWERS,
   type Answer,
   EVALUATIE_PATH,
-  MELDCODE_LEAD,
-  MELDCODE_PATH,
   OUTCOMES,
   type Outcome,
   type OutcomeId,
   type Question,
   type QuestionId,
   questionById,
-  STEPS,
 } from './steps.ts';
 
 /**
@@ -196,17 +192,4 @@ export function nextScreen(guide: Guide, form: Record<string, unknown>): Screen 
   if (currentNote.length > NOTE_MAX) errors.afweging = noteTooLongMessage(currentNote.length);
   if (errors.antwoord || errors.afweging) return { ...here, selected: current, note: currentNote, errors };
   return screenFor(guide, [...answers, { question: here.question, answer: current as Answer, note: currentNote }]);
-}
-
-/** The guide as one search document: found by "meldcode", "afwegingskader", a step's words. */
-export function meldcodeSearchDocument(): SearchDocument {
-  return {
-    kind: 'guide',
-    ref: 'meldcode',
-    title: 'Meldcode huiselijk geweld en kindermishandeling',
-    url: MELDCODE_PATH,
-    summary: MELDCODE_LEAD,
-    body: STEPS.flatMap((s) => [`Stap ${s.number}: ${s.title}`, s.summary, ...s.todo]).join('\n\n'),
-    labels: 'stappenplan afwegingskader Veilig Thuis melden',
-  };
 }

@@ -99,6 +99,35 @@ export const AcuteRoutes: FC<{ id?: string; headingLevel?: 2 | 3 }> = ({ id = 'd
   );
 };
 
+/** Who works with the meldcode, its reporting norm and the meldrecht: on the overview, and searchable as it is shown (search-document.tsx). */
+export const MeldcodeFacts: FC = () => (
+  <section class="hw-facts" aria-labelledby="wie-moet">
+    <h2 id="wie-moet">Wie werkt met de meldcode?</h2>
+    <p>
+      De Wet verplichte meldcode huiselijk geweld en kindermishandeling (sinds 1 juli 2013) verplicht{' '}
+      <strong>organisaties en zelfstandige professionals</strong> in zes sectoren om een meldcode te hebben en het gebruik ervan te bevorderen:{' '}
+      {listText(SECTORS)}. De meldcode gaat ook over huiselijk geweld tegen volwassenen.
+    </p>
+    <p>
+      Werk je volgens de meldcode van je eigen organisatie of beroepsgroep? Die gaat voor. De vijf vragen van het afwegingskader zijn in elke versie hetzelfde.
+      Het basismodel verdeelt ze over stap 4 en 5; sommige beroepsgroepen zetten ze alle vijf in stap 5.
+    </p>
+    <p>
+      Sinds 1 januari 2019 hoort het <strong>afwegingskader</strong> bij de meldcode. Daarin staat de norm:{' '}
+      <strong>acute of structurele onveiligheid meld je altijd</strong> bij Veilig Thuis. Je meldt ook als je geen passende hulp kunt bieden of organiseren, en
+      als de hulp wordt geweigerd of niet tot de nodige veiligheid leidt.
+    </p>
+    <p>Heb je een beroepsgeheim? Dan mag je toch zonder toestemming melden bij Veilig Thuis (meldrecht).</p>
+    <p>
+      Gaat je zorg over een medewerker in het onderwijs of de kinderopvang? Bel dan de vertrouwensinspecteurs (zie{' '}
+      <a class="utrecht-link" href="#direct-hulp">
+        direct hulp of advies
+      </a>
+      ). Ben je houder van een kinderopvangorganisatie? Dan moet je met hen overleggen bij een vermoeden van een zedendelict of geweld door een medewerker.
+    </p>
+  </section>
+);
+
 export const MeldcodeOverview: FC = () => (
   <>
     <h1 class="utrecht-heading-1">Meldcode huiselijk geweld en kindermishandeling</h1>
@@ -109,31 +138,7 @@ export const MeldcodeOverview: FC = () => (
         Direct naar het afwegingskader (stap 4 en 5)
       </a>
     </p>
-    <section class="hw-facts" aria-labelledby="wie-moet">
-      <h2 id="wie-moet">Wie werkt met de meldcode?</h2>
-      <p>
-        De Wet verplichte meldcode huiselijk geweld en kindermishandeling (sinds 1 juli 2013) verplicht{' '}
-        <strong>organisaties en zelfstandige professionals</strong> in zes sectoren om een meldcode te hebben en het gebruik ervan te bevorderen:{' '}
-        {listText(SECTORS)}. De meldcode gaat ook over huiselijk geweld tegen volwassenen.
-      </p>
-      <p>
-        Werk je volgens de meldcode van je eigen organisatie of beroepsgroep? Die gaat voor. De vijf vragen van het afwegingskader zijn in elke versie
-        hetzelfde. Het basismodel verdeelt ze over stap 4 en 5; sommige beroepsgroepen zetten ze alle vijf in stap 5.
-      </p>
-      <p>
-        Sinds 1 januari 2019 hoort het <strong>afwegingskader</strong> bij de meldcode. Daarin staat de norm:{' '}
-        <strong>acute of structurele onveiligheid meld je altijd</strong> bij Veilig Thuis. Je meldt ook als je geen passende hulp kunt bieden of organiseren,
-        en als de hulp wordt geweigerd of niet tot de nodige veiligheid leidt.
-      </p>
-      <p>Heb je een beroepsgeheim? Dan mag je toch zonder toestemming melden bij Veilig Thuis (meldrecht).</p>
-      <p>
-        Gaat je zorg over een medewerker in het onderwijs of de kinderopvang? Bel dan de vertrouwensinspecteurs (zie{' '}
-        <a class="utrecht-link" href="#direct-hulp">
-          direct hulp of advies
-        </a>
-        ). Ben je houder van een kinderopvangorganisatie? Dan moet je met hen overleggen bij een vermoeden van een zedendelict of geweld door een medewerker.
-      </p>
-    </section>
+    <MeldcodeFacts />
     <h2 class="utrecht-heading-2">De vijf stappen</h2>
     <ol class="hw-steps">
       {STEPS.map((step) => (

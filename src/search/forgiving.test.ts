@@ -6,9 +6,11 @@ import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Backend, backends, createTestApp } from '../../test/helpers.ts';
 import { loadStartData } from '../boot.ts';
+import { plainBlocks } from '../content/markdown.ts';
 import { type Db, rows } from '../db/client.ts';
 import * as schema from '../db/schema.ts';
 import { MAX_PARTIAL, type SearchOutcome, search, upsertSearchDocument } from './service.ts';
+import { ELLIPSIS } from './snippet.ts';
 
 type Results = Extract<SearchOutcome, { state: 'results' }>;
 
@@ -845,6 +847,27 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const found = urls(await run(q));
     expect(found[0]).toBe(own);
     expect(found).toContain(other);
+  });
+
+  it.each([
+    ['beroepsgeheim', 'Heb je een beroepsgeheim? Dan mag je toch zonder toestemming melden bij Veilig Thuis (meldrecht).'],
+    ['meldrecht', 'Heb je een beroepsgeheim? Dan mag je toch zonder toestemming melden bij Veilig Thuis (meldrecht).'],
+    ['vertrouwensinspecteur', 'Bel dan de vertrouwensinspecteurs'],
+    ['zedendelict', 'bij een vermoeden van een zedendelict'],
+    ['Kindertelefoon', 'De Kindertelefoon: 0800-0432'],
+  ])('"%s" finds the Meldcode by what its page shows besides the steps, the snippet as the page says it', async (q, sentence) => {
+    const hit = (await run(q)).hits[0];
+    expect(hit?.url).toBe('/meldcode');
+    const snippet = (hit?.snippet ?? []).join('').replaceAll(ELLIPSIS, '').trim();
+    expect(snippet).toContain(sentence);
+    const shown = plainBlocks(await html('/meldcode')).replace(/\s+/g, ' ');
+    expect(shown).toContain(snippet);
+  });
+
+  it('"meldplicht", the word many professionals use for the meldcode and its reporting norm, finds the Meldcode first and says so', async () => {
+    const found = await run('meldplicht');
+    expect(urls(found)[0]).toBe('/meldcode');
+    expect(found.expanded).toEqual(['meldcode']);
   });
 
   it.each([
