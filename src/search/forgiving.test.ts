@@ -668,6 +668,13 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(urls(await run('hechting observeren'))).toContain('/signalenlijst');
   });
 
+  it.each(['aanhalig', 'wegduwen', 'hartelijk', 'zich afwenden'])(
+    '"%s", words of a signal the list asks about, finds the Signalenlijst first, though it names no area',
+    async (q) => {
+      expect(urls(await run(q))[0]).toBe('/signalenlijst');
+    },
+  );
+
   it('a training hit shows its next session with the free seats; a draft training is never found', async () => {
     const page = await html('/zoeken?q=hechting+voor+professionals');
     const item = page.slice(page.indexOf('/trainingen/hechting-voor-professionals'));

@@ -213,7 +213,7 @@ export function clientSchema(def: Definition) {
 }
 export type ClientSchema = ReturnType<typeof clientSchema>;
 
-/** The signals list as one search document: found by its name and the areas it looks at. */
+/** The signals list as one search document: found by its name, the areas it looks at and the signals it asks about. */
 export function signalsSearchDocument(def: Definition): SearchDocument {
   return {
     kind: 'guide',
@@ -221,7 +221,11 @@ export function signalsSearchDocument(def: Definition): SearchDocument {
     title: def.title,
     url: '/signalenlijst',
     summary: def.intro[0] ?? '',
-    body: [...def.intro.slice(1), ...def.domains.flatMap((d) => [d.term ? `${d.title} (${d.term})` : d.title, d.observe])].join('\n\n'),
+    // Each area with what to look at and the signals the list asks about, as the form shows them: "zoekt geen troost" finds it.
+    body: [
+      ...def.intro.slice(1),
+      ...def.domains.flatMap((d) => [d.term ? `${d.title} (${d.term})` : d.title, d.observe, ...d.signals.map((s) => s.text)]),
+    ].join('\n\n'),
     // Also what it is about, in the words a professional searches with: the text says "gehechtheidsgedrag", one word to the search.
     labels: 'signalenlijst observatie observeren gehechtheidsgedrag gehechtheid hechting',
   };
