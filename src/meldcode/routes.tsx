@@ -2,11 +2,11 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../context.ts';
 import { page } from '../ui/render.tsx';
 import { firstScreen, GUIDES, type Guide, nextScreen, type Screen } from './service.ts';
+import { MELDCODE_TITLE } from './steps.ts';
 import { AdviceScreen, InvalidState, MeldcodeOverview, QuestionScreen } from './views.tsx';
 
 export const meldcodeRoutes = new Hono<AppEnv>();
 
-const TITLE = 'Meldcode huiselijk geweld en kindermishandeling';
 const crumbs = [{ href: '/meldcode', label: 'Meldcode' }];
 const guideCrumbs = (guide: Guide) => [
   ...crumbs,
@@ -25,7 +25,7 @@ meldcodeRoutes.get('/', (c) =>
   page(
     c,
     {
-      title: TITLE,
+      title: MELDCODE_TITLE,
       description: 'De vijf stappen van de Meldcode huiselijk geweld en kindermishandeling en het afwegingskader, vraag voor vraag.',
       crumbs,
     },

@@ -1,9 +1,7 @@
 import { plainBlocks } from '../content/markdown.ts';
 import type { SearchDocument } from '../search/service.ts';
-import { ACUTE_ROUTES, MELDCODE_LEAD, MELDCODE_PATH, STEPS } from './steps.ts';
+import { ACUTE_ROUTES, MELDCODE_LEAD, MELDCODE_PATH, MELDCODE_TITLE, STEPS } from './steps.ts';
 import { MeldcodeFacts } from './views.tsx';
-
-export const MELDCODE_TITLE = 'Meldcode huiselijk geweld en kindermishandeling';
 
 /**
  * The guide as one search document: found by "meldcode", "afwegingskader", a step's words, and by

@@ -27,6 +27,8 @@ export const VEILIG_THUIS = { label: 'Veilig Thuis', display: '0800-2000', tel: 
 export const EMERGENCY = { display: '112', tel: 'tel:112' } as const;
 
 export const MELDCODE_PATH = '/meldcode';
+/** The guide's title: its page's heading and title, and its title in search. */
+export const MELDCODE_TITLE = 'Meldcode huiselijk geweld en kindermishandeling';
 /** The guide's first sentences: on its page and as its summary in search. */
 export const MELDCODE_LEAD =
   'Maak je je zorgen over een kind of een gezin? De meldcode helpt je in vijf stappen van een zorg naar een besluit: melden bij Veilig Thuis, zelf hulp bieden of organiseren, of allebei.';

@@ -12,6 +12,7 @@ import {
   listText,
   MELDCODE_LEAD,
   MELDCODE_PATH,
+  MELDCODE_TITLE,
   type Outcome,
   type Question,
   SECTORS,
@@ -130,7 +131,7 @@ export const MeldcodeFacts: FC = () => (
 
 export const MeldcodeOverview: FC = () => (
   <>
-    <h1 class="utrecht-heading-1">Meldcode huiselijk geweld en kindermishandeling</h1>
+    <h1 class="utrecht-heading-1">{MELDCODE_TITLE}</h1>
     <p class="hw-lead">{MELDCODE_LEAD}</p>
     <AcuteRoutes />
     <p>
