@@ -13,6 +13,7 @@ import { checkRegisterNumber, isRegister, pointsLine, proofOf, registersByTraini
 import { accreditationRoutes } from './accreditation-routes.tsx';
 import { certificatePdf } from './certificate.ts';
 import { sessionEvent } from './ics.ts';
+import { personalData } from './personal-data.ts';
 import {
   allPublicSessions,
   isPublic,
@@ -205,6 +206,18 @@ trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
   noStore(c);
   const pdf = await certificatePdf(proof, `${deps.config.baseUrl}/certificaat/${proof.code}`);
   return c.body(pdf as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': 'attachment; filename="certificaat.pdf"' });
+});
+
+// Everything stored about the registration, as a file (AVG articles 15 and 20): the registrant's own copy.
+trainingRoutes.get('/aanmelding/:token/gegevens.json', async (c) => {
+  const deps = c.get('deps');
+  const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
+  if (!found) return linkGonePage(c, 'De link is verlopen of ongeldig, of de gegevens zijn verwijderd.');
+  noStore(c);
+  return c.body(`${JSON.stringify(await personalData(deps.database.db, found, deps.now()), null, 2)}\n`, 200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="hechtwerk-aanmelding.json"',
+  });
 });
 
 // Check-in and evaluation pages: before /:slug, whose patterns they would otherwise match.

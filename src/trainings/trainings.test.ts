@@ -419,7 +419,52 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const download = await t.app.request(`${manage}/certificaat.pdf`);
     expect(download.headers.get('Content-Type')).toBe('application/pdf');
     expect(pdfText(Buffer.from(await download.arrayBuffer()))).toContain('Deelnemer p1');
+    // The registrant's own copy of the data holds the proof, with the code the certificate carries.
+    const data = await (await t.app.request(`${manage}/gegevens.json`)).json();
+    expect(data.aanmelding.aanwezigheid).toBe('aanwezig');
+    expect(data.bewijsVanDeelname).toMatchObject({ naam: 'Deelnemer p1', training: `Testtraining ${seq}`, uren: 3 });
+    expect(pdfText(pdf)).toContain(data.bewijsVanDeelname.controlecode);
     t.clock.advance(-2 * DAY);
+  });
+
+  it('a registrant sees everything stored about the registration and downloads it, mails included, personal links left out', async () => {
+    const s = await makeSession(t, { capacity: 3 });
+    await t.app.request(`${s.path}/aanmelden`, form(person('inzage')));
+    await t.app.request(linkIn((await mailsTo(t, 'deelnemerinzage@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
+    const manage = linkIn((await mailsTo(t, 'deelnemerinzage@example.org'))[1]?.text ?? '', 'aanmelding');
+    const shown = await (await t.app.request(manage)).text();
+    for (const value of ['Deelnemer inzage', 'deelnemerinzage@example.org', 'GGD Voorbeeld', 'Jeugdverpleegkundige'])
+      expect(shown).toContain(`<dd>${value}</dd>`);
+    expect(shown).toContain(`href="${manage}/gegevens.json"`);
+    const res = await t.app.request(`${manage}/gegevens.json`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('Content-Type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('Content-Disposition')).toBe('attachment; filename="hechtwerk-aanmelding.json"');
+    expect(res.headers.get('Cache-Control')).toBe('no-store');
+    const text = await res.text();
+    const data = JSON.parse(text);
+    expect(data.aanmelding).toMatchObject({
+      naam: 'Deelnemer inzage',
+      eMailadres: 'deelnemerinzage@example.org',
+      organisatie: 'GGD Voorbeeld',
+      functie: 'Jeugdverpleegkundige',
+      status: 'Bevestigd',
+      register: null,
+    });
+    expect(Date.parse(data.aanmelding.bevestigdOp)).toBe(t.clock.now().getTime());
+    expect(data.bijeenkomst).toMatchObject({ training: `Testtraining ${seq}`, begin: s.startsAt.toISOString(), waar: 'Zaal 1, Voorbeeldstad' });
+    // The two mails as stored: the registration's and the confirmation's, without a working link.
+    const stored = await t.deps.database.db.select().from(outbox).where(eq(outbox.to, 'deelnemerinzage@example.org')).orderBy(outbox.id);
+    expect(data.berichten.map((m: { onderwerp: string }) => m.onderwerp)).toEqual(stored.map((m) => m.subject));
+    expect(data.berichten).toHaveLength(2);
+    expect(data.berichten[0].tekst).toContain('Deelnemer inzage');
+    expect(data.berichten[0].tekst).toContain('[persoonlijke link]');
+    expect(text).not.toMatch(/\/trainingen\/(aanmelding|bevestigen)\/[\w-]{20}/);
+    expect(text).not.toContain('{link:');
+    expect(data.bewijsVanDeelname).toBeNull();
+    // Deleted, the link no longer gives anything.
+    await t.app.request(manage, form({ actie: 'delete', bevestig: 'ja' }));
+    expect((await t.app.request(`${manage}/gegevens.json`)).status).toBe(410);
   });
 
   it('personal data is anonymised after the retention period, and a registrant can delete it at once', async () => {

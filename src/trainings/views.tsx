@@ -8,7 +8,7 @@ import { ErrorSummary, type FieldErrors, TextField } from '../ui/forms.tsx';
 import { LinkList } from '../ui/link-list.tsx';
 import { page } from '../ui/render.tsx';
 import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
-import { pointsLine, REGISTERS, type TrainingRegister } from './accreditation.ts';
+import { pointsLine, REGISTERS, registerName, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
 import { type Registration, type Session, type SessionView, STATUS_LABEL, type Training } from './queries.ts';
 
@@ -432,8 +432,6 @@ export const ManagePage: FC<{
             <dd>{where(s)}</dd>
           </>
         )}
-        <dt>Naam</dt>
-        <dd>{r.name}</dd>
         <dt>Status</dt>
         <dd>
           {s.status === 'geannuleerd' ? 'De bijeenkomst is geannuleerd' : REG_STATUS[r.status]}
@@ -487,9 +485,33 @@ export const ManagePage: FC<{
         )
       ) : null}
       <h2 class="utrecht-heading-2">Je gegevens</h2>
+      <dl class="hw-meta">
+        <dt>Naam</dt>
+        <dd>{r.name}</dd>
+        <dt>E-mailadres</dt>
+        <dd>{r.email}</dd>
+        <dt>Organisatie</dt>
+        <dd>{r.organisation}</dd>
+        <dt>Functie</dt>
+        <dd>{r.role}</dd>
+        {r.register ? (
+          <>
+            <dt>Register</dt>
+            <dd>{registerName(r.register)}</dd>
+            <dt>Registratienummer</dt>
+            <dd>{r.registerNumber}</dd>
+          </>
+        ) : null}
+      </dl>
       <p>
         We bewaren je naam, e-mailadres, organisatie en functie tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je
         kunt ze ook nu verwijderen; je aanmelding vervalt dan.
+      </p>
+      <p>
+        <a class="utrecht-link" href={`${action}/gegevens.json`} download="hechtwerk-aanmelding.json">
+          Download alles wat we over je aanmelding bewaren
+        </a>{' '}
+        (een JSON-bestand, met de mails die we je stuurden).
       </p>
       {proof ? (
         <p>
