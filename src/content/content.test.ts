@@ -23,8 +23,8 @@ describe('content/', () => {
     }
   });
 
-  it('has the privacy, accessibility and about pages', () => {
-    expect(bundle.pages.map((p) => p.slug).sort()).toEqual(['over', 'privacy', 'toegankelijkheid']);
+  it('has the privacy, accessibility, about and registration pages', () => {
+    expect(bundle.pages.map((p) => p.slug).sort()).toEqual(['aanmelden', 'over', 'privacy', 'toegankelijkheid']);
   });
 
   it('normalises source URLs to https, so the seed’s duplicate is one source', () => {

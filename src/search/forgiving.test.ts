@@ -297,15 +297,15 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     if (typed === 'ZAT') expect(r.suggestion, typed).toBeUndefined();
   });
 
-  it('a word two letters off in a longer word is offered, not answered for: "afmelden" may mean "aanmelden", but that is the reader’s call', async () => {
-    const r = await run('afmelden');
-    expect(r.corrected).toBeUndefined();
-    expect(r.suggestion).toBe('aanmelden');
-    // One letter off is a slip, corrected at once.
-    expect((await run('hechtng')).corrected?.to).toBe('hechting');
-    // Four letters off, a long word is not even offered ("toegankelijkheid" offered "afhankelijkheid").
+  it('a word two letters off in a longer word is offered, not answered for: it may be another word ("afmelden" is not "aanmelden"), and that is the reader’s call', async () => {
     await put('ver', 'a', 'De zandvlaktebewoner', 'Een zandvlaktebewoner.');
     try {
+      const r = await run('zandvlaktebowaner');
+      expect(r.corrected).toBeUndefined();
+      expect(r.suggestion).toBe('zandvlaktebewoner');
+      // One letter off is a slip, corrected at once.
+      expect((await run('hechtng')).corrected?.to).toBe('hechting');
+      // Four letters off, a long word is not even offered ("toegankelijkheid" offered "afhankelijkheid").
       expect((await run('zanvlaktebewoner')).corrected?.to).toBe('zandvlaktebewoner');
       expect((await run('bosvlaktebewoner')).suggestion).toBeUndefined();
     } finally {
@@ -875,6 +875,28 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     const found = await run('meldplicht');
     expect(urls(found)[0]).toBe('/meldcode');
     expect(found.expanded).toEqual(['meldcode']);
+  });
+
+  it.each([
+    // How registering works is one page; before it, these found nothing ("afmelden" offered "aanmelden",
+    // the opposite), only the privacy statement, or the wijkteam ("Ouders kunnen zich … aanmelden").
+    ['aanmelden', 'Hoe aanmelden voor een bijeenkomst werkt', ['inschrijven']],
+    ['inschrijven', 'Hoe aanmelden voor een bijeenkomst werkt', ['aanmelden']],
+    ['aanmelden training', 'Kies bij Trainingen een training en daarna een bijeenkomst', ['inschrijven', 'cursus', 'scholing', 'nascholing', 'bijscholing']],
+    ['afmelden', 'Afmelden, of je aanmelding terugzien', ['uitschrijven']],
+    ['uitschrijven', 'Afmelden, of je aanmelding terugzien', ['afmelden']],
+    ['annuleren', 'Daarna annuleer je door contact op te nemen', []],
+    ['wachtlijst', 'via de wachtlijst alsnog aan de beurt komt', []],
+    ['link kwijt', 'Link kwijt? Zolang aanmelden voor de bijeenkomst open is', []],
+    ['inchecken', 'Scan die en vul het e-mailadres in waarmee je je hebt aangemeld', []],
+  ])('"%s" finds how registering for a training works first, the snippet as the page says it', async (q, sentence, expanded) => {
+    const found = await run(q);
+    expect(found.hits[0]?.url).toBe('/aanmelden');
+    expect(found.expanded).toEqual(expanded);
+    const snippet = (found.hits[0]?.snippet ?? []).join('').replaceAll(ELLIPSIS, '').trim();
+    expect(snippet).toContain(sentence);
+    const shown = plainBlocks(await html('/aanmelden')).replace(/\s+/g, ' ');
+    expect(shown).toContain(snippet);
   });
 
   it.each([

@@ -37,7 +37,16 @@ export function pageValues(config: Config, page: { reviewed: string }): Record<s
     SESSION_MAX_HOURS: String(SESSION_ABSOLUTE_MS / HOUR),
     PRIVACY_OFFICER: literal(config.PRIVACY_OFFICER ?? NOT_SET),
     REVIEWED_DATE: formatDate(page.reviewed),
+    REMINDERS: remindersSentence(config.REMINDER_DAYS),
   };
+}
+
+/** When the reminders go out, as a sentence ("Je krijgt 7 dagen en 1 dag voor de bijeenkomst een herinnering per mail."). */
+export function remindersSentence(days: readonly number[]): string {
+  if (!days.length) return 'We sturen geen herinnering: zet de bijeenkomst dus zelf in je agenda.';
+  const each = days.map((d) => (d === 1 ? '1 dag' : `${d} dagen`));
+  const list = each.length === 1 ? each[0] : `${each.slice(0, -1).join(', ')} en ${each.at(-1)}`;
+  return `Je krijgt ${list} voor de bijeenkomst een herinnering per mail.`;
 }
 
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;
@@ -51,7 +60,7 @@ export function fillPlaceholders(text: string, values: Record<string, string>): 
 }
 
 /** The pages of content/paginas the site shows, each at /<slug>. */
-export const SITE_PAGES = ['over', 'privacy', 'toegankelijkheid'] as const;
+export const SITE_PAGES = ['over', 'privacy', 'toegankelijkheid', 'aanmelden'] as const;
 
 /**
  * A page as a search document, filled as it is shown ("privacy", "bewaartermijn" find the privacy

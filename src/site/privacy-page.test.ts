@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp } from '../../test/helpers.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { readContent } from '../content/loader.ts';
-import { fillPage, NOT_SET, pageValues, placeholdersIn } from './page-values.ts';
+import { fillPage, NOT_SET, pageValues, placeholdersIn, remindersSentence } from './page-values.ts';
 
 const pages = readContent('content').pages;
 const pageOf = (slug: string) => {
@@ -30,6 +30,19 @@ describe('placeholders in content/paginas', () => {
     const custom = fillPage(privacy, loadConfig({ RETENTION_MONTHS: '18', PRIVACY_OFFICER: 'F. de Vries, fg@regio.example [x](javascript:alert(1))' }));
     expect(custom.bodyMd).toContain('tot 18 maanden na de bijeenkomst');
     expect(custom.bodyMd).toContain('F. de Vries, fg@regio.example \\[x\\](javascript:alert(1))');
+  });
+
+  it('says when the reminders go out as configured, or that none do', () => {
+    const aanmelden = pageOf('aanmelden');
+    expect(fillPage(aanmelden, loadConfig({})).bodyMd).toContain('Je krijgt 7 dagen en 1 dag voor de bijeenkomst een herinnering per mail.');
+    expect(fillPage(aanmelden, loadConfig({ REMINDER_DAYS: '14,2,7' })).bodyMd).toContain(
+      'Je krijgt 14 dagen, 7 dagen en 2 dagen voor de bijeenkomst een herinnering per mail.',
+    );
+    expect(fillPage(aanmelden, loadConfig({ REMINDER_DAYS: '1' })).bodyMd).toContain('Je krijgt 1 dag voor de bijeenkomst een herinnering per mail.');
+    // "0" is no reminder (the scheduler skips it): the page does not promise one.
+    expect(remindersSentence(loadConfig({ REMINDER_DAYS: '0' }).REMINDER_DAYS)).toBe('We sturen geen herinnering: zet de bijeenkomst dus zelf in je agenda.');
+    expect(fillPage(aanmelden, loadConfig({})).bodyMd).toContain('hoogstens 30 minuten voor je vast');
+    expect(fillPage(aanmelden, loadConfig({ OFFER_HOURS: '24' })).bodyMd).toContain('Die plek houden we 24 uur voor je vast.');
   });
 
   it('refuses a data-protection officer contact that is too short or too long', () => {

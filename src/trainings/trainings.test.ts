@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
 import { outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
-import { formatCsvMoment } from './format.ts';
+import { formatCsvMoment, formatMoment } from './format.ts';
 import { nextSessions, publishedTrainings, recentNextSessions, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
 import { LIST_COUNTS_MS } from './seat-cache.ts';
 import {
@@ -304,6 +304,14 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
 
   it('after the cancellation deadline the page explains whom to contact', async () => {
     const s = await makeSession(t, { capacity: 2, inDays: 3, cancelUntilDays: 2 });
+    // The session page says it before anyone registers, and where to read how registering works.
+    const session = await (await t.app.request(s.path)).text();
+    expect(session).toContain(`<dt>Afmelden via de site kan tot</dt><dd>${formatMoment(new Date(s.startsAt.getTime() - 2 * DAY))}</dd>`);
+    expect(session).toContain('href="/aanmelden"');
+    expect(await (await t.app.request('/trainingen')).text()).toContain('href="/aanmelden"');
+    const how = await t.app.request('/aanmelden');
+    expect(how.status).toBe(200);
+    expect(await how.text()).toContain('Daarna annuleer je door contact op te nemen met de organisatie');
     await t.app.request(`${s.path}/aanmelden`, form(person('dl')));
     await t.app.request(linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
     const manage = linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[1]?.text ?? '', 'aanmelding');

@@ -35,6 +35,10 @@ export const TrainingList: FC<{ items: { training: Training; sessions: SessionVi
     <h1 class="utrecht-heading-1">Trainingen</h1>
     <p class="hw-lead">Trainingen voor professionals in de regio: leer signalen herkennen, bespreken en er iets mee doen.</p>
     <p>
+      <a class="utrecht-link" href="/aanmelden">
+        Zo werkt aanmelden
+      </a>{' '}
+      ·{' '}
       <a class="utrecht-link" href="/trainingen.ics">
         Alle bijeenkomsten in je agenda (iCalendar-feed)
       </a>
@@ -164,6 +168,8 @@ export const SessionPage: FC<{
         </dd>
         <dt>Aanmelden kan tot</dt>
         <dd>{formatMoment(s.registrationClosesAt)}</dd>
+        <dt>Afmelden via de site kan tot</dt>
+        <dd>{formatMoment(s.cancelUntil)}</dd>
         <Accreditation training={training} registers={registers} />
       </dl>
       <p>
@@ -183,6 +189,13 @@ export const SessionPage: FC<{
           {view.status === 'vol' ? (
             <p>Deze bijeenkomst is vol. Meld je aan voor de wachtlijst: komt er een plek vrij, dan krijg je een aanbod per mail.</p>
           ) : null}
+          <p>
+            Je bevestigt je aanmelding via een link in je mail.{' '}
+            <a class="utrecht-link" href="/aanmelden">
+              Zo werkt aanmelden
+            </a>
+            , met de wachtlijst, afmelden en je certificaat.
+          </p>
           <form class="hw-form" method="post" action={`${sessionPath(training, s)}/aanmelden`} novalidate>
             <ErrorSummary errors={errors} />
             {REGISTRANT_FIELDS.map((f) => (
