@@ -13,6 +13,7 @@ export const PUBLIC_PAGES = [
   '/privacy',
   '/toegankelijkheid',
   '/over',
+  '/aanmelden',
   '/signalenlijst',
   '/meldcode',
   '/meldcode/afwegingskader',

@@ -266,6 +266,7 @@ export const ROUTES: RouteSpec[] = [
   { route: 'GET /over' },
   { route: 'GET /privacy' },
   { route: 'GET /toegankelijkheid' },
+  { route: 'GET /aanmelden' },
   { route: 'GET /feed.xml' },
   { route: 'GET /sitemap.xml' },
   { route: 'GET /robots.txt' },
@@ -334,6 +335,7 @@ export const ROUTES: RouteSpec[] = [
   },
   { route: 'GET /trainingen/aanmelding/:token/agenda.ics', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
   { route: 'GET /trainingen/aanmelding/:token/certificaat.pdf', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
+  { route: 'GET /trainingen/aanmelding/:token/gegevens.json', prepare: ({ f }) => ({ params: { token: f.manageToken } }) },
   { route: 'GET /trainingen/inchecken/:sid{[0-9]+}/:code', prepare: ({ f }) => ({ params: { sid: String(f.sessionId), code: f.checkinCode } }) },
   {
     route: 'POST /trainingen/inchecken/:sid{[0-9]+}/:code',
