@@ -259,6 +259,7 @@ describe.each(backends())('feeds, sitemap and discoverability on %s', (kind: Bac
         '/privacy',
         '/toegankelijkheid',
         '/over',
+        '/aanmelden',
       ];
       const urls = await sitemapLocs();
       const locs = urls.map((u) => u.loc);

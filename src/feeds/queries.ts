@@ -3,6 +3,7 @@ import type { Queryable } from '../db/client.ts';
 import { pages, themes } from '../db/schema.ts';
 import { listPublished } from '../network/queries.ts';
 import { orgPath } from '../network/views.tsx';
+import { SITE_PAGES } from '../site/page-values.ts';
 import { publishedTrainings } from '../trainings/queries.ts';
 import type { FeedEntry } from './atom.ts';
 import type { SitemapUrl } from './sitemap.ts';
@@ -30,7 +31,7 @@ export async function sitemapUrls(db: Queryable, now: Date): Promise<SitemapUrl[
     db
       .select({ slug: pages.slug, reviewed: pages.reviewed })
       .from(pages)
-      .where(inArray(pages.slug, ['privacy', 'toegankelijkheid', 'over'])),
+      .where(inArray(pages.slug, [...SITE_PAGES])),
     publishedTrainings(db, now),
     listPublished(db),
   ]);
@@ -57,7 +58,7 @@ export async function sitemapUrls(db: Queryable, now: Date): Promise<SitemapUrl[
     ...organisations.map((o) => ({ path: orgPath(o), lastmod: o.updatedAt })),
     { path: '/zoeken' },
   );
-  for (const slug of ['privacy', 'toegankelijkheid', 'over']) {
+  for (const slug of SITE_PAGES) {
     const p = pageRows.find((r) => r.slug === slug);
     if (p) urls.push({ path: `/${slug}`, lastmod: p.reviewed });
   }
