@@ -639,6 +639,19 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     }
   });
 
+  it.each([
+    // Before, each found nothing, or (partial) pages that hold "baby" or "plekken".
+    ['observatielijst', '/signalenlijst', ['signalenlijst']],
+    ['blauwe plekken', '/themas/kindermishandeling', ['letsel']],
+    ['blauwe plek', '/themas/kindermishandeling', ['letsel']],
+    ['shaken baby', '/themas/kindermishandeling', ['schudden']],
+  ])('"%s", in the words people type, finds the page that says it in its own words', async (q, first, expanded) => {
+    const found = await run(q);
+    expect(found.partial).toBeUndefined();
+    expect(urls(found)[0]).toBe(first);
+    expect(found.expanded).toEqual(expanded);
+  });
+
   it('"accreditatie" finds the training whose page says it is accredited (what the page says about it is searched too)', async () => {
     expect(urls(await run('accreditatie'))[0]).toBe('/trainingen/hechting-voor-professionals');
     // A database indexed before (format 4, without the accreditation) gets its trainings written anew at the next start.
