@@ -626,6 +626,15 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     ['gezin', 'gezinnen'],
     ['herkennen', 'herken', 'herkent', 'herkend'],
     ['vermoeden', 'vermoedens'],
+    ['huisarts', 'huisartsen'],
+    ['arts', 'artsen'],
+    ['jeugdarts', 'jeugdartsen'],
+    ['kinderarts', 'kinderartsen'],
+    ['hechtingsstoornis', 'hechtingsstoornissen'],
+    ['stap', 'stappen'],
+    ['organisatie', 'organisaties'],
+    ['meisje', 'meisjes'],
+    ['jongen', 'jongens'],
   ])('"%s" finds the pages with its other forms (which the Dutch stemmer keeps apart), and each of those the others', async (...forms) => {
     // One page per form, each beside a made-up word, so these pages are all there is to find.
     try {
@@ -650,6 +659,18 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(found.partial).toBeUndefined();
     expect(urls(found)[0]).toBe(first);
     expect(found.expanded).toEqual(expanded);
+  });
+
+  it('"consultatiebureaus" finds what "consultatiebureau" finds, and that searches the JGZ as well', async () => {
+    expect((await run('consultatiebureau')).expanded).toEqual(['JGZ', 'jeugdgezondheidszorg', 'consultatiebureaus']);
+    expect((await run('consultatiebureaus')).expanded).toEqual(['consultatiebureau']);
+    expect(urls(await run('consultatiebureaus'))).toContain('/netwerk/jgz-voorbeeldregio');
+  });
+
+  it('"training huisarts" finds the training for huisartsen (the Dutch stemmer keeps the two words apart)', async () => {
+    const found = urls(await run('training huisarts'));
+    expect(found).toContain('/trainingen/signalen-van-kindermishandeling-herkennen');
+    expect(found).not.toContain('/trainingen/hechting-voor-professionals');
   });
 
   it('"accreditatie" finds the training whose page says it is accredited (what the page says about it is searched too)', async () => {
