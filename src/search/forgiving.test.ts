@@ -635,6 +635,17 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     ['organisatie', 'organisaties'],
     ['meisje', 'meisjes'],
     ['jongen', 'jongens'],
+    ['volwassene', 'volwassenen'],
+    ['situatie', 'situaties'],
+    ['observatie', 'observaties'],
+    ['relatie', 'relaties'],
+    ['interventie', 'interventies'],
+    ['diagnose', 'diagnoses'],
+    ['stoornis', 'stoornissen'],
+    ['casus', 'casussen'],
+    ['geval', 'gevallen'],
+    ['bron', 'bronnen'],
+    ['overleg', 'overleggen'],
   ])('"%s" finds the pages with its other forms (which the Dutch stemmer keeps apart), and each of those the others', async (...forms) => {
     // One page per form, each beside a made-up word, so these pages are all there is to find.
     try {
