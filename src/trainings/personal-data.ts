@@ -1,6 +1,7 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
+import { actionTitle } from '../audit/actions.ts';
 import type { Queryable } from '../db/client.ts';
-import { evaluationInvites, outbox, registerName, reminders } from '../db/schema.ts';
+import { auditLog, evaluationInvites, outbox, registerName, reminders } from '../db/schema.ts';
 import { forDisplay } from '../mail/outbox.ts';
 import { proofOf } from './accreditation.ts';
 import { REG_STATUS } from './admin-views.tsx';
@@ -34,9 +35,16 @@ export async function personalData(db: Queryable, found: { registration: Registr
       .where(eq(evaluationInvites.registrationId, r.id)),
     proofOf(db, r.id),
   ]);
+  // What the log says happened to the registration (checked in, attendance, moved, cancelled by the
+  // editors): what and when, not who in the organisation did it.
+  const events = await db
+    .select({ action: auditLog.action, at: auditLog.at })
+    .from(auditLog)
+    .where(and(eq(auditLog.subjectKind, 'registration'), eq(auditLog.subjectId, r.id)))
+    .orderBy(asc(auditLog.at), asc(auditLog.id));
   return {
     toelichting:
-      'Alle gegevens die Hechtwerk over deze aanmelding bewaart. Persoonlijke links staan er als [persoonlijke link] in: de werkende links staan in de mails die je hebt gekregen.',
+      'Alle gegevens die Hechtwerk over deze aanmelding bewaart. Tijden staan in UTC (ISO 8601). Persoonlijke links staan er als [persoonlijke link] in: de werkende links staan in de mails die je hebt gekregen.',
     gemaaktOp: at(now),
     aanmelding: {
       naam: r.name,
@@ -56,7 +64,14 @@ export async function personalData(db: Queryable, found: { registration: Registr
       aanwezigheid: r.attendance,
       laatstGewijzigdOp: at(r.updatedAt),
     },
-    bijeenkomst: { training: training.title, begin: at(s.startsAt), einde: at(s.endsAt), waar: s.location, online: s.online },
+    bijeenkomst: {
+      training: training.title,
+      begin: at(s.startsAt),
+      einde: at(s.endsAt),
+      waar: s.location,
+      online: s.online,
+      geannuleerd: s.status === 'geannuleerd',
+    },
     berichten: mails.map((m) => ({
       onderwerp: m.subject,
       status: m.status === 'sent' ? 'verstuurd' : m.status === 'failed' ? 'niet bezorgd' : 'nog te versturen',
@@ -64,6 +79,7 @@ export async function personalData(db: Queryable, found: { registration: Registr
       verstuurdOp: at(m.sentAt),
       tekst: forDisplay(m.text),
     })),
+    gebeurtenissen: events.map((e) => ({ wat: actionTitle(e.action), op: at(e.at) })),
     herinneringen: sentReminders.map((x) => ({ dagenVooraf: x.daysBefore, verstuurdOp: at(x.sentAt) })),
     evaluatie: evaluation ? { uitgenodigdOp: at(evaluation.invitedAt), ingevuldOp: at(evaluation.answeredAt) } : null,
     bewijsVanDeelname: proof

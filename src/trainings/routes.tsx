@@ -211,9 +211,9 @@ trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
 // Everything stored about the registration, as a file (AVG articles 15 and 20): the registrant's own copy.
 trainingRoutes.get('/aanmelding/:token/gegevens.json', async (c) => {
   const deps = c.get('deps');
+  noStore(c);
   const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
   if (!found) return linkGonePage(c, 'De link is verlopen of ongeldig, of de gegevens zijn verwijderd.');
-  noStore(c);
   return c.body(`${JSON.stringify(await personalData(deps.database.db, found, deps.now()), null, 2)}\n`, 200, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Disposition': 'attachment; filename="hechtwerk-aanmelding.json"',

@@ -716,7 +716,11 @@ export async function cancelSession(
     const session = after as Session;
     const ics = icsFor(session, locked.training, settings, true);
     const people = await affected(tx, sessionId);
-    for (const r of people) await enqueueMail(tx, mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics));
+    for (const r of people)
+      await enqueueMail(tx, {
+        ...mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics),
+        registrationId: r.id,
+      });
     await audit(tx, actorId, 'session.cancelled', sessionSubject(session, locked.training), { mailed: people.length });
     return { mailed: people.length };
   });
@@ -843,7 +847,10 @@ export async function cancelRegistrationByEditor(db: Db, actorId: number | null,
     if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     if (!['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, registrationId));
-    await enqueueMail(tx, mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)));
+    await enqueueMail(tx, {
+      ...mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)),
+      registrationId: reg.id,
+    });
     await promote(tx, locked.session, locked.training, settings, now);
     await audit(tx, actorId, 'registration.cancelled-by-editor', { kind: 'registration', id: registrationId }, { sessionId: reg.sessionId });
   });
@@ -856,7 +863,12 @@ export async function messageAll(db: Db, actorId: number | null, sessionId: numb
     if (!row) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const people = await affected(tx, sessionId);
     checkCount(expected, people.length, 'aangemeld of op de wachtlijst');
-    for (const r of people) await enqueueMail(tx, mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body));
+    // Each mail belongs to its registration: in the registrant's download, and deleted with it.
+    for (const r of people)
+      await enqueueMail(tx, {
+        ...mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body),
+        registrationId: r.id,
+      });
     await audit(tx, actorId, 'session.message', sessionSubject(row.session, row.training), { recipients: people.length, subject });
     return people.length;
   });

@@ -14,6 +14,7 @@ import {
   createSession,
   createTraining,
   expireDue,
+  messageAll,
   moveRegistration,
   register,
   registrationsCsv,
@@ -470,9 +471,39 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(text).not.toMatch(/\/trainingen\/(aanmelding|bevestigen)\/[\w-]{20}/);
     expect(text).not.toContain('{link:');
     expect(data.bewijsVanDeelname).toBeNull();
+    expect(data.bijeenkomst.geannuleerd).toBe(false);
     // Deleted, the link no longer gives anything.
     await t.app.request(manage, form({ actie: 'delete', bevestig: 'ja' }));
     expect((await t.app.request(`${manage}/gegevens.json`)).status).toBe(410);
+  });
+
+  it('the download holds the mails that carry no link (an editor’s message, a cancelled session) and only this registration’s; deleting deletes them', async () => {
+    const db = t.deps.database.db;
+    const a = await makeSession(t, { capacity: 1 });
+    const b = await makeSession(t, { capacity: 1 });
+    // The same address in two sessions: confirmed in the first, on the waiting list of the second (full).
+    await t.app.request(`${a.path}/aanmelden`, form(person('twee')));
+    await t.app.request(linkIn((await mailsTo(t, 'deelnemertwee@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
+    await t.app.request(`${b.path}/aanmelden`, form(person('bezet')));
+    await t.app.request(`${b.path}/aanmelden`, form(person('twee')));
+    await messageAll(db, null, a.sessionId, 'Zaal gewijzigd', 'We zitten in zaal 2.');
+    await cancelSession(db, null, b.sessionId, settings(), t.clock.now());
+    const mails = await mailsTo(t, 'deelnemertwee@example.org');
+    const manageA = linkIn(mails.find((m) => m.subject.startsWith('Aanmelding bevestigd'))?.text ?? '', 'aanmelding');
+    const manageB = linkIn(mails.find((m) => m.subject.startsWith('Wachtlijst'))?.text ?? '', 'aanmelding');
+    const first = await (await t.app.request(`${manageA}/gegevens.json`)).json();
+    const second = await (await t.app.request(`${manageB}/gegevens.json`)).json();
+    const subjects = (d: { berichten: { onderwerp: string }[] }) => d.berichten.map((m) => m.onderwerp);
+    expect(subjects(first).some((x) => x.startsWith('Zaal gewijzigd'))).toBe(true);
+    expect(subjects(first).some((x) => x.startsWith('Wachtlijst'))).toBe(false);
+    expect(second.aanmelding.status).toBe('Wachtlijst');
+    expect(second.aanmelding.opDeWachtlijstSinds).not.toBeNull();
+    expect(second.bijeenkomst.geannuleerd).toBe(true);
+    expect(subjects(second).map((x) => x.split(':')[0])).toEqual(['Wachtlijst', 'Gaat niet door']);
+    // Deleting the first registration deletes its mails, the editor's message among them; the second keeps its own.
+    await t.app.request(manageA, form({ actie: 'delete', bevestig: 'ja' }));
+    const left = (await db.select().from(outbox).where(eq(outbox.to, 'deelnemertwee@example.org'))).map((m) => m.subject.split(':')[0]);
+    expect(left.sort()).toEqual(['Gaat niet door', 'Wachtlijst']);
   });
 
   it('personal data is anonymised after the retention period, and a registrant can delete it at once', async () => {

@@ -517,8 +517,8 @@ export const ManagePage: FC<{
         ) : null}
       </dl>
       <p>
-        We bewaren je naam, e-mailadres, organisatie en functie tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je
-        kunt ze ook nu verwijderen; je aanmelding vervalt dan.
+        We bewaren deze gegevens tot {retentionMonths} maanden na de bijeenkomst. Daarna worden ze automatisch verwijderd. Je kunt ze ook nu verwijderen; je
+        aanmelding vervalt dan.
       </p>
       <p>
         <a class="utrecht-link" href={`${action}/gegevens.json`} download="hechtwerk-aanmelding.json">
