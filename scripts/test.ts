@@ -1,4 +1,4 @@
-// `npm test`: lint, types, unit + HTTP tests (PGlite and, when present, PostgreSQL), browser tests.
+// `npm test`: lint, types, unit + HTTP tests (on the embedded server and, when one answers, on the external PostgreSQL server), browser tests.
 // Runs on Node 24 from node_modules/.bin; every step runs even if an earlier one failed.
 import { spawnSync } from 'node:child_process';
 

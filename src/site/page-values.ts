@@ -41,12 +41,12 @@ export function pageValues(config: Config, page: { reviewed: string }): Record<s
   };
 }
 
-/** When the reminders go out, as a sentence ("Je krijgt 7 dagen en 1 dag voor de bijeenkomst een herinnering per mail."). */
+/** When the reminders go out, as a sentence ("We sturen je een herinnering per mail: 7 dagen en 1 dag voor de bijeenkomst."). */
 export function remindersSentence(days: readonly number[]): string {
   if (!days.length) return 'We sturen geen herinnering: zet de bijeenkomst dus zelf in je agenda.';
   const each = days.map((d) => (d === 1 ? '1 dag' : `${d} dagen`));
-  const list = each.length === 1 ? each[0] : `${each.slice(0, -1).join(', ')} en ${each.at(-1)}`;
-  return `Je krijgt ${list} voor de bijeenkomst een herinnering per mail.`;
+  if (each.length === 1) return `We sturen je ${each[0]} voor de bijeenkomst een herinnering per mail.`;
+  return `We sturen je herinneringen per mail: ${each.slice(0, -1).join(', ')} en ${each.at(-1)} voor de bijeenkomst.`;
 }
 
 const PLACEHOLDER = /\{\{([A-Z_]+)\}\}/g;

@@ -34,15 +34,17 @@ describe('placeholders in content/paginas', () => {
 
   it('says when the reminders go out as configured, or that none do', () => {
     const aanmelden = pageOf('aanmelden');
-    expect(fillPage(aanmelden, loadConfig({})).bodyMd).toContain('Je krijgt 7 dagen en 1 dag voor de bijeenkomst een herinnering per mail.');
+    expect(fillPage(aanmelden, loadConfig({})).bodyMd).toContain('We sturen je herinneringen per mail: 7 dagen en 1 dag voor de bijeenkomst.');
     expect(fillPage(aanmelden, loadConfig({ REMINDER_DAYS: '14,2,7' })).bodyMd).toContain(
-      'Je krijgt 14 dagen, 7 dagen en 2 dagen voor de bijeenkomst een herinnering per mail.',
+      'We sturen je herinneringen per mail: 14 dagen, 7 dagen en 2 dagen voor de bijeenkomst.',
     );
-    expect(fillPage(aanmelden, loadConfig({ REMINDER_DAYS: '1' })).bodyMd).toContain('Je krijgt 1 dag voor de bijeenkomst een herinnering per mail.');
+    expect(fillPage(aanmelden, loadConfig({ REMINDER_DAYS: '1' })).bodyMd).toContain('We sturen je 1 dag voor de bijeenkomst een herinnering per mail.');
     // "0" is no reminder (the scheduler skips it): the page does not promise one.
     expect(remindersSentence(loadConfig({ REMINDER_DAYS: '0' }).REMINDER_DAYS)).toBe('We sturen geen herinnering: zet de bijeenkomst dus zelf in je agenda.');
     expect(fillPage(aanmelden, loadConfig({})).bodyMd).toContain('hoogstens 30 minuten voor je vast');
-    expect(fillPage(aanmelden, loadConfig({ OFFER_HOURS: '24' })).bodyMd).toContain('Die plek houden we 24 uur voor je vast.');
+    expect(fillPage(aanmelden, loadConfig({ OFFER_HOURS: '24' })).bodyMd).toContain(
+      'Die plek houden we 24 uur voor je vast, maar niet langer dan tot het begin van de bijeenkomst.',
+    );
   });
 
   it('refuses a data-protection officer contact that is too short or too long', () => {

@@ -312,7 +312,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await (await t.app.request('/trainingen')).text()).toContain('href="/aanmelden"');
     const how = await t.app.request('/aanmelden');
     expect(how.status).toBe(200);
-    expect(await how.text()).toContain('Daarna annuleer je door contact op te nemen met de organisatie');
+    expect(await how.text()).toContain('Wil je daarna nog annuleren, neem dan contact op met de organisatie');
     await t.app.request(`${s.path}/aanmelden`, form(person('dl')));
     await t.app.request(linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
     const manage = linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[1]?.text ?? '', 'aanmelding');
@@ -669,6 +669,11 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     await moveRegistration(t.deps.database.db, null, mover?.id as number, b, settings(), t.clock.now());
     expect(await statusOf(t, 'deelnemermover@example.org', b)).toBe('confirmed');
     expect(await statusOf(t, 'deelnemernext@example.org', a.sessionId)).toBe('offered');
+    // The registrant's download says it was moved, and when; not by whom.
+    const moved = (await mailsTo(t, 'deelnemermover@example.org')).at(-1);
+    const data = await (await t.app.request(`${linkIn(moved?.text ?? '', 'aanmelding')}/gegevens.json`)).json();
+    expect(data.gebeurtenissen).toEqual([{ wat: 'Aanmelding verplaatst', op: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) }]);
+    expect(data.bijeenkomst.waar).toBe('Elders');
     const csv = registrationsCsv(await sessionRegistrations(t.deps.database.db, a.sessionId));
     expect(csv.startsWith('\uFEFFnr;naam;e-mail;organisatie;functie;status;aanwezig;aangemeld op;register;registratienummer\r\n')).toBe(true);
     // Numbered per session in the order people registered; the time in Dutch local time.

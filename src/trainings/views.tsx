@@ -190,11 +190,11 @@ export const SessionPage: FC<{
             <p>Deze bijeenkomst is vol. Meld je aan voor de wachtlijst: komt er een plek vrij, dan krijg je een aanbod per mail.</p>
           ) : null}
           <p>
-            Je bevestigt je aanmelding via een link in je mail.{' '}
+            {view.status === 'vol' ? '' : 'Je bevestigt je aanmelding daarna via de link in je mail. '}
             <a class="utrecht-link" href="/aanmelden">
-              Zo werkt aanmelden
+              Lees hoe aanmelden werkt
             </a>
-            , met de wachtlijst, afmelden en je certificaat.
+            , ook over de wachtlijst, afmelden en je certificaat.
           </p>
           <form class="hw-form" method="post" action={`${sessionPath(training, s)}/aanmelden`} novalidate>
             <ErrorSummary errors={errors} />
