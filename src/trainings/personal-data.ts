@@ -13,12 +13,12 @@ const at = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 /**
  * Everything stored about one registration, for the registrant to download (AVG, articles 15 and
  * 20): what they filled in, what happened to the registration, the mails about it, the reminders
- * sent, whether the evaluation was answered (not the answers: those are kept without a name) and
- * the proof of attendance. Keys and values in Dutch, moments in ISO 8601.
+ * sent, whether the evaluation was answered (not the answers: those are kept without a name), what
+ * the log says happened to it and the proof of attendance. Keys and values in Dutch, moments in ISO 8601.
  */
 export async function personalData(db: Queryable, found: { registration: Registration; session: Session; training: Training }, now: Date) {
   const { registration: r, session: s, training } = found;
-  const [mails, sentReminders, [evaluation], proof] = await Promise.all([
+  const [mails, sentReminders, [evaluation], proof, events] = await Promise.all([
     db
       .select({ subject: outbox.subject, text: outbox.text, status: outbox.status, createdAt: outbox.createdAt, sentAt: outbox.sentAt })
       .from(outbox)
@@ -34,14 +34,14 @@ export async function personalData(db: Queryable, found: { registration: Registr
       .from(evaluationInvites)
       .where(eq(evaluationInvites.registrationId, r.id)),
     proofOf(db, r.id),
+    // What the log says happened to the registration (checked in, attendance, moved, cancelled by the
+    // editors): what and when, not who in the organisation did it.
+    db
+      .select({ action: auditLog.action, at: auditLog.at })
+      .from(auditLog)
+      .where(and(eq(auditLog.subjectKind, 'registration'), eq(auditLog.subjectId, r.id)))
+      .orderBy(asc(auditLog.at), asc(auditLog.id)),
   ]);
-  // What the log says happened to the registration (checked in, attendance, moved, cancelled by the
-  // editors): what and when, not who in the organisation did it.
-  const events = await db
-    .select({ action: auditLog.action, at: auditLog.at })
-    .from(auditLog)
-    .where(and(eq(auditLog.subjectKind, 'registration'), eq(auditLog.subjectId, r.id)))
-    .orderBy(asc(auditLog.at), asc(auditLog.id));
   return {
     toelichting:
       'Alle gegevens die Hechtwerk over deze aanmelding bewaart. Tijden staan in UTC (ISO 8601). Persoonlijke links staan er als [persoonlijke link] in: de werkende links staan in de mails die je hebt gekregen.',
