@@ -62,6 +62,11 @@ export function fillPlaceholders(text: string, values: Record<string, string>): 
 /** The pages of content/paginas the site shows, each at /<slug>. */
 export const SITE_PAGES = ['over', 'privacy', 'toegankelijkheid', 'aanmelden'] as const;
 
+/** Where a page of the site stands in the breadcrumbs, when it belongs to a section: how registering works, under Trainingen. */
+export const SITE_PAGE_SECTION: Partial<Record<(typeof SITE_PAGES)[number], { href: string; label: string }>> = {
+  aanmelden: { href: '/trainingen', label: 'Trainingen' },
+};
+
 /**
  * A page as a search document, filled as it is shown ("privacy", "bewaartermijn" find the privacy
  * statement). Its summary counts as body: pages about the site itself come after the content that

@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/queries.ts';
 import { formatDate } from '../themes/views.tsx';
 import { page } from '../ui/render.tsx';
-import { fillPage, SITE_PAGES } from './page-values.ts';
+import { fillPage, SITE_PAGE_SECTION, SITE_PAGES } from './page-values.ts';
 import { Home } from './views.tsx';
 
 export const siteRoutes = new Hono<AppEnv>();
@@ -29,9 +29,10 @@ for (const slug of SITE_PAGES) {
     // Placeholders such as {{RETENTION_MONTHS}} show this instance's configuration (src/site/page-values.ts).
     const p = fillPage(stored, c.get('deps').config);
     const rendered = renderMarkdown(p.bodyMd);
+    const section = SITE_PAGE_SECTION[slug];
     return page(
       c,
-      { title: p.title, description: p.summary, crumbs: [{ href: `/${slug}`, label: p.title }] },
+      { title: p.title, description: p.summary, crumbs: [...(section ? [section] : []), { href: `/${slug}`, label: p.title }] },
       <article class="hw-prose">
         <h1 class="utrecht-heading-1">{p.title}</h1>
         <p class="hw-lead">{p.summary}</p>

@@ -312,7 +312,12 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await (await t.app.request('/trainingen')).text()).toContain('href="/aanmelden"');
     const how = await t.app.request('/aanmelden');
     expect(how.status).toBe(200);
-    expect(await how.text()).toContain('Wil je daarna nog annuleren, neem dan contact op met de organisatie');
+    const text = await how.text();
+    expect(text).toContain('Wil je daarna nog annuleren, neem dan contact op met de organisatie');
+    // It belongs to the trainings: the breadcrumbs say so.
+    expect(text).toMatch(
+      /utrecht-breadcrumb-nav__link utrecht-link" href="\/trainingen">Trainingen<\/a><\/li><li[^>]*><span aria-current="page">Aanmelden voor een training<\/span>/,
+    );
     await t.app.request(`${s.path}/aanmelden`, form(person('dl')));
     await t.app.request(linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[0]?.text ?? '', 'bevestigen'), { method: 'POST' });
     const manage = linkIn((await mailsTo(t, 'deelnemerdl@example.org'))[1]?.text ?? '', 'aanmelding');
