@@ -32,7 +32,7 @@ for (const slug of SITE_PAGES) {
     const section = SITE_PAGE_SECTION[slug];
     return page(
       c,
-      { title: p.title, description: p.summary, crumbs: [...(section ? [section] : []), { href: `/${slug}`, label: p.title }] },
+      { title: p.title, description: p.summary, section: section?.href, crumbs: [...(section ? [section] : []), { href: `/${slug}`, label: p.title }] },
       <article class="hw-prose">
         <h1 class="utrecht-heading-1">{p.title}</h1>
         <p class="hw-lead">{p.summary}</p>

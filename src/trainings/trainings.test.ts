@@ -314,7 +314,8 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(how.status).toBe(200);
     const text = await how.text();
     expect(text).toContain('Wil je daarna nog annuleren, neem dan contact op met de organisatie');
-    // It belongs to the trainings: the breadcrumbs say so.
+    // It belongs to the trainings: the breadcrumbs and the navigation say so.
+    expect(text).toContain('<a href="/trainingen" aria-current="page">Trainingen</a>');
     expect(text).toMatch(
       /utrecht-breadcrumb-nav__link utrecht-link" href="\/trainingen">Trainingen<\/a><\/li><li[^>]*><span aria-current="page">Aanmelden voor een training<\/span>/,
     );

@@ -11,6 +11,8 @@ export interface LayoutProps {
   description?: string;
   /** Path of the current page, to mark the active navigation item. */
   path: string;
+  /** The section a page belongs to when its path does not say so (/aanmelden: /trainingen), for the navigation. */
+  section?: string;
   cssHref: string;
   crumbs?: Crumb[];
   children?: Child;
@@ -128,7 +130,7 @@ export const Layout: FC<LayoutProps> = async (props) => {
               <ul class="hw-menu__list">
                 {NAV.map((item) => (
                   <li>
-                    <a href={item.href} aria-current={isCurrent(props.path, item.href) ? 'page' : undefined}>
+                    <a href={item.href} aria-current={isCurrent(props.section ?? props.path, item.href) ? 'page' : undefined}>
                       {item.label}
                     </a>
                   </li>
