@@ -4,8 +4,7 @@ import type { Queryable } from '../db/client.ts';
 import { auditLog, evaluationInvites, outbox, registerName, reminders } from '../db/schema.ts';
 import { forDisplay } from '../mail/outbox.ts';
 import { proofOf } from './accreditation.ts';
-import { REG_STATUS } from './admin-views.tsx';
-import type { Registration, Session, Training } from './queries.ts';
+import { REGISTRANT_STATUS, type Registration, type Session, type Training } from './queries.ts';
 
 /** A moment as the file writes it: ISO 8601 (UTC), or null. */
 const at = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -53,7 +52,7 @@ export async function personalData(db: Queryable, found: { registration: Registr
       functie: r.role,
       register: r.register ? registerName(r.register) : null,
       registratienummer: r.registerNumber,
-      status: REG_STATUS[r.status] ?? r.status,
+      status: REGISTRANT_STATUS[r.status] ?? r.status,
       aangemeldOp: at(r.createdAt),
       plekVastgehoudenTot: at(r.holdExpiresAt),
       bevestigdOp: at(r.confirmedAt),

@@ -173,6 +173,15 @@ export const STATUS_LABEL: Record<PublicStatus, string> = {
   geannuleerd: 'Geannuleerd',
   afgelopen: 'Afgelopen',
 };
+/** A registration's status as the registrant reads it: on the registration's page and in the download of its data. */
+export const REGISTRANT_STATUS: Record<string, string> = {
+  held: 'Aangemeld, nog niet bevestigd',
+  confirmed: 'Bevestigd',
+  waitlisted: 'Op de wachtlijst',
+  offered: 'Er is een plek voor je vrij',
+  cancelled: 'Afgemeld',
+  expired: 'Verlopen',
+};
 export async function waitlistPosition(tx: Queryable, reg: Registration): Promise<number> {
   const [row] = await tx
     .select({ n: count() })

@@ -502,7 +502,7 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     const subjects = (d: { berichten: { onderwerp: string }[] }) => d.berichten.map((m) => m.onderwerp);
     expect(subjects(first).some((x) => x.startsWith('Zaal gewijzigd'))).toBe(true);
     expect(subjects(first).some((x) => x.startsWith('Wachtlijst'))).toBe(false);
-    expect(second.aanmelding.status).toBe('Wachtlijst');
+    expect(second.aanmelding.status).toBe('Op de wachtlijst');
     expect(second.aanmelding.opDeWachtlijstSinds).not.toBeNull();
     expect(second.bijeenkomst.geannuleerd).toBe(true);
     expect(subjects(second).map((x) => x.split(':')[0])).toEqual(['Wachtlijst', 'Gaat niet door']);

@@ -10,7 +10,7 @@ import { page } from '../ui/render.tsx';
 import { jsonLdScript, sessionEvent } from '../ui/structured-data.ts';
 import { pointsLine, REGISTERS, registerName, type TrainingRegister } from './accreditation.ts';
 import { formatMoment, formatSessionTime } from './format.ts';
-import { type Registration, type Session, type SessionView, STATUS_LABEL, type Training } from './queries.ts';
+import { REGISTRANT_STATUS, type Registration, type Session, type SessionView, STATUS_LABEL, type Training } from './queries.ts';
 
 export const sessionPath = (t: Training, s: Session) => `/trainingen/${t.slug}/${s.id}`;
 const where = (s: Session) => (s.online ? `Online (${s.location})` : s.location);
@@ -329,15 +329,6 @@ export const Message: FC<{
   </>
 );
 
-const REG_STATUS: Record<string, string> = {
-  held: 'Aangemeld, nog niet bevestigd',
-  confirmed: 'Bevestigd',
-  waitlisted: 'Op de wachtlijst',
-  offered: 'Er is een plek voor je vrij',
-  cancelled: 'Afgemeld',
-  expired: 'Verlopen',
-};
-
 type Proof = typeof attendanceProofs.$inferSelect;
 
 /** "Verwijder mijn gegevens" asks first, and says what it means for a certificate. */
@@ -447,7 +438,7 @@ export const ManagePage: FC<{
         )}
         <dt>Status</dt>
         <dd>
-          {s.status === 'geannuleerd' ? 'De bijeenkomst is geannuleerd' : REG_STATUS[r.status]}
+          {s.status === 'geannuleerd' ? 'De bijeenkomst is geannuleerd' : REGISTRANT_STATUS[r.status]}
           {position ? ` (plaats ${position})` : ''}
           {r.status === 'offered' && r.offerExpiresAt ? `, reageer vóór ${formatMoment(r.offerExpiresAt)}` : ''}
         </dd>
