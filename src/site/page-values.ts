@@ -62,9 +62,9 @@ export function fillPlaceholders(text: string, values: Record<string, string>): 
 /** The pages of content/paginas the site shows, each at /<slug>. */
 export const SITE_PAGES = ['over', 'privacy', 'toegankelijkheid', 'aanmelden'] as const;
 
-/** Where a page of the site stands in the breadcrumbs, when it belongs to a section: how registering works, under Trainingen. */
-export const SITE_PAGE_SECTION: Partial<Record<(typeof SITE_PAGES)[number], { href: string; label: string }>> = {
-  aanmelden: { href: '/trainingen', label: 'Trainingen' },
+/** The section of the navigation a page of the site belongs to, if any: how registering works, under Trainingen. */
+export const SITE_PAGE_SECTION: Partial<Record<(typeof SITE_PAGES)[number], string>> = {
+  aanmelden: '/trainingen',
 };
 
 /**

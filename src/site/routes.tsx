@@ -4,6 +4,7 @@ import { renderMarkdown } from '../content/markdown.ts';
 import type { AppEnv } from '../context.ts';
 import { getPage, listThemes } from '../themes/queries.ts';
 import { formatDate } from '../themes/views.tsx';
+import { NAV } from '../ui/layout.tsx';
 import { page } from '../ui/render.tsx';
 import { fillPage, SITE_PAGE_SECTION, SITE_PAGES } from './page-values.ts';
 import { Home } from './views.tsx';
@@ -29,7 +30,8 @@ for (const slug of SITE_PAGES) {
     // Placeholders such as {{RETENTION_MONTHS}} show this instance's configuration (src/site/page-values.ts).
     const p = fillPage(stored, c.get('deps').config);
     const rendered = renderMarkdown(p.bodyMd);
-    const section = SITE_PAGE_SECTION[slug];
+    // In the breadcrumbs as the navigation names its section.
+    const section = NAV.find((item) => item.href === SITE_PAGE_SECTION[slug]);
     return page(
       c,
       { title: p.title, description: p.summary, section: section?.href, crumbs: [...(section ? [section] : []), { href: `/${slug}`, label: p.title }] },

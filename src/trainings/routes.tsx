@@ -212,9 +212,10 @@ trainingRoutes.get('/aanmelding/:token/certificaat.pdf', async (c) => {
 trainingRoutes.get('/aanmelding/:token/gegevens.json', async (c) => {
   const deps = c.get('deps');
   noStore(c);
-  const found = await registrationPage(deps.database.db, c.req.param('token'), deps.now());
+  const now = deps.now();
+  const found = await registrationPage(deps.database.db, c.req.param('token'), now);
   if (!found) return linkGonePage(c, 'De link is verlopen of ongeldig, of de gegevens zijn verwijderd.');
-  return c.body(`${JSON.stringify(await personalData(deps.database.db, found, deps.now()), null, 2)}\n`, 200, {
+  return c.body(`${JSON.stringify(await personalData(deps.database.db, found, now), null, 2)}\n`, 200, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Disposition': 'attachment; filename="hechtwerk-aanmelding.json"',
   });
