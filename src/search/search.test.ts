@@ -191,8 +191,15 @@ describe.each(backends())('search on %s', (kind: Backend) => {
       );
     });
     // The plpgsql functions were called (the count works); none in SQL.
-    expect(called.map((c) => c.name)).toEqual(expect.arrayContaining(['search_corrections', 'search_partial', 'search_ranked']));
+    expect(called.map((c) => c.name)).toEqual(expect.arrayContaining(['search_corrections', 'search_lookups', 'search_partial', 'search_ranked']));
     expect(called.filter((c) => c.language === 'sql')).toEqual([]);
+  });
+
+  it("keeps one plan of the spelling correction's look-ups per connection (migration 0027): its statement is planned generically", async () => {
+    // As a prepared statement of the app it was planned anew at every correction (its custom plans
+    // always seemed cheaper); inside search_lookups the generic plan is forced and kept.
+    const [fn] = await rows<{ config: string[] | null }>(t.deps.database.db, sql`select proconfig as config from pg_proc where proname = 'search_lookups'`);
+    expect(fn?.config).toContain('plan_cache_mode=force_generic_plan');
   });
 
   // A long document: word i of the body is "tekst" and i in letters (tekstaaa … tekstbml), with three

@@ -450,27 +450,8 @@ async function correction(db: Queryable, parsed: ParsedQuery, q: string, synonym
   type Candidate = { word: string; candidate: string; sim: number; docs: number };
   const looked = await rows<Candidate & { part: 'unknown' | 'similar' | 'swapped' | 'completed' | 'known' }>(
     db,
-    sql`with unknown as materialized (
-          select a.w, a.i from unnest(${textArray(asked)}) with ordinality as a(w, i)
-          where a.w <> all (array(select search_known_words(${textArray(asked)})))
-          order by a.i limit 3
-        )
-        select 'unknown' as part, u.w as word, null::text as candidate, null::real as sim, null::integer as docs from (select * from unknown order by i) u
-        union all
-        select 'similar', c.word, c.candidate, c.sim, c.docs from search_corrections(array(select u.w from unknown u order by u.i)) c
-        union all
-        select 'swapped', s.w, t.word, similarity(t.word, s.w), t.docs
-          from jsonb_to_recordset(${JSON.stringify(swaps)}::jsonb) as s(w text, v text) join search_words t on t.word = s.v
-          where s.w in (select u.w from unknown u)
-        union all
-        select 'completed', u.w, c.word, similarity(c.word, u.w), c.docs
-          from unknown u join jsonb_to_recordset(${JSON.stringify(starts)}::jsonb) as x(w text, upto text) on x.w = u.w
-          cross join lateral (
-            select t.word, t.docs from search_words t where t.word ~>=~ u.w and t.word ~<~ x.upto and t.word <> u.w
-            order by t.docs desc, t.word limit 3
-          ) c
-        union all
-        select 'known', k.w, null, null, null from search_known_words(${textArray(spacing)}) as k(w)`,
+    // One statement (search_lookups, migration 0027), its plan kept per connection.
+    sql`select part, word, candidate, sim, docs from search_lookups(${textArray(asked)}, ${JSON.stringify(swaps)}::jsonb, ${JSON.stringify(starts)}::jsonb, ${textArray(spacing)})`,
   );
   const unknown = looked.filter((f) => f.part === 'unknown').map((f) => f.word);
   const known = new Set(looked.filter((f) => f.part === 'known').map((f) => f.word));
