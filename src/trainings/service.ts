@@ -747,7 +747,10 @@ export async function setAttendance(
       .where(and(eq(registrations.sessionId, sessionId), eq(registrations.status, 'confirmed')));
     for (const r of confirmed) {
       const value = attendedIds.includes(r.id) ? 'aanwezig' : r.attendance === 'deels' ? 'deels' : 'afwezig';
-      if (value !== r.attendance) await recordAttendance(tx, locked.session, locked.training, r.id, value, settings, now);
+      // Each change is the registration's own event too, as a single mark is (markAttendance): the
+      // registrant's data download lists it.
+      if (value !== r.attendance && (await recordAttendance(tx, locked.session, locked.training, r.id, value, settings, now)))
+        await audit(tx, actorId, 'registration.attendance', { kind: 'registration', id: r.id }, { sessionId, attendance: value });
     }
     await audit(tx, actorId, 'session.attendance', sessionSubject(locked.session, locked.training), { present: attendedIds.length });
   });

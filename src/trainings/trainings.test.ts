@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
-import { outbox, registrations, trainings } from '../db/schema.ts';
+import { auditLog, outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import { formatCsvMoment, formatMoment } from './format.ts';
 import { nextSessions, publishedTrainings, recentNextSessions, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
@@ -437,6 +437,14 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     // The registrant's own copy of the data holds the proof, with the code the certificate carries.
     const data = await (await t.app.request(`${manage}/gegevens.json`)).json();
     expect(data.aanmelding.aanwezigheid).toBe('aanwezig');
+    // The presence list's tick is the registration's own event, as a single mark is.
+    expect(data.gebeurtenissen.map((e: { wat: string }) => e.wat)).toContain('Aanwezigheid van een deelnemer vastgelegd');
+    const p2 = regs.find((r) => r.email === 'deelnemerp2@example.org');
+    const logged = await t.deps.database.db
+      .select({ details: auditLog.details })
+      .from(auditLog)
+      .where(and(eq(auditLog.action, 'registration.attendance'), eq(auditLog.subjectKind, 'registration'), eq(auditLog.subjectId, p2?.id as number)));
+    expect(logged.map((l) => l.details)).toEqual([{ sessionId: s.sessionId, attendance: 'afwezig' }]);
     expect(data.bewijsVanDeelname).toMatchObject({ naam: 'Deelnemer p1', training: `Testtraining ${seq}`, uren: 3 });
     expect(pdfText(pdf)).toContain(data.bewijsVanDeelname.controlecode);
     t.clock.advance(-2 * DAY);
