@@ -22,7 +22,7 @@ import { reindexSource } from './sources/service.ts';
 import { hasContent } from './themes/queries.ts';
 import { importContent, reindexTheme } from './themes/service.ts';
 import { importDemoTrainings } from './trainings/demo.ts';
-import { indexTraining } from './trainings/service.ts';
+import { indexTraining, refreshTrainingPlaces } from './trainings/service.ts';
 import { assets } from './ui/assets.ts';
 
 export interface BootOptions {
@@ -55,21 +55,21 @@ export function createLogger(config: Config): Logger {
 /**
  * The search documents' format: 2 since migration 0016 (bodies in blocks, labels apart), 3 since 0018
  * (what each document is, its category), 4 since an organisation's phone number names it (in its category),
- * 5 since a training's accreditation is in its body.
+ * 5 since a training's accreditation is in its body, 6 since a training's coming sessions' places ("online", a town) are among its labels.
  * A database whose documents were written in an older format gets them written anew, once, by their writers.
  */
-const SEARCH_FORMAT = '5';
+const SEARCH_FORMAT = '6';
 
 // Each writer rewrites only the documents whose text changed (upsertSearchDocument): a new format that the
 // database derives differently from the same text (passages, generated columns) is rewritten by its migration.
-async function refreshSearchIndex(db: Db): Promise<void> {
+async function refreshSearchIndex(db: Db, now: Date): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx.select().from(appSettings).where(eq(appSettings.key, 'search_format')).for('update');
     if (row?.value === SEARCH_FORMAT) return;
     for (const t of await tx.select({ id: themes.id }).from(themes)) await reindexTheme(tx, t.id);
     for (const s of await tx.select({ id: sources.id }).from(sources)) await reindexSource(tx, s.id);
     for (const o of await tx.select().from(organisations)) await reindexOrganisation(tx, o);
-    for (const t of await tx.select().from(trainings)) await indexTraining(tx, t);
+    for (const t of await tx.select().from(trainings)) await indexTraining(tx, t, now);
     await tx
       .insert(appSettings)
       .values({ key: 'search_format', value: SEARCH_FORMAT })
@@ -92,7 +92,9 @@ export async function loadStartData(
   }
   await importDemoTrainings(db, resolve(o.contentDir, 'trainingen.yaml'), o.now);
   await importDemoOrganisations(db, resolve(o.contentDir, 'netwerk.yaml'));
-  await refreshSearchIndex(db);
+  await refreshSearchIndex(db, o.now);
+  // Sessions that ended while the app was down no longer count among their trainings' places.
+  await refreshTrainingPlaces(db, o.now);
   // The guides' texts come with the code and content/: written anew at every start (unchanged: nothing changes).
   const signals = o.signals ?? loadDefinition(resolve(o.contentDir, 'signalenlijst.yaml'));
   for (const doc of [await meldcodeSearchDocument(), signalsSearchDocument(signals)]) await upsertSearchDocument(db, doc);

@@ -4,7 +4,7 @@ import type { Deps } from '../context.ts';
 import { sendDueMails } from '../mail/outbox.ts';
 import { linkCheckSettings, runExclusive, stopBackgroundChecks } from '../sources/linkcheck.ts';
 import { sendEvaluationInvites } from '../trainings/evaluation.ts';
-import { anonymiseOld, expireDue, sendReminders } from '../trainings/service.ts';
+import { anonymiseOld, expireDue, refreshTrainingPlaces, sendReminders } from '../trainings/service.ts';
 import { settingsFrom } from '../trainings/settings.ts';
 
 /**
@@ -71,6 +71,12 @@ export function startJobs(deps: Deps) {
       '30 */5 * * * *',
       { protect: true },
       guard('evaluations', () => sendEvaluationInvites(database.db, settings, deps.now())),
+    ),
+    // A training's search document names where its coming sessions are; sessions end without a write.
+    new Cron(
+      '0 7 * * * *',
+      { protect: true },
+      guard('training-places', () => refreshTrainingPlaces(database.db, deps.now())),
     ),
     new Cron(
       '0 17 3 * * *',

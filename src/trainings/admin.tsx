@@ -245,7 +245,7 @@ trainingAdminRoutes.post('/:id{[0-9]+}/sessies/nieuw', async (c) => {
   const past = pastStart(parsed.data.startsAt, c.get('deps').now());
   if (past.startsAt) return newSessionPage(c, id, formValues(form), past, 400);
   // A new session is a draft: it goes on the site when an editor publishes it on its page.
-  const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput, { published: false });
+  const sid = await createSession(c.get('deps').database.db, actor(c), id, parsed.data as SessionInput, { published: false, now: c.get('deps').now() });
   return c.redirect(`/beheer/trainingen/sessies/${sid}`, 303);
 });
 

@@ -66,7 +66,7 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
             cancelUntil: new Date(startsAt.getTime() - 2 * 86_400_000),
             contact: 'trainingen@hechtwerk.example',
           },
-          { published: true },
+          { published: true, now },
         );
       }
     }

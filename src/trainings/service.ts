@@ -526,16 +526,45 @@ async function purgeExpiredProofs(tx: Queryable, now: Date): Promise<number> {
   return gone.length;
 }
 
+type IndexedTraining = Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd' | 'accreditation' | 'published'>;
+
 /**
  * A training's search document (and a new content version): after every write. A training that is
  * not published (a draft) is not findable.
  */
-export async function indexTraining(
-  tx: Queryable,
-  t: Pick<TrainingInput, 'slug' | 'title' | 'summary' | 'audience' | 'descriptionMd' | 'accreditation' | 'published'>,
-) {
+export async function indexTraining(tx: Queryable, t: IndexedTraining, now = new Date()) {
   // Theme pages link to trainings by title and are cached per content version.
   await bumpContentVersion(tx);
+  await writeTrainingDocument(tx, t, now);
+}
+
+/**
+ * Where a training's coming sessions are held, as words its search document holds beside its
+ * audience (never shown as a snippet): "online" for one held online, and the places of the others
+ * without what stands between brackets ("Microsoft Teams (de link volgt na bevestiging)"). So
+ * "online training" or a town finds the training; a cancelled, unpublished or ended session does not.
+ */
+async function sessionPlaces(tx: Queryable, slug: string, now: Date): Promise<string[]> {
+  const held = await tx
+    .select({ location: trainingSessions.location, online: trainingSessions.online })
+    .from(trainingSessions)
+    .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
+    .where(
+      and(eq(trainings.slug, slug), eq(trainingSessions.published, true), sql`${trainingSessions.status} <> 'geannuleerd'`, gt(trainingSessions.endsAt, now)),
+    )
+    .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id));
+  const places = held
+    .map((h) =>
+      h.location
+        .replace(/\([^)]*\)/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter(Boolean);
+  return [...new Set([...(held.some((h) => h.online) ? ['online'] : []), ...places])];
+}
+
+async function writeTrainingDocument(tx: Queryable, t: IndexedTraining, now: Date) {
   if (!t.published) {
     await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${t.slug}`);
     return;
@@ -548,8 +577,22 @@ export async function indexTraining(
     summary: t.summary,
     // What the page says about accreditation too: a GP or nurse looks for "accreditatie".
     body: [renderMarkdown(t.descriptionMd).blocks, t.accreditation.trim()].filter(Boolean).join('\n\n'),
-    labels: t.audience.join(' '),
+    labels: [...t.audience, ...(await sessionPlaces(tx, t.slug, now))].join(' '),
   });
+}
+
+/** After a session was added, changed, cancelled, published or taken off: its training's places. */
+async function reindexSessionsOf(tx: Queryable, trainingId: number, now: Date) {
+  const [t] = await tx.select().from(trainings).where(eq(trainings.id, trainingId));
+  if (t) await writeTrainingDocument(tx, t, now);
+}
+
+/**
+ * Sessions end without a write: every published training's places are brought up to date (by the
+ * scheduler, a few times a day). A document that stays the same is not written (upsertSearchDocument).
+ */
+export async function refreshTrainingPlaces(db: Db, now: Date): Promise<void> {
+  for (const t of await db.select().from(trainings).where(eq(trainings.published, true))) await writeTrainingDocument(db, t, now);
 }
 
 export async function createTraining(db: Db, actorId: number | null, input: TrainingInput): Promise<number> {
@@ -597,7 +640,7 @@ export async function createSession(
   actorId: number | null,
   trainingId: number,
   input: SessionInput,
-  options: { published?: boolean } = {},
+  options: { published?: boolean; now?: Date } = {},
 ): Promise<number> {
   const published = options.published ?? true;
   return db.transaction(async (tx) => {
@@ -609,6 +652,7 @@ export async function createSession(
       .returning({ id: trainingSessions.id, startsAt: trainingSessions.startsAt });
     if (!row) throw new Error('insert returned nothing');
     await audit(tx, actorId, 'session.created', sessionSubject(row, training), { trainingId, published });
+    await reindexSessionsOf(tx, trainingId, options.now ?? new Date());
     return row.id;
   });
 }
@@ -634,6 +678,7 @@ export async function setSessionPublished(db: Db, actorId: number | null, sessio
     }
     await tx.update(trainingSessions).set({ published, updatedAt: now }).where(eq(trainingSessions.id, sessionId));
     await audit(tx, actorId, published ? 'session.published' : 'session.unpublished', sessionSubject(session, training));
+    await reindexSessionsOf(tx, session.trainingId, now);
     return true;
   });
 }
@@ -691,6 +736,7 @@ export async function updateSession(
     }
     await promote(tx, session, training, settings, now);
     await audit(tx, actorId, 'session.updated', sessionSubject(session, training), { moved, capacity: input.capacity });
+    if (moved) await reindexSessionsOf(tx, session.trainingId, now);
     return { mailed };
   });
 }
@@ -722,6 +768,7 @@ export async function cancelSession(
         registrationId: r.id,
       });
     await audit(tx, actorId, 'session.cancelled', sessionSubject(session, locked.training), { mailed: people.length });
+    await reindexSessionsOf(tx, session.trainingId, now);
     return { mailed: people.length };
   });
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
 import { auditLog, outbox, registrations, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
+import { search } from '../search/service.ts';
 import { formatCsvMoment, formatMoment } from './format.ts';
 import { nextSessions, publishedTrainings, recentNextSessions, sessionRegistrations, sessionsOf, waitlistPosition } from './queries.ts';
 import { LIST_COUNTS_MS } from './seat-cache.ts';
@@ -16,6 +17,7 @@ import {
   expireDue,
   messageAll,
   moveRegistration,
+  refreshTrainingPlaces,
   register,
   registrationsCsv,
   sendCertificates,
@@ -410,6 +412,49 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemerc1@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc2@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc3@example.org', s.sessionId)).toBe('waitlisted');
+  });
+
+  it('a training is found by where its coming sessions are held ("online", a town), not by what stands between brackets, and no longer once they are cancelled or over', async () => {
+    const db = t.deps.database.db;
+    const s = await makeSession(t, { capacity: 5, inDays: 3 });
+    const url = `/trainingen/${s.slug}`;
+    const hits = async (q: string) => {
+      const o = await search(db, { q, p: 1 }, t.deps.synonyms);
+      return o.state === 'results' && !o.partial ? o.hits : [];
+    };
+    const found = async (q: string) => (await hits(q)).map((h) => h.url);
+    const at = (days: number) => new Date(Math.floor((t.clock.now().getTime() + days * DAY) / 60_000) * 60_000);
+    const session = (days: number, location: string, online: boolean) => ({
+      startsAt: at(days),
+      endsAt: new Date(at(days).getTime() + 3 * HOUR),
+      location,
+      online,
+      capacity: 10,
+      registrationOpensAt: at(-1),
+      registrationClosesAt: at(days - 1),
+      cancelUntil: at(days - 2),
+      contact: 'trainingen@hechtwerk.example',
+    });
+    expect(await found('online')).not.toContain(url);
+    const town = await createSession(db, null, s.trainingId, session(10, 'Buurthuis De Klimop, Zonnedorp', false), { now: t.clock.now() });
+    await createSession(db, null, s.trainingId, session(20, 'Microsoft Teams (de link volgt na bevestiging)', true), { now: t.clock.now() });
+    expect(await found('zonnedorp')).toEqual([url]);
+    expect(await found('online')).toContain(url);
+    expect(await found('teams')).toContain(url);
+    // Where a session is held is found, never shown: the snippet is the training's own text.
+    expect((await hits('zonnedorp'))[0]?.snippet.join('')).not.toMatch(/Zonnedorp|Klimop/);
+    expect(await found('bevestiging')).not.toContain(url);
+    await cancelSession(db, null, town, settings(), t.clock.now());
+    expect(await found('zonnedorp')).toEqual([]);
+    // Sessions end without a write: the scheduler's refresh takes the online session's place away once it is over.
+    t.clock.advance(21 * DAY);
+    try {
+      await refreshTrainingPlaces(db, t.clock.now());
+      expect(await found('online')).not.toContain(url);
+      expect(await found('teams')).not.toContain(url);
+    } finally {
+      t.clock.advance(-21 * DAY);
+    }
   });
 
   it('attendance → certificates by mail (PDF with the name) and on the registrant’s page; once only', async () => {
