@@ -55,10 +55,11 @@ export function createLogger(config: Config): Logger {
 /**
  * The search documents' format: 2 since migration 0016 (bodies in blocks, labels apart), 3 since 0018
  * (what each document is, its category), 4 since an organisation's phone number names it (in its category),
- * 5 since a training's accreditation is in its body, 6 since a training's coming sessions' places ("online", a town) are among its labels.
+ * 5 since a training's accreditation is in its body, 6 since a training's coming sessions' places ("online", a town) are among its labels,
+ * 7 since an organisation with a phone number has "telefoonnummer" among its labels.
  * A database whose documents were written in an older format gets them written anew, once, by their writers.
  */
-const SEARCH_FORMAT = '6';
+const SEARCH_FORMAT = '7';
 
 // Each writer rewrites only the documents whose text changed (upsertSearchDocument): a new format that the
 // database derives differently from the same text (passages, generated columns) is rewritten by its migration.

@@ -72,7 +72,8 @@ export async function reindex(tx: Queryable, org: Organisation, previousSlug?: s
     url: `/netwerk/${org.slug}`,
     summary: shortDescription(org.description),
     body: org.description,
-    labels: [TYPE_LABEL[org.type], org.address, org.municipalities.join(' '), [...titles.values()].join(' ')].join(' '),
+    // A number to call, in the words people add for it ("veilig thuis telefoonnummer"; "bellen" also searches it).
+    labels: [TYPE_LABEL[org.type], org.address, org.municipalities.join(' '), [...titles.values()].join(' '), org.phone ? 'telefoonnummer' : ''].join(' '),
     type: TYPE_LABEL[org.type],
     // Its number names it as its name does: "0800-2000" finds Veilig Thuis before the pages that mention it.
     names: phoneWords(org.phone),

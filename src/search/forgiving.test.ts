@@ -958,6 +958,21 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     expect(urls(await run(q))[0]).toBe('/netwerk/veilig-thuis');
   });
 
+  it.each(['veilig thuis telefoonnummer', 'telefoonnummer Veilig Thuis', 'bellen veilig thuis'])(
+    '"%s": an organisation is found with the words people add for its number, as a whole result, not a partial one',
+    async (q) => {
+      const found = await run(q);
+      expect(found.partial).toBeUndefined();
+      expect(urls(found)[0]).toBe('/netwerk/veilig-thuis');
+    },
+  );
+
+  it('"telefoonnummer" lists the organisations that have one, not pages that speak of a telephone', async () => {
+    const found = await run('telefoonnummer');
+    expect(found.hits.length).toBeGreaterThan(1);
+    expect(found.hits.every((h) => h.kind === 'organisation')).toBe(true);
+  });
+
   it('nothing holds every word: the partial results are looked for beside the correction; a clear correction waits for them, so a search leaves no statement running', async () => {
     // The app's pool, behind a client that counts the statements running, holds the partial results'
     // statement until released, and counts the searches (search_ranked) that are done.
