@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/client.ts';
 import { evaluationInvites, evaluationResponses, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, linkPlaceholder } from '../mail/outbox.ts';
 import { excelCsv } from '../ui/csv.ts';
-import { mailSession, mails } from './mails.ts';
+import { addressee, mailSession, mails } from './mails.ts';
 import type { Training } from './queries.ts';
 import type { TrainingSettings } from './settings.ts';
 
@@ -91,13 +91,11 @@ export async function sendEvaluationInvites(db: Db, settings: TrainingSettings, 
       if (!inserted.length) return false;
       await enqueueMail(tx, {
         ...mails.evaluation(
-          reg.email,
-          reg.name,
+          addressee(reg),
           mailSession(row.session, row.training),
           `${settings.baseUrl}/trainingen/evaluatie/${linkPlaceholder('evaluate', reg.id, expiresAt)}`,
           expiresAt,
         ),
-        registrationId: reg.id,
         createdAt: now,
       });
       return true;

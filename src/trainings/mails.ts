@@ -14,11 +14,29 @@ export interface MailSession {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const where = (s: MailSession) => (s.online ? `online (${s.location})` : s.location);
 
+/**
+ * Whom a mail about a registration goes to: the registration itself (id 0 while it is being stored
+ * with its first mail, see storeRegistration), its address and name. Every such mail names its
+ * registration, so it is in the registrant's download and deleted with the registration.
+ */
+export interface Addressee {
+  id: number;
+  email: string;
+  name: string;
+}
+
+/** A registration's row as an addressee (anonymised rows, without address or name, get no mail). */
+export const addressee = (r: { id: number; email: string | null; name: string | null }): Addressee => ({
+  id: r.id,
+  email: r.email as string,
+  name: r.name as string,
+});
+
 /** Plain text and HTML from the same paragraphs; a line that is a URL becomes a link in HTML. */
-function compose(to: string, subject: string, paragraphs: string[], attachments?: Mail['attachments']): Mail {
+function compose(to: Addressee, subject: string, paragraphs: string[], attachments?: Mail['attachments']): Mail {
   const text = `${paragraphs.join('\n\n')}\n\nHechtwerk`;
   const html = `${paragraphs.map((p) => (/^https?:\/\/\S+$/.test(p) ? `<p><a href="${esc(p)}">${esc(p)}</a></p>` : `<p>${esc(p).replace(/\n/g, '<br>')}</p>`)).join('')}<p>Hechtwerk</p>`;
-  return { to, subject, text, html, attachments };
+  return { to: to.email, subject, text, html, attachments, ...(to.id ? { registrationId: to.id } : {}) };
 }
 
 const sessionLine = (s: MailSession) => `${s.title}\n${formatSessionTime(s.startsAt, s.endsAt)}\n${where(s)}`;
@@ -26,9 +44,9 @@ const manageLine = (manageUrl: string) => `Je aanmelding bekijken, annuleren of 
 
 export const mails = {
   /** `holdUntil` null: no seat could be held (too many unconfirmed registrations); confirming takes one if it is still free. */
-  confirmRequest: (to: string, name: string, s: MailSession, confirmUrl: string, manageUrl: string, holdUntil: Date | null): Mail =>
+  confirmRequest: (to: Addressee, s: MailSession, confirmUrl: string, manageUrl: string, holdUntil: Date | null): Mail =>
     compose(to, `Bevestig je aanmelding: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Je hebt je aangemeld voor:\n${sessionLine(s)}`,
       holdUntil
         ? `We houden een plek voor je vast tot ${formatMoment(holdUntil)}. Bevestig je aanmelding via deze link:`
@@ -37,26 +55,26 @@ export const mails = {
       manageLine(manageUrl),
       'Heb je je niet aangemeld? Dan kun je dit bericht negeren; de plek vervalt vanzelf.',
     ]),
-  resend: (to: string, name: string, s: MailSession, manageUrl: string, confirmUrl: string | null): Mail =>
+  resend: (to: Addressee, s: MailSession, manageUrl: string, confirmUrl: string | null): Mail =>
     compose(to, `Je aanmelding: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Je was al aangemeld voor:\n${sessionLine(s)}`,
       ...(confirmUrl ? ['Je aanmelding is nog niet bevestigd. Bevestig via deze link:', confirmUrl] : []),
       manageLine(manageUrl),
     ]),
-  waitlisted: (to: string, name: string, s: MailSession, position: number, manageUrl: string): Mail =>
+  waitlisted: (to: Addressee, s: MailSession, position: number, manageUrl: string): Mail =>
     compose(to, `Wachtlijst: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `De bijeenkomst is vol. Je staat op de wachtlijst, op plaats ${position}:\n${sessionLine(s)}`,
       'Komt er een plek vrij, dan krijg je een mail met een aanbod.',
       manageLine(manageUrl),
     ]),
-  confirmed: (to: string, name: string, s: MailSession, manageUrl: string, ics: string): Mail =>
+  confirmed: (to: Addressee, s: MailSession, manageUrl: string, ics: string): Mail =>
     compose(
       to,
       `Aanmelding bevestigd: ${s.title}`,
       [
-        `Hallo ${name},`,
+        `Hallo ${to.name},`,
         `Je aanmelding is bevestigd. Tot ziens bij:\n${sessionLine(s)}`,
         'In de bijlage staat een agenda-afspraak.',
         manageLine(manageUrl),
@@ -64,73 +82,73 @@ export const mails = {
       ],
       [{ filename: 'training.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: ics }],
     ),
-  offer: (to: string, name: string, s: MailSession, manageUrl: string, until: Date): Mail =>
+  offer: (to: Addressee, s: MailSession, manageUrl: string, until: Date): Mail =>
     compose(to, `Er is een plek vrij: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Er is een plek vrijgekomen bij:\n${sessionLine(s)}`,
       `De plek is voor jou tot ${formatMoment(until)}. Neem hem aan of zeg nee via deze link:`,
       manageUrl,
       'Reageer je niet op tijd, dan gaat de plek naar de volgende op de wachtlijst.',
     ]),
-  movedToWaitlist: (to: string, name: string, s: MailSession, position: number, manageUrl: string): Mail =>
+  movedToWaitlist: (to: Addressee, s: MailSession, position: number, manageUrl: string): Mail =>
     compose(to, `Wachtlijst: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Je bevestigde je aanmelding nadat de gereserveerde plek was verlopen, en de bijeenkomst is inmiddels vol. Je staat nu op de wachtlijst, op plaats ${position}:\n${sessionLine(s)}`,
       manageLine(manageUrl),
     ]),
-  cancelled: (to: string, name: string, s: MailSession): Mail =>
+  cancelled: (to: Addressee, s: MailSession): Mail =>
     compose(to, `Afgemeld: ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Je bent afgemeld voor:\n${sessionLine(s)}`,
       'Je plek is vrijgegeven. Bedankt dat je het op tijd liet weten.',
     ]),
-  reminder: (to: string, name: string, s: MailSession, days: number, manageUrl: string, ics: string): Mail =>
+  reminder: (to: Addressee, s: MailSession, days: number, manageUrl: string, ics: string): Mail =>
     compose(
       to,
       `Herinnering: ${s.title} ${days === 1 ? 'morgen' : `over ${days} dagen`}`,
-      [`Hallo ${name},`, `Een herinnering aan:\n${sessionLine(s)}`, manageLine(manageUrl)],
+      [`Hallo ${to.name},`, `Een herinnering aan:\n${sessionLine(s)}`, manageLine(manageUrl)],
       [{ filename: 'training.ics', contentType: 'text/calendar; charset=utf-8', content: ics }],
     ),
-  sessionChanged: (to: string, name: string, s: MailSession, manageUrl: string, ics: string): Mail =>
+  sessionChanged: (to: Addressee, s: MailSession, manageUrl: string, ics: string): Mail =>
     compose(
       to,
       `Gewijzigd: ${s.title}`,
       [
-        `Hallo ${name},`,
+        `Hallo ${to.name},`,
         `De bijeenkomst is gewijzigd. Dit zijn de nieuwe gegevens:\n${sessionLine(s)}`,
         'In de bijlage staat de bijgewerkte agenda-afspraak.',
         manageLine(manageUrl),
       ],
       [{ filename: 'training.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: ics }],
     ),
-  sessionCancelled: (to: string, name: string, s: MailSession, ics: string): Mail =>
+  sessionCancelled: (to: Addressee, s: MailSession, ics: string): Mail =>
     compose(
       to,
       `Gaat niet door: ${s.title}`,
       [
-        `Hallo ${name},`,
+        `Hallo ${to.name},`,
         `Helaas gaat deze bijeenkomst niet door:\n${sessionLine(s)}`,
         'Met de bijlage haal je de afspraak uit je agenda.',
         s.contact ? `Vragen? Neem contact op: ${s.contact}` : 'Kijk op de site voor andere data.',
       ],
       [{ filename: 'training.ics', contentType: 'text/calendar; charset=utf-8; method=CANCEL', content: ics }],
     ),
-  message: (to: string, name: string, s: MailSession, subject: string, body: string): Mail =>
-    compose(to, `${subject} (${s.title})`, [`Hallo ${name},`, body, `Dit bericht gaat over:\n${sessionLine(s)}`]),
-  evaluation: (to: string, name: string, s: MailSession, evaluationUrl: string, until: Date): Mail =>
+  message: (to: Addressee, s: MailSession, subject: string, body: string): Mail =>
+    compose(to, `${subject} (${s.title})`, [`Hallo ${to.name},`, body, `Dit bericht gaat over:\n${sessionLine(s)}`]),
+  evaluation: (to: Addressee, s: MailSession, evaluationUrl: string, until: Date): Mail =>
     compose(to, `Hoe was de training? ${s.title}`, [
-      `Hallo ${name},`,
+      `Hallo ${to.name},`,
       `Bedankt voor je deelname aan:\n${sessionLine(s)}`,
       'Wil je de training beoordelen? Het zijn een paar korte vragen. Je antwoorden worden zonder je naam bewaard: de trainer ziet alleen gemiddelden en opmerkingen van de hele groep.',
       evaluationUrl,
       `De link werkt tot ${formatMoment(until)} en is alleen voor jou.`,
     ]),
-  certificate: (to: string, name: string, s: MailSession, pdfBase64: string, manageUrl: string, verifyUrl: string): Mail =>
+  certificate: (to: Addressee, s: MailSession, pdfBase64: string, manageUrl: string, verifyUrl: string): Mail =>
     compose(
       to,
       `Certificaat: ${s.title}`,
       [
-        `Hallo ${name},`,
+        `Hallo ${to.name},`,
         `Bedankt voor je deelname aan:\n${sessionLine(s)}`,
         'Je certificaat zit in de bijlage. Je kunt het ook downloaden via:',
         manageUrl,

@@ -26,7 +26,7 @@ import { certificatePdf } from './certificate.ts';
 import type { SessionInput, TrainingInput } from './form.ts';
 import { formatCsvMoment } from './format.ts';
 import { sessionIcs } from './ics.ts';
-import { mailSession, mails } from './mails.ts';
+import { addressee, mailSession, mails } from './mails.ts';
 import {
   affected,
   certificateRecipients,
@@ -128,10 +128,7 @@ async function promote(tx: Tx, session: Session, training: Training, settings: T
     const until = new Date(Math.min(now.getTime() + settings.offerHours * HOUR, session.startsAt.getTime()));
     await tx.update(registrations).set({ status: 'offered', offerExpiresAt: until, updatedAt: now }).where(eq(registrations.id, next.id));
     const manage = await newToken(tx, next.id, 'manage', manageExpiry(session, settings));
-    await enqueueMail(
-      tx,
-      mails.offer(next.email as string, next.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, until),
-    );
+    await enqueueMail(tx, mails.offer(addressee(next), mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, until));
     free--;
     offered++;
   }
@@ -228,8 +225,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
       await enqueueMail(tx, {
         ...mails.resend(
-          input.email,
-          existing.name as string,
+          { id: existing.id, email: input.email, name: existing.name as string },
           ms,
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
           confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
@@ -256,7 +252,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
         await storeRegistration(
           tx,
           { sessionId, ...input, status: 'held', holdExpiresAt: null, createdAt: now, updatedAt: now },
-          mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, null),
+          mails.confirmRequest({ id: 0, email: input.email, name: input.name }, ms, confirmUrl, manageUrl, null),
         );
         return { kind: 'pending' };
       }
@@ -264,7 +260,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       await storeRegistration(
         tx,
         { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
-        mails.confirmRequest(input.email, input.name, ms, confirmUrl, manageUrl, holdUntil),
+        mails.confirmRequest({ id: 0, email: input.email, name: input.name }, ms, confirmUrl, manageUrl, holdUntil),
       );
       return { kind: 'held', holdUntil };
     }
@@ -275,7 +271,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     await storeRegistration(
       tx,
       { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
-      mails.waitlisted(input.email, input.name, ms, position, manageUrl),
+      mails.waitlisted({ id: 0, email: input.email, name: input.name }, ms, position, manageUrl),
     );
     return { kind: 'waitlisted', position };
   });
@@ -316,15 +312,12 @@ export async function confirm(
         const waitlistedAt = behindTheLine(seats.lastWaitlistedAt, now);
         await tx.update(registrations).set({ status: 'waitlisted', waitlistedAt, updatedAt: now }).where(eq(registrations.id, reg.id));
         const position = await waitlistPosition(tx, { ...reg, waitlistedAt });
-        await enqueueMail(tx, mails.movedToWaitlist(reg.email as string, reg.name as string, mailSession(session, training), position, manageUrl));
+        await enqueueMail(tx, mails.movedToWaitlist(addressee(reg), mailSession(session, training), position, manageUrl));
         return { outcome: 'waitlisted' as const, position, manage };
       }
     }
     await tx.update(registrations).set({ status: 'confirmed', confirmedAt: now, holdExpiresAt: null, updatedAt: now }).where(eq(registrations.id, reg.id));
-    await enqueueMail(
-      tx,
-      mails.confirmed(reg.email as string, reg.name as string, mailSession(session, training), manageUrl, icsFor(session, training, settings)),
-    );
+    await enqueueMail(tx, mails.confirmed(addressee(reg), mailSession(session, training), manageUrl, icsFor(session, training, settings)));
     return { outcome: 'confirmed' as const, manage };
   });
 }
@@ -374,8 +367,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
       await enqueueMail(
         tx,
         mails.confirmed(
-          reg.email as string,
-          reg.name as string,
+          addressee(reg),
           mailSession(session, training),
           `${settings.baseUrl}/trainingen/aanmelding/${await newToken(tx, reg.id, 'manage', manageExpiry(session, settings))}`,
           icsFor(session, training, settings),
@@ -388,7 +380,7 @@ export async function manage(db: Db, token: string, action: ManageAction, settin
     if (action === 'cancel' && now >= session.cancelUntil && reg.status === 'confirmed')
       throw new TrainingError(`Afmelden via de site kan niet meer.${session.contact ? ` Neem contact op: ${session.contact}.` : ''}`, 'deadline');
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, reg.id));
-    await enqueueMail(tx, { ...mails.cancelled(reg.email as string, reg.name as string, mailSession(session, training)), registrationId: reg.id });
+    await enqueueMail(tx, mails.cancelled(addressee(reg), mailSession(session, training)));
     await promote(tx, session, training, settings, now);
     return action === 'decline'
       ? 'Je hebt het aanbod afgeslagen. De plek gaat naar de volgende op de wachtlijst.'
@@ -468,8 +460,7 @@ export async function sendReminders(db: Db, settings: TrainingSettings, now: Dat
         await enqueueMail(
           tx,
           mails.reminder(
-            registration.email as string,
-            registration.name as string,
+            addressee(registration),
             mailSession(session, training),
             days,
             `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
@@ -727,10 +718,7 @@ export async function updateSession(
       const ics = icsFor(session, training, settings);
       for (const r of await affected(tx, sessionId)) {
         const manage = await newToken(tx, r.id, 'manage', manageExpiry(session, settings));
-        await enqueueMail(
-          tx,
-          mails.sessionChanged(r.email as string, r.name as string, mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics),
-        );
+        await enqueueMail(tx, mails.sessionChanged(addressee(r), mailSession(session, training), `${settings.baseUrl}/trainingen/aanmelding/${manage}`, ics));
         mailed++;
       }
     }
@@ -762,11 +750,7 @@ export async function cancelSession(
     const session = after as Session;
     const ics = icsFor(session, locked.training, settings, true);
     const people = await affected(tx, sessionId);
-    for (const r of people)
-      await enqueueMail(tx, {
-        ...mails.sessionCancelled(r.email as string, r.name as string, mailSession(session, locked.training), ics),
-        registrationId: r.id,
-      });
+    for (const r of people) await enqueueMail(tx, mails.sessionCancelled(addressee(r), mailSession(session, locked.training), ics));
     await audit(tx, actorId, 'session.cancelled', sessionSubject(session, locked.training), { mailed: people.length });
     await reindexSessionsOf(tx, session.trainingId, now);
     return { mailed: people.length };
@@ -827,8 +811,7 @@ export async function sendCertificates(
       await enqueueMail(
         tx,
         mails.certificate(
-          r.email,
-          r.name,
+          addressee(r),
           mailSession(session, training),
           Buffer.from(pdf).toString('base64'),
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
@@ -877,8 +860,7 @@ export async function moveRegistration(
     await enqueueMail(
       tx,
       mails.sessionChanged(
-        reg.email as string,
-        reg.name as string,
+        addressee(reg),
         mailSession(to.session, to.training),
         `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
         icsFor(to.session, to.training, settings),
@@ -897,10 +879,7 @@ export async function cancelRegistrationByEditor(db: Db, actorId: number | null,
     if (!locked) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     if (!['held', 'confirmed', 'waitlisted', 'offered'].includes(reg.status)) throw new TrainingError('Deze aanmelding is al afgemeld.', 'invalid');
     await tx.update(registrations).set({ status: 'cancelled', cancelledAt: now, updatedAt: now }).where(eq(registrations.id, registrationId));
-    await enqueueMail(tx, {
-      ...mails.cancelled(reg.email as string, reg.name as string, mailSession(locked.session, locked.training)),
-      registrationId: reg.id,
-    });
+    await enqueueMail(tx, mails.cancelled(addressee(reg), mailSession(locked.session, locked.training)));
     await promote(tx, locked.session, locked.training, settings, now);
     await audit(tx, actorId, 'registration.cancelled-by-editor', { kind: 'registration', id: registrationId }, { sessionId: reg.sessionId });
   });
@@ -913,12 +892,8 @@ export async function messageAll(db: Db, actorId: number | null, sessionId: numb
     if (!row) throw new TrainingError('Deze bijeenkomst bestaat niet.', 'not-found');
     const people = await affected(tx, sessionId);
     checkCount(expected, people.length, 'aangemeld of op de wachtlijst');
-    // Each mail belongs to its registration: in the registrant's download, and deleted with it.
-    for (const r of people)
-      await enqueueMail(tx, {
-        ...mails.message(r.email as string, r.name as string, mailSession(row.session, row.training), subject, body),
-        registrationId: r.id,
-      });
+    // Each mail names its registration (addressee): in the registrant's download, and deleted with it.
+    for (const r of people) await enqueueMail(tx, mails.message(addressee(r), mailSession(row.session, row.training), subject, body));
     await audit(tx, actorId, 'session.message', sessionSubject(row.session, row.training), { recipients: people.length, subject });
     return people.length;
   });
