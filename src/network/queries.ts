@@ -174,11 +174,18 @@ export function organisationSnapshot(row: Organisation | VersionedOrganisation):
   return rest;
 }
 
+/** What a search result shows of an organisation besides its description: its labels and the number to call. */
+export interface OrganisationHitInfo {
+  labels: string[];
+  phone: string;
+}
+
 /**
  * For search results: per published organisation (by slug), its type, its municipalities
- * ("Werkgebied: …") and its themes ("Thema’s: …") as labels. All of them at once (a network has dozens): the page keeps them per content version.
+ * ("Werkgebied: …") and its themes ("Thema’s: …") as labels, and its phone number. All of them at
+ * once (a network has dozens): the page keeps them per content version.
  */
-export async function searchLabels(db: Queryable): Promise<Map<string, string[]>> {
+export async function searchLabels(db: Queryable): Promise<Map<string, OrganisationHitInfo>> {
   const [list, titles] = await Promise.all([db.select().from(organisations).where(eq(organisations.published, true)), themeTitles(db)]);
   const title = new Map(titles.map((t) => [t.slug, t.title]));
   // Each label says what it is: "Beekdal" could be a place or a theme to a reader who does not know the region.
@@ -186,7 +193,8 @@ export async function searchLabels(db: Queryable): Promise<Map<string, string[]>
   return new Map(
     list.map((o) => {
       const themes = o.themes.flatMap((s) => (title.has(s) ? [title.get(s) as string] : []));
-      return [o.slug, [TYPE_LABEL[o.type], ...named('Werkgebied', o.municipalities), ...named(themes.length > 1 ? 'Thema’s' : 'Thema', themes)]] as const;
+      const labels = [TYPE_LABEL[o.type], ...named('Werkgebied', o.municipalities), ...named(themes.length > 1 ? 'Thema’s' : 'Thema', themes)];
+      return [o.slug, { labels, phone: o.phone }] as const;
     }),
   );
 }

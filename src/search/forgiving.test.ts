@@ -967,6 +967,14 @@ describe.each(backends())('search that forgives, on %s', (kind: Backend) => {
     },
   );
 
+  it("an organisation's hit gives its number to call, as its page does", async () => {
+    const page = await html('/zoeken?q=veilig+thuis+telefoonnummer');
+    const item = page.slice(page.indexOf('href="/netwerk/veilig-thuis"'));
+    expect(item.slice(0, item.indexOf('</li>', item.indexOf('</ul>')))).toContain(
+      '<p class="hw-result-meta">Telefoon: <a class="utrecht-link" href="tel:08002000">0800-2000</a></p>',
+    );
+  });
+
   it('"telefoonnummer" lists the organisations that have one, not pages that speak of a telephone', async () => {
     const found = await run('telefoonnummer');
     expect(found.hits.length).toBeGreaterThan(1);

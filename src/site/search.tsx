@@ -3,7 +3,7 @@ import type { FC } from 'hono/jsx';
 import type { AppEnv } from '../context.ts';
 import type { Queryable } from '../db/client.ts';
 import type { ContentVersion } from '../db/content-version.ts';
-import { searchLabels } from '../network/queries.ts';
+import { type OrganisationHitInfo, searchLabels, telHref } from '../network/queries.ts';
 import { BusyError } from '../search/gate.ts';
 import { KIND_LABEL, MAX_QUERY, type SearchHit, type SearchOutcome, search, searchQuery } from '../search/service.ts';
 import { ELLIPSIS, SNIPPET_WORDS } from '../search/snippet.ts';
@@ -69,9 +69,9 @@ const Suggestions: FC<{ themes: ThemeSummary[]; tips?: boolean }> = ({ themes, t
   </>
 );
 
-/** What the page adds to hits from what it knows of them: an organisation's labels, a training's next session, a source's publisher and description. */
+/** What the page adds to hits from what it knows of them: an organisation's labels and number, a training's next session, a source's publisher and description. */
 interface HitExtras {
-  labels: Map<string, string[]>;
+  labels: Map<string, OrganisationHitInfo>;
   sessions: Map<string, SessionView>;
   sources: Map<string, SourceInfo>;
 }
@@ -214,7 +214,8 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
       <ol class="hw-results">
         {outcome.hits.map((hit) => {
           const next = extra.sessions.get(hit.ref);
-          const labels = hit.kind === 'organisation' ? (extra.labels.get(hit.ref) ?? []) : [];
+          const org = hit.kind === 'organisation' ? extra.labels.get(hit.ref) : undefined;
+          const labels = org?.labels ?? [];
           return (
             <li>
               <span class="hw-kind">{KIND_LABEL[hit.kind] ?? hit.kind}</span>
@@ -236,6 +237,15 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
                     <li>{l}</li>
                   ))}
                 </ul>
+              ) : null}
+              {org?.phone ? (
+                // The number itself, to call from the results ("veilig thuis telefoonnummer"), as the organisation's page gives it.
+                <p class="hw-result-meta">
+                  Telefoon:{' '}
+                  <a class="utrecht-link" href={telHref(org.phone)}>
+                    {org.phone}
+                  </a>
+                </p>
               ) : null}
               {hit.kind === 'training' ? (
                 <p class="hw-result-meta">
@@ -303,12 +313,12 @@ searchRoutes.get('/', async (c) => {
 });
 
 /**
- * The organisations' labels change only with content: read once per content version. A training's
+ * The organisations' labels and numbers change only with content: read once per content version. A training's
  * next session and free seats are at most a second old (recentNextSessions, for published trainings
  * alone), as the page that shows them is (its max-age).
  */
 // Per app (its content version tracker): several apps may run in one process, each on its own database.
-const labelsByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, string[]>> }>();
+const labelsByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, OrganisationHitInfo>> }>();
 
 const sourcesByApp = new WeakMap<ContentVersion, { version: number; value: Promise<Map<string, SourceInfo>> }>();
 
