@@ -12,6 +12,7 @@ import { listThemes, type ThemeSummary } from '../themes/queries.ts';
 import { formatMoment } from '../trainings/format.ts';
 import { recentNextSessions, type SessionView, STATUS_LABEL } from '../trainings/queries.ts';
 import { LIST_COUNTS_MS } from '../trainings/seat-cache.ts';
+import { sessionPlace } from '../trainings/views.tsx';
 import { suggestScript } from '../ui/assets.ts';
 import { Pager } from '../ui/kit.tsx';
 import { LinkList } from '../ui/link-list.tsx';
@@ -250,7 +251,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
               {hit.kind === 'training' ? (
                 <p class="hw-result-meta">
                   {next
-                    ? `Eerstvolgende bijeenkomst: ${formatMoment(next.session.startsAt)}. ${next.status === 'open' ? (next.seatsLeft === 1 ? 'Nog 1 plek vrij.' : `Nog ${next.seatsLeft} plekken vrij.`) : `${STATUS_LABEL[next.status]}.`}`
+                    ? `Eerstvolgende bijeenkomst: ${formatMoment(next.session.startsAt)}, ${sessionPlace(next.session)}. ${next.status === 'open' ? (next.seatsLeft === 1 ? 'Nog 1 plek vrij.' : `Nog ${next.seatsLeft} plekken vrij.`) : `${STATUS_LABEL[next.status]}.`}`
                     : 'Er is nu geen bijeenkomst gepland.'}
                 </p>
               ) : null}

@@ -13,7 +13,8 @@ import { formatMoment, formatSessionTime } from './format.ts';
 import { REGISTRANT_STATUS, type Registration, type Session, type SessionView, STATUS_LABEL, type Training } from './queries.ts';
 
 export const sessionPath = (t: Training, s: Session) => `/trainingen/${t.slug}/${s.id}`;
-const where = (s: Session) => (s.online ? `Online (${s.location})` : s.location);
+/** Where a session is held, as every page that shows a session says it. */
+export const sessionPlace = (s: Session) => (s.online ? `Online (${s.location})` : s.location);
 
 const SessionSummary: FC<{ training: Training; view: SessionView; headingLevel?: 3 }> = ({ training, view }) => (
   <li class="hw-card hw-session">
@@ -22,7 +23,7 @@ const SessionSummary: FC<{ training: Training; view: SessionView; headingLevel?:
         {formatSessionTime(view.session.startsAt, view.session.endsAt)}
       </a>
     </h3>
-    <p>{where(view.session)}</p>
+    <p>{sessionPlace(view.session)}</p>
     <p>
       <strong>{STATUS_LABEL[view.status]}</strong>
       {view.status === 'open' ? ` (nog ${view.seatsLeft} ${view.seatsLeft === 1 ? 'plek' : 'plekken'})` : ''}
@@ -159,7 +160,7 @@ export const SessionPage: FC<{
         <dt>Wanneer</dt>
         <dd>{formatSessionTime(s.startsAt, s.endsAt)}</dd>
         <dt>Waar</dt>
-        <dd>{where(s)}</dd>
+        <dd>{sessionPlace(s)}</dd>
         <dt>Status</dt>
         <dd>
           {STATUS_LABEL[view.status]}
@@ -301,7 +302,7 @@ export const SessionFacts: FC<{ training: Training; session: Session }> = ({ tra
     <dt>Wanneer</dt>
     <dd>{formatSessionTime(session.startsAt, session.endsAt)}</dd>
     <dt>Waar</dt>
-    <dd>{where(session)}</dd>
+    <dd>{sessionPlace(session)}</dd>
   </dl>
 );
 
@@ -433,7 +434,7 @@ export const ManagePage: FC<{
             <dt>Wanneer</dt>
             <dd>{formatSessionTime(s.startsAt, s.endsAt)}</dd>
             <dt>Waar</dt>
-            <dd>{where(s)}</dd>
+            <dd>{sessionPlace(s)}</dd>
           </>
         )}
         <dt>Status</dt>
