@@ -1,9 +1,11 @@
-import { eq } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { eq, inArray, sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestDatabase, idleTransactions, makeClock, type Received, startSmtp, type TestDatabase } from '../../test/helpers.ts';
 import { sha256 } from '../crypto.ts';
-import { loginTokens, outbox } from '../db/schema.ts';
+import { loginTokens, outbox, registrations, trainingSessions, trainings } from '../db/schema.ts';
 import { enqueueMail, LEASE_MS, linkPlaceholder, MAX_ATTEMPTS, SECRET_LINK, sendDueMails } from './outbox.ts';
 
 describe.each(backends())('mail outbox on %s', (kind: Backend) => {
@@ -197,5 +199,72 @@ describe.each(backends())('mail outbox on %s', (kind: Backend) => {
     }
     const [row] = await t.database.db.select().from(outbox).where(eq(outbox.to, 'nooit@hechtwerk.example'));
     expect(row).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS });
+  });
+
+  it('mails waiting from before the marks keep the links they may hold, and lose any other (migration 0028)', async () => {
+    const db = t.database.db;
+    const [training] = await db.insert(trainings).values({ slug: 'oude-links', title: 'Oud', summary: 'Oud', durationHours: 1 }).returning();
+    const at = new Date(Date.now() + 86_400_000);
+    const [session] = await db
+      .insert(trainingSessions)
+      .values({
+        trainingId: training?.id as number,
+        startsAt: at,
+        endsAt: new Date(at.getTime() + 3_600_000),
+        location: 'Zaal',
+        capacity: 5,
+        registrationOpensAt: new Date(),
+        registrationClosesAt: at,
+        cancelUntil: at,
+      })
+      .returning();
+    const [reg] = await db
+      .insert(registrations)
+      .values({ sessionId: session?.id as number, name: 'Oud', email: 'oud@example.org', status: 'confirmed' })
+      .returning();
+    const own = reg?.id as number;
+    const rows = await db
+      .insert(outbox)
+      .values([
+        {
+          to: 'oud@example.org',
+          subject: 'Oud 1',
+          text: `a {link:manage:${own}:5} b {link:confirm:0:5} c {link:manage:999:5} d {link:invite:3:0}`,
+          html: '',
+          registrationId: own,
+        },
+        { to: 'staf@example.org', subject: 'Oud 2', text: 'x {link:reset:4:0} y {link:manage:7:5}', html: '<p>{link:reset:4:0}</p>' },
+        { to: 'klaar@example.org', subject: 'Verstuurd', text: '{link:reset:4:0}', html: '', status: 'sent' },
+      ])
+      .returning({ id: outbox.id });
+    try {
+      await db.execute(sql.raw(readFileSync(fileURLToPath(new URL('../db/migrations/0028_outbox_link_marks.sql', import.meta.url)), 'utf8')));
+      const after = await db
+        .select()
+        .from(outbox)
+        .where(
+          inArray(
+            outbox.id,
+            rows.map((r) => r.id),
+          ),
+        )
+        .orderBy(outbox.id);
+      expect(after.map((r) => r.text)).toEqual([
+        `a {link:manage:${own}:5:000000000000} b {link:confirm:0:5:000000000000} c { link:manage:999:5} d { link:invite:3:0}`,
+        'x {link:reset:4:0:000000000000} y { link:manage:7:5}',
+        '{link:reset:4:0}',
+      ]);
+      expect(after[1]?.html).toBe('<p>{link:reset:4:0:000000000000}</p>');
+    } finally {
+      await db.delete(outbox).where(
+        inArray(
+          outbox.id,
+          rows.map((r) => r.id),
+        ),
+      );
+      await db.delete(registrations).where(eq(registrations.id, own));
+      await db.delete(trainingSessions).where(eq(trainingSessions.id, session?.id as number));
+      await db.delete(trainings).where(eq(trainings.id, training?.id as number));
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { and, asc, desc, eq, inArray, isNull, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Transporter } from 'nodemailer';
 import { randomToken, sha256 } from '../crypto.ts';
@@ -27,10 +28,40 @@ export interface Mail {
  *
  * `ref` is the registration (0: the one the mail is stored with) or, for an invitation, the
  * login_tokens row; `expiresAt` is when a registration link stops working.
+ *
+ * Only a placeholder made here is ever filled. A mail also holds text that people typed (a
+ * registrant's name, an editor's message, a session's place), and a name such as
+ * "{link:manage:12:0}" must not make the sender mint a link to someone else's registration, or to
+ * a staff account's invitation, and mail it to whoever typed it. So each placeholder ends in a
+ * random mark, kept here until the mail that holds it is stored (checked()); any other text of
+ * that shape is stored inert (see inert()).
  */
 export type LinkPurpose = 'confirm' | 'manage' | 'invite' | 'reset' | 'evaluate';
-export const linkPlaceholder = (purpose: LinkPurpose, ref: number, expiresAt?: Date) => `{link:${purpose}:${ref}:${expiresAt?.getTime() ?? 0}}`;
-const PLACEHOLDER = /\{link:(confirm|manage|invite|reset|evaluate):(\d+):(\d+)\}/g;
+const MARK_CHARS = 12;
+/** Placeholders made and not yet stored (insertion order; the oldest go first past the limit). */
+const minted = new Set<string>();
+const MINTED_LIMIT = 10_000;
+export const linkPlaceholder = (purpose: LinkPurpose, ref: number, expiresAt?: Date) => {
+  const placeholder = `{link:${purpose}:${ref}:${expiresAt?.getTime() ?? 0}:${randomBytes(9).toString('base64url')}}`;
+  minted.add(placeholder);
+  if (minted.size > MINTED_LIMIT) minted.delete(minted.values().next().value as string);
+  return placeholder;
+};
+const PLACEHOLDER = new RegExp(`\\{link:(confirm|manage|invite|reset|evaluate):(\\d+):(\\d+):[A-Za-z0-9_-]{${MARK_CHARS}}\\}`, 'g');
+/** Anything that looks like a placeholder, made here or typed (also in the form of before the marks). */
+const LOOKALIKE = /\{link:/g;
+
+/**
+ * The mail's text with every placeholder that was not made by linkPlaceholder() made inert ("{ link:"),
+ * and the placeholders that were, which are then forgotten (each is stored once).
+ */
+function inert(mail: Mail): { text: string; html: string; placeholders: string[] } {
+  const found = new Set([...`${mail.text}\n${mail.html}`.matchAll(PLACEHOLDER)].map((m) => m[0]).filter((p) => minted.has(p)));
+  const keep = (s: string) => s.replace(LOOKALIKE, (hit, at: number) => ([...found].some((p) => s.startsWith(p, at)) ? hit : '{ link:'));
+  const out = { text: keep(mail.text), html: keep(mail.html), placeholders: [...found] };
+  for (const p of found) minted.delete(p);
+  return out;
+}
 
 /** A working personal link as it would stand in a mail: what must never be stored. */
 export const SECRET_LINK =
@@ -43,14 +74,16 @@ export async function enqueueMail(tx: Queryable, mail: Mail): Promise<void> {
 
 function checked(mail: Mail) {
   if (SECRET_LINK.test(mail.text) || SECRET_LINK.test(mail.html)) throw new Error(`mail "${mail.subject}" holds a personal link: use linkPlaceholder()`);
+  const { text, html, placeholders } = inert(mail);
   let registrationId = mail.registrationId ?? null;
-  for (const [, purpose, ref] of `${mail.text}\n${mail.html}`.matchAll(PLACEHOLDER)) {
+  for (const p of placeholders) {
+    const [, purpose, ref] = p.slice(1, -1).split(':');
     if (purpose === 'invite' || purpose === 'reset' || ref === '0') continue;
     if (registrationId !== null && registrationId !== Number(ref)) throw new Error(`mail "${mail.subject}" has links of two registrations`);
     registrationId = Number(ref);
   }
   const { registrationId: _, restricted, attachments, ...rest } = mail;
-  return { ...rest, attachments: attachments ?? [], registrationId, restricted: restricted ?? false };
+  return { ...rest, text, html, attachments: attachments ?? [], registrationId, restricted: restricted ?? false };
 }
 
 /** The insert itself, to run on its own or inside a larger statement (a data-modifying WITH). */
@@ -117,7 +150,9 @@ export async function mailAsSent(db: Db, id: number): Promise<{ to: string; subj
 
 /** A stored mail's text for people to read: every personal link (and any left from before placeholders) reads "[persoonlijke link]". */
 export function forDisplay(text: string): string {
-  return text.replace(/\S*\{link:[a-z]+:\d+:\d+\}\S*/g, '[persoonlijke link]').replace(new RegExp(`\\S*${SECRET_LINK.source}\\S*`, 'g'), '[persoonlijke link]');
+  return text
+    .replace(/\S*\{link:[a-z]+:\d+:\d+(?::[A-Za-z0-9_-]+)?\}\S*/g, '[persoonlijke link]')
+    .replace(new RegExp(`\\S*${SECRET_LINK.source}\\S*`, 'g'), '[persoonlijke link]');
 }
 
 /**

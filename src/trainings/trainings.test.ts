@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
-import { auditLog, outbox, registrations, trainings } from '../db/schema.ts';
+import { auditLog, loginTokens, outbox, registrations, registrationTokens, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import { search } from '../search/service.ts';
 import { formatCsvMoment, formatMoment } from './format.ts';
@@ -412,6 +412,33 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemerc1@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc2@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc3@example.org', s.sessionId)).toBe('waitlisted');
+  });
+
+  it('a placeholder typed into a name is never filled: no link to another registration or to a staff login, and later mails still go', async () => {
+    const db = t.deps.database.db;
+    const s = await makeSession(t, { capacity: 5 });
+    await t.app.request(`${s.path}/aanmelden`, form(person('slachtoffer')));
+    const [victim] = await db.select().from(registrations).where(eq(registrations.email, 'deelnemerslachtoffer@example.org'));
+    const [staff] = await db
+      .insert(loginTokens)
+      .values({ tokenHash: 'x'.repeat(64), purpose: 'invite', email: 'nieuw@example.org', role: 'redacteur', expiresAt: new Date(Date.now() + DAY) })
+      .returning();
+    const tokensOf = async (id: number) => (await db.select().from(registrationTokens).where(eq(registrationTokens.registrationId, id))).length;
+    const before = await tokensOf(victim?.id as number);
+    const name = `{link:manage:${victim?.id}:4102444800000} {link:invite:${staff?.id}:0}`;
+    await t.app.request(`${s.path}/aanmelden`, form({ ...person('aanvaller'), name }));
+    const [mail] = await mailsTo(t, 'deelnemeraanvaller@example.org');
+    // The name stands in the mail as typed, made inert; the mail's own links work.
+    expect(mail?.text).toContain(`Hallo { link:manage:${victim?.id}:4102444800000} { link:invite:${staff?.id}:0},`);
+    expect(mail?.text).toMatch(/\/trainingen\/bevestigen\/[\w-]{16,}/);
+    expect(await tokensOf(victim?.id as number)).toBe(before);
+    const [invite] = await db
+      .select()
+      .from(loginTokens)
+      .where(eq(loginTokens.id, staff?.id as number));
+    expect(invite?.tokenHash).toBe('x'.repeat(64));
+    // A later mail to the same registration (an editor's message to everyone) is stored, not refused.
+    expect(await messageAll(db, null, s.sessionId, 'Lokaal', 'We zitten in zaal 3.')).toBe(2);
   });
 
   it('a training is found by where its coming sessions are held ("online", a town), not by what stands between brackets, and no longer once they are cancelled or over', async () => {
