@@ -124,7 +124,7 @@ trainingAdminRoutes.post('/nieuw', async (c) => {
   const completed = await completeTraining(c.get('deps').database.db, parsed.data);
   if ('errors' in completed) return newTrainingPage(c, formValues(form), completed.errors, 400);
   try {
-    const id = await createTraining(c.get('deps').database.db, actor(c), completed.data);
+    const id = await createTraining(c.get('deps').database.db, actor(c), completed.data, c.get('deps').now());
     c.get('deps').contentVersion.invalidate();
     return c.redirect(`/beheer/trainingen/${id}`, 303);
   } catch (err) {
@@ -200,7 +200,7 @@ trainingAdminRoutes.post('/:id{[0-9]+}', async (c) => {
   const completed = await completeTraining(c.get('deps').database.db, parsed.data, id);
   if ('errors' in completed) return trainingPage(c, id, formValues(form), completed.errors, 400);
   try {
-    await updateTraining(c.get('deps').database.db, actor(c), id, completed.data);
+    await updateTraining(c.get('deps').database.db, actor(c), id, completed.data, c.get('deps').now());
     c.get('deps').contentVersion.invalidate();
   } catch (err) {
     if (err instanceof TrainingError) return trainingPage(c, id, formValues(form), { slug: err.message }, 409);

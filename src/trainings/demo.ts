@@ -46,7 +46,7 @@ export async function importDemoTrainings(db: Db, path: string, now: Date): Prom
   await db.transaction(async (tx) => {
     for (const t of list) {
       const { sessions, description, ...fields } = t;
-      const trainingId = await createTraining(tx, null, { ...fields, descriptionMd: description, published: true });
+      const trainingId = await createTraining(tx, null, { ...fields, descriptionMd: description, published: true }, now);
       for (const s of sessions) {
         const date = new Date(now.getTime() + s.inDays * 86_400_000).toISOString().slice(0, 10);
         const startsAt = amsterdamToUtc(`${date}T${s.start}`) as Date;

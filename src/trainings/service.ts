@@ -541,7 +541,8 @@ async function sessionPlaces(tx: Queryable, slug: string, now: Date): Promise<st
     .from(trainingSessions)
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
     .where(
-      and(eq(trainings.slug, slug), eq(trainingSessions.published, true), sql`${trainingSessions.status} <> 'geannuleerd'`, gt(trainingSessions.endsAt, now)),
+      // The sessions a training hit's "Eerstvolgende bijeenkomst" may name (nextSessions): public, not cancelled, not started.
+      and(eq(trainings.slug, slug), eq(trainingSessions.published, true), eq(trainingSessions.status, 'gepland'), gt(trainingSessions.startsAt, now)),
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id));
   const places = held
@@ -572,21 +573,27 @@ async function writeTrainingDocument(tx: Queryable, t: IndexedTraining, now: Dat
   });
 }
 
-/** After a session was added, changed, cancelled, published or taken off: its training's places. */
+/**
+ * After a session was added, changed, cancelled, published or taken off: its training's places.
+ * The training's row is locked first, so that writes to its sessions and to the training itself
+ * follow each other: each reads the places and the training as the one before left them (a
+ * training taken off the site meanwhile stays out of the index).
+ */
 async function reindexSessionsOf(tx: Queryable, trainingId: number, now: Date) {
-  const [t] = await tx.select().from(trainings).where(eq(trainings.id, trainingId));
+  const [t] = await tx.select().from(trainings).where(eq(trainings.id, trainingId)).for('no key update');
   if (t) await writeTrainingDocument(tx, t, now);
 }
 
 /**
- * Sessions end without a write: every published training's places are brought up to date (by the
- * scheduler, a few times a day). A document that stays the same is not written (upsertSearchDocument).
+ * Sessions start without a write: every training's places are brought up to date (by the scheduler,
+ * every hour, and at every start), each in its own transaction with its row locked as above. A
+ * document that stays the same is not written (upsertSearchDocument); a draft's is removed.
  */
 export async function refreshTrainingPlaces(db: Db, now: Date): Promise<void> {
-  for (const t of await db.select().from(trainings).where(eq(trainings.published, true))) await writeTrainingDocument(db, t, now);
+  for (const { id } of await db.select({ id: trainings.id }).from(trainings)) await db.transaction((tx) => reindexSessionsOf(tx, id, now));
 }
 
-export async function createTraining(db: Db, actorId: number | null, input: TrainingInput): Promise<number> {
+export async function createTraining(db: Db, actorId: number | null, input: TrainingInput, now = new Date()): Promise<number> {
   return db.transaction(async (tx) => {
     const [clash] = await tx.select({ id: trainings.id }).from(trainings).where(eq(trainings.slug, input.slug));
     if (clash) throw new TrainingError('Er bestaat al een training met dit webadres (slug).', 'invalid');
@@ -594,13 +601,13 @@ export async function createTraining(db: Db, actorId: number | null, input: Trai
     const [row] = await tx.insert(trainings).values(fields).returning({ id: trainings.id });
     const id = row?.id as number;
     if (registers) await setRegisters(tx, id, registers);
-    await indexTraining(tx, input);
+    await indexTraining(tx, input, now);
     await audit(tx, actorId, 'training.created', { kind: 'training', id, label: input.title }, { slug: input.slug });
     return id;
   });
 }
 
-export async function updateTraining(db: Db, actorId: number | null, id: number, input: TrainingInput): Promise<void> {
+export async function updateTraining(db: Db, actorId: number | null, id: number, input: TrainingInput, now = new Date()): Promise<void> {
   await db.transaction(async (tx) => {
     const [clash] = await tx
       .select({ id: trainings.id })
@@ -616,7 +623,7 @@ export async function updateTraining(db: Db, actorId: number | null, id: number,
       .where(eq(trainings.id, id));
     if (registers) await setRegisters(tx, id, registers);
     if (before.slug !== input.slug) await tx.execute(sql`delete from search_documents where kind = 'training' and ref = ${before.slug}`);
-    await indexTraining(tx, input);
+    await indexTraining(tx, input, now);
     await audit(tx, actorId, 'training.updated', { kind: 'training', id, label: input.title }, { slug: input.slug });
   });
 }

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
-import { auditLog, loginTokens, outbox, registrations, registrationTokens, trainings } from '../db/schema.ts';
+import { auditLog, loginTokens, outbox, registrations, registrationTokens, searchDocuments, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import { search } from '../search/service.ts';
 import { formatCsvMoment, formatMoment } from './format.ts';
@@ -414,6 +414,44 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemerc3@example.org', s.sessionId)).toBe('waitlisted');
   });
 
+  it('a session write waits for a change to its training: a training taken off the site meanwhile stays out of the index', async () => {
+    const db = t.deps.database.db;
+    const s = await makeSession(t, { capacity: 5 });
+    const indexed = async () =>
+      (
+        await db
+          .select()
+          .from(searchDocuments)
+          .where(and(eq(searchDocuments.kind, 'training'), eq(searchDocuments.ref, s.slug)))
+      ).length;
+    expect(await indexed()).toBe(1);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let taken = () => {};
+    const isTaken = new Promise<void>((r) => (taken = r));
+    // An editor takes the training off the site (as updateTraining does) and has not committed yet.
+    const editor = db.transaction(async (tx) => {
+      await tx.update(trainings).set({ published: false }).where(eq(trainings.id, s.trainingId));
+      await tx.delete(searchDocuments).where(and(eq(searchDocuments.kind, 'training'), eq(searchDocuments.ref, s.slug)));
+      taken();
+      await held;
+    });
+    await isTaken;
+    const cancelled = cancelSession(db, null, s.sessionId, settings(), t.clock.now());
+    // The cancellation waits for the editor's transaction (a lock), then goes on.
+    const waiting = async () =>
+      (
+        (await db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as {
+          rows: { n: number }[];
+        }
+      ).rows[0]?.n ?? 0;
+    while ((await waiting()) === 0) await new Promise((r) => setTimeout(r, 10));
+    release();
+    await editor;
+    await cancelled;
+    expect(await indexed()).toBe(0);
+  });
+
   it('a placeholder typed into a name is never filled: no link to another registration or to a staff login, and later mails still go', async () => {
     const db = t.deps.database.db;
     const s = await makeSession(t, { capacity: 5 });
@@ -479,6 +517,10 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
       await refreshTrainingPlaces(db, t.clock.now());
       expect(await found('online')).not.toContain(url);
       expect(await found('teams')).not.toContain(url);
+      // The refresh goes over drafts too: a training off the site has no document left behind.
+      await db.update(trainings).set({ published: false }).where(eq(trainings.id, s.trainingId));
+      await refreshTrainingPlaces(db, t.clock.now());
+      expect(await found(`Testtraining ${s.slug.split('-').at(-1)}`)).not.toContain(url);
     } finally {
       t.clock.advance(-21 * DAY);
     }
