@@ -531,9 +531,10 @@ export async function indexTraining(tx: Queryable, t: IndexedTraining, now = new
 
 /**
  * Where a training's coming sessions are held, as words its search document holds beside its
- * audience (never shown as a snippet): "online" for one held online, and the places of the others
- * without what stands between brackets ("Microsoft Teams (de link volgt na bevestiging)"). So
- * "online training" or a town finds the training; a cancelled, unpublished or ended session does not.
+ * audience (never shown as a snippet): "online" when one is held online, and each session's place
+ * without what stands between brackets (an online one's too: "Microsoft Teams (de link volgt na
+ * bevestiging)" gives "Microsoft Teams"). So "online training" or a town finds the training; a
+ * cancelled, unpublished or started session does not.
  */
 async function sessionPlaces(tx: Queryable, slug: string, now: Date): Promise<string[]> {
   const held = await tx
