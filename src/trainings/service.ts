@@ -63,14 +63,20 @@ export class TrainingError extends Error {
   }
 }
 
-/** Takes the session's row lock: every change to its seats happens one at a time, on any instance. */
-async function lockSession(tx: Tx, sessionId: number) {
+/**
+ * Takes the session's row lock: every change to its seats happens one at a time, on any instance.
+ * FOR NO KEY UPDATE, not FOR UPDATE: a row that only refers to the session (a proof of attendance
+ * at self check-in, an evaluation invite) takes a key-share lock on it, and with FOR UPDATE that
+ * waited for the session's holder while the holder waited for the same registration (a presence
+ * list or a message to everyone against a check-in or an invite): a deadlock. Exported for its test.
+ */
+export async function lockSession(tx: Tx, sessionId: number) {
   const [row] = await tx
     .select({ session: trainingSessions, training: trainings })
     .from(trainingSessions)
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
     .where(eq(trainingSessions.id, sessionId))
-    .for('update', { of: trainingSessions });
+    .for('no key update', { of: trainingSessions });
   return row ?? null;
 }
 

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, createTestApp, pdfText, startSmtp, tableCounts } from '../../test/helpers.ts';
-import { auditLog, loginTokens, outbox, registrations, registrationTokens, searchDocuments, trainings } from '../db/schema.ts';
+import { auditLog, evaluationInvites, loginTokens, outbox, registrations, registrationTokens, searchDocuments, trainings } from '../db/schema.ts';
 import { mailAsSent } from '../mail/outbox.ts';
 import { search } from '../search/service.ts';
 import { formatCsvMoment, formatMoment } from './format.ts';
@@ -15,6 +15,7 @@ import {
   createSession,
   createTraining,
   expireDue,
+  lockSession,
   messageAll,
   moveRegistration,
   refreshTrainingPlaces,
@@ -412,6 +413,44 @@ describe.each(backends())('trainings on %s', (kind: Backend) => {
     expect(await statusOf(t, 'deelnemerc1@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc2@example.org', s.sessionId)).toBe('offered');
     expect(await statusOf(t, 'deelnemerc3@example.org', s.sessionId)).toBe('waitlisted');
+  });
+
+  it("a session's lock lets a row that only refers to the session be written (an evaluation invite, a proof): no deadlock with a check-in", async () => {
+    const db = t.deps.database.db;
+    const s = await makeSession(t, { capacity: 5 });
+    await t.app.request(`${s.path}/aanmelden`, form(person('sleutel')));
+    const [reg] = await db.select().from(registrations).where(eq(registrations.email, 'deelnemersleutel@example.org'));
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let locked = () => {};
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const holder = db.transaction(async (tx) => {
+      await lockSession(tx, s.sessionId);
+      locked();
+      await held;
+    });
+    await isLocked;
+    let done = false;
+    const refer = db
+      .insert(evaluationInvites)
+      .values({ registrationId: reg?.id as number, sessionId: s.sessionId, expiresAt: new Date(Date.now() + DAY) })
+      .then(() => {
+        done = true;
+      });
+    const waiting = async () =>
+      (
+        (await db.execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`)) as unknown as {
+          rows: { n: number }[];
+        }
+      ).rows[0]?.n ?? 0;
+    // Until the insert is done or seen waiting for the session's lock.
+    while (!done && (await waiting()) === 0) await new Promise((r) => setTimeout(r, 10));
+    const withoutWaiting = done;
+    release();
+    await holder;
+    await refer;
+    await db.delete(evaluationInvites).where(eq(evaluationInvites.registrationId, reg?.id as number));
+    expect(withoutWaiting).toBe(true);
   });
 
   it('a session write waits for a change to its training: a training taken off the site meanwhile stays out of the index', async () => {
