@@ -265,6 +265,10 @@ export function certificateRecipients(db: Queryable, sessionId: number) {
  * unnamed again if a newer instance's migration makes the prepared form stale). `all`: for every
  * published training, not only the slugs asked.
  */
+/** A session a reader can still go to: public, planned, not started. A training's next session is one, and its search document names their places. */
+export const comingSession = (now: Date | Placeholder) =>
+  and(eq(trainingSessions.published, true), eq(trainingSessions.status, 'gepland'), gt(trainingSessions.startsAt, now));
+
 function nextSessionsStatement(db: Queryable, all: boolean) {
   const now = sql.placeholder('now');
   const counts = seatCountColumns(now);
@@ -277,15 +281,7 @@ function nextSessionsStatement(db: Queryable, all: boolean) {
     })
     .from(trainings)
     .innerJoin(trainingSessions, eq(trainingSessions.trainingId, trainings.id))
-    .where(
-      and(
-        all ? undefined : sql`${trainings.slug} = any(${sql.placeholder('slugs')}::text[])`,
-        eq(trainings.published, true),
-        eq(trainingSessions.published, true),
-        eq(trainingSessions.status, 'gepland'),
-        gt(trainingSessions.startsAt, now),
-      ),
-    )
+    .where(and(all ? undefined : sql`${trainings.slug} = any(${sql.placeholder('slugs')}::text[])`, eq(trainings.published, true), comingSession(now)))
     .orderBy(asc(trainings.slug), asc(trainingSessions.startsAt), asc(trainingSessions.id))
     .prepare('');
 }

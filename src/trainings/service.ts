@@ -31,6 +31,7 @@ import {
   affected,
   certificateRecipients,
   certificatesBlocked,
+  comingSession,
   findByToken,
   isPublic,
   publicStatus,
@@ -231,7 +232,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       const confirm = existing.status === 'held' ? await newToken(tx, existing.id, 'confirm', session.startsAt) : null;
       await enqueueMail(tx, {
         ...mails.resend(
-          { id: existing.id, email: input.email, name: existing.name as string },
+          addressee(existing),
           ms,
           `${settings.baseUrl}/trainingen/aanmelding/${manage}`,
           confirm ? `${settings.baseUrl}/trainingen/bevestigen/${confirm}` : null,
@@ -250,6 +251,8 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     if (seats.waiting > 0 && seats.taken < session.capacity && (await promote(tx, session, training, settings, now)) > 0)
       seats = await seatState(tx, sessionId, input.email, now);
     const manageUrl = `${settings.baseUrl}/trainingen/aanmelding/${linkPlaceholder('manage', 0, manageExpiry(session, settings))}`;
+    // The registration stored with its first mail (storeRegistration): id 0 until then.
+    const newcomer = { id: 0, email: input.email, name: input.name };
     if (seats.taken < session.capacity) {
       const confirmUrl = `${settings.baseUrl}/trainingen/bevestigen/${linkPlaceholder('confirm', 0, session.startsAt)}`;
       if (seats.holding >= holdCap(session.capacity, settings.holdMaxPercent)) {
@@ -258,7 +261,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
         await storeRegistration(
           tx,
           { sessionId, ...input, status: 'held', holdExpiresAt: null, createdAt: now, updatedAt: now },
-          mails.confirmRequest({ id: 0, email: input.email, name: input.name }, ms, confirmUrl, manageUrl, null),
+          mails.confirmRequest(newcomer, ms, confirmUrl, manageUrl, null),
         );
         return { kind: 'pending' };
       }
@@ -266,7 +269,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
       await storeRegistration(
         tx,
         { sessionId, ...input, status: 'held', holdExpiresAt: holdUntil, createdAt: now, updatedAt: now },
-        mails.confirmRequest({ id: 0, email: input.email, name: input.name }, ms, confirmUrl, manageUrl, holdUntil),
+        mails.confirmRequest(newcomer, ms, confirmUrl, manageUrl, holdUntil),
       );
       return { kind: 'held', holdUntil };
     }
@@ -277,7 +280,7 @@ export async function register(db: Db, sessionId: number, input: RegistrationInp
     await storeRegistration(
       tx,
       { sessionId, ...input, status: 'waitlisted', waitlistedAt, createdAt: now, updatedAt: now },
-      mails.waitlisted({ id: 0, email: input.email, name: input.name }, ms, position, manageUrl),
+      mails.waitlisted(newcomer, ms, position, manageUrl),
     );
     return { kind: 'waitlisted', position };
   });
@@ -548,8 +551,8 @@ async function sessionPlaces(tx: Queryable, slug: string, now: Date): Promise<st
     .from(trainingSessions)
     .innerJoin(trainings, eq(trainings.id, trainingSessions.trainingId))
     .where(
-      // The sessions a training hit's "Eerstvolgende bijeenkomst" may name (nextSessions): public, not cancelled, not started.
-      and(eq(trainings.slug, slug), eq(trainingSessions.published, true), eq(trainingSessions.status, 'gepland'), gt(trainingSessions.startsAt, now)),
+      // The sessions a training hit's "Eerstvolgende bijeenkomst" may name.
+      and(eq(trainings.slug, slug), comingSession(now)),
     )
     .orderBy(asc(trainingSessions.startsAt), asc(trainingSessions.id));
   const places = held
