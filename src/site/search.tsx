@@ -72,11 +72,11 @@ const Suggestions: FC<{ themes: ThemeSummary[]; tips?: boolean }> = ({ themes, t
 
 /** What the page adds to hits from what it knows of them: an organisation's labels and number, a training's next session, a source's publisher and description. */
 interface HitExtras {
-  labels: Map<string, OrganisationHitInfo>;
+  organisations: Map<string, OrganisationHitInfo>;
   sessions: Map<string, SessionView>;
   sources: Map<string, SourceInfo>;
 }
-const NO_EXTRAS: HitExtras = { labels: new Map(), sessions: new Map(), sources: new Map() };
+const NO_EXTRAS: HitExtras = { organisations: new Map(), sessions: new Map(), sources: new Map() };
 
 /**
  * A source hit's snippet: where its words are, unless that is only its publisher (the lead of its
@@ -215,7 +215,7 @@ const Results: FC<{ q: string; literal: boolean; outcome: SearchOutcome; themes:
       <ol class="hw-results">
         {outcome.hits.map((hit) => {
           const next = extra.sessions.get(hit.ref);
-          const org = hit.kind === 'organisation' ? extra.labels.get(hit.ref) : undefined;
+          const org = hit.kind === 'organisation' ? extra.organisations.get(hit.ref) : undefined;
           const labels = org?.labels ?? [];
           return (
             <li>
@@ -352,9 +352,9 @@ async function hitExtras(db: Queryable, contentVersion: ContentVersion, hits: Se
   const sources = refs('source');
   if (!orgs.length && !trainings.length && !sources.length) return NO_EXTRAS;
   const [labels, sessions, sourceMap] = await Promise.all([
-    orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.labels,
+    orgs.length ? labelsOf(db, contentVersion) : NO_EXTRAS.organisations,
     trainings.length ? recentNextSessions(db, trainings, now) : NO_EXTRAS.sessions,
     sources.length ? sourcesOf(db, contentVersion) : NO_EXTRAS.sources,
   ]);
-  return { labels, sessions, sources: sourceMap };
+  return { organisations: labels, sessions, sources: sourceMap };
 }
